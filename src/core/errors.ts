@@ -1,0 +1,77 @@
+// Typed errors with a stable code and a message written for users.
+// Every failure the core reports is a HiveZkError; callers switch on `code`, never on text.
+
+export type ErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'BAD_CONNECT_STRING'
+  | 'ZK_UNREACHABLE'
+  | 'ZK_TIMEOUT'
+  | 'ZK_CONNECTION_LOSS'
+  | 'ZK_SESSION_EXPIRED'
+  | 'ZK_AUTH_FAILED'
+  | 'ZK_NO_AUTH'
+  | 'ZK_NO_NODE'
+  | 'ZK_CLOSED'
+  | 'ZK_ERROR'
+  | 'URL_NOT_HIVE2'
+  | 'URL_MALFORMED'
+  | 'URL_DUPLICATE_KEY'
+  | 'URL_NO_HOST'
+  | 'URL_NOT_DISCOVERY'
+  | 'NAMESPACE_MISSING'
+  | 'NAMESPACE_EMPTY'
+  | 'NO_LEADER'
+  | 'BAD_ZNODE_DATA'
+  | 'UNSAFE_VALUE';
+
+/** Codes where trying the same thing again later can succeed. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ZK_UNREACHABLE',
+  'ZK_TIMEOUT',
+  'ZK_CONNECTION_LOSS',
+  'ZK_SESSION_EXPIRED',
+]);
+
+export class HiveZkError extends Error {
+  readonly code: ErrorCode;
+  /** Extra facts for logs and JSON output (never secrets). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HiveZkError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
+    return Object.keys(this.details).length > 0
+      ? { code: this.code, message: this.message, details: { ...this.details } }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isHiveZkError(value: unknown, code?: ErrorCode): value is HiveZkError {
+  return value instanceof HiveZkError && (code === undefined || value.code === code);
+}
+
+/** Turns anything thrown into a HiveZkError, keeping the original as the cause. */
+export function toHiveZkError(value: unknown): HiveZkError {
+  if (value instanceof HiveZkError) {
+    return value;
+  }
+  const message = value instanceof Error ? value.message : String(value);
+  return new HiveZkError('ZK_ERROR', message, {}, { cause: value });
+}
+
+/** A short, printable excerpt of untrusted text for error messages. */
+export function preview(value: unknown, max = 80): string {
+  const text = typeof value === 'string' ? value : String(value);
+  // eslint-disable-next-line no-control-regex
+  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return printable.length > max ? `${printable.slice(0, max)}…` : printable;
+}

@@ -1,0 +1,479 @@
+// HiveServer2 service discovery as Hive writes it: instance znode names and data (every Hive
+// version), active/passive HA records, metastore discovery, and which top-level znodes are which.
+// Znode content is untrusted: decoders never throw, they report problems.
+
+import { isValidHost, parsePort } from './connectString';
+import { HiveZkError, isHiveZkError, preview } from './errors';
+import type { ZkSession, ZnodeStat } from './zkSession';
+
+export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
+export const DEFAULT_HA_NAMESPACE = 'hs2ActivePassiveHA';
+export const DEFAULT_LOCK_NAMESPACE = 'hive_zookeeper_namespace';
+export const DEFAULT_METASTORE_NAMESPACE = 'hive_metastore';
+
+/** Published keys (HiveServer2.addConfsToPublish) under short names. */
+export const HS2_KEYS = {
+  bindHost: 'hive.server2.thrift.bind.host',
+  transportMode: 'hive.server2.transport.mode',
+  binaryPort: 'hive.server2.thrift.port',
+  httpPort: 'hive.server2.thrift.http.port',
+  httpPath: 'hive.server2.thrift.http.path',
+  saslQop: 'hive.server2.thrift.sasl.qop',
+  useSsl: 'hive.server2.use.SSL',
+  authentication: 'hive.server2.authentication',
+  principal: 'hive.server2.authentication.kerberos.principal',
+  instanceUri: 'hive.server2.instance.uri',
+  webUiPort: 'hive.server2.webui.port',
+} as const;
+
+export interface InstanceName {
+  host: string;
+  port: number;
+  version?: string;
+  sequence?: string;
+  /** Any other key=value parts of the name, kept as found. */
+  extra: Record<string, string>;
+}
+
+/** Decodes "serverUri=host:port;version=…;sequence=…"; undefined if the name is not of that form. */
+export function parseInstanceName(name: string): InstanceName | undefined {
+  const parts = new Map<string, string>();
+  for (const part of name.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) {
+      parts.set(part.slice(0, eq), part.slice(eq + 1));
+    }
+  }
+  const endpoint = parseHostPort(parts.get('serverUri') ?? '');
+  if (!endpoint) {
+    return undefined;
+  }
+  const result: InstanceName = { ...endpoint, extra: {} };
+  for (const [key, value] of parts) {
+    if (key === 'version') {
+      result.version = value;
+    } else if (key === 'sequence') {
+      result.sequence = value;
+    } else if (key !== 'serverUri') {
+      result.extra[key] = value;
+    }
+  }
+  return result;
+}
+
+export type InstanceData =
+  | { format: 'config'; settings: Record<string, string>; duplicateKeys: string[] }
+  | { format: 'legacy'; host: string; port: number }
+  | { format: 'invalid'; reason: string };
+
+// The driver's pattern for published configs (HIVE-11966).
+const CONFIG_PATTERN = /([^=;]*)=([^;]*);?/g;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeText(data: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decodes an instance znode's data: 2.0+ "k=v;k=v" configs, or the 1.x "host:port". */
+export function decodeInstanceData(data: Uint8Array): InstanceData {
+  const text = decodeText(data);
+  if (text === undefined) {
+    return { format: 'invalid', reason: `data is not UTF-8 text (${data.length} bytes)` };
+  }
+  if (text === '') {
+    return { format: 'invalid', reason: 'data is empty' };
+  }
+  const settings: Record<string, string> = {};
+  const duplicateKeys: string[] = [];
+  let matched = false;
+  for (const match of text.matchAll(CONFIG_PATTERN)) {
+    if (match[0] === '') {
+      continue;
+    }
+    matched = true;
+    const key = match[1] ?? '';
+    if (Object.prototype.hasOwnProperty.call(settings, key)) {
+      duplicateKeys.push(key);
+    }
+    settings[key] = match[2] ?? '';
+  }
+  if (matched) {
+    return { format: 'config', settings, duplicateKeys };
+  }
+  const legacy = parseHostPort(text);
+  return legacy ? { format: 'legacy', ...legacy } : { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
+}
+
+export function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const parts = text.split(':');
+  if (parts.length !== 2) {
+    return undefined;
+  }
+  const [host = '', portText = ''] = parts;
+  const port = parsePort(portText);
+  return isValidHost(host) && port !== undefined ? { host, port } : undefined;
+}
+
+export interface Hs2Instance {
+  /** Child znode name, e.g. "serverUri=h:10000;version=3.1.0;sequence=0000000012". */
+  znode: string;
+  path: string;
+  host?: string;
+  port?: number;
+  version?: string;
+  sequence?: string;
+  transportMode?: string;
+  httpPath?: string;
+  ssl?: boolean;
+  authentication?: string;
+  saslQop?: string;
+  principal?: string;
+  /** Every decoded setting, including ones this tool does not know. */
+  settings: Record<string, string>;
+  dataFormat: 'config' | 'legacy' | 'serviceRecord' | 'invalid' | 'unreadable';
+  /** Active/passive HA only: true for the active (leader) instance. */
+  isLeader?: boolean;
+  ctime?: number;
+  ephemeral?: boolean;
+  /** What is wrong with this registration, for display; empty when it is sound. */
+  problems: string[];
+}
+
+/** Builds the instance view the way the driver reads it: data first, the znode name as fallback. */
+export function describeInstance(namespacePath: string, znode: string, data: InstanceData, stat?: ZnodeStat): Hs2Instance {
+  const name = parseInstanceName(znode);
+  const instance: Hs2Instance = { znode, path: `${namespacePath}/${znode}`, settings: {}, dataFormat: data.format, problems: [] };
+  if (name) {
+    instance.host = name.host;
+    instance.port = name.port;
+    if (name.version !== undefined) {
+      instance.version = name.version;
+    }
+    if (name.sequence !== undefined) {
+      instance.sequence = name.sequence;
+    }
+  } else {
+    instance.problems.push('znode name is not "serverUri=host:port;version=…;sequence=…"');
+  }
+  if (stat) {
+    instance.ctime = stat.ctime;
+    instance.ephemeral = stat.ephemeralOwner !== '0';
+  }
+  if (data.format === 'invalid') {
+    instance.problems.push(data.reason);
+  } else if (data.format === 'legacy') {
+    instance.host = data.host;
+    instance.port = data.port;
+  } else {
+    instance.settings = data.settings;
+    if (data.duplicateKeys.length > 0) {
+      instance.problems.push(`duplicate keys in data: ${data.duplicateKeys.map((k) => preview(k, 40)).join(', ')}`);
+    }
+    applySettings(instance, data.settings);
+  }
+  return instance;
+}
+
+function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
+  const host = settings[HS2_KEYS.bindHost];
+  if (host !== undefined) {
+    if (isValidHost(host)) {
+      instance.host = host;
+    } else {
+      instance.problems.push(`invalid host "${preview(host, 40)}"`);
+      delete instance.host;
+    }
+  }
+  // The driver takes the binary port always and the HTTP port only when no port is known yet.
+  const portText = settings[HS2_KEYS.binaryPort] ?? settings[HS2_KEYS.httpPort];
+  if (portText !== undefined) {
+    const port = parsePort(portText);
+    if (port === undefined) {
+      instance.problems.push(`invalid port "${preview(portText, 20)}"`);
+      delete instance.port;
+    } else {
+      instance.port = port;
+    }
+  }
+  const optional: [keyof Hs2Instance, string][] = [
+    ['transportMode', HS2_KEYS.transportMode],
+    ['httpPath', HS2_KEYS.httpPath],
+    ['authentication', HS2_KEYS.authentication],
+    ['saslQop', HS2_KEYS.saslQop],
+    ['principal', HS2_KEYS.principal],
+  ];
+  for (const [field, key] of optional) {
+    const value = settings[key];
+    if (value !== undefined) {
+      (instance as unknown as Record<string, unknown>)[field] = value;
+    }
+  }
+  const ssl = settings[HS2_KEYS.useSsl];
+  if (ssl !== undefined) {
+    instance.ssl = ssl.toLowerCase() === 'true';
+  }
+}
+
+export interface NamespaceListing {
+  namespace: string;
+  path: string;
+  instances: Hs2Instance[];
+  /** Children that are not instances (Curator's "leader" latch of HS2 3.0+). */
+  otherChildren: string[];
+}
+
+/** Children of an HS2 namespace that are not registrations (HIVE-25411: the driver does not skip them). */
+const NON_INSTANCE_CHILDREN = new Set(['leader']);
+
+/** Lists a namespace's instances: one getChildren, then every getData at once on the shared session. */
+export async function listInstances(session: ZkSession, namespace: string): Promise<NamespaceListing> {
+  const path = namespacePath(namespace);
+  let children: string[];
+  try {
+    ({ children } = await session.getChildren(path));
+  } catch (error) {
+    if (isHiveZkError(error, 'ZK_NO_NODE')) {
+      throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${path} does not exist on ${session.connectString}.`, { namespace });
+    }
+    throw error;
+  }
+  const otherChildren = children.filter((c) => NON_INSTANCE_CHILDREN.has(c));
+  const candidates = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
+  const read = await Promise.all(candidates.map((child) => readInstance(session, path, child)));
+  const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+  return { namespace, path, instances, otherChildren };
+}
+
+async function readInstance(session: ZkSession, parent: string, child: string): Promise<Hs2Instance | undefined> {
+  try {
+    const { data, stat } = await session.getData(`${parent}/${child}`);
+    return describeInstance(parent, child, decodeInstanceData(data), stat);
+  } catch (error) {
+    if (isHiveZkError(error, 'ZK_NO_NODE')) {
+      return undefined; // deregistered between the listing and the read
+    }
+    if (isHiveZkError(error, 'ZK_NO_AUTH')) {
+      const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
+      instance.dataFormat = 'unreadable';
+      return instance;
+    }
+    throw error;
+  }
+}
+
+function compareInstances(a: Hs2Instance, b: Hs2Instance): number {
+  return (a.sequence ?? a.znode).localeCompare(b.sequence ?? b.znode);
+}
+
+export function namespacePath(namespace: string): string {
+  const trimmed = namespace.replace(/^\/+|\/+$/g, '');
+  if (trimmed === '' || /[\u0000-\u001f\u007f]|\/\//.test(trimmed)) {
+    throw new HiveZkError('BAD_ARGUMENT', `Invalid namespace "${preview(namespace)}".`);
+  }
+  return `/${trimmed}`;
+}
+
+// ---- Active/passive HA (Hive 3.0+): Hadoop registry ServiceRecord JSON under <ns>-<sasl|unsecure>/instances
+
+export interface ServiceRecord {
+  attributes: Record<string, string>;
+  endpoints: { api: string; host: string; port: number }[];
+}
+
+/** Decodes a Hadoop registry ServiceRecord; undefined for anything else. */
+export function decodeServiceRecord(data: Uint8Array): ServiceRecord | undefined {
+  const text = decodeText(data);
+  if (text === undefined || !text.trimStart().startsWith('{')) {
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return undefined;
+  }
+  const record = parsed as Record<string, unknown>;
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === 'string' && key !== 'type' && key !== 'description') {
+      attributes[key] = value;
+    }
+  }
+  const endpoints: ServiceRecord['endpoints'] = [];
+  const internal = Array.isArray(record.internal) ? (record.internal as unknown[]) : [];
+  for (const endpoint of internal) {
+    if (typeof endpoint !== 'object' || endpoint === null) {
+      continue;
+    }
+    const { api, addresses } = endpoint as { api?: unknown; addresses?: unknown };
+    if (typeof api !== 'string' || !Array.isArray(addresses)) {
+      continue;
+    }
+    for (const address of addresses as unknown[]) {
+      const { host, port } = (address ?? {}) as { host?: unknown; port?: unknown };
+      const portNumber = typeof port === 'number' ? port : typeof port === 'string' ? parsePort(port) : undefined;
+      if (typeof host === 'string' && portNumber !== undefined) {
+        endpoints.push({ api, host, port: portNumber });
+      }
+    }
+  }
+  return { attributes, endpoints };
+}
+
+export function describeHaInstance(parent: string, znode: string, data: Uint8Array, stat?: ZnodeStat): Hs2Instance {
+  const record = decodeServiceRecord(data);
+  if (!record) {
+    const instance = describeInstance(parent, znode, { format: 'invalid', reason: 'data is not a Hadoop registry ServiceRecord (JSON)' }, stat);
+    instance.problems = instance.problems.filter((p) => !p.startsWith('znode name'));
+    return instance;
+  }
+  const instance = describeInstance(parent, znode, { format: 'config', settings: record.attributes, duplicateKeys: [] }, stat);
+  instance.dataFormat = 'serviceRecord';
+  instance.problems = instance.problems.filter((p) => !p.startsWith('znode name'));
+  instance.sequence = /(\d+)$/.exec(znode)?.[1] ?? znode;
+  const active = record.endpoints.find((e) => e.api === 'activeEndpoint');
+  const endpoint = active ?? record.endpoints[0];
+  instance.isLeader = active !== undefined;
+  if (endpoint && isValidHost(endpoint.host)) {
+    instance.host = endpoint.host;
+    instance.port = endpoint.port;
+  }
+  return instance;
+}
+
+/** The chroot paths an HA namespace may use: "<ns>-unsecure" (no Kerberos) and "<ns>-sasl". */
+export function haRegistryPaths(namespace: string): string[] {
+  const base = namespacePath(namespace);
+  return /-(sasl|unsecure)$/.test(base) ? [base] : [`${base}-unsecure`, `${base}-sasl`];
+}
+
+export async function listHaInstances(session: ZkSession, namespace: string): Promise<NamespaceListing> {
+  for (const registry of haRegistryPaths(namespace)) {
+    const path = `${registry}/instances`;
+    let children: string[];
+    try {
+      ({ children } = await session.getChildren(path));
+    } catch (error) {
+      if (isHiveZkError(error, 'ZK_NO_NODE')) {
+        continue;
+      }
+      throw error;
+    }
+    const read = await Promise.all(
+      children.map(async (child) => {
+        try {
+          const { data, stat } = await session.getData(`${path}/${child}`);
+          return describeHaInstance(path, child, data, stat);
+        } catch (error) {
+          if (isHiveZkError(error, 'ZK_NO_NODE')) {
+            return undefined;
+          }
+          throw error;
+        }
+      }),
+    );
+    const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+    return { namespace, path, instances, otherChildren: [] };
+  }
+  throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${namespace} (looked for ${haRegistryPaths(namespace).map((p) => `${p}/instances`).join(' and ')}).`, { namespace });
+}
+
+// ---- Metastore discovery (Hive 4.x): children "<host>:<port><10-digit seq>", data "host:port"
+
+export interface MetastoreInstance {
+  znode: string;
+  host: string;
+  port: number;
+  uri: string;
+}
+
+export function parseMetastoreZnode(name: string, data: Uint8Array): MetastoreInstance | undefined {
+  const text = decodeText(data);
+  const endpoint = text === undefined ? undefined : parseHostPort(text);
+  if (!endpoint) {
+    return undefined;
+  }
+  return { znode: name, ...endpoint, uri: `thrift://${endpoint.host}:${endpoint.port}` };
+}
+
+export async function listMetastoreInstances(session: ZkSession, namespace: string): Promise<MetastoreInstance[]> {
+  const path = namespacePath(namespace);
+  const { children } = await session.getChildren(path);
+  const read = await Promise.all(
+    children.map(async (child) => {
+      try {
+        return parseMetastoreZnode(child, (await session.getData(`${path}/${child}`)).data);
+      } catch (error) {
+        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
+          return undefined;
+        }
+        throw error;
+      }
+    }),
+  );
+  return read.filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => a.znode.localeCompare(b.znode));
+}
+
+// ---- Which top-level znodes are what
+
+export type NamespaceKind = 'hs2' | 'hs2-ha' | 'metastore' | 'locks' | 'other';
+
+export interface DiscoveredNamespace {
+  name: string;
+  kind: NamespaceKind;
+  childCount: number;
+}
+
+export interface NamespaceHints {
+  hs2Namespaces?: readonly string[];
+  lockNamespace?: string;
+}
+
+const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
+
+/** Classifies every top-level znode by what it holds, with one batch of concurrent listings. */
+export async function discoverNamespaces(session: ZkSession, hints: NamespaceHints = {}): Promise<DiscoveredNamespace[]> {
+  const { children } = await session.getChildren('/');
+  const names = children.filter((c) => c !== 'zookeeper').sort();
+  const listings = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return (await session.getChildren(`/${name}`)).children;
+      } catch (error) {
+        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
+          return [];
+        }
+        throw error;
+      }
+    }),
+  );
+  const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
+  const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
+  return names.map((name, i) => {
+    const kids = listings[i] ?? [];
+    return { name, kind: classify(name, kids, hs2Hints, lockNamespace), childCount: kids.length };
+  });
+}
+
+function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNamespace: string): NamespaceKind {
+  if (name === lockNamespace) {
+    return 'locks';
+  }
+  if (kids.some((k) => k.startsWith('serverUri=')) || hs2Hints.has(name)) {
+    return 'hs2';
+  }
+  if (/-(sasl|unsecure)$/.test(name) && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
+    return 'hs2-ha';
+  }
+  if (name === DEFAULT_METASTORE_NAMESPACE || (kids.length > 0 && kids.every((k) => METASTORE_CHILD.test(k)))) {
+    return 'metastore';
+  }
+  return 'other';
+}

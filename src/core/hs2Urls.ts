@@ -1,0 +1,44 @@
+// JDBC URLs built from the registry: a discovery URL for an ensemble + namespace, and a direct
+// URL for one instance carrying the settings its znode publishes (as the driver would apply them).
+
+import type { ConnectString } from './connectString';
+import { HiveZkError } from './errors';
+import type { Hs2Instance } from './hs2Registry';
+import { formatJdbcUrl } from './jdbcUrl';
+import { applyPublishedSettings } from './resolver';
+
+export interface UrlOptions {
+  database?: string;
+  /** Extra session variables chosen by the user (never a password). */
+  sessionVars?: Record<string, string>;
+}
+
+/**
+ * The URL clients use for service discovery. A JDBC URL cannot carry a ZooKeeper chroot (its first
+ * "/" ends the host list), so a chroot is folded into zooKeeperNamespace, which the driver reads as a path.
+ */
+export function discoveryUrl(connect: ConnectString, namespace: string, options: UrlOptions & { ha?: boolean } = {}): string {
+  const chroot = connect.chroot ? connect.chroot.replace(/^\//, '') + '/' : '';
+  return formatJdbcUrl({
+    hosts: connect.servers,
+    database: options.database ?? 'default',
+    sessionVars: {
+      serviceDiscoveryMode: options.ha ? 'zooKeeperHA' : 'zooKeeper',
+      zooKeeperNamespace: chroot + namespace.replace(/^\/+/, ''),
+      ...options.sessionVars,
+    },
+  });
+}
+
+/** A direct URL to one instance, with transport, http path, SSL, principal and QOP from its znode. */
+export function instanceUrl(instance: Hs2Instance, options: UrlOptions = {}): string {
+  if (instance.host === undefined || instance.port === undefined) {
+    throw new HiveZkError('BAD_ZNODE_DATA', `The registration ${instance.znode} gives no usable host and port${instance.problems.length ? `: ${instance.problems.join('; ')}` : ''}.`);
+  }
+  const applied = applyPublishedSettings(instance.settings, options.sessionVars ?? {});
+  return formatJdbcUrl({
+    hosts: [{ host: applied.host ?? instance.host, port: applied.port ?? instance.port }],
+    database: options.database ?? 'default',
+    sessionVars: { ...applied.fromZnode, ...options.sessionVars },
+  });
+}

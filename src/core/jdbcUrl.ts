@@ -1,0 +1,227 @@
+// Parses and formats jdbc:hive2:// URLs the way Hive's JDBC driver (Utils.parseURL) reads them:
+// jdbc:hive2://<authority>[/<db>][;<session k=v>…][?<hive conf k=v>…][#<hive var k=v>…]
+
+import { DEFAULT_ZK_PORT, isValidHost, parsePort, type HostPort } from './connectString';
+import { HiveZkError, preview } from './errors';
+
+export const JDBC_PREFIX = 'jdbc:hive2://';
+export const DEFAULT_HS2_BINARY_PORT = 10000;
+export const DEFAULT_HS2_HTTP_PORT = 10001;
+
+export type DiscoveryMode = 'zooKeeper' | 'zooKeeperHA';
+
+export interface UrlHost {
+  host: string;
+  /** undefined when the URL gives none (the driver then stores -1). */
+  port?: number;
+}
+
+export interface JdbcUrl {
+  /** The text between "jdbc:hive2://" and the path, verbatim. */
+  authority: string;
+  hosts: UrlHost[];
+  database: string;
+  sessionVars: Record<string, string>;
+  hiveConfs: Record<string, string>;
+  hiveVars: Record<string, string>;
+  /** Set when serviceDiscoveryMode is zooKeeper or zooKeeperHA (case-insensitive, as the driver does). */
+  discovery?: DiscoveryMode;
+  /** An empty authority means an embedded (in-process) HiveServer2. */
+  embedded: boolean;
+}
+
+// The driver's pattern for ";k=v" lists; key is greedy, so "a=b=c" is key "a=b", value "c".
+const KV_PATTERN = /([^;]*)=([^;]*);?/g;
+
+export function parseJdbcUrl(input: string): JdbcUrl {
+  if (typeof input !== 'string' || !input.startsWith(JDBC_PREFIX)) {
+    throw new HiveZkError('URL_NOT_HIVE2', `Not a HiveServer2 JDBC URL: it must start with "${JDBC_PREFIX}".`, { url: preview(input) });
+  }
+  const bad = /[\s\u0000-\u001f\u007f]/.exec(input);
+  if (bad) {
+    throw new HiveZkError('URL_MALFORMED', `Bad URL format: whitespace or control character at position ${bad.index} (percent-encode it, e.g. %20).`, { url: preview(input) });
+  }
+  const rest = input.slice(JDBC_PREFIX.length);
+  // The driver ends the authority at the first "/", else the first "?", else the first "#" — in that order.
+  let end = rest.indexOf('/');
+  if (end === -1) {
+    end = rest.indexOf('?');
+  }
+  if (end === -1) {
+    end = rest.indexOf('#');
+  }
+  if (end === -1) {
+    end = rest.length;
+  }
+  const authority = rest.slice(0, end);
+  const { path, query, fragment } = splitUriTail(rest.slice(end), input);
+
+  const sessionVars: Record<string, string> = {};
+  let database = path.replace(/^\//, '');
+  const semicolon = database.indexOf(';');
+  if (semicolon !== -1) {
+    for (const [key, value] of kvPairs(database.slice(semicolon + 1))) {
+      if (Object.prototype.hasOwnProperty.call(sessionVars, key)) {
+        throw new HiveZkError('URL_DUPLICATE_KEY', `Bad URL format: Multiple values for property ${key}.`, { key });
+      }
+      sessionVars[key] = value;
+    }
+    database = database.slice(0, semicolon);
+  }
+  if (database === '') {
+    database = 'default';
+  }
+  const hiveConfs = Object.fromEntries(kvPairs(query));
+  const hiveVars = Object.fromEntries(kvPairs(fragment));
+  applyDeprecations(sessionVars, hiveConfs);
+
+  const discovery = discoveryModeOf(sessionVars.serviceDiscoveryMode);
+  const embedded = authority === '';
+  const hosts = embedded ? [] : discovery ? parseEnsemble(authority) : [parseSingleHost(authority)];
+  const url: JdbcUrl = { authority, hosts, database, sessionVars, hiveConfs, hiveVars, embedded };
+  if (discovery) {
+    url.discovery = discovery;
+  }
+  return url;
+}
+
+function discoveryModeOf(value: string | undefined): DiscoveryMode | undefined {
+  const lower = value?.toLowerCase();
+  return lower === 'zookeeper' ? 'zooKeeper' : lower === 'zookeeperha' ? 'zooKeeperHA' : undefined;
+}
+
+/** Splits "/path?query#fragment" as java.net.URI does, decoding percent-escapes in each part. */
+function splitUriTail(tail: string, input: string): { path: string; query: string; fragment: string } {
+  const hash = tail.indexOf('#');
+  const beforeFragment = hash === -1 ? tail : tail.slice(0, hash);
+  const fragment = hash === -1 ? '' : tail.slice(hash + 1);
+  const question = beforeFragment.indexOf('?');
+  const path = question === -1 ? beforeFragment : beforeFragment.slice(0, question);
+  const query = question === -1 ? '' : beforeFragment.slice(question + 1);
+  return { path: decodePart(path, input), query: decodePart(query, input), fragment: decodePart(fragment, input) };
+}
+
+function decodePart(part: string, input: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HiveZkError('URL_MALFORMED', 'Bad URL format: invalid percent-escape (a "%" must be followed by two hex digits).', { url: preview(input) });
+  }
+}
+
+function* kvPairs(text: string): Generator<[string, string]> {
+  for (const match of text.matchAll(KV_PATTERN)) {
+    if (match[0] === '') {
+      continue;
+    }
+    yield [match[1] ?? '', match[2] ?? ''];
+  }
+}
+
+function applyDeprecations(sessionVars: Record<string, string>, hiveConfs: Record<string, string>): void {
+  moveKey(sessionVars, 'sasl.qop', sessionVars, 'saslQop');
+  moveKey(hiveConfs, 'hive.server2.transport.mode', sessionVars, 'transportMode');
+  moveKey(hiveConfs, 'hive.server2.thrift.http.path', sessionVars, 'httpPath');
+}
+
+function moveKey(from: Record<string, string>, fromKey: string, to: Record<string, string>, toKey: string): void {
+  const value = from[fromKey];
+  if (value !== undefined) {
+    delete from[fromKey];
+    to[toKey] = value;
+  }
+}
+
+function parseEnsemble(authority: string): UrlHost[] {
+  return authority.split(',').map((entry) => {
+    const [host = '', portText, ...extra] = entry.split(':');
+    const port = portText === undefined ? DEFAULT_ZK_PORT : parsePort(portText);
+    if (!isValidHost(host) || port === undefined || extra.length > 0) {
+      throw new HiveZkError('URL_NO_HOST', `Bad URL format: "${entry}" in the ZooKeeper ensemble "${authority}" is not host[:port].`, { authority });
+    }
+    return { host, port };
+  });
+}
+
+function parseSingleHost(authority: string): UrlHost {
+  const match = /^([^:]+)(?::(\d*))?$/.exec(authority);
+  const host = match?.[1] ?? '';
+  const portText = match?.[2];
+  if (!match || !isValidHost(host) || (portText !== undefined && portText !== '' && parsePort(portText) === undefined)) {
+    const hint = authority.includes(',')
+      ? ' Several hosts need serviceDiscoveryMode=zooKeeper.'
+      : authority.includes(';')
+        ? " Are you missing a '/' after the hostname?"
+        : '';
+    throw new HiveZkError('URL_NO_HOST', `Bad URL format. Hostname not found in authority part of the url: ${authority}.${hint}`, { authority });
+  }
+  return portText ? { host, port: Number(portText) } : { host };
+}
+
+/** The port a direct URL's host really uses: the driver's default when the URL gives none. */
+export function effectivePort(url: JdbcUrl, host: UrlHost): number {
+  if (host.port !== undefined) {
+    return host.port;
+  }
+  return url.sessionVars.transportMode?.toLowerCase() === 'http' ? DEFAULT_HS2_HTTP_PORT : DEFAULT_HS2_BINARY_PORT;
+}
+
+export interface JdbcUrlParts {
+  hosts: readonly (HostPort | UrlHost)[];
+  database?: string;
+  sessionVars?: Readonly<Record<string, string>>;
+  hiveConfs?: Readonly<Record<string, string>>;
+  hiveVars?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Formats a URL that parses back to exactly the given parts. Values come from znodes and users, so
+ * anything that would change the URL's structure (";", "?", "#", "=" in keys or values) is refused,
+ * not escaped: the driver decodes percent-escapes before it splits on ";".
+ */
+export function formatJdbcUrl(parts: JdbcUrlParts): string {
+  const authority = parts.hosts
+    .map((h) => {
+      if (!isValidHost(h.host)) {
+        throw unsafe('host', h.host);
+      }
+      if (h.port !== undefined && (!Number.isInteger(h.port) || h.port < 1 || h.port > 65535)) {
+        throw unsafe('port', String(h.port));
+      }
+      return h.port === undefined ? h.host : `${h.host}:${h.port}`;
+    })
+    .join(',');
+  const database = parts.database ?? 'default';
+  let url = `${JDBC_PREFIX}${authority}/${encodeValue('database', database, /[;?#/]/)}`;
+  const session = formatPairs(parts.sessionVars);
+  if (session !== '') {
+    url += `;${session}`;
+  }
+  const confs = formatPairs(parts.hiveConfs);
+  if (confs !== '') {
+    url += `?${confs}`;
+  }
+  const vars = formatPairs(parts.hiveVars);
+  if (vars !== '') {
+    url += `#${vars}`;
+  }
+  return url;
+}
+
+function formatPairs(pairs: Readonly<Record<string, string>> | undefined): string {
+  return Object.entries(pairs ?? {})
+    .map(([key, value]) => `${encodeValue('key', key, /[;?#=]/)}=${encodeValue(key, value, /[;?#=]/)}`)
+    .join(';');
+}
+
+/** Percent-encodes what java.net.URI rejects or decodes ("%", spaces, quotes…); refuses structural characters. */
+function encodeValue(field: string, value: string, structural: RegExp): string {
+  if (structural.test(value) || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw unsafe(field, value);
+  }
+  return value.replace(/[^A-Za-z0-9\-._~!$&'()*+,:@/=]/g, (ch) => encodeURIComponent(ch));
+}
+
+function unsafe(field: string, value: string): HiveZkError {
+  return new HiveZkError('UNSAFE_VALUE', `Refusing to put ${field} "${preview(value)}" into a JDBC URL: it contains characters that would change the URL's meaning.`, { field });
+}

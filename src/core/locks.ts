@@ -1,0 +1,323 @@
+// Hive's ZooKeeperHiveLockManager as it lays out znodes: lock names and data, object paths
+// (db / encoded table / escaped partition segments), which locks would wait per its grant rule,
+// and a bounded-concurrency walk of the lock tree on the shared session.
+
+import { Fifo } from './concurrency';
+import { isHiveZkError, preview } from './errors';
+import { decodeText, namespacePath } from './hs2Registry';
+import type { ZkSession } from './zkSession';
+
+export type LockMode = 'SHARED' | 'EXCLUSIVE' | 'SEMI_SHARED';
+
+export interface LockName {
+  mode: LockMode;
+  sequence: number;
+  sequenceText: string;
+}
+
+const LOCK_NAME = /^LOCK-(SHARED|EXCLUSIVE|SEMI_SHARED)-(\d{1,19})$/;
+
+export function parseLockName(name: string): LockName | undefined {
+  const match = LOCK_NAME.exec(name);
+  if (!match) {
+    return undefined;
+  }
+  return { mode: match[1] as LockMode, sequence: Number(match[2]), sequenceText: match[2] ?? '' };
+}
+
+export interface LockData {
+  queryId?: string;
+  /** Epoch milliseconds when the lock was taken. */
+  lockTime?: number;
+  /** IMPLICIT (taken by a query) or EXPLICIT (LOCK TABLE/DATABASE). */
+  lockMode?: string;
+  queryString?: string;
+  clientIp?: string;
+  problems: string[];
+}
+
+/** Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. */
+export function decodeLockData(data: Uint8Array): LockData {
+  const text = decodeText(data);
+  if (text === undefined) {
+    return { problems: [`data is not UTF-8 text (${data.length} bytes)`] };
+  }
+  if (text === '') {
+    return { problems: ['no lock data'] };
+  }
+  // Hive strips ":" from the first four fields; a fifth field with colons is an IPv6 client address.
+  const [queryId, lockTime, lockMode, queryString, ...client] = text.split(':');
+  const result: LockData = { problems: [] };
+  if (queryId) {
+    result.queryId = queryId;
+  }
+  if (lockTime !== undefined && lockTime !== '') {
+    if (/^\d{1,15}$/.test(lockTime)) {
+      result.lockTime = Number(lockTime);
+    } else {
+      result.problems.push(`lock time "${preview(lockTime, 30)}" is not epoch milliseconds`);
+    }
+  }
+  if (lockMode) {
+    result.lockMode = lockMode;
+  }
+  if (queryString !== undefined) {
+    result.queryString = queryString;
+  }
+  if (client.length > 0 && client.join(':') !== '') {
+    result.clientIp = client.join(':');
+  }
+  if (lockTime === undefined) {
+    result.problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
+  }
+  return result;
+}
+
+export interface LockObject {
+  database: string;
+  table?: string;
+  partition?: { key: string; value: string }[];
+}
+
+/** Reverses MetaStoreUtils.encodeTableName (Hive 2.0+): "-<decimal char code>-" back to the character. */
+export function decodeTableName(encoded: string): string {
+  return encoded.replace(/-(\d{1,7})-/g, (whole, code: string) => {
+    const n = Number(code);
+    return n <= 0x10ffff ? String.fromCodePoint(n) : whole;
+  });
+}
+
+/** Reverses FileUtils.escapePathName ("%XX" upper-case hex). */
+export function unescapePathName(segment: string): string {
+  return segment.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The Hive object a lock path names, from its segments below the lock root. */
+export function decodeLockObject(segments: readonly string[]): LockObject {
+  const [database = '', table, ...partition] = segments;
+  const object: LockObject = { database };
+  if (table !== undefined) {
+    object.table = decodeTableName(table);
+  }
+  if (partition.length > 0) {
+    object.partition = partition.map((segment) => {
+      const eq = segment.indexOf('=');
+      return eq === -1
+        ? { key: unescapePathName(segment), value: '' }
+        : { key: unescapePathName(segment.slice(0, eq)), value: unescapePathName(segment.slice(eq + 1)) };
+    });
+  }
+  return object;
+}
+
+export function formatLockObject(object: LockObject): string {
+  let text = object.database;
+  if (object.table !== undefined) {
+    text += `.${object.table}`;
+  }
+  if (object.partition) {
+    text += ` (${object.partition.map((p) => `${p.key}=${p.value}`).join('/')})`;
+  }
+  return text;
+}
+
+/** A HiveQL UNLOCK statement for the object (identifiers and values escaped). */
+export function unlockStatement(object: LockObject): string {
+  const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
+  const literal = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (object.table === undefined) {
+    return `UNLOCK DATABASE ${ident(object.database)};`;
+  }
+  let statement = `UNLOCK TABLE ${ident(object.database)}.${ident(object.table)}`;
+  if (object.partition && object.partition.length > 0) {
+    statement += ` PARTITION (${object.partition.map((p) => `${ident(p.key)}=${literal(p.value)}`).join(', ')})`;
+  }
+  return `${statement};`;
+}
+
+export interface HiveLock extends LockName {
+  znode: string;
+  path: string;
+  /** Path of the locked object's znode. */
+  objectPath: string;
+  object: LockObject;
+  data: LockData;
+  ctime?: number;
+  /** Implicit query locks are ephemeral; explicit LOCK TABLE locks are persistent. */
+  ephemeral?: boolean;
+  /** Per the lock manager's grant rule, against older siblings on the same object. */
+  status: 'granted' | 'waiting' | 'unreadable';
+  /** The older lock that this one conflicts with, when waiting. */
+  blockedBy?: string;
+}
+
+/**
+ * Marks each lock on one object as granted or waiting, as ZooKeeperHiveLockManager.lockPrimitive
+ * decides: a lock conflicts with an older EXCLUSIVE sibling, and an EXCLUSIVE lock also with an
+ * older SHARED one; SEMI_SHARED siblings never conflict.
+ */
+export function markConflicts(locks: HiveLock[]): void {
+  const byObject = new Map<string, HiveLock[]>();
+  for (const lock of locks) {
+    const group = byObject.get(lock.objectPath);
+    if (group) {
+      group.push(lock);
+    } else {
+      byObject.set(lock.objectPath, [lock]);
+    }
+  }
+  for (const group of byObject.values()) {
+    group.sort((a, b) => a.sequence - b.sequence);
+    let oldestExclusive: HiveLock | undefined;
+    let oldestShared: HiveLock | undefined;
+    for (const lock of group) {
+      const blocker = oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined);
+      if (lock.status !== 'unreadable') {
+        lock.status = blocker ? 'waiting' : 'granted';
+      }
+      if (blocker) {
+        lock.blockedBy = blocker.znode;
+      } else {
+        delete lock.blockedBy;
+      }
+      if (lock.mode === 'EXCLUSIVE') {
+        oldestExclusive ??= lock;
+      } else if (lock.mode === 'SHARED') {
+        oldestShared ??= lock;
+      }
+    }
+  }
+}
+
+export interface LockWalkOptions {
+  database?: string;
+  /** The table's plain name; it is encoded as Hive 2.0+ does to find its znode. */
+  table?: string;
+  /** Work items (znodes) being read at once. */
+  concurrency?: number;
+  /** Called every so often with the number of znodes visited. */
+  onProgress?: (visited: number) => void;
+  /** Stop collecting after this many locks (the walk still reports `truncated`). */
+  limit?: number;
+}
+
+export interface LockWalkResult {
+  root: string;
+  locks: HiveLock[];
+  visited: number;
+  truncated: boolean;
+  /** Paths we could not list (ACL). */
+  unreadable: string[];
+}
+
+/** Hive 2.0+ encodeTableName: letters, digits and "_" kept, anything else as "-<code>-". */
+export function encodeTableName(name: string): string {
+  return [...name].map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : `-${ch.codePointAt(0)}-`)).join('');
+}
+
+type WorkItem = { path: string; segments: string[]; lock?: LockName; znode?: string };
+
+/** Walks the lock tree breadth-first with a bounded number of reads in flight on the shared session. */
+export async function walkLocks(session: ZkSession, lockNamespace: string, options: LockWalkOptions = {}): Promise<LockWalkResult> {
+  const root = namespacePath(lockNamespace);
+  const startSegments = [options.database, options.database !== undefined && options.table !== undefined ? encodeTableName(options.table) : undefined].filter(
+    (s): s is string => s !== undefined,
+  );
+  const result: LockWalkResult = { root, locks: [], visited: 0, truncated: false, unreadable: [] };
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const queue = new Fifo<WorkItem>();
+  queue.push({ path: [root, ...startSegments].join('/'), segments: startSegments });
+
+  const visit = async (item: WorkItem): Promise<void> => {
+    result.visited += 1;
+    if (result.visited % 5000 === 0) {
+      options.onProgress?.(result.visited);
+    }
+    if (item.lock && item.znode !== undefined) {
+      await readLock(session, item, root, result, limit);
+      return;
+    }
+    let children: string[];
+    try {
+      ({ children } = await session.getChildren(item.path));
+    } catch (error) {
+      if (isHiveZkError(error, 'ZK_NO_NODE')) {
+        return; // released while we walked
+      }
+      if (isHiveZkError(error, 'ZK_NO_AUTH')) {
+        result.unreadable.push(item.path);
+        return;
+      }
+      throw error;
+    }
+    for (const child of children) {
+      const lock = parseLockName(child);
+      const path = `${item.path}/${child}`;
+      queue.push(lock ? { path, segments: item.segments, lock, znode: child } : { path, segments: [...item.segments, child] });
+    }
+  };
+
+  await drain(queue, options.concurrency ?? 64, visit);
+  markConflicts(result.locks);
+  return result;
+}
+
+async function readLock(session: ZkSession, item: WorkItem, root: string, result: LockWalkResult, limit: number): Promise<void> {
+  if (result.locks.length >= limit) {
+    result.truncated = true;
+    return;
+  }
+  const lock = item.lock as LockName;
+  const base: Omit<HiveLock, 'data' | 'status'> = {
+    ...lock,
+    znode: item.znode as string,
+    path: item.path,
+    objectPath: [root, ...item.segments].join('/'),
+    object: decodeLockObject(item.segments),
+  };
+  try {
+    const { data, stat } = await session.getData(item.path);
+    result.locks.push({ ...base, data: decodeLockData(data), ctime: stat.ctime, ephemeral: stat.ephemeralOwner !== '0', status: 'granted' });
+  } catch (error) {
+    if (isHiveZkError(error, 'ZK_NO_NODE')) {
+      return;
+    }
+    if (isHiveZkError(error, 'ZK_NO_AUTH')) {
+      result.locks.push({ ...base, data: { problems: ['not authorized to read this lock (ACL)'] }, status: 'unreadable' });
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Runs `visit` over a queue that grows as it is processed, `concurrency` items at a time. */
+async function drain<T>(queue: Fifo<T>, concurrency: number, visit: (item: T) => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let active = 0;
+    let failed = false;
+    const pump = (): void => {
+      while (!failed && active < concurrency && queue.length > 0) {
+        const item = queue.shift() as T;
+        active += 1;
+        visit(item).then(
+          () => {
+            active -= 1;
+            if (active === 0 && queue.length === 0) {
+              resolve();
+            } else {
+              pump();
+            }
+          },
+          (error: unknown) => {
+            failed = true;
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      }
+    };
+    pump();
+    if (active === 0) {
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,421 @@
+// One shared ZooKeeper session per ensemble: the only module that talks to node-zookeeper-client.
+// The library has no timeouts and never gives up on a dead address, so this module adds a connect
+// timeout, a per-request timeout, a bound on requests in flight, and replaces a dead client
+// (expired, auth failed, frozen) with a fresh one on next use.
+
+import * as zookeeper from 'node-zookeeper-client';
+import { Semaphore } from './concurrency';
+import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
+import { HiveZkError, type ErrorCode } from './errors';
+
+export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'expired' | 'authFailed' | 'error' | 'closed';
+
+export interface ZkSessionOptions {
+  /** "host:port[,host:port…][/chroot]" */
+  connectString: string;
+  sessionTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Requests on the wire at once; the rest wait in FIFO order. */
+  maxInFlight?: number;
+  /** Digest credential "user:password". A secret: never logged or echoed. */
+  digest?: string;
+}
+
+export interface ZnodeStat {
+  version: number;
+  cversion: number;
+  aversion: number;
+  numChildren: number;
+  dataLength: number;
+  /** Creation and modification times, epoch milliseconds. */
+  ctime: number;
+  mtime: number;
+  /** Session id owning an ephemeral node, as hex; "0" for persistent nodes. */
+  ephemeralOwner: string;
+}
+
+export interface ZnodeAcl {
+  scheme: string;
+  id: string;
+  /** Letters of READ, WRITE, CREATE, DELETE, ADMIN, e.g. "rwcda". */
+  permissions: string;
+}
+
+export type WatchEventType = 'created' | 'deleted' | 'dataChanged' | 'childrenChanged';
+export type WatchListener = (event: { type: WatchEventType; path: string }) => void;
+
+export interface StateChange {
+  state: SessionState;
+  /** Increments each time a new underlying client is created (watches must be re-armed). */
+  generation: number;
+  error?: HiveZkError;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+const DEFAULTS = {
+  sessionTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  maxInFlight: 128,
+};
+
+/** The subset of the library's client this module uses. */
+type Client = zookeeper.Client;
+type Callback<T extends unknown[]> = (error: Error | null | undefined, ...results: T) => void;
+
+const CODE_MAP: Record<number, ErrorCode> = {
+  [-4]: 'ZK_CONNECTION_LOSS',
+  [-7]: 'ZK_TIMEOUT',
+  [-101]: 'ZK_NO_NODE',
+  [-102]: 'ZK_NO_AUTH',
+  [-112]: 'ZK_SESSION_EXPIRED',
+  [-115]: 'ZK_AUTH_FAILED',
+};
+
+export class ZkSession {
+  readonly connect: ConnectString;
+  private readonly options: Required<Omit<ZkSessionOptions, 'digest' | 'connectString'>> & { digest?: string };
+  private readonly limiter: Semaphore;
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+  private currentState: SessionState = 'idle';
+  private generationCounter = 0;
+  private disconnectTimer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(change: StateChange) => void>();
+  /** Rejecters of requests on the current client, failed at once when that client is dropped. */
+  private readonly pending = new Set<(error: HiveZkError) => void>();
+  private requestCounter = 0;
+
+  constructor(options: ZkSessionOptions) {
+    this.connect = parseConnectString(options.connectString);
+    this.options = {
+      sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULTS.sessionTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
+      ...(options.digest !== undefined ? { digest: options.digest } : {}),
+    };
+    this.limiter = new Semaphore(this.options.maxInFlight);
+  }
+
+  get connectString(): string {
+    return formatConnectString(this.connect);
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  /** Requests sent to the server since this session object was made. */
+  get requestCount(): number {
+    return this.requestCounter;
+  }
+
+  /** The server-side session id (hex), when connected. */
+  get sessionId(): string | undefined {
+    const id = this.client?.getSessionId();
+    return id && id.length > 0 ? id.toString('hex') : undefined;
+  }
+
+  onDidChangeState(listener: (change: StateChange) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Connects now (normally a connection is made lazily by the first request). */
+  async open(): Promise<void> {
+    await this.ensureClient();
+  }
+
+  async getChildren(path: string, watch?: WatchListener): Promise<{ children: string[]; stat: ZnodeStat }> {
+    return this.request<[string[], unknown]>(path, (client, cb) => {
+      if (watch) {
+        client.getChildren(path, (event) => watch(toWatchEvent(event)), cb);
+      } else {
+        client.getChildren(path, cb);
+      }
+    }).then(([children, stat]) => ({ children, stat: toStat(stat) }));
+  }
+
+  async getData(path: string, watch?: WatchListener): Promise<{ data: Buffer; stat: ZnodeStat }> {
+    return this.request<[Buffer | null | undefined, unknown]>(path, (client, cb) => {
+      if (watch) {
+        client.getData(path, (event) => watch(toWatchEvent(event)), cb);
+      } else {
+        client.getData(path, cb);
+      }
+    }).then(([data, stat]) => ({ data: data ?? Buffer.alloc(0), stat: toStat(stat) }));
+  }
+
+  /** The node's stat, or undefined if it does not exist. Works on nodes we may not read. */
+  async exists(path: string, watch?: WatchListener): Promise<ZnodeStat | undefined> {
+    const [stat] = await this.request<[unknown]>(path, (client, cb) => {
+      if (watch) {
+        client.exists(path, (event) => watch(toWatchEvent(event)), cb);
+      } else {
+        client.exists(path, cb);
+      }
+    });
+    return stat ? toStat(stat) : undefined;
+  }
+
+  async getAcl(path: string): Promise<{ acls: ZnodeAcl[]; stat: ZnodeStat }> {
+    const [acls, stat] = await this.request<[zookeeper.ACL[], unknown]>(path, (client, cb) => client.getACL(path, cb));
+    return { acls: acls.map(toAcl), stat: toStat(stat) };
+  }
+
+  /** Writes are only for tooling (tests, sandbox) and explicit, confirmed user actions. */
+  async create(path: string, data: Buffer, mode: 'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential' = 'persistent'): Promise<string> {
+    const createMode = {
+      persistent: zookeeper.CreateMode.PERSISTENT,
+      ephemeral: zookeeper.CreateMode.EPHEMERAL,
+      persistentSequential: zookeeper.CreateMode.PERSISTENT_SEQUENTIAL,
+      ephemeralSequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL,
+    }[mode];
+    const [created] = await this.request<[string]>(path, (client, cb) => client.create(path, data, createMode, cb));
+    return created;
+  }
+
+  async remove(path: string, version = -1): Promise<void> {
+    await this.request<[]>(path, (client, cb) => client.remove(path, version, cb));
+  }
+
+  /** Idempotent; fails every request still waiting. */
+  close(): void {
+    if (this.currentState === 'closed') {
+      return;
+    }
+    this.dropClient(new HiveZkError('ZK_CLOSED', 'The ZooKeeper session was closed.'));
+    this.setState('closed');
+    this.listeners.clear();
+  }
+
+  private async request<T extends unknown[]>(path: string, invoke: (client: Client, callback: Callback<T>) => void): Promise<T> {
+    if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')) || path.includes('//') || /[\u0000-\u001f\u007f]/.test(path)) {
+      throw new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
+    }
+    return this.limiter.run(async () => {
+      const client = await this.ensureClient();
+      this.requestCounter += 1;
+      return new Promise<T>((resolve, reject) => {
+        let settled = false;
+        const finish = (error: HiveZkError | undefined, results?: T): void => {
+          if (settled) {
+            return;
+          }
+          settled = true;
+          clearTimeout(timer);
+          this.pending.delete(fail);
+          if (error) {
+            reject(error);
+          } else {
+            resolve(results as T);
+          }
+        };
+        const fail = (error: HiveZkError): void => finish(error);
+        const timer = setTimeout(() => {
+          finish(new HiveZkError('ZK_TIMEOUT', `ZooKeeper did not answer within ${this.options.requestTimeoutMs} ms (${path} on ${this.connectString}).`, { path }));
+          // A server that accepts but never answers is invisible to the library: start afresh next time.
+          if (this.client === client && this.currentState === 'connected') {
+            this.dropClient(new HiveZkError('ZK_CONNECTION_LOSS', 'The ZooKeeper server stopped answering.'));
+            this.setState('error');
+          }
+        }, this.options.requestTimeoutMs);
+        this.pending.add(fail);
+        try {
+          invoke(client, (error, ...results) => finish(error ? mapError(error, path, this.connectString) : undefined, results));
+        } catch (error) {
+          finish(new HiveZkError('BAD_ARGUMENT', error instanceof Error ? error.message : String(error), { path }));
+        }
+      });
+    });
+  }
+
+  private ensureClient(): Promise<Client> {
+    if (this.currentState === 'closed') {
+      return Promise.reject(new HiveZkError('ZK_CLOSED', 'The ZooKeeper session was closed.'));
+    }
+    if (this.client) {
+      return Promise.resolve(this.client);
+    }
+    this.connecting ??= this.startClient().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private startClient(): Promise<Client> {
+    const client = zookeeper.createClient(this.connectString, {
+      sessionTimeout: this.options.sessionTimeoutMs,
+      spinDelay: 200,
+      retries: 0,
+    });
+    this.generationCounter += 1;
+    this.setState('connecting');
+    return new Promise<Client>((resolve, reject) => {
+      let established = false;
+      const timer = setTimeout(() => {
+        client.removeAllListeners();
+        client.close();
+        const error = new HiveZkError(
+          'ZK_UNREACHABLE',
+          `Could not connect to ZooKeeper at ${this.connectString} within ${this.options.connectTimeoutMs} ms. Check the hosts, ports and firewall.`,
+          { connectString: this.connectString },
+        );
+        this.setState('error', error);
+        reject(error);
+      }, this.options.connectTimeoutMs);
+      client.on('state', (state: zookeeper.State) => {
+        const name = state.name;
+        if (name === 'SYNC_CONNECTED' || name === 'CONNECTED_READ_ONLY') {
+          this.clearDisconnectTimer();
+          if (!established) {
+            established = true;
+            clearTimeout(timer);
+            this.client = client;
+            resolve(client);
+          }
+          this.setState('connected');
+        } else if (name === 'DISCONNECTED' && established && this.client === client) {
+          this.setState('reconnecting');
+          this.startDisconnectTimer(client);
+        } else if (name === 'EXPIRED') {
+          clearTimeout(timer);
+          this.retire(client, 'expired', new HiveZkError('ZK_SESSION_EXPIRED', 'The ZooKeeper session expired; a new one is made on next use.'), reject);
+        } else if (name === 'AUTH_FAILED') {
+          clearTimeout(timer);
+          this.retire(client, 'authFailed', new HiveZkError('ZK_AUTH_FAILED', `ZooKeeper rejected the credentials for ${this.connectString}.`), reject);
+        }
+      });
+      if (this.options.digest !== undefined) {
+        client.addAuthInfo('digest', Buffer.from(this.options.digest, 'utf8'));
+      }
+      client.connect();
+    });
+  }
+
+  /** Ends a client the server no longer honours; the next request starts a fresh one. */
+  private retire(client: Client, state: SessionState, error: HiveZkError, rejectConnect: (e: HiveZkError) => void): void {
+    if (this.client === client) {
+      this.dropClient(error);
+    } else {
+      client.removeAllListeners();
+      client.close();
+      rejectConnect(error);
+    }
+    this.setState(state, error);
+  }
+
+  private startDisconnectTimer(client: Client): void {
+    this.clearDisconnectTimer();
+    // The library only learns of expiry once it reaches a server again; past the session
+    // timeout the session is gone anyway, so stop waiting and start afresh on next use.
+    this.disconnectTimer = setTimeout(() => {
+      if (this.client === client) {
+        const error = new HiveZkError('ZK_SESSION_EXPIRED', `Lost the connection to ${this.connectString} for longer than the session timeout.`);
+        this.dropClient(error);
+        this.setState('expired', error);
+      }
+    }, this.options.sessionTimeoutMs);
+  }
+
+  private clearDisconnectTimer(): void {
+    if (this.disconnectTimer) {
+      clearTimeout(this.disconnectTimer);
+      this.disconnectTimer = undefined;
+    }
+  }
+
+  private dropClient(reason: HiveZkError): void {
+    this.clearDisconnectTimer();
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      client.removeAllListeners();
+      client.close();
+    }
+    for (const fail of [...this.pending]) {
+      fail(reason);
+    }
+  }
+
+  private setState(state: SessionState, error?: HiveZkError): void {
+    if (this.currentState === state && !error) {
+      return;
+    }
+    this.currentState = state;
+    const change: StateChange = error ? { state, generation: this.generationCounter, error } : { state, generation: this.generationCounter };
+    for (const listener of [...this.listeners]) {
+      listener(change);
+    }
+  }
+}
+
+function mapError(error: Error, path: string, connectString: string): HiveZkError {
+  const rawCode = (error as { getCode?: () => number }).getCode?.();
+  const code: ErrorCode = (rawCode !== undefined ? CODE_MAP[rawCode] : undefined) ?? 'ZK_ERROR';
+  const messages: Partial<Record<ErrorCode, string>> = {
+    ZK_NO_NODE: `The znode ${path} does not exist.`,
+    ZK_NO_AUTH: `Not authorized to read ${path}: its ACL does not grant this session access (add a digest credential for the ensemble).`,
+    ZK_CONNECTION_LOSS: `Lost the connection to ZooKeeper (${connectString}) while reading ${path}; try again.`,
+    ZK_SESSION_EXPIRED: `The ZooKeeper session expired while reading ${path}; try again.`,
+    ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
+  };
+  return new HiveZkError(code, messages[code] ?? `ZooKeeper error on ${path}: ${error.message}`, { path, zkCode: rawCode }, { cause: error });
+}
+
+function toWatchEvent(event: zookeeper.Event): { type: WatchEventType; path: string } {
+  const types: Record<number, WatchEventType> = { 1: 'created', 2: 'deleted', 3: 'dataChanged', 4: 'childrenChanged' };
+  return { type: types[event.getType()] ?? 'childrenChanged', path: event.getPath() };
+}
+
+function toStat(raw: unknown): ZnodeStat {
+  const stat = raw as Record<string, unknown>;
+  return {
+    version: Number(stat.version ?? 0),
+    cversion: Number(stat.cversion ?? 0),
+    aversion: Number(stat.aversion ?? 0),
+    numChildren: Number(stat.numChildren ?? 0),
+    dataLength: Number(stat.dataLength ?? 0),
+    ctime: bufferToNumber(stat.ctime),
+    mtime: bufferToNumber(stat.mtime),
+    ephemeralOwner: bufferToHex(stat.ephemeralOwner),
+  };
+}
+
+/** The library returns 64-bit longs as 8-byte big-endian buffers. */
+function bufferToNumber(value: unknown): number {
+  return Buffer.isBuffer(value) && value.length === 8 ? Number(value.readBigInt64BE(0)) : Number(value ?? 0);
+}
+
+function bufferToHex(value: unknown): string {
+  if (!Buffer.isBuffer(value)) {
+    return '0';
+  }
+  const hex = value.toString('hex').replace(/^0+/, '');
+  return hex === '' ? '0' : hex;
+}
+
+function toAcl(acl: zookeeper.ACL): ZnodeAcl {
+  const bits = Number(acl.permission);
+  const letters = [
+    [1, 'r'],
+    [2, 'w'],
+    [4, 'c'],
+    [8, 'd'],
+    [16, 'a'],
+  ] as const;
+  return {
+    scheme: acl.id.scheme,
+    id: acl.id.id,
+    permissions: letters.map(([bit, letter]) => (bits & bit ? letter : '')).join(''),
+  };
+}
