@@ -259,6 +259,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
 
   await drain(queue, options.concurrency ?? 64, visit);
   markConflicts(result.locks);
+  result.locks.sort((a, b) => (a.objectPath === b.objectPath ? a.sequence - b.sequence : a.objectPath < b.objectPath ? -1 : 1));
   return result;
 }
 

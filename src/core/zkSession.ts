@@ -173,14 +173,24 @@ export class ZkSession {
   }
 
   /** Writes are only for tooling (tests, sandbox) and explicit, confirmed user actions. */
-  async create(path: string, data: Buffer, mode: 'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential' = 'persistent'): Promise<string> {
+  async create(
+    path: string,
+    data: Buffer,
+    mode: 'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential' = 'persistent',
+    acl: 'open' | 'creatorOnly' | 'worldReadCreatorAll' = 'open',
+  ): Promise<string> {
+    const acls = {
+      open: zookeeper.ACL.OPEN_ACL_UNSAFE,
+      creatorOnly: zookeeper.ACL.CREATOR_ALL_ACL,
+      worldReadCreatorAll: [...zookeeper.ACL.READ_ACL_UNSAFE, ...zookeeper.ACL.CREATOR_ALL_ACL],
+    }[acl];
     const createMode = {
       persistent: zookeeper.CreateMode.PERSISTENT,
       ephemeral: zookeeper.CreateMode.EPHEMERAL,
       persistentSequential: zookeeper.CreateMode.PERSISTENT_SEQUENTIAL,
       ephemeralSequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL,
     }[mode];
-    const [created] = await this.request<[string]>(path, (client, cb) => client.create(path, data, createMode, cb));
+    const [created] = await this.request<[string]>(path, (client, cb) => client.create(path, data, acls, createMode, cb));
     return created;
   }
 

@@ -18,6 +18,9 @@ declare module 'node-zookeeper-client' {
     constructor(permission: number, id: Id);
     permission: number;
     id: Id;
+    static OPEN_ACL_UNSAFE: ACL[];
+    static CREATOR_ALL_ACL: ACL[];
+    static READ_ACL_UNSAFE: ACL[];
   }
   export const CreateMode: {
     PERSISTENT: number;
@@ -38,7 +41,7 @@ declare module 'node-zookeeper-client' {
     exists(path: string, callback: Cb<[unknown]>): void;
     exists(path: string, watcher: (event: Event) => void, callback: Cb<[unknown]>): void;
     getACL(path: string, callback: Cb<[ACL[], unknown]>): void;
-    create(path: string, data: Buffer, mode: number, callback: Cb<[string]>): void;
+    create(path: string, data: Buffer, acls: ACL[], mode: number, callback: Cb<[string]>): void;
     remove(path: string, version: number, callback: Cb<[]>): void;
   }
   export function createClient(connectionString: string, options?: { sessionTimeout?: number; spinDelay?: number; retries?: number }): Client;

@@ -1,0 +1,100 @@
+// A realistic Hive cluster in a local ZooKeeper: HS2 instances of several Hive versions, an
+// active/passive HA pair, metastore discovery and a lock tree with shared, exclusive and waiting
+// locks. `npm run sandbox` runs it standalone; tests and the demo call seedSandbox().
+
+import { ZkSession } from '../../src/core/zkSession';
+import { addLeaderLatch, registerHaInstance, registerHs2, registerMetastore, takeLock } from './hiveSeed';
+import { startZooKeeper } from './zkServer';
+
+export const SANDBOX = {
+  hs2Namespace: 'hiveserver2',
+  analyticsNamespace: 'hiveserver2-analytics',
+  haNamespace: 'hs2ActivePassiveHA',
+  metastoreNamespace: 'hive_metastore',
+  lockNamespace: 'hive_zookeeper_namespace',
+};
+
+export async function seedSandbox(session: ZkSession): Promise<void> {
+  const ns = SANDBOX.hs2Namespace;
+  await registerHs2(session, ns, { host: 'hs2-a.example.com', port: 10000, version: '1.2.2', variant: 'legacy-1.x' });
+  await registerHs2(session, ns, { host: 'hs2-b.example.com', port: 10000, version: '2.3.9', variant: 'v2-binary' });
+  await registerHs2(session, ns, { host: 'hs2-c.example.com', port: 10000, version: '3.1.3', variant: 'v3-kerberos', principal: 'hive/_HOST@EXAMPLE.COM', ssl: true });
+  await registerHs2(session, ns, { host: 'hs2-d.example.com', port: 10001, version: '3.1.3', variant: 'v3-http', httpPath: 'cliservice', ssl: true });
+  await registerHs2(session, ns, { host: 'hs2-e.example.com', port: 10000, httpPort: 10001, version: '4.0.1', variant: 'v4-all' });
+  await addLeaderLatch(session, ns);
+  await registerHs2(session, SANDBOX.analyticsNamespace, { host: 'hs2-analytics-1.example.com', port: 10000, version: '3.1.3', variant: 'v3-binary' });
+  await registerHaInstance(session, SANDBOX.haNamespace, { host: 'hs2-ha-1.example.com', port: 10000, variant: 'v3-binary', active: true });
+  await registerHaInstance(session, SANDBOX.haNamespace, { host: 'hs2-ha-2.example.com', port: 10000, variant: 'v3-binary', active: false });
+  await registerMetastore(session, SANDBOX.metastoreNamespace, 'metastore-1.example.com', 9083);
+  await registerMetastore(session, SANDBOX.metastoreNamespace, 'metastore-2.example.com', 9083);
+
+  const root = SANDBOX.lockNamespace;
+  const minute = 60_000;
+  const now = Date.now();
+  const q = (id: string): string => `hive_20261125093000_${id}`;
+  // A query reading two partitions holds SHARED locks on db, table and each partition prefix.
+  for (const partition of [['ds=2026-11-24'], ['ds=2026-11-24', 'hr=09'], ['ds=2026-11-25']]) {
+    await takeLock(session, root, {
+      db: 'sales',
+      table: 'orders',
+      partition,
+      mode: 'SHARED',
+      queryId: q('a1b2c3'),
+      query: "SELECT count(*) FROM sales.orders WHERE ds >= '2026-11-24'",
+      lockTime: now - 12 * minute,
+      client: '10.20.0.15',
+    });
+  }
+  await takeLock(session, root, { db: 'sales', table: 'orders', mode: 'SHARED', queryId: q('a1b2c3'), query: "SELECT count(*) FROM sales.orders WHERE ds >= '2026-11-24'", lockTime: now - 12 * minute, client: '10.20.0.15' });
+  // An INSERT OVERWRITE wants the partition EXCLUSIVE: it waits behind the older SHARED lock.
+  await takeLock(session, root, {
+    db: 'sales',
+    table: 'orders',
+    partition: ['ds=2026-11-24'],
+    mode: 'EXCLUSIVE',
+    queryId: q('d4e5f6'),
+    query: "INSERT OVERWRITE TABLE sales.orders PARTITION (ds='2026-11-24') SELECT * FROM staging.orders_raw",
+    lockTime: now - 2 * minute,
+    client: '10.20.0.31',
+  });
+  // An explicit LOCK TABLE … EXCLUSIVE (persistent) on another table.
+  await takeLock(session, root, { db: 'finance', table: 'ledger', mode: 'EXCLUSIVE', queryId: q('0f9e8d'), query: 'LOCK TABLE finance.ledger EXCLUSIVE', lockTime: now - 95 * minute, client: '10.20.0.44', explicit: true });
+  // Hive 2.0+ encodes non-word characters in table names: "web-logs" is "web-45-logs".
+  await takeLock(session, root, { db: 'web', table: 'web-45-logs', partition: ['country=US%2FCA'], mode: 'SHARED', queryId: q('77aa11'), query: 'SELECT * FROM web.`web-logs`', lockTime: now - 30_000, client: '10.20.0.9' });
+}
+
+async function main(): Promise<void> {
+  const live = process.argv.includes('--live');
+  const cluster = await startZooKeeper();
+  const session = new ZkSession({ connectString: cluster.connectString });
+  await seedSandbox(session);
+  process.stdout.write(`Sandbox ZooKeeper with a seeded Hive cluster on ${cluster.connectString}\n`);
+  process.stdout.write(`  discovery URL: jdbc:hive2://${cluster.connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2\n`);
+  process.stdout.write(live ? '  live mode: an instance registers and deregisters every 5 s\n' : '  (add --live to register/deregister an instance every 5 s)\n');
+  process.stdout.write('Press Ctrl-C to stop.\n');
+  let livePath: string | undefined;
+  const timer = live
+    ? setInterval(() => {
+        const step = livePath
+          ? session.remove(livePath).then(() => (livePath = undefined))
+          : registerHs2(session, SANDBOX.hs2Namespace, { host: 'hs2-live.example.com', port: 10000, version: '4.0.1', variant: 'v3-binary' }).then((p) => (livePath = p));
+        step.catch((error: unknown) => process.stderr.write(`live mode: ${String(error)}\n`));
+      }, 5000)
+    : undefined;
+  const stop = (): void => {
+    if (timer) {
+      clearInterval(timer);
+    }
+    session.close();
+    void cluster.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

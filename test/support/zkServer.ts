@@ -1,0 +1,247 @@
+// Starts real ZooKeeper servers (Debian's `zookeeper` package, run directly with java) on
+// 127.0.0.1 with free ports and their own temp data dirs: a standalone server or a 3-server
+// ensemble. Each server is stopped by its own PID; nothing outlives the test process.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const JAVA_DIR = '/usr/share/java';
+const ZK_JAR = join(JAVA_DIR, 'zookeeper.jar');
+const CLASSPATH = [ZK_JAR, join(JAVA_DIR, 'slf4j-simple.jar')].join(':');
+const running = new Set<ChildProcess>();
+
+process.once('exit', () => {
+  for (const child of running) {
+    child.kill('SIGKILL');
+  }
+});
+
+/** Makes sure Debian's zookeeper package is there: installs it as root in CI, else says how. */
+export function ensureZooKeeperInstalled(): void {
+  if (existsSync(ZK_JAR)) {
+    return;
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && process.env.CI) {
+    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'zookeeper']]) {
+      const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      if (result.status !== 0) {
+        throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status}).`);
+      }
+    }
+    if (existsSync(ZK_JAR)) {
+      return;
+    }
+  }
+  throw new Error(`ZooKeeper is not installed (${ZK_JAR} is missing). Install it with:\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends zookeeper`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Sends a four-letter word and returns the reply ('' if the server does not answer). */
+export async function fourLetterWord(port: number, word: string, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    let reply = '';
+    const done = (): void => {
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.setTimeout(timeoutMs, done);
+    socket.once('error', done);
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString('utf8')));
+    socket.once('close', done);
+    socket.connect(port, '127.0.0.1', () => socket.end(word));
+  });
+}
+
+/** Client connections that hold a session (the `cons` connection itself has none). */
+export async function countSessionConnections(port: number): Promise<number> {
+  const reply = await fourLetterWord(port, 'cons');
+  return reply.split('\n').filter((line) => line.includes('sid=0x')).length;
+}
+
+export interface ServerSpec {
+  clientPort: number;
+  peerPort?: number;
+  electionPort?: number;
+}
+
+export class ZkServer {
+  private child: ChildProcess | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly clientPort: number,
+    readonly dir: string,
+    private readonly configPath: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.child) {
+      return;
+    }
+    const log = openSync(join(this.dir, 'server.log'), 'a');
+    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-Dzookeeper.admin.enableServer=false', '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', this.configPath], {
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    this.child = child;
+  }
+
+  /** Resolves once the server answers `srvr` with a mode (serving requests). */
+  async waitServing(timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const reply = await fourLetterWord(this.clientPort, 'srvr', 1000);
+      const mode = /Mode: (\w+)/.exec(reply)?.[1];
+      if (mode) {
+        return mode;
+      }
+      if (!this.child) {
+        throw new Error(`ZooKeeper ${this.id} is not running`);
+      }
+      await delay(100);
+    }
+    throw new Error(`ZooKeeper ${this.id} on port ${this.clientPort} did not start within ${timeoutMs} ms; see ${join(this.dir, 'server.log')}`);
+  }
+
+  /** Stops the server by its PID (SIGTERM, then SIGKILL); `hard` kills at once, like a crash. */
+  async stop(hard = false): Promise<void> {
+    const child = this.child;
+    if (!child) {
+      return;
+    }
+    this.child = undefined;
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+      } else {
+        child.once('exit', () => resolve());
+      }
+    });
+    child.kill(hard ? 'SIGKILL' : 'SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops the process without closing its sockets' peers cleanly: freeze it (SIGSTOP). */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+}
+
+export class ZkCluster {
+  constructor(
+    readonly servers: ZkServer[],
+    readonly root: string,
+  ) {}
+
+  get connectString(): string {
+    return this.servers.map((s) => `127.0.0.1:${s.clientPort}`).join(',');
+  }
+
+  /** The port of the single server (standalone) or the first one. */
+  get port(): number {
+    return this.servers[0]?.clientPort ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((s) => s.stop()));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** Session-holding client connections across all servers. */
+  async countSessionConnections(): Promise<number> {
+    const counts = await Promise.all(this.servers.filter((s) => s.running).map((s) => countSessionConnections(s.clientPort)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** The server a given session id is connected to, found with `cons`. */
+  async serverHoldingSession(sessionIdHex: string): Promise<ZkServer | undefined> {
+    for (const server of this.servers.filter((s) => s.running)) {
+      const reply = await fourLetterWord(server.clientPort, 'cons');
+      if (reply.includes(`sid=0x${sessionIdHex.replace(/^0+/, '')}`)) {
+        return server;
+      }
+    }
+    return undefined;
+  }
+}
+
+export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number; maxSessionTimeoutMs?: number } = {}): Promise<ZkCluster> {
+  ensureZooKeeperInstalled();
+  const size = options.size ?? 1;
+  const tickTime = options.tickTime ?? 2000;
+  const root = mkdtempSync(join(tmpdir(), 'hivezk-zk-'));
+  const specs: Required<ServerSpec>[] = [];
+  for (let i = 0; i < size; i += 1) {
+    specs.push({ clientPort: await freePort(), peerPort: await freePort(), electionPort: await freePort() });
+  }
+  const servers = specs.map((spec, index) => {
+    const id = index + 1;
+    const dir = join(root, `server${id}`);
+    const dataDir = join(dir, 'data');
+    rmSync(dataDir, { recursive: true, force: true });
+    spawnSync('mkdir', ['-p', dataDir]);
+    const lines = [
+      `tickTime=${tickTime}`,
+      `dataDir=${dataDir}`,
+      `clientPort=${spec.clientPort}`,
+      'clientPortAddress=127.0.0.1',
+      '4lw.commands.whitelist=*',
+      'admin.enableServer=false',
+      'maxClientCnxns=0',
+      `maxSessionTimeout=${options.maxSessionTimeoutMs ?? 60_000}`,
+    ];
+    if (size > 1) {
+      lines.push('initLimit=10', 'syncLimit=5');
+      specs.forEach((s, i) => lines.push(`server.${i + 1}=127.0.0.1:${s.peerPort}:${s.electionPort}`));
+      writeFileSync(join(dataDir, 'myid'), `${id}\n`);
+    }
+    const configPath = join(dir, 'zoo.cfg');
+    writeFileSync(configPath, lines.join('\n') + '\n');
+    return new ZkServer(id, spec.clientPort, dir, configPath);
+  });
+  const cluster = new ZkCluster(servers, root);
+  try {
+    await Promise.all(servers.map((s) => s.start()));
+    await Promise.all(servers.map((s) => s.waitServing()));
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return cluster;
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

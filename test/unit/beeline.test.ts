@@ -1,0 +1,122 @@
+// Beeline command building and quoting. Hostile values must either be refused or come out inert:
+// the POSIX commands are run under bash and sh against a fake beeline that records its argv.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBeelineCommand, PASSWORD_ENV, quoteCmd, quotePosix, quotePwsh } from '../../src/core/beeline';
+import { HiveZkError } from '../../src/core/errors';
+import { decodeInstanceData, describeInstance } from '../../src/core/hs2Registry';
+import { instanceUrl } from '../../src/core/hs2Urls';
+import { parseJdbcUrl } from '../../src/core/jdbcUrl';
+
+const URL = 'jdbc:hive2://zk1:2181,zk2:2181/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2';
+
+test('discovery command for each shell', () => {
+  const command = buildBeelineCommand({ url: URL, user: 'alice' });
+  assert.deepEqual(command.argv, ['beeline', '-u', URL, '-n', 'alice']);
+  assert.equal(command.display('posix'), `beeline -u '${URL}' -n alice`);
+  assert.equal(command.display('pwsh'), `beeline -u '${URL}' -n alice`);
+  assert.equal(command.display('cmd'), `beeline -u "${URL}" -n alice`);
+});
+
+test('the password is an environment reference, never a value', () => {
+  const command = buildBeelineCommand({ url: URL, user: 'alice', passwordFromEnv: true });
+  assert.deepEqual(command.envNames, [PASSWORD_ENV]);
+  assert.ok(command.display('posix').endsWith(`-p "$${PASSWORD_ENV}"`));
+  assert.ok(command.display('pwsh').endsWith(`-p $env:${PASSWORD_ENV}`));
+  assert.ok(command.display('cmd').endsWith(`-p "%${PASSWORD_ENV}%"`));
+  assert.ok(!command.argv.includes('-p'));
+});
+
+test('a beeline path with spaces is quoted, and called with & in PowerShell', () => {
+  const command = buildBeelineCommand({ url: URL, beelinePath: '/opt/hive 3/bin/beeline' });
+  assert.ok(command.display('posix').startsWith(`'/opt/hive 3/bin/beeline' -u`));
+  assert.ok(command.display('pwsh').startsWith(`& '/opt/hive 3/bin/beeline' -u`));
+});
+
+test('malformed URL is refused before any command is built', () => {
+  assert.throws(() => buildBeelineCommand({ url: 'jdbc:mysql://x' }), (e: unknown) => e instanceof HiveZkError && e.code === 'URL_NOT_HIVE2');
+});
+
+test('quoting rules per shell', () => {
+  assert.equal(quotePosix("it's"), `'it'\\''s'`);
+  assert.equal(quotePosix('$(id)'), `'$(id)'`);
+  assert.equal(quotePwsh("it's"), `'it''s'`);
+  assert.equal(quotePwsh('it\u2019s'), `'it\u2019\u2019s'`);
+  assert.equal(quotePwsh('a,b'), `'a,b'`);
+  assert.equal(quoteCmd('a&b'), '"a&b"');
+  for (const bad of ['%PATH%', 'a!b', 'a"b']) {
+    assert.throws(() => quoteCmd(bad), (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE');
+  }
+  assert.throws(() => quotePwsh('a"b'), (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE');
+});
+
+const hostile = ["'; touch PWNED; '", '$(touch PWNED)', '`touch PWNED`', 'a && touch PWNED', 'x | touch PWNED', '"; touch PWNED; "', '%COMSPEC%', '$HOME', "it's", '\\', '*', '~root', '!!', '{a,b}', 'a\tb'];
+
+function fakeBeeline(): { dir: string; run: (shell: string, command: string) => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'hivezk-beeline-'));
+  const script = join(dir, 'beeline');
+  writeFileSync(script, `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done > "${dir}/argv"\n`);
+  chmodSync(script, 0o755);
+  return {
+    dir,
+    run(shell, command) {
+      execFileSync(shell, ['-c', command], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir } });
+      return readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
+    },
+  };
+}
+
+for (const shell of ['bash', 'sh']) {
+  test(`injection: hostile user names stay one inert argument under ${shell}`, () => {
+    const fake = fakeBeeline();
+    for (const user of hostile) {
+      let command;
+      try {
+        command = buildBeelineCommand({ url: URL, user });
+      } catch (error) {
+        assert.ok(error instanceof HiveZkError && error.code === 'UNSAFE_VALUE', `refusal of ${JSON.stringify(user)} is typed`);
+        continue;
+      }
+      const argv = fake.run(shell, command.display('posix'));
+      assert.deepEqual(argv, command.argv.slice(1), `argv for ${JSON.stringify(user)}`);
+      assert.throws(() => readFileSync(join(fake.dir, 'PWNED')), `no command ran for ${JSON.stringify(user)}`);
+    }
+  });
+}
+
+test('injection: hostile znode fields never add a JDBC parameter or a shell command', () => {
+  const fake = fakeBeeline();
+  const fields = ['hive.server2.thrift.bind.host', 'hive.server2.thrift.http.path', 'hive.server2.authentication.kerberos.principal', 'hive.server2.transport.mode', 'hive.server2.thrift.sasl.qop'];
+  let refused = 0;
+  let built = 0;
+  for (const field of fields) {
+    for (const payload of [...hostile, 'x;auth=noSasl', 'x?hive.exec.pre.hooks=evil', 'x#v=1', 'a=b', 'line\nbreak']) {
+      const settings = { 'hive.server2.thrift.bind.host': 'h1', 'hive.server2.thrift.port': '10000', [field]: payload };
+      const data = Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(';');
+      const instance = describeInstance('/hiveserver2', 'serverUri=h1:10000;version=3;sequence=0000000001', decodeInstanceData(Buffer.from(data)));
+      let url: string;
+      try {
+        url = instanceUrl(instance);
+      } catch (error) {
+        assert.ok(error instanceof HiveZkError && ['UNSAFE_VALUE', 'BAD_ZNODE_DATA'].includes(error.code), `typed refusal for ${field}=${JSON.stringify(payload)}`);
+        refused += 1;
+        continue;
+      }
+      built += 1;
+      const parsed = parseJdbcUrl(url);
+      const allowed = new Set(['transportMode', 'httpPath', 'principal', 'saslQop', 'ssl', 'auth']);
+      assert.ok(Object.keys(parsed.sessionVars).every((k) => allowed.has(k)), `no extra parameter from ${field}=${JSON.stringify(payload)}: ${url}`);
+      assert.deepEqual(Object.keys(parsed.hiveConfs), []);
+      assert.deepEqual(Object.keys(parsed.hiveVars), []);
+      const command = buildBeelineCommand({ url });
+      for (const shell of ['bash', 'sh']) {
+        assert.deepEqual(fake.run(shell, command.display('posix')), ['-u', url]);
+      }
+    }
+  }
+  assert.ok(refused > 0 && built > 0, `both paths exercised (refused ${refused}, built ${built})`);
+});

@@ -1,0 +1,124 @@
+// Decoding of HiveServer2 registrations in every form Hive writes (hive-zk-spec §1).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeInstanceData, decodeServiceRecord, describeHaInstance, describeInstance, parseInstanceName, parseMetastoreZnode } from '../../src/core/hs2Registry';
+import { hs2Data, type Hs2Variant } from '../support/hiveSeed';
+
+const b = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+test('znode name: serverUri, version, sequence', () => {
+  assert.deepEqual(parseInstanceName('serverUri=hs2a.example.com:10000;version=3.1.0;sequence=0000000012'), {
+    host: 'hs2a.example.com',
+    port: 10000,
+    version: '3.1.0',
+    sequence: '0000000012',
+    extra: {},
+  });
+});
+
+test('znode name: unknown parts kept, missing version tolerated', () => {
+  assert.deepEqual(parseInstanceName('serverUri=h:1;sequence=0000000001;zone=b'), { host: 'h', port: 1, sequence: '0000000001', extra: { zone: 'b' } });
+});
+
+for (const name of ['leader', 'serverUri=;version=1', 'serverUri=h;version=1', 'serverUri=h:99999', 'serverUri=h:1:2', 'serverUri=$(id):1', '']) {
+  test(`znode name: "${name}" is not an instance`, () => assert.equal(parseInstanceName(name), undefined));
+}
+
+const variants: [Hs2Variant, Partial<ReturnType<typeof describeInstance>>][] = [
+  ['legacy-1.x', { host: 'h1', port: 10000, dataFormat: 'legacy', settings: {} }],
+  ['v2-binary', { host: 'h1', port: 10000, dataFormat: 'config', transportMode: 'binary', ssl: false, authentication: 'NONE', saslQop: 'auth' }],
+  ['v3-binary', { host: 'h1', port: 10000, transportMode: 'binary' }],
+  ['v3-nosasl', { authentication: 'NOSASL' }],
+  ['v3-http', { host: 'h1', port: 10001, transportMode: 'http', httpPath: 'cliservice' }],
+  ['v3-kerberos', { principal: 'hive/_HOST@EXAMPLE.COM', authentication: 'KERBEROS', ssl: true }],
+  ['v4-all', { port: 10000, transportMode: 'all', httpPath: 'cliservice' }],
+];
+
+for (const [variant, expected] of variants) {
+  test(`instance data: ${variant}`, () => {
+    const port = variant === 'v3-http' ? 10001 : 10000;
+    const data = hs2Data({ host: 'h1', port, httpPort: 10001, variant, ssl: variant === 'v3-kerberos' });
+    const instance = describeInstance('/hiveserver2', `serverUri=h1:${port};version=3.1.3;sequence=0000000001`, decodeInstanceData(b(data)));
+    for (const [key, value] of Object.entries(expected)) {
+      assert.deepEqual(instance[key as keyof typeof instance], value, key);
+    }
+    assert.deepEqual(instance.problems, []);
+  });
+}
+
+test('instance data: the spec example, any key order', () => {
+  const decoded = decodeInstanceData(
+    b('hive.server2.thrift.sasl.qop=auth;hive.server2.thrift.bind.host=h1;hive.server2.transport.mode=binary;hive.server2.authentication=NONE;hive.server2.thrift.port=10000;hive.server2.use.SSL=false'),
+  );
+  assert.equal(decoded.format, 'config');
+  assert.equal(decoded.format === 'config' && decoded.settings['hive.server2.thrift.port'], '10000');
+});
+
+test('instance data: unknown keys kept, missing ones tolerated', () => {
+  const instance = describeInstance('/ns', 'serverUri=h:1;version=4;sequence=0000000001', decodeInstanceData(b('custom.key=x;hive.server2.thrift.bind.host=h2')));
+  assert.equal(instance.settings['custom.key'], 'x');
+  assert.equal(instance.host, 'h2');
+  assert.equal(instance.port, 1, 'port falls back to the znode name');
+  assert.equal(instance.transportMode, undefined);
+});
+
+test('instance data: trailing ";" and empty values', () => {
+  const decoded = decodeInstanceData(b('a=1;b=;'));
+  assert.deepEqual(decoded.format === 'config' && decoded.settings, { a: '1', b: '' });
+});
+
+test('instance data: duplicate keys reported, last one wins (driver applies in order)', () => {
+  const instance = describeInstance('/ns', 'serverUri=h:1;sequence=0000000001', decodeInstanceData(b('hive.server2.thrift.port=1;hive.server2.thrift.port=2')));
+  assert.equal(instance.port, 2);
+  assert.match(instance.problems.join(), /duplicate keys/);
+});
+
+const garbage: [string, Buffer, RegExp][] = [
+  ['binary', Buffer.from([0xff, 0xfe, 0x00, 0x01]), /not UTF-8/],
+  ['empty', Buffer.alloc(0), /empty/],
+  ['neither form', b('just some text'), /neither/],
+  ['host:port:extra', b('h:1:2'), /neither/],
+];
+for (const [name, data, reason] of garbage) {
+  test(`instance data: ${name} is reported, not thrown`, () => {
+    const decoded = decodeInstanceData(data);
+    assert.equal(decoded.format, 'invalid');
+    assert.match(decoded.format === 'invalid' ? decoded.reason : '', reason);
+  });
+}
+
+test('instance data: hostile host and port values are dropped with a problem', () => {
+  const instance = describeInstance('/ns', 'serverUri=h:1;sequence=0000000001', decodeInstanceData(b('hive.server2.thrift.bind.host=$(reboot);hive.server2.thrift.port=10000abc')));
+  assert.equal(instance.host, undefined);
+  assert.equal(instance.port, undefined);
+  assert.equal(instance.problems.length, 2);
+});
+
+test('HA ServiceRecord: active endpoint marks the leader', () => {
+  const record = {
+    type: 'JSONServiceRecord',
+    internal: [{ api: 'activeEndpoint', addressType: 'host/port', protocolType: 'hadoop/IPC', addresses: [{ host: 'ha1', port: '10000' }] }],
+    'hive.server2.transport.mode': 'binary',
+    'hive.server2.thrift.port': '10000',
+    'hive.server2.authentication': 'NONE',
+  };
+  const instance = describeHaInstance('/hs2ActivePassiveHA-unsecure/instances', 'instance-0000000003', b(JSON.stringify(record)));
+  assert.equal(instance.isLeader, true);
+  assert.equal(instance.host, 'ha1');
+  assert.equal(instance.port, 10000);
+  assert.equal(instance.sequence, '0000000003');
+  assert.equal(instance.dataFormat, 'serviceRecord');
+});
+
+for (const [name, data] of [
+  ['not JSON', '{nope'],
+  ['JSON array', '[1,2]'],
+  ['binary', '\u0000\u0001'],
+] as const) {
+  test(`HA ServiceRecord: ${name} is undefined, not thrown`, () => assert.equal(decodeServiceRecord(b(data)), undefined));
+}
+
+test('metastore znode: host:port data', () => {
+  assert.deepEqual(parseMetastoreZnode('ms1:90830000000001', b('ms1:9083')), { znode: 'ms1:90830000000001', host: 'ms1', port: 9083, uri: 'thrift://ms1:9083' });
+  assert.equal(parseMetastoreZnode('x', b('garbage')), undefined);
+});

@@ -1,0 +1,111 @@
+// Lock manager formats and its grant rule (hive-zk-spec §4).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeLockData, decodeLockObject, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
+
+const b = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+test('lock names: the three modes, upper case with the 10-digit sequence', () => {
+  assert.deepEqual(parseLockName('LOCK-SHARED-0000000007'), { mode: 'SHARED', sequence: 7, sequenceText: '0000000007' });
+  assert.deepEqual(parseLockName('LOCK-EXCLUSIVE-0000000010'), { mode: 'EXCLUSIVE', sequence: 10, sequenceText: '0000000010' });
+  assert.deepEqual(parseLockName('LOCK-SEMI_SHARED-0000000001')?.mode, 'SEMI_SHARED');
+});
+
+for (const name of ['lock-shared-0000000001', 'LOCK-SHARED-', 'LOCK-READ-0000000001', 'ds=2026', 'LOCK-SHARED-00000x0001']) {
+  test(`lock names: "${name}" is not a lock`, () => assert.equal(parseLockName(name), undefined));
+}
+
+test('lock data: queryId:lockTime:lockMode:queryStr:clientIp', () => {
+  assert.deepEqual(decodeLockData(b('hive_2026_q1:1764063000000:IMPLICIT:select * from t:10.0.0.7')), {
+    queryId: 'hive_2026_q1',
+    lockTime: 1764063000000,
+    lockMode: 'IMPLICIT',
+    queryString: 'select * from t',
+    clientIp: '10.0.0.7',
+    problems: [],
+  });
+});
+
+test('lock data: older four-field form, no client', () => {
+  const data = decodeLockData(b('q:1:EXPLICIT:LOCK TABLE t EXCLUSIVE'));
+  assert.equal(data.clientIp, undefined);
+  assert.equal(data.lockMode, 'EXPLICIT');
+});
+
+test('lock data: IPv6 client keeps its colons', () => assert.equal(decodeLockData(b('q:1:IMPLICIT:s:fe80::1')).clientIp, 'fe80::1'));
+test('lock data: "null" client as Hive writes it', () => assert.equal(decodeLockData(b('q:1:IMPLICIT:s:null')).clientIp, 'null'));
+test('lock data: bad time reported', () => assert.match(decodeLockData(b('q:soon:IMPLICIT:s')).problems.join(), /not epoch/));
+test('lock data: one field only', () => assert.match(decodeLockData(b('q')).problems.join(), /fewer fields/));
+test('lock data: binary', () => assert.match(decodeLockData(Buffer.from([0xc3, 0x28])).problems.join(), /not UTF-8/));
+test('lock data: empty', () => assert.deepEqual(decodeLockData(Buffer.alloc(0)).problems, ['no lock data']));
+
+test('table names: Hive 2.0+ encoding round-trips', () => {
+  assert.equal(encodeTableName('web-logs'), 'web-45-logs');
+  assert.equal(decodeTableName('web-45-logs'), 'web-logs');
+  assert.equal(decodeTableName(encodeTableName('a.b c')), 'a.b c');
+  assert.equal(decodeTableName('plain_name1'), 'plain_name1');
+});
+
+test('partition segments: FileUtils.escapePathName is reversed', () => {
+  assert.equal(unescapePathName('US%2FCA'), 'US/CA');
+  assert.deepEqual(decodeLockObject(['db', 'web-45-logs', 'country=US%2FCA', 'hr=%3D09']), {
+    database: 'db',
+    table: 'web-logs',
+    partition: [
+      { key: 'country', value: 'US/CA' },
+      { key: 'hr', value: '=09' },
+    ],
+  });
+  assert.deepEqual(decodeLockObject(['db']), { database: 'db' });
+});
+
+test('UNLOCK statements escape identifiers and values', () => {
+  assert.equal(unlockStatement({ database: 'db' }), 'UNLOCK DATABASE `db`;');
+  assert.equal(unlockStatement({ database: 'db', table: 'we`ird' }), 'UNLOCK TABLE `db`.`we``ird`;');
+  assert.equal(unlockStatement({ database: 'd', table: 't', partition: [{ key: 'ds', value: "it's" }] }), "UNLOCK TABLE `d`.`t` PARTITION (`ds`='it\\'s');");
+});
+
+function locks(...modes: LockMode[]): HiveLock[] {
+  return modes.map((mode, i) => ({
+    mode,
+    sequence: i,
+    sequenceText: String(i).padStart(10, '0'),
+    znode: `LOCK-${mode}-${String(i).padStart(10, '0')}`,
+    path: `/r/db/t/LOCK-${mode}-${i}`,
+    objectPath: '/r/db/t',
+    object: { database: 'db', table: 't' },
+    data: { problems: [] },
+    status: 'granted',
+  }));
+}
+
+const rules: [string, LockMode[], string[]][] = [
+  ['shared after shared: both granted', ['SHARED', 'SHARED'], ['granted', 'granted']],
+  ['exclusive after shared waits', ['SHARED', 'EXCLUSIVE'], ['granted', 'waiting']],
+  ['shared after exclusive waits', ['EXCLUSIVE', 'SHARED'], ['granted', 'waiting']],
+  ['exclusive after exclusive waits', ['EXCLUSIVE', 'EXCLUSIVE'], ['granted', 'waiting']],
+  ['only older locks count: shared before exclusive is granted', ['SHARED', 'SHARED', 'EXCLUSIVE'], ['granted', 'granted', 'waiting']],
+  ['semi-shared never blocks others', ['SEMI_SHARED', 'EXCLUSIVE', 'SEMI_SHARED'], ['granted', 'granted', 'waiting']],
+  ['semi-shared does not wait on shared', ['SHARED', 'SEMI_SHARED'], ['granted', 'granted']],
+];
+for (const [name, modes, expected] of rules) {
+  test(`grant rule: ${name}`, () => {
+    const group = locks(...modes);
+    markConflicts(group);
+    assert.deepEqual(
+      group.map((l) => l.status),
+      expected,
+    );
+    for (const lock of group.filter((l) => l.status === 'waiting')) {
+      const blocker = group.find((g) => g.znode === lock.blockedBy);
+      assert.ok(blocker && blocker.sequence < lock.sequence, 'names an older blocker');
+    }
+  });
+}
+
+test('grant rule: locks on different objects never conflict', () => {
+  const [a, b2] = locks('EXCLUSIVE', 'EXCLUSIVE');
+  b2!.objectPath = '/r/db/other';
+  markConflicts([a!, b2!]);
+  assert.deepEqual([a!.status, b2!.status], ['granted', 'granted']);
+});
