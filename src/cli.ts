@@ -37,7 +37,7 @@ export function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
+    const arg = argv[i];
     if (!arg.startsWith('--')) {
       positional.push(arg);
       continue;
@@ -104,10 +104,11 @@ async function listAnyInstances(session: ZkSession, namespace: string, ha: boole
   try {
     return await listInstances(session, namespace);
   } catch (error) {
-    if (toHiveZkError(error).code === 'NAMESPACE_MISSING') {
-      return listHaInstances(session, namespace).catch(() => Promise.reject(error));
+    const failure = toHiveZkError(error);
+    if (failure.code === 'NAMESPACE_MISSING') {
+      return listHaInstances(session, namespace).catch(() => Promise.reject(failure));
     }
-    throw error;
+    throw failure;
   }
 }
 

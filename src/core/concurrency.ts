@@ -72,7 +72,7 @@ export async function mapConcurrent<T, R>(items: readonly T[], concurrency: numb
     while (next < items.length) {
       const index = next;
       next += 1;
-      results[index] = await fn(items[index] as T, index);
+      results[index] = await fn(items[index], index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));

@@ -71,7 +71,7 @@ export function toHiveZkError(value: unknown): HiveZkError {
 /** A short, printable excerpt of untrusted text for error messages. */
 export function preview(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : String(value);
-  // eslint-disable-next-line no-control-regex
+   
   const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return printable.length > max ? `${printable.slice(0, max)}…` : printable;
 }

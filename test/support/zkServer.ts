@@ -98,7 +98,7 @@ export class ZkServer {
     return this.child !== undefined;
   }
 
-  async start(): Promise<void> {
+  start(): void {
     if (this.child) {
       return;
     }
@@ -233,7 +233,7 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
   });
   const cluster = new ZkCluster(servers, root);
   try {
-    await Promise.all(servers.map((s) => s.start()));
+    servers.forEach((s) => s.start());
     await Promise.all(servers.map((s) => s.waitServing()));
   } catch (error) {
     await cluster.stop();

@@ -67,8 +67,8 @@ for (const [name, url, code, message] of rejects) {
 test('effective port follows the driver default (10000, 10001 for http)', () => {
   const binary = parseJdbcUrl('jdbc:hive2://h/');
   const http = parseJdbcUrl('jdbc:hive2://h/;transportMode=http');
-  assert.equal(effectivePort(binary, binary.hosts[0]!), 10000);
-  assert.equal(effectivePort(http, http.hosts[0]!), 10001);
+  assert.equal(effectivePort(binary, binary.hosts[0]), 10000);
+  assert.equal(effectivePort(http, http.hosts[0]), 10001);
 });
 
 test('format: round-trips through the parser', () => {

@@ -105,7 +105,7 @@ for (const [name, modes, expected] of rules) {
 
 test('grant rule: locks on different objects never conflict', () => {
   const [a, b2] = locks('EXCLUSIVE', 'EXCLUSIVE');
-  b2!.objectPath = '/r/db/other';
-  markConflicts([a!, b2!]);
-  assert.deepEqual([a!.status, b2!.status], ['granted', 'granted']);
+  b2.objectPath = '/r/db/other';
+  markConflicts([a, b2]);
+  assert.deepEqual([a.status, b2.status], ['granted', 'granted']);
 });
