@@ -1,6 +1,55 @@
-// Composition root: builds settings → sessions → tree → commands. Nothing else lives here.
-import type * as vscode from 'vscode';
+// Composition root: settings → sessions → tree → commands → status bar. Nothing else lives here,
+// and nothing connects at activation: the first expanded ensemble or command does.
+import * as vscode from 'vscode';
+import { registerCommands } from './ui/commands';
+import { Connections } from './ui/connections';
+import { readSettings, SECTION } from './ui/settings';
+import { SessionStatusBar } from './ui/statusBar';
+import { HiveZkTreeProvider } from './ui/tree';
+import { ZNODE_SCHEME, ZnodeDocumentProvider } from './ui/znodeDocument';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What activate() returns: the live objects, for the extension's own tests and for other extensions. */
+export interface HiveZkApi {
+  tree: HiveZkTreeProvider;
+  connections: Connections;
+  statusBar: SessionStatusBar;
+}
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): HiveZkApi {
+  const log = vscode.window.createOutputChannel('Hive ZooKeeper', { log: true });
+  let settings = readSettings();
+  const currentSettings = (): typeof settings => settings;
+  const connections = new Connections(context.secrets, log, currentSettings);
+  const tree = new HiveZkTreeProvider(connections, currentSettings, log);
+  const treeView = vscode.window.createTreeView('hiveZk.explorer', { treeDataProvider: tree, showCollapseAll: true });
+  const statusBar = new SessionStatusBar(connections, currentSettings);
+  const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'hiveZk.hasEnsembles', settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);
+  void setHasEnsembles();
+
+  context.subscriptions.push(
+    log,
+    connections,
+    tree,
+    treeView,
+    statusBar,
+    vscode.workspace.registerTextDocumentContentProvider(ZNODE_SCHEME, new ZnodeDocumentProvider(connections, currentSettings)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(SECTION)) {
+        return;
+      }
+      settings = readSettings();
+      // New connect strings, timeouts or credentials take effect with fresh sessions.
+      connections.closeAll();
+      void setHasEnsembles();
+      statusBar.update();
+      tree.refresh();
+      log.info(`settings changed: ${settings.ensembles.length} ensemble(s)`);
+    }),
+  );
+  registerCommands({ context, log, connections, tree, treeView, settings: currentSettings });
+  return { tree, connections, statusBar };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions and disposed by VS Code.
+}

@@ -4,7 +4,7 @@
 
 import { isValidHost, parsePort } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
-import type { ZkSession, ZnodeStat } from './zkSession';
+import type { WatchListener, ZkSession, ZnodeStat } from './zkSession';
 
 export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
 export const DEFAULT_HA_NAMESPACE = 'hs2ActivePassiveHA';
@@ -230,11 +230,11 @@ export interface NamespaceListing {
 const NON_INSTANCE_CHILDREN = new Set(['leader']);
 
 /** Lists a namespace's instances: one getChildren, then every getData at once on the shared session. */
-export async function listInstances(session: ZkSession, namespace: string): Promise<NamespaceListing> {
+export async function listInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
   const path = namespacePath(namespace);
   let children: string[];
   try {
-    ({ children } = await session.getChildren(path));
+    ({ children } = await session.getChildren(path, watch));
   } catch (error) {
     if (isHiveZkError(error, 'ZK_NO_NODE')) {
       throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${path} does not exist on ${session.connectString}.`, { namespace });
@@ -354,12 +354,12 @@ export function haRegistryPaths(namespace: string): string[] {
   return /-(sasl|unsecure)$/.test(base) ? [base] : [`${base}-unsecure`, `${base}-sasl`];
 }
 
-export async function listHaInstances(session: ZkSession, namespace: string): Promise<NamespaceListing> {
+export async function listHaInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
   for (const registry of haRegistryPaths(namespace)) {
     const path = `${registry}/instances`;
     let children: string[];
     try {
-      ({ children } = await session.getChildren(path));
+      ({ children } = await session.getChildren(path, watch));
     } catch (error) {
       if (isHiveZkError(error, 'ZK_NO_NODE')) {
         continue;
@@ -458,7 +458,10 @@ export async function discoverNamespaces(session: ZkSession, hints: NamespaceHin
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
   return names.map((name, i) => {
     const kids = listings[i] ?? [];
-    return { name, kind: classify(name, kids, hs2Hints, lockNamespace), childCount: kids.length };
+    const kind = classify(name, kids, hs2Hints, lockNamespace);
+    // For HS2 namespaces the count is of registrations, leaving out Curator's leader latch.
+    const childCount = kind === 'hs2' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
+    return { name, kind, childCount };
   });
 }
 

@@ -1,0 +1,138 @@
+// Owns the one ZooKeeper session per configured ensemble, shared by the tree, the commands and
+// the watches; digest credentials come from SecretStorage and are never logged.
+import * as vscode from 'vscode';
+import { parseConnectString } from '../core/connectString';
+import { ZkSession, type SessionState, type StateChange } from '../core/zkSession';
+import type { EnsembleConfig, Settings } from './settings';
+
+const SECRET_PREFIX = 'hiveZk.digest.';
+
+export interface EnsembleStateChange {
+  ensemble: string;
+  change: StateChange;
+}
+
+export class Connections implements vscode.Disposable {
+  private readonly sessions = new Map<string, { session: ZkSession; subscription: { dispose(): void } }>();
+  private readonly pendingSessions = new Map<string, Promise<ZkSession>>();
+  private readonly stateEmitter = new vscode.EventEmitter<EnsembleStateChange>();
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+    private settings: () => Settings,
+  ) {}
+
+  /** The shared session of an ensemble, created on first use (no connection until a request). */
+  sessionFor(ensemble: EnsembleConfig): Promise<ZkSession> {
+    const existing = this.sessions.get(ensemble.name);
+    if (existing) {
+      return Promise.resolve(existing.session);
+    }
+    let pending = this.pendingSessions.get(ensemble.name);
+    if (!pending) {
+      pending = this.createSession(ensemble).finally(() => this.pendingSessions.delete(ensemble.name));
+      this.pendingSessions.set(ensemble.name, pending);
+    }
+    return pending;
+  }
+
+  private async createSession(ensemble: EnsembleConfig): Promise<ZkSession> {
+    const digest = await this.secrets.get(SECRET_PREFIX + ensemble.name);
+    const { connectTimeoutMs, requestTimeoutMs } = this.settings();
+    const session = new ZkSession({
+      connectString: ensemble.connectString,
+      sessionTimeoutMs: ensemble.sessionTimeoutMs,
+      connectTimeoutMs,
+      requestTimeoutMs,
+      ...(digest ? { digest } : {}),
+    });
+    const subscription = session.onDidChangeState((change) => {
+      const detail = change.error ? `: ${change.error.message}` : '';
+      const line = `[${ensemble.name}] session ${change.state} (client #${change.generation})${detail}`;
+      if (change.state === 'error' || change.state === 'expired' || change.state === 'authFailed') {
+        this.log.warn(line);
+      } else {
+        this.log.info(line);
+      }
+      this.stateEmitter.fire({ ensemble: ensemble.name, change });
+    });
+    this.sessions.set(ensemble.name, { session, subscription });
+    this.log.info(`[${ensemble.name}] session for ${session.connectString}${digest ? ' with a digest credential' : ''}`);
+    return session;
+  }
+
+  stateOf(name: string): SessionState {
+    return this.sessions.get(name)?.session.state ?? 'idle';
+  }
+
+  /** The configured ensemble whose servers match a connect string (order-insensitive), if any. */
+  ensembleMatching(connectString: string): EnsembleConfig | undefined {
+    const key = serverKey(connectString);
+    return this.settings().ensembles.find((e) => serverKey(e.connectString) === key);
+  }
+
+  /**
+   * Runs work on the shared session of a matching ensemble, or on a short-lived one that is closed
+   * afterwards (a URL pasted for an ensemble that is not configured).
+   */
+  async withSessionFor<T>(connectString: string, work: (session: ZkSession) => Promise<T>): Promise<T> {
+    const ensemble = this.ensembleMatching(connectString);
+    if (ensemble) {
+      return work(await this.sessionFor(ensemble));
+    }
+    const { connectTimeoutMs, requestTimeoutMs } = this.settings();
+    const session = new ZkSession({ connectString, connectTimeoutMs, requestTimeoutMs });
+    try {
+      return await work(session);
+    } finally {
+      session.close();
+    }
+  }
+
+  async storeCredential(ensemble: string, digest: string): Promise<void> {
+    await this.secrets.store(SECRET_PREFIX + ensemble, digest);
+    this.close(ensemble);
+  }
+
+  async deleteCredential(ensemble: string): Promise<void> {
+    await this.secrets.delete(SECRET_PREFIX + ensemble);
+    this.close(ensemble);
+  }
+
+  async hasCredential(ensemble: string): Promise<boolean> {
+    return (await this.secrets.get(SECRET_PREFIX + ensemble)) !== undefined;
+  }
+
+  /** Closes one ensemble's session; the next use makes a new one with current settings. */
+  close(name: string): void {
+    const entry = this.sessions.get(name);
+    if (entry) {
+      this.sessions.delete(name);
+      entry.subscription.dispose();
+      entry.session.close();
+      this.stateEmitter.fire({ ensemble: name, change: { state: 'idle', generation: 0 } });
+    }
+  }
+
+  closeAll(): void {
+    for (const name of [...this.sessions.keys()]) {
+      this.close(name);
+    }
+  }
+
+  dispose(): void {
+    this.closeAll();
+    this.stateEmitter.dispose();
+  }
+}
+
+function serverKey(connectString: string): string {
+  try {
+    const parsed = parseConnectString(connectString);
+    return parsed.servers.map((s) => `${s.host.toLowerCase()}:${s.port}`).sort().join(',') + (parsed.chroot ?? '');
+  } catch {
+    return connectString;
+  }
+}

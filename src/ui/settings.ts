@@ -1,0 +1,110 @@
+// Reads and writes the extension's settings; every key is named once, here.
+import * as vscode from 'vscode';
+import { parseConnectString } from '../core/connectString';
+import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
+import { toHiveZkError } from '../core/errors';
+
+export const SECTION = 'hiveZk';
+export const SettingKeys = {
+  ensembles: 'ensembles',
+  connectTimeoutMs: 'connection.connectTimeoutMs',
+  requestTimeoutMs: 'connection.requestTimeoutMs',
+  pageSize: 'tree.pageSize',
+  liveUpdates: 'tree.liveUpdates',
+  beelinePath: 'beeline.path',
+  beelineUser: 'beeline.user',
+} as const;
+
+export interface EnsembleConfig {
+  name: string;
+  connectString: string;
+  hs2Namespaces: string[];
+  lockNamespace: string;
+  sessionTimeoutMs: number;
+  readOnly: boolean;
+}
+
+export interface Settings {
+  ensembles: EnsembleConfig[];
+  /** Entries that could not be used, with the reason (shown in the tree). */
+  invalidEnsembles: { name: string; reason: string }[];
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  pageSize: number;
+  liveUpdates: boolean;
+  beelinePath: string;
+  beelineUser: string;
+}
+
+type RawEnsemble = Partial<EnsembleConfig> & Record<string, unknown>;
+
+export function readSettings(): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const ensembles: EnsembleConfig[] = [];
+  const invalidEnsembles: Settings['invalidEnsembles'] = [];
+  const seen = new Set<string>();
+  for (const raw of config.get<RawEnsemble[]>(SettingKeys.ensembles, [])) {
+    const name = typeof raw?.name === 'string' ? raw.name.trim() : '';
+    if (name === '' || seen.has(name)) {
+      invalidEnsembles.push({ name: name || '(unnamed)', reason: name === '' ? 'The ensemble has no name.' : 'Another ensemble has the same name.' });
+      continue;
+    }
+    try {
+      parseConnectString(String(raw.connectString ?? ''));
+    } catch (error) {
+      invalidEnsembles.push({ name, reason: toHiveZkError(error).message });
+      continue;
+    }
+    seen.add(name);
+    ensembles.push({
+      name,
+      connectString: String(raw.connectString).trim(),
+      hs2Namespaces: Array.isArray(raw.hs2Namespaces) && raw.hs2Namespaces.length > 0 ? raw.hs2Namespaces.map(String) : [DEFAULT_HS2_NAMESPACE],
+      lockNamespace: typeof raw.lockNamespace === 'string' && raw.lockNamespace !== '' ? raw.lockNamespace : DEFAULT_LOCK_NAMESPACE,
+      sessionTimeoutMs: typeof raw.sessionTimeoutMs === 'number' && raw.sessionTimeoutMs >= 2000 ? raw.sessionTimeoutMs : 30_000,
+      readOnly: raw.readOnly !== false,
+    });
+  }
+  return {
+    ensembles,
+    invalidEnsembles,
+    connectTimeoutMs: config.get<number>(SettingKeys.connectTimeoutMs, 10_000),
+    requestTimeoutMs: config.get<number>(SettingKeys.requestTimeoutMs, 15_000),
+    pageSize: Math.max(10, config.get<number>(SettingKeys.pageSize, 200)),
+    liveUpdates: config.get<boolean>(SettingKeys.liveUpdates, true),
+    beelinePath: config.get<string>(SettingKeys.beelinePath, 'beeline'),
+    beelineUser: config.get<string>(SettingKeys.beelineUser, ''),
+  };
+}
+
+/** Writes the ensemble list to user settings, keeping only the keys a user would set. */
+export async function writeEnsembles(ensembles: readonly EnsembleConfig[]): Promise<void> {
+  const plain = ensembles.map((e) => {
+    const entry: Record<string, unknown> = { name: e.name, connectString: e.connectString };
+    if (!(e.hs2Namespaces.length === 1 && e.hs2Namespaces[0] === DEFAULT_HS2_NAMESPACE)) {
+      entry.hs2Namespaces = e.hs2Namespaces;
+    }
+    if (e.lockNamespace !== DEFAULT_LOCK_NAMESPACE) {
+      entry.lockNamespace = e.lockNamespace;
+    }
+    if (e.sessionTimeoutMs !== 30_000) {
+      entry.sessionTimeoutMs = e.sessionTimeoutMs;
+    }
+    if (!e.readOnly) {
+      entry.readOnly = false;
+    }
+    return entry;
+  });
+  await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.ensembles, plain, vscode.ConfigurationTarget.Global);
+}
+
+export function ensembleWithDefaults(name: string, connectString: string, hs2Namespaces?: string[]): EnsembleConfig {
+  return {
+    name,
+    connectString,
+    hs2Namespaces: hs2Namespaces && hs2Namespaces.length > 0 ? hs2Namespaces : [DEFAULT_HS2_NAMESPACE],
+    lockNamespace: DEFAULT_LOCK_NAMESPACE,
+    sessionTimeoutMs: 30_000,
+    readOnly: true,
+  };
+}

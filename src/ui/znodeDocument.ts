@@ -1,0 +1,49 @@
+// Read-only documents showing a znode's data (text / JSON / hex), stat and ACL.
+import * as vscode from 'vscode';
+import { HiveZkError, toHiveZkError } from '../core/errors';
+import { renderZnodeData } from '../core/znodeText';
+import type { Connections } from './connections';
+import type { Settings } from './settings';
+
+export const ZNODE_SCHEME = 'hivezk-znode';
+
+export function znodeUri(ensemble: string, path: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: ZNODE_SCHEME, path, query: new URLSearchParams({ ensemble }).toString() });
+}
+
+export class ZnodeDocumentProvider implements vscode.TextDocumentContentProvider {
+  constructor(
+    private readonly connections: Connections,
+    private readonly settings: () => Settings,
+  ) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const ensembleName = new URLSearchParams(uri.query).get('ensemble') ?? '';
+    const ensemble = this.settings().ensembles.find((e) => e.name === ensembleName);
+    if (!ensemble) {
+      return `The ensemble "${ensembleName}" is not configured.`;
+    }
+    const session = await this.connections.sessionFor(ensemble);
+    const path = uri.path;
+    const [data, acl] = await Promise.all([settle(session.getData(path)), settle(session.getAcl(path))]);
+    const aclText = acl instanceof HiveZkError ? acl.message : acl.acls.map((a) => `${a.scheme}:${a.id} ${a.permissions}`).join(', ');
+    const lines = [`# ${path}   (${ensemble.name}: ${ensemble.connectString})`];
+    if (data instanceof HiveZkError) {
+      lines.push(`# data: ${data.message}`, `# ACL: ${aclText}`);
+      return lines.join('\n');
+    }
+    const { stat } = data;
+    lines.push(
+      `# version ${stat.version} · ${stat.dataLength} bytes · ${stat.numChildren} children · ${stat.ephemeralOwner === '0' ? 'persistent' : `ephemeral (session 0x${stat.ephemeralOwner})`}`,
+      `# created ${new Date(stat.ctime).toISOString()} · modified ${new Date(stat.mtime).toISOString()}`,
+      `# ACL: ${aclText}`,
+    );
+    const rendered = renderZnodeData(data.data);
+    lines.push(`# data (${rendered.format}${rendered.truncated ? ', first 256 KiB' : ''}):`, '', rendered.text);
+    return lines.join('\n');
+  }
+}
+
+function settle<T>(promise: Promise<T>): Promise<T | HiveZkError> {
+  return promise.catch((error: unknown) => toHiveZkError(error));
+}
