@@ -436,7 +436,9 @@ function validateDiscoveryUrl(value: string): string | undefined {
 }
 
 async function showResolution(resolution: Resolution, copy: (text: string, what: string) => Promise<string>): Promise<void> {
-  const items = resolution.candidates.map((candidate) => {
+  // The driver's pick first, then the other candidates in znode order.
+  const ordered = [...resolution.candidates].sort((a, b) => Number(b === resolution.chosen) - Number(a === resolution.chosen));
+  const items = ordered.map((candidate) => {
     const fromZnode = Object.entries(candidate.fromZnode).map(([k, v]) => `${k}=${v}`).join(', ');
     const overridden = Object.keys(candidate.overriddenByUrl).join(', ');
     return {

@@ -1,0 +1,336 @@
+// Runs the extension tests inside a real VS Code (code-server from npm, driven by headless Debian
+// Chromium through playwright-core), then a UI check that clicks through the workbench and takes
+// screenshots, then installs the packaged VSIX and checks it activates. Exit code 0 only if all pass.
+//
+// Usage: node test/extension/run-in-code-server.mjs [--skip-ui] [--skip-vsix]
+// Needs: Debian's chromium and ripgrep (the CI script installs them), network to the npm registry
+// on first run (code-server is installed into .vscode-test/, then reused).
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CODE_SERVER_VERSION = '4.100.3'; // = VS Code 1.100.3, runs on the system Node 20
+const CACHE = join(ROOT, '.vscode-test');
+const RESULTS = join(ROOT, 'test-results');
+const args = new Set(process.argv.slice(2));
+const log = (...parts) => console.log(`[extension-tests ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+
+const { startZooKeeper, freePort } = require(join(ROOT, 'out/test/support/zkServer.js'));
+const { ZkSession } = require(join(ROOT, 'out/src/core/zkSession.js'));
+const { seedSandbox } = require(join(ROOT, 'out/test/support/sandbox.js'));
+const { chromium } = require('playwright-core');
+
+function chromiumPath() {
+  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (existsSync(candidate)) {
+      return candidate;
+    }
+  }
+  throw new Error('Chromium is not installed. On Debian: sudo apt-get install -y chromium');
+}
+
+/** Installs code-server once into .vscode-test/ (offline-capable: ripgrep comes from Debian). */
+function ensureCodeServer() {
+  const dir = join(CACHE, `code-server-${CODE_SERVER_VERSION}`);
+  const bin = join(dir, 'node_modules', '.bin', 'code-server');
+  if (existsSync(bin)) {
+    return bin;
+  }
+  if (!existsSync('/usr/bin/rg')) {
+    throw new Error('ripgrep is needed to install code-server offline. On Debian: sudo apt-get install -y ripgrep');
+  }
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (once)…`);
+  rmSync(dir, { recursive: true, force: true });
+  const tmp = join(dir, 'tmp');
+  const rgCache = join(tmp, 'vscode-ripgrep-cache-1.15.11');
+  mkdirSync(rgCache, { recursive: true });
+  mkdirSync(join(dir, 'rg'), { recursive: true });
+  copyFileSync('/usr/bin/rg', join(dir, 'rg', 'rg'));
+  execFileSync('tar', ['czf', join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', join(dir, 'rg'), 'rg']);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'code-server-for-tests', private: true }));
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
+  });
+  if (result.status !== 0 || !existsSync(bin)) {
+    throw new Error(`code-server install failed (exit ${result.status})`);
+  }
+  return bin;
+}
+
+async function startCodeServer(bin, state, port, env, settings) {
+  mkdirSync(join(state, 'user', 'User'), { recursive: true });
+  mkdirSync(join(state, 'ext'), { recursive: true });
+  writeFileSync(join(state, 'user', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const child = spawn(
+    bin,
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', join(state, 'user'), '--extensions-dir', join(state, 'ext'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'],
+    { env: { ...process.env, ...env, XDG_CONFIG_HOME: join(state, 'cfg'), XDG_DATA_HOME: join(state, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output = [];
+  child.stdout.on('data', (d) => output.push(d));
+  child.stderr.on('data', (d) => output.push(d));
+  for (let i = 0; i < 120; i += 1) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
+        return child;
+      }
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null) {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`code-server did not start:\n${Buffer.concat(output).toString().slice(-3000)}`);
+}
+
+async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'hivezk-chrome-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath(),
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-features=LocalNetworkAccessChecks'],
+  });
+  return { context, profile };
+}
+
+/** Opens the workbench with our extension in development mode, optionally running the test module. */
+async function openWorkbench(context, origin, folder, testsPath) {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const authority = new URL(origin).host;
+  const remote = (p) => `vscode-remote://${authority}${p}`;
+  const payload = [['extensionDevelopmentPath', remote(ROOT)], ['skipWelcome', 'true']];
+  if (testsPath) {
+    payload.push(['extensionTestsPath', remote(testsPath)]);
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  const url = `${origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return { page, url };
+}
+
+async function runExtensionTests(origin, folder) {
+  const { context, profile } = await launchBrowser();
+  try {
+    const { page, url } = await openWorkbench(context, origin, folder, join(ROOT, 'out/test/extension/suite/index'));
+    let done;
+    const finished = new Promise((r) => (done = r));
+    await page.exposeFunction('codeAutomationLog', (type, parts) => console.log('  [host]', type, ...(parts ?? [])));
+    await page.exposeFunction('codeAutomationExit', (code) => done(code));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource|favicon|ERR_/.test(m.text())) {
+        console.log('  [browser error]', m.text().slice(0, 300));
+      }
+    });
+    await page.goto(url);
+    const timer = setTimeout(() => done('timeout'), 8 * 60_000);
+    const code = await finished;
+    clearTimeout(timer);
+    return code;
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function runUiCheck(origin, folder, shots) {
+  const { context, profile } = await launchBrowser();
+  const page = context.pages()[0] ?? (await context.newPage());
+  const step = (text) => log(`ui: ${text}`);
+  try {
+    const { url } = await openWorkbench(context, origin, folder);
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    const icon = page.locator('.activitybar [aria-label^="Hive ZooKeeper"]').first();
+    await icon.waitFor({ timeout: 60_000 });
+    await icon.click();
+    step('activity-bar icon clicked');
+    const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const sidebarRow = (text) => page.locator('[id="workbench.parts.sidebar"] .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly(text) }) }).first();
+    await sidebarRow('sandbox').waitFor({ timeout: 30_000 });
+    for (const label of ['sandbox', 'HiveServer2', 'hiveserver2', 'Locks', 'sales', 'orders']) {
+      const row = sidebarRow(label);
+      await row.waitFor({ timeout: 30_000 });
+      if ((await row.getAttribute('aria-expanded')) === 'false') {
+        await row.click();
+      }
+      step(`expanded ${label}`);
+    }
+    await sidebarRow('hs2-c.example.com:10000').waitFor({ timeout: 30_000 });
+    await sidebarRow('ds=2026-11-24').click();
+    await sidebarRow('ds=2026-11-24').waitFor({ timeout: 30_000 });
+    const rows = await page.locator('[id="workbench.parts.sidebar"] .monaco-list-row').allInnerTexts();
+    step(`tree rows: ${rows.map((r) => r.replace(/\n/g, ' ')).join(' ; ')}`);
+    for (const expected of ['hs2-a.example.com:10000', 'hs2-d.example.com:10001', 'hs2-e.example.com:10000', 'hiveserver2-analytics', 'hs2ActivePassiveHA', 'finance', 'web']) {
+      if (!rows.some((r) => r.includes(expected))) {
+        throw new Error(`tree row "${expected}" is missing`);
+      }
+    }
+    // Widen the side bar so descriptions are readable in the screenshot.
+    const sidebar = await page.locator('[id="workbench.parts.sidebar"]').boundingBox();
+    if (sidebar) {
+      await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(sidebar.x + 560, sidebar.y + 300, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.mouse.move(1000, 700);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(shots, 'tree.png') });
+    step(`screenshot ${join(shots, 'tree.png')}`);
+    if (process.env.HIVEZK_UPDATE_SCREENSHOT === '1') {
+      copyFileSync(join(shots, 'tree.png'), join(ROOT, 'media', 'screenshot-tree.png'));
+      step('updated media/screenshot-tree.png');
+    }
+    await sidebarRow('hs2-c.example.com:10000').hover();
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: join(shots, 'tooltip.png') });
+
+    // A command from the palette: resolve a discovery URL and read the quick pick it opens.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill('>Hive ZooKeeper: Resolve JDBC URL');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Resolve JDBC URL' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    await input.fill(`jdbc:hive2://${process.env.HIVEZK_TEST_ZK}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2`);
+    await page.keyboard.press('Enter');
+    const picked = page.locator('.quick-input-list .monaco-list-row', { hasText: 'the driver would pick this one now' }).first();
+    await picked.waitFor({ timeout: 20_000 });
+    const candidates = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    step(`resolve quick pick: ${candidates.length} rows; chosen: ${(await picked.innerText()).replace(/\n/g, ' ')}`);
+    if (candidates.length !== 5) {
+      throw new Error(`expected 5 candidates in the resolve quick pick, saw ${candidates.length}`);
+    }
+    await page.screenshot({ path: join(shots, 'resolve.png') });
+    await page.keyboard.press('Escape');
+    return true;
+  } catch (error) {
+    log(`ui check failed: ${error.message}`);
+    await page.screenshot({ path: join(shots, 'ui-error.png') }).catch(() => {});
+    return false;
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Installs the packaged VSIX into a fresh code-server and checks that it activates there. */
+async function runVsixCheck(bin, vsix, zk) {
+  const state = mkdtempSync(join(tmpdir(), 'hivezk-vsix-'));
+  const install = spawnSync(bin, ['--extensions-dir', join(state, 'ext'), '--user-data-dir', join(state, 'user'), '--install-extension', vsix], { encoding: 'utf8' });
+  if (install.status !== 0) {
+    log(`vsix install failed: ${install.stdout}${install.stderr}`);
+    return false;
+  }
+  const port = await freePort();
+  const folder = mkdtempSync(join(tmpdir(), 'hivezk-ws-'));
+  const server = await startCodeServer(bin, state, port, {}, baseSettings(zk));
+  const { context, profile } = await launchBrowser();
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.activitybar [aria-label^="Hive ZooKeeper"]').first().click({ timeout: 60_000 });
+    await page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: 'sandbox' }).first().click({ timeout: 30_000 });
+    await page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: 'HiveServer2' }).first().waitFor({ timeout: 30_000 });
+    log('vsix: installed extension activated and listed the sandbox ensemble');
+    return true;
+  } catch (error) {
+    log(`vsix check failed: ${error.message}`);
+    return false;
+  } finally {
+    await context.close();
+    server.kill('SIGTERM');
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function baseSettings(zk) {
+  return {
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    'hiveZk.ensembles': [{ name: 'sandbox', connectString: zk }],
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(RESULTS, { recursive: true });
+  for (const stale of readdirSync(RESULTS).filter((f) => f.endsWith('.png'))) {
+    rmSync(join(RESULTS, stale));
+  }
+  const bin = ensureCodeServer();
+  const cluster = await startZooKeeper();
+  const seeder = new ZkSession({ connectString: cluster.connectString });
+  await seedSandbox(seeder);
+  process.env.HIVEZK_TEST_ZK = cluster.connectString;
+  const resultsFile = join(RESULTS, 'extension-tests.txt');
+  rmSync(resultsFile, { force: true });
+  const state = mkdtempSync(join(tmpdir(), 'hivezk-cs-'));
+  const folder = mkdtempSync(join(tmpdir(), 'hivezk-ws-'));
+  const port = await freePort();
+  const server = await startCodeServer(bin, state, port, { HIVEZK_TEST_ZK: cluster.connectString, HIVEZK_TEST_RESULTS: resultsFile }, baseSettings(cluster.connectString));
+  log(`code-server ${CODE_SERVER_VERSION} on http://127.0.0.1:${port}, ZooKeeper sandbox on ${cluster.connectString}`);
+  const failures = [];
+  try {
+    const code = await runExtensionTests(`http://127.0.0.1:${port}`, folder);
+    const report = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+    process.stdout.write(report);
+    log(`extension tests exit code: ${code}`);
+    if (code !== 0) {
+      failures.push('extension tests');
+    }
+    if (!args.has('--skip-ui')) {
+      const ok = await runUiCheck(`http://127.0.0.1:${port}`, folder, RESULTS);
+      if (!ok) {
+        failures.push('ui check');
+      }
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+  if (!args.has('--skip-vsix')) {
+    const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');
+    const build = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0 || !existsSync(vsix)) {
+      log(`packaging failed:\n${build.stdout}${build.stderr}`);
+      failures.push('vsix packaging');
+    } else if (!(await runVsixCheck(bin, vsix, cluster.connectString))) {
+      failures.push('vsix activation');
+    }
+    // Packaging minifies dist/: rebuild the development bundle for whatever runs next.
+    spawnSync('node', ['esbuild.mjs'], { cwd: ROOT });
+  }
+  seeder.close();
+  await cluster.stop();
+  rmSync(state, { recursive: true, force: true });
+  rmSync(folder, { recursive: true, force: true });
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${RESULTS}: ${readdirSync(RESULTS).filter((f) => f.endsWith('.png')).join(', ')}`);
+  if (failures.length > 0) {
+    log(`FAILED: ${failures.join(', ')}`);
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

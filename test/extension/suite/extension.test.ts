@@ -1,0 +1,307 @@
+// The extension inside a real VS Code extension host, against a real ZooKeeper seeded with a
+// Hive cluster (started by the runner; HIVEZK_TEST_ZK) and servers this suite starts itself.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { HiveZkApi } from '../../../src/extension';
+import type { TreeNode } from '../../../src/ui/tree';
+import type { Resolution } from '../../../src/core/resolver';
+import { ZkSession } from '../../../src/core/zkSession';
+import { registerHs2 } from '../../support/hiveSeed';
+import { countSessionConnections, startZooKeeper } from '../../support/zkServer';
+import { test } from './harness';
+
+const EXTENSION_ID = 'hive-zk-explorer.hive-zookeeper-explorer';
+const SANDBOX_ZK = process.env.HIVEZK_TEST_ZK ?? '';
+const SANDBOX_PORT = Number(SANDBOX_ZK.split(':')[1]);
+let api: HiveZkApi;
+
+async function kids(node?: TreeNode): Promise<TreeNode[]> {
+  return api.tree.getChildren(node);
+}
+
+function label(node: TreeNode): string {
+  const item = api.tree.getTreeItem(node);
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+function description(node: TreeNode): string {
+  const item = api.tree.getTreeItem(node);
+  return typeof item.description === 'string' ? item.description : '';
+}
+
+async function find(parent: TreeNode | undefined, text: string): Promise<TreeNode> {
+  const children = await kids(parent);
+  const found = children.find((c) => label(c) === text);
+  assert.ok(found, `"${text}" under ${parent ? label(parent) : 'root'}; saw ${children.map(label).join(', ')}`);
+  return found;
+}
+
+async function path(...labels: string[]): Promise<TreeNode> {
+  let node: TreeNode | undefined;
+  for (const text of labels) {
+    node = await find(node, text);
+  }
+  return node as TreeNode;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('hiveZk').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function clipboardAfter(command: string, ...args: unknown[]): Promise<string> {
+  await vscode.env.clipboard.writeText('');
+  await vscode.commands.executeCommand(command, ...args);
+  return vscode.env.clipboard.readText();
+}
+
+test('activation makes no connection; every contributed command is registered and vice versa', async () => {
+  assert.ok(SANDBOX_ZK, 'HIVEZK_TEST_ZK is set by the runner');
+  const before = await countSessionConnections(SANDBOX_PORT);
+  const extension = vscode.extensions.getExtension<HiveZkApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension is installed in development mode');
+  api = await extension.activate();
+  assert.equal(api.connections.stateOf('sandbox'), 'idle');
+  assert.equal(await countSessionConnections(SANDBOX_PORT), before, 'no connection at activation');
+  const manifest = JSON.parse(readFileSync(join(extension.extensionPath, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+  const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+  // VS Code itself adds hiveZk.explorer.focus and the like for the view; those are not ours.
+  const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('hiveZk.') && !c.startsWith('hiveZk.explorer.')).sort();
+  assert.deepEqual(registered, contributed);
+});
+
+test('the tree shows the seeded namespaces, instances (with details) and HA leader', async () => {
+  const ensemble = await find(undefined, 'sandbox');
+  assert.deepEqual((await kids(ensemble)).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+  const hs2 = await path('sandbox', 'HiveServer2');
+  const namespaces = await kids(hs2);
+  assert.deepEqual(namespaces.map(label), ['hive_metastore', 'hiveserver2', 'hiveserver2-analytics', 'hs2ActivePassiveHA']);
+  assert.equal(description(await find(hs2, 'hiveserver2')), '5 instances');
+  assert.equal(description(await find(hs2, 'hs2ActivePassiveHA')), 'active/passive HA');
+  const instances = await kids(await find(hs2, 'hiveserver2'));
+  assert.deepEqual(instances.map(label), ['hs2-a.example.com:10000', 'hs2-b.example.com:10000', 'hs2-c.example.com:10000', 'hs2-d.example.com:10001', 'hs2-e.example.com:10000']);
+  assert.match(description(instances[2]), /^v3\.1\.3 · binary · SSL · \d+[smh]$/);
+  assert.match(description(instances[3]), /^v3\.1\.3 · http · SSL/);
+  const tooltip = api.tree.getTreeItem(instances[2]).tooltip as vscode.MarkdownString;
+  assert.match(tooltip.value, /hive\/\\?_HOST@EXAMPLE\.COM/);
+  const ha = await kids(await find(hs2, 'hs2ActivePassiveHA'));
+  assert.deepEqual(ha.map((n) => [label(n), description(n).split(' · ')[0]]), [
+    ['hs2-ha-1.example.com:10000', 'active'],
+    ['hs2-ha-2.example.com:10000', 'passive'],
+  ]);
+  const metastores = await kids(await find(hs2, 'hive_metastore'));
+  assert.deepEqual(metastores.map(description), ['thrift://metastore-1.example.com:9083', 'thrift://metastore-2.example.com:9083']);
+});
+
+test('the lock tree: database → table → partition → locks, waiting locks marked', async () => {
+  const locks = await path('sandbox', 'Locks');
+  assert.deepEqual((await kids(locks)).map(label), ['finance', 'sales', 'web']);
+  const sales = await find(locks, 'sales');
+  assert.equal(description(sales), '5 locks · 1 waiting');
+  const orders = await find(sales, 'orders');
+  const ordersChildren = await kids(orders);
+  assert.deepEqual(ordersChildren.map(label), ['hive_20261125093000_a1b2c3', 'ds=2026-11-24', 'ds=2026-11-25']);
+  const day = await find(orders, 'ds=2026-11-24');
+  const dayLocks = (await kids(day)).filter((n) => n.kind === 'lock');
+  assert.deepEqual(dayLocks.map((n) => description(n).split(' · ').slice(0, 2).join(' ')), ['shared 12m', 'exclusive waiting']);
+  assert.deepEqual((await kids(await find(locks, 'web'))).map(label), ['web-logs'], 'encoded table name decoded');
+  const unlock = await clipboardAfter('hiveZk.copyUnlockStatement', dayLocks[1]);
+  assert.equal(unlock, "UNLOCK TABLE `sales`.`orders` PARTITION (`ds`='2026-11-24');");
+});
+
+test('copy commands put the exact text on the clipboard', async () => {
+  const hs2 = await path('sandbox', 'HiveServer2', 'hiveserver2');
+  assert.equal(await clipboardAfter('hiveZk.copyJdbcUrl', hs2), `jdbc:hive2://${SANDBOX_ZK}/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2`);
+  const ha = await path('sandbox', 'HiveServer2', 'hs2ActivePassiveHA');
+  assert.equal(await clipboardAfter('hiveZk.copyJdbcUrl', ha), `jdbc:hive2://${SANDBOX_ZK}/default;serviceDiscoveryMode=zooKeeperHA;zooKeeperNamespace=hs2ActivePassiveHA`);
+  const kerberos = await find(hs2, 'hs2-c.example.com:10000');
+  assert.equal(await clipboardAfter('hiveZk.copyJdbcUrl', kerberos), 'jdbc:hive2://hs2-c.example.com:10000/default;ssl=true;saslQop=auth;transportMode=binary;principal=hive/_HOST@EXAMPLE.COM');
+  assert.equal(
+    await clipboardAfter('hiveZk.copyBeelineCommand', kerberos),
+    "beeline -u 'jdbc:hive2://hs2-c.example.com:10000/default;ssl=true;saslQop=auth;transportMode=binary;principal=hive/_HOST@EXAMPLE.COM'",
+  );
+  const http = await find(hs2, 'hs2-d.example.com:10001');
+  assert.equal(await clipboardAfter('hiveZk.copyJdbcUrl', http), 'jdbc:hive2://hs2-d.example.com:10001/default;ssl=true;httpPath=cliservice;transportMode=http');
+  assert.match(await clipboardAfter('hiveZk.copyZnodePath', kerberos), /^\/hiveserver2\/serverUri=hs2-c\.example\.com:10000;version=3\.1\.3;sequence=\d{10}$/);
+  assert.match(await clipboardAfter('hiveZk.copyZnodeData', kerberos), /hive\.server2\.authentication=KERBEROS/);
+});
+
+test('resolve gives every candidate and the driver\'s pick; HA gives the leader', async () => {
+  const resolution = (await vscode.commands.executeCommand('hiveZk.resolveJdbcUrl', `jdbc:hive2://${SANDBOX_ZK}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2`)) as Resolution;
+  assert.equal(resolution.candidates.length, 5);
+  assert.ok(resolution.candidates.includes(resolution.chosen as never) || resolution.candidates.some((c) => c.znode === resolution.chosen?.znode));
+  assert.equal(resolution.roundTrips, 2);
+  const ha = (await vscode.commands.executeCommand('hiveZk.resolveJdbcUrl', `jdbc:hive2://${SANDBOX_ZK}/;serviceDiscoveryMode=zooKeeperHA`)) as Resolution;
+  assert.equal(ha.chosen?.host, 'hs2-ha-1.example.com');
+});
+
+test('a znode opens as a read-only document with data, stat and ACL', async () => {
+  const instance = await path('sandbox', 'HiveServer2', 'hiveserver2', 'hs2-b.example.com:10000');
+  const text = (await vscode.commands.executeCommand('hiveZk.openZnode', instance)) as string;
+  assert.match(text, /# version 0 · \d+ bytes · 0 children · ephemeral/);
+  assert.match(text, /# ACL: world:anyone rwcda/);
+  assert.match(text, /hive\.server2\.thrift\.bind\.host=hs2-b\.example\.com/);
+});
+
+test('everything above used exactly one session (one connection) to the sandbox', async () => {
+  const seederConnections = 1; // the runner's seeding session holds the ephemeral registrations
+  assert.equal(await countSessionConnections(SANDBOX_PORT), seederConnections + 1);
+  assert.equal(api.connections.stateOf('sandbox'), 'connected');
+  assert.match(api.statusBar.text, /ZK sandbox: connected/);
+});
+
+test('long lists load in pages ("Load more…")', async () => {
+  const seeder = new ZkSession({ connectString: SANDBOX_ZK });
+  try {
+    await Promise.all(Array.from({ length: 25 }, (_, i) => registerHs2(seeder, 'paged', { host: `p${String(i).padStart(2, '0')}.example.com`, port: 10000, variant: 'v3-binary' })));
+    await setSetting('tree.pageSize', 10);
+    const paged = await waitFor('the paged namespace', async () => (await kids(await path('sandbox', 'HiveServer2'))).find((n) => label(n) === 'paged'));
+    let page = await kids(paged);
+    assert.equal(page.length, 11);
+    const more = page[10];
+    assert.equal(label(more), 'Load more… (10 of 25)');
+    await vscode.commands.executeCommand('hiveZk.loadMore', more);
+    page = await kids(paged);
+    assert.equal(page.length, 21);
+    await vscode.commands.executeCommand('hiveZk.loadMore', page[20]);
+    page = await kids(paged);
+    assert.equal(page.length, 25);
+    assert.ok(page.every((n) => n.kind === 'instance'));
+  } finally {
+    await setSetting('tree.pageSize', undefined);
+    seeder.close();
+  }
+});
+
+test('live updates: an instance that registers or deregisters shows up without a refresh', async () => {
+  const namespace = await path('sandbox', 'HiveServer2', 'hiveserver2-analytics');
+  assert.equal((await kids(namespace)).length, 1);
+  const changed: string[] = [];
+  const subscription = api.tree.onDidChangeTreeData((node) => changed.push(node?.id ?? 'root'));
+  const seeder = new ZkSession({ connectString: SANDBOX_ZK });
+  try {
+    const created = await registerHs2(seeder, 'hiveserver2-analytics', { host: 'hs2-analytics-2.example.com', port: 10000, variant: 'v3-binary' });
+    await waitFor('a change event for the namespace', () => changed.includes(namespace.id));
+    assert.equal((await kids(namespace)).length, 2);
+    changed.length = 0;
+    await seeder.remove(created);
+    await waitFor('a change event after deregistration', () => changed.includes(namespace.id));
+    assert.deepEqual((await kids(namespace)).map(label), ['hs2-analytics-1.example.com:10000']);
+  } finally {
+    subscription.dispose();
+    seeder.close();
+  }
+});
+
+test('a stopped ensemble shows an error node, and recovers when it returns', async () => {
+  const cluster = await startZooKeeper();
+  try {
+    await setSetting('connection.connectTimeoutMs', 1500);
+    await setSetting('connection.requestTimeoutMs', 3000);
+    await setSetting('ensembles', [
+      { name: 'sandbox', connectString: SANDBOX_ZK },
+      { name: 'flaky', connectString: cluster.connectString },
+    ]);
+    const flaky = await waitFor('the flaky ensemble', async () => (await kids()).find((n) => label(n) === 'flaky'));
+    assert.deepEqual((await kids(flaky)).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+    await cluster.servers[0]?.stop();
+    api.tree.refresh(flaky);
+    const started = Date.now();
+    const failed = await kids(flaky);
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0]?.kind, 'message');
+    assert.match(label(failed[0]), /Lost the connection|did not answer|Could not connect|expired/);
+    assert.ok(Date.now() - started < 20_000, 'the error came within the timeouts');
+    cluster.servers[0]?.start();
+    await cluster.servers[0]?.waitServing();
+    await vscode.commands.executeCommand('hiveZk.refreshNode', failed[0]);
+    const recovered = await waitFor('recovery', async () => {
+      const children = await kids(flaky);
+      return children.length === 3 ? children : undefined;
+    });
+    assert.deepEqual(recovered.map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+  } finally {
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+    await setSetting('connection.connectTimeoutMs', undefined);
+    await setSetting('connection.requestTimeoutMs', undefined);
+    await cluster.stop();
+  }
+}, 90_000);
+
+test('beeline in a terminal: the password travels in the environment, never in the typed text', async () => {
+  await setSetting('beeline.user', 'alice');
+  try {
+    const instance = await path('sandbox', 'HiveServer2', 'hiveserver2', 'hs2-b.example.com:10000');
+    const result = (await vscode.commands.executeCommand('hiveZk.openBeeline', instance, { password: 'pa$$-w0rd' })) as { terminalName: string; text: string };
+    assert.equal(result.text, `beeline -u 'jdbc:hive2://hs2-b.example.com:10000/default;saslQop=auth;ssl=false;transportMode=binary' -n alice -p "$HIVEZK_BEELINE_PASSWORD"`);
+    assert.ok(!result.text.includes('pa$$-w0rd'));
+    const terminal = vscode.window.terminals.find((t) => t.name === result.terminalName);
+    assert.ok(terminal);
+    assert.equal((terminal.creationOptions as vscode.TerminalOptions).env?.HIVEZK_BEELINE_PASSWORD, 'pa$$-w0rd');
+    terminal.dispose();
+    const settingsText = JSON.stringify(vscode.workspace.getConfiguration('hiveZk'));
+    assert.ok(!settingsText.includes('pa$$-w0rd'), 'not in settings');
+  } finally {
+    await setSetting('beeline.user', undefined);
+  }
+});
+
+test('a digest credential goes to secret storage, not settings, and unlocks protected nodes', async () => {
+  const owner = new ZkSession({ connectString: SANDBOX_ZK, digest: 'ops:t0psecret' });
+  try {
+    await owner.create('/protected-ns', Buffer.alloc(0), 'persistent', 'creatorOnly');
+    const browse = await path('sandbox', 'Browse znodes');
+    const protectedNode = await find(browse, 'protected-ns');
+    const denied = await kids(protectedNode);
+    assert.equal(denied[0]?.kind, 'message');
+    assert.match(label(denied[0]), /Not authorized/);
+    const ensemble = await find(undefined, 'sandbox');
+    await vscode.commands.executeCommand('hiveZk.setCredential', ensemble, 'ops:t0psecret');
+    assert.ok(await api.connections.hasCredential('sandbox'));
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('hiveZk').get('ensembles')).includes('t0psecret'));
+    const allowed = await kids(await find(await path('sandbox', 'Browse znodes'), 'protected-ns'));
+    assert.deepEqual(allowed, []);
+    await vscode.commands.executeCommand('hiveZk.clearCredential', ensemble);
+    assert.equal(await api.connections.hasCredential('sandbox'), false);
+  } finally {
+    await owner.remove('/protected-ns').catch(() => undefined);
+    owner.close();
+  }
+});
+
+test('filter and reveal', async () => {
+  await vscode.commands.executeCommand('hiveZk.filter', 'hs2-d');
+  const filtered = await kids(await path('sandbox', 'HiveServer2', 'hiveserver2'));
+  assert.deepEqual(filtered.map(label), ['hs2-d.example.com:10001']);
+  await vscode.commands.executeCommand('hiveZk.clearFilter');
+  assert.equal((await kids(await path('sandbox', 'HiveServer2', 'hiveserver2'))).length, 5);
+  const revealed = (await vscode.commands.executeCommand('hiveZk.revealInstance', 'hs2-e.example.com:10000')) as string;
+  assert.match(revealed, /^sandbox\|\/hiveserver2\/serverUri=hs2-e\.example\.com:10000;/);
+});
+
+test('adding an ensemble from a pasted discovery URL', async () => {
+  try {
+    const url = `jdbc:hive2://localhost:${SANDBOX_PORT}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2-analytics`;
+    const added = (await vscode.commands.executeCommand('hiveZk.addEnsembleFromUrl', url)) as { name: string; connectString: string; hs2Namespaces: string[] };
+    assert.deepEqual([added.name, added.connectString, added.hs2Namespaces], ['localhost', `localhost:${SANDBOX_PORT}`, ['hiveserver2-analytics']]);
+    const node = await waitFor('the new ensemble', async () => (await kids()).find((n) => label(n) === 'localhost'));
+    assert.ok((await kids(await find(await find(node, 'HiveServer2'), 'hiveserver2-analytics'))).length >= 1);
+  } finally {
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+  }
+});

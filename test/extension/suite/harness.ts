@@ -1,0 +1,50 @@
+// A small sequential test runner for the extension host (no test framework to ship): tests are
+// registered at import, run in order with a timeout each, and reported to the console and to the
+// file named by HIVEZK_TEST_RESULTS, ending with the plain "N passed, N failed" line.
+import { appendFileSync } from 'node:fs';
+
+interface Case {
+  name: string;
+  fn: () => Promise<void> | void;
+  timeoutMs: number;
+}
+
+const cases: Case[] = [];
+
+export function test(name: string, fn: () => Promise<void> | void, timeoutMs = 60_000): void {
+  cases.push({ name, fn, timeoutMs });
+}
+
+function report(line: string): void {
+  console.log(line);
+  const file = process.env.HIVEZK_TEST_RESULTS;
+  if (file) {
+    appendFileSync(file, `${line}\n`);
+  }
+}
+
+export async function runRegistered(): Promise<{ passed: number; failed: number }> {
+  let passed = 0;
+  let failed = 0;
+  for (const c of cases) {
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(c.fn),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${c.timeoutMs} ms`)), c.timeoutMs);
+        }),
+      ]);
+      passed += 1;
+      report(`ok - ${c.name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      failed += 1;
+      report(`not ok - ${c.name} (${Date.now() - started} ms)\n    ${error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 6).join('\n    ') : String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  report(`${passed} passed, ${failed} failed`);
+  return { passed, failed };
+}
