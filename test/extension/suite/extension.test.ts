@@ -142,17 +142,17 @@ test('copy commands put the exact text on the clipboard', async () => {
 });
 
 test('resolve gives every candidate and the driver\'s pick; HA gives the leader', async () => {
-  const resolution = (await vscode.commands.executeCommand('hiveZk.resolveJdbcUrl', `jdbc:hive2://${SANDBOX_ZK}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2`)) as Resolution;
+  const resolution = await vscode.commands.executeCommand<Resolution>('hiveZk.resolveJdbcUrl', `jdbc:hive2://${SANDBOX_ZK}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2`);
   assert.equal(resolution.candidates.length, 5);
   assert.ok(resolution.candidates.includes(resolution.chosen as never) || resolution.candidates.some((c) => c.znode === resolution.chosen?.znode));
   assert.equal(resolution.roundTrips, 2);
-  const ha = (await vscode.commands.executeCommand('hiveZk.resolveJdbcUrl', `jdbc:hive2://${SANDBOX_ZK}/;serviceDiscoveryMode=zooKeeperHA`)) as Resolution;
+  const ha = await vscode.commands.executeCommand<Resolution>('hiveZk.resolveJdbcUrl', `jdbc:hive2://${SANDBOX_ZK}/;serviceDiscoveryMode=zooKeeperHA`);
   assert.equal(ha.chosen?.host, 'hs2-ha-1.example.com');
 });
 
 test('a znode opens as a read-only document with data, stat and ACL', async () => {
   const instance = await path('sandbox', 'HiveServer2', 'hiveserver2', 'hs2-b.example.com:10000');
-  const text = (await vscode.commands.executeCommand('hiveZk.openZnode', instance)) as string;
+  const text = await vscode.commands.executeCommand<string>('hiveZk.openZnode', instance);
   assert.match(text, /# version 0 · \d+ bytes · 0 children · ephemeral/);
   assert.match(text, /# ACL: world:anyone rwcda/);
   assert.match(text, /hive\.server2\.thrift\.bind\.host=hs2-b\.example\.com/);
@@ -247,7 +247,7 @@ test('beeline in a terminal: the password travels in the environment, never in t
   await setSetting('beeline.user', 'alice');
   try {
     const instance = await path('sandbox', 'HiveServer2', 'hiveserver2', 'hs2-b.example.com:10000');
-    const result = (await vscode.commands.executeCommand('hiveZk.openBeeline', instance, { password: 'pa$$-w0rd' })) as { terminalName: string; text: string };
+    const result = await vscode.commands.executeCommand<{ terminalName: string; text: string }>('hiveZk.openBeeline', instance, { password: 'pa$$-w0rd' });
     assert.equal(result.text, `beeline -u 'jdbc:hive2://hs2-b.example.com:10000/default;saslQop=auth;ssl=false;transportMode=binary' -n alice -p "$HIVEZK_BEELINE_PASSWORD"`);
     assert.ok(!result.text.includes('pa$$-w0rd'));
     const terminal = vscode.window.terminals.find((t) => t.name === result.terminalName);
@@ -290,14 +290,14 @@ test('filter and reveal', async () => {
   assert.deepEqual(filtered.map(label), ['hs2-d.example.com:10001']);
   await vscode.commands.executeCommand('hiveZk.clearFilter');
   assert.equal((await kids(await path('sandbox', 'HiveServer2', 'hiveserver2'))).length, 5);
-  const revealed = (await vscode.commands.executeCommand('hiveZk.revealInstance', 'hs2-e.example.com:10000')) as string;
+  const revealed = await vscode.commands.executeCommand<string>('hiveZk.revealInstance', 'hs2-e.example.com:10000');
   assert.match(revealed, /^sandbox\|\/hiveserver2\/serverUri=hs2-e\.example\.com:10000;/);
 });
 
 test('adding an ensemble from a pasted discovery URL', async () => {
   try {
     const url = `jdbc:hive2://localhost:${SANDBOX_PORT}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2-analytics`;
-    const added = (await vscode.commands.executeCommand('hiveZk.addEnsembleFromUrl', url)) as { name: string; connectString: string; hs2Namespaces: string[] };
+    const added = await vscode.commands.executeCommand<{ name: string; connectString: string; hs2Namespaces: string[] }>('hiveZk.addEnsembleFromUrl', url);
     assert.deepEqual([added.name, added.connectString, added.hs2Namespaces], ['localhost', `localhost:${SANDBOX_PORT}`, ['hiveserver2-analytics']]);
     const node = await waitFor('the new ensemble', async () => (await kids()).find((n) => label(n) === 'localhost'));
     assert.ok((await kids(await find(await find(node, 'HiveServer2'), 'hiveserver2-analytics'))).length >= 1);
