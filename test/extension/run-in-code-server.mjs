@@ -5,17 +5,14 @@
 // Usage: node test/extension/run-in-code-server.mjs [--skip-ui] [--skip-vsix]
 // Needs: Debian's chromium and ripgrep (the CI script installs them), network to the npm registry
 // on first run (code-server is installed into .vscode-test/, then reused).
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { CODE_SERVER_VERSION, ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from '../../scripts/codeServer.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CODE_SERVER_VERSION = '4.100.3'; // = VS Code 1.100.3, runs on the system Node 20
-const CACHE = join(ROOT, '.vscode-test');
 const RESULTS = join(ROOT, 'test-results');
 const args = new Set(process.argv.slice(2));
 const log = (...parts) => console.log(`[extension-tests ${new Date().toISOString().slice(11, 19)}]`, ...parts);
@@ -32,65 +29,6 @@ function chromiumPath() {
     }
   }
   throw new Error('Chromium is not installed. On Debian: sudo apt-get install -y chromium');
-}
-
-/** Installs code-server once into .vscode-test/ (offline-capable: ripgrep comes from Debian). */
-function ensureCodeServer() {
-  const dir = join(CACHE, `code-server-${CODE_SERVER_VERSION}`);
-  const bin = join(dir, 'node_modules', '.bin', 'code-server');
-  if (existsSync(bin)) {
-    return bin;
-  }
-  if (!existsSync('/usr/bin/rg')) {
-    throw new Error('ripgrep is needed to install code-server offline. On Debian: sudo apt-get install -y ripgrep');
-  }
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (once)…`);
-  rmSync(dir, { recursive: true, force: true });
-  const tmp = join(dir, 'tmp');
-  const rgCache = join(tmp, 'vscode-ripgrep-cache-1.15.11');
-  mkdirSync(rgCache, { recursive: true });
-  mkdirSync(join(dir, 'rg'), { recursive: true });
-  copyFileSync('/usr/bin/rg', join(dir, 'rg', 'rg'));
-  execFileSync('tar', ['czf', join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', join(dir, 'rg'), 'rg']);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'code-server-for-tests', private: true }));
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
-  });
-  if (result.status !== 0 || !existsSync(bin)) {
-    throw new Error(`code-server install failed (exit ${result.status})`);
-  }
-  return bin;
-}
-
-async function startCodeServer(bin, state, port, env, settings) {
-  mkdirSync(join(state, 'user', 'User'), { recursive: true });
-  mkdirSync(join(state, 'ext'), { recursive: true });
-  writeFileSync(join(state, 'user', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-  const child = spawn(
-    bin,
-    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', join(state, 'user'), '--extensions-dir', join(state, 'ext'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'],
-    { env: { ...process.env, ...env, XDG_CONFIG_HOME: join(state, 'cfg'), XDG_DATA_HOME: join(state, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output = [];
-  child.stdout.on('data', (d) => output.push(d));
-  child.stderr.on('data', (d) => output.push(d));
-  for (let i = 0; i < 120; i += 1) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
-        return child;
-      }
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null) {
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`code-server did not start:\n${Buffer.concat(output).toString().slice(-3000)}`);
 }
 
 async function launchBrowser() {
@@ -228,14 +166,15 @@ async function runUiCheck(origin, folder, shots) {
 /** Installs the packaged VSIX into a fresh code-server and checks that it activates there. */
 async function runVsixCheck(bin, vsix, zk) {
   const state = mkdtempSync(join(tmpdir(), 'hivezk-vsix-'));
-  const install = spawnSync(bin, ['--extensions-dir', join(state, 'ext'), '--user-data-dir', join(state, 'user'), '--install-extension', vsix], { encoding: 'utf8' });
-  if (install.status !== 0) {
-    log(`vsix install failed: ${install.stdout}${install.stderr}`);
+  try {
+    installExtension(bin, state, vsix);
+  } catch (error) {
+    log(`vsix install failed: ${error.message}`);
     return false;
   }
   const port = await freePort();
   const folder = mkdtempSync(join(tmpdir(), 'hivezk-ws-'));
-  const server = await startCodeServer(bin, state, port, {}, baseSettings(zk));
+  const server = await startCodeServer(bin, state, port, { settings: baseSettings(zk) });
   const { context, profile } = await launchBrowser();
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -258,17 +197,7 @@ async function runVsixCheck(bin, vsix, zk) {
 }
 
 function baseSettings(zk) {
-  return {
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'chat.disableAIFeatures': true,
-    'hiveZk.ensembles': [{ name: 'sandbox', connectString: zk }],
-  };
+  return workbenchSettings({ 'hiveZk.ensembles': [{ name: 'sandbox', connectString: zk }] });
 }
 
 async function main() {
@@ -277,7 +206,7 @@ async function main() {
   for (const stale of readdirSync(RESULTS).filter((f) => f.endsWith('.png'))) {
     rmSync(join(RESULTS, stale));
   }
-  const bin = ensureCodeServer();
+  const bin = ensureCodeServer(log);
   const cluster = await startZooKeeper();
   const seeder = new ZkSession({ connectString: cluster.connectString });
   await seedSandbox(seeder);
@@ -287,7 +216,7 @@ async function main() {
   const state = mkdtempSync(join(tmpdir(), 'hivezk-cs-'));
   const folder = mkdtempSync(join(tmpdir(), 'hivezk-ws-'));
   const port = await freePort();
-  const server = await startCodeServer(bin, state, port, { HIVEZK_TEST_ZK: cluster.connectString, HIVEZK_TEST_RESULTS: resultsFile }, baseSettings(cluster.connectString));
+  const server = await startCodeServer(bin, state, port, { env: { HIVEZK_TEST_ZK: cluster.connectString, HIVEZK_TEST_RESULTS: resultsFile }, settings: baseSettings(cluster.connectString) });
   log(`code-server ${CODE_SERVER_VERSION} on http://127.0.0.1:${port}, ZooKeeper sandbox on ${cluster.connectString}`);
   const failures = [];
   try {

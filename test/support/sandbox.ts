@@ -63,30 +63,55 @@ export async function seedSandbox(session: ZkSession): Promise<void> {
   await takeLock(session, root, { db: 'web', table: 'web-45-logs', partition: ['country=US%2FCA'], mode: 'SHARED', queryId: q('77aa11'), query: 'SELECT * FROM web.`web-logs`', lockTime: now - 30_000, client: '10.20.0.9' });
 }
 
-async function main(): Promise<void> {
-  const live = process.argv.includes('--live');
+export interface RunningSandbox {
+  connectString: string;
+  discoveryUrl: string;
+  /** Stops the live loop, the seeding session and the ZooKeeper server (by its PID). */
+  stop(): Promise<void>;
+}
+
+/** Starts a ZooKeeper on a free loopback port, seeds it, and optionally keeps one instance coming and going. */
+export async function startSandbox(options: { live?: boolean; onError?: (message: string) => void } = {}): Promise<RunningSandbox> {
   const cluster = await startZooKeeper();
   const session = new ZkSession({ connectString: cluster.connectString });
-  await seedSandbox(session);
-  process.stdout.write(`Sandbox ZooKeeper with a seeded Hive cluster on ${cluster.connectString}\n`);
-  process.stdout.write(`  discovery URL: jdbc:hive2://${cluster.connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2\n`);
-  process.stdout.write(live ? '  live mode: an instance registers and deregisters every 5 s\n' : '  (add --live to register/deregister an instance every 5 s)\n');
-  process.stdout.write('Press Ctrl-C to stop.\n');
+  try {
+    await seedSandbox(session);
+  } catch (error) {
+    session.close();
+    await cluster.stop();
+    throw error;
+  }
   let livePath: string | undefined;
-  const timer = live
+  const timer = options.live
     ? setInterval(() => {
         const step = livePath
           ? session.remove(livePath).then(() => (livePath = undefined))
           : registerHs2(session, SANDBOX.hs2Namespace, { host: 'hs2-live.example.com', port: 10000, version: '4.0.1', variant: 'v3-binary' }).then((p) => (livePath = p));
-        step.catch((error: unknown) => process.stderr.write(`live mode: ${String(error)}\n`));
+        step.catch((error: unknown) => options.onError?.(`live mode: ${String(error)}`));
       }, 5000)
     : undefined;
+  return {
+    connectString: cluster.connectString,
+    discoveryUrl: `jdbc:hive2://${cluster.connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${SANDBOX.hs2Namespace}`,
+    async stop() {
+      if (timer) {
+        clearInterval(timer);
+      }
+      session.close();
+      await cluster.stop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const live = process.argv.includes('--live');
+  const sandbox = await startSandbox({ live, onError: (m) => process.stderr.write(`${m}\n`) });
+  process.stdout.write(`Sandbox ZooKeeper with a seeded Hive cluster on ${sandbox.connectString}\n`);
+  process.stdout.write(`  discovery URL: ${sandbox.discoveryUrl}\n`);
+  process.stdout.write(live ? '  live mode: an instance registers and deregisters every 5 s\n' : '  (add --live to register/deregister an instance every 5 s)\n');
+  process.stdout.write('Press Ctrl-C to stop.\n');
   const stop = (): void => {
-    if (timer) {
-      clearInterval(timer);
-    }
-    session.close();
-    void cluster.stop().then(() => process.exit(0));
+    void sandbox.stop().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,0 +1,107 @@
+// npm run demo: from a fresh clone to VS Code showing the extension over a realistic Hive cluster.
+// Installs what it needs, builds, starts the seeded sandbox ZooKeeper (with an instance coming and
+// going every 5 s), packages the VSIX and opens VS Code with it: desktop `code` in a throw-away
+// profile when present, otherwise code-server on 127.0.0.1. Ctrl-C stops all of it, by PID.
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from './codeServer.mjs';
+
+const say = (text) => console.log(`[demo] ${text}`);
+const run = (command, args, options = {}) => {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+  }
+};
+const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+function ensureZooKeeper() {
+  if (existsSync('/usr/share/java/zookeeper.jar')) {
+    return;
+  }
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    say("installing Debian's zookeeper package…");
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'zookeeper'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    return;
+  }
+  throw new Error('ZooKeeper is not installed. Run:  sudo apt-get update && sudo apt-get install -y --no-install-recommends zookeeper');
+}
+
+async function main() {
+  if (!has('java')) {
+    throw new Error('Java is needed for the sandbox ZooKeeper. Run:  sudo apt-get install -y default-jre-headless');
+  }
+  ensureZooKeeper();
+  if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) {
+    say('installing npm packages…');
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  }
+  say('building…');
+  run('npm', ['run', '--silent', 'build']);
+  say('packaging the VSIX…');
+  run('npm', ['run', '--silent', 'package'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');
+
+  const require = createRequire(import.meta.url);
+  const { startSandbox } = require(join(ROOT, 'out/test/support/sandbox.js'));
+  const { freePort } = require(join(ROOT, 'out/test/support/zkServer.js'));
+  const sandbox = await startSandbox({ live: true, onError: (m) => say(m) });
+  say(`sandbox ZooKeeper on ${sandbox.connectString}`);
+  say(`  discovery URL: ${sandbox.discoveryUrl}`);
+
+  const state = mkdtempSync(join(tmpdir(), 'hivezk-demo-'));
+  const workspace = join(state, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'README.txt'), `Open the Hive ZooKeeper view in the activity bar.\nSandbox ensemble: ${sandbox.connectString}\nTry "Hive ZooKeeper: Resolve JDBC URL…" with:\n${sandbox.discoveryUrl}\n`);
+  const settings = workbenchSettings({ 'hiveZk.ensembles': [{ name: 'sandbox', connectString: sandbox.connectString }] });
+  let editor;
+  const children = [];
+
+  if (has('code') && process.env.HIVEZK_DEMO_CODE_SERVER !== '1') {
+    // Desktop VS Code with its own profile, so your settings and extensions are left alone.
+    const profile = ['--user-data-dir', join(state, 'user'), '--extensions-dir', join(state, 'ext')];
+    mkdirSync(join(state, 'user', 'User'), { recursive: true });
+    writeFileSync(join(state, 'user', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    run('code', [...profile, '--install-extension', vsix]);
+    editor = spawn('code', [...profile, '--wait', '--new-window', workspace], { stdio: 'ignore' });
+    say('opened desktop VS Code (a separate profile); close its window or press Ctrl-C to stop');
+  } else {
+    const bin = ensureCodeServer(say);
+    installExtension(bin, state, vsix);
+    const port = Number(process.env.HIVEZK_DEMO_PORT) || (await freePort());
+    editor = await startCodeServer(bin, state, port, { settings });
+    say(`VS Code (code-server) with the extension: http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    say('open that URL in a browser; press Ctrl-C here to stop everything');
+  }
+  children.push(editor);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    say('stopping…');
+    for (const child of children) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+      }
+    }
+    await sandbox.stop();
+    rmSync(state, { recursive: true, force: true });
+    say('stopped; nothing left running');
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  editor.once('exit', () => void stop());
+}
+
+main().catch((error) => {
+  console.error(`[demo] ${error.message}`);
+  process.exit(1);
+});
