@@ -14,7 +14,7 @@ import { ZkSession } from './core/zkSession';
 const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JSON output)
 
   hive-zk parse-url <jdbc-url>
-  hive-zk resolve <jdbc-url>
+  hive-zk resolve <jdbc-url> [--pick-only]
   hive-zk namespaces --zk <connect string>
   hive-zk instances --zk <connect string> [--namespace ns] [--ha]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d] [--table t]
@@ -31,7 +31,7 @@ interface Args {
 }
 
 const VALUE_FLAGS = new Set(['zk', 'namespace', 'db', 'table', 'instance', 'user', 'shell', 'timeout']);
-const BOOLEAN_FLAGS = new Set(['ha', 'password-env', 'help', 'json']);
+const BOOLEAN_FLAGS = new Set(['ha', 'password-env', 'help', 'json', 'pick-only']);
 
 export function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
@@ -124,11 +124,15 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
       const url = requirePositional(args, 'the JDBC URL');
       const sessions: ZkSession[] = [];
       try {
-        return await resolveJdbcUrl(url, (connectString) => {
-          const session = new ZkSession({ connectString, ...sessionOptions(args) });
-          sessions.push(session);
-          return session;
-        });
+        return await resolveJdbcUrl(
+          url,
+          (connectString) => {
+            const session = new ZkSession({ connectString, ...sessionOptions(args) });
+            sessions.push(session);
+            return session;
+          },
+          { pickOnly: args.flags.has('pick-only') },
+        );
       } finally {
         sessions.forEach((s) => s.close());
       }

@@ -227,7 +227,7 @@ export interface NamespaceListing {
 }
 
 /** Children of an HS2 namespace that are not registrations (HIVE-25411: the driver does not skip them). */
-const NON_INSTANCE_CHILDREN = new Set(['leader']);
+export const NON_INSTANCE_CHILDREN = new Set(['leader']);
 
 /** Lists a namespace's instances: one getChildren, then every getData at once on the shared session. */
 export async function listInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
@@ -248,7 +248,8 @@ export async function listInstances(session: ZkSession, namespace: string, watch
   return { namespace, path, instances, otherChildren };
 }
 
-async function readInstance(session: ZkSession, parent: string, child: string): Promise<Hs2Instance | undefined> {
+/** Reads and describes one registration; undefined if it has gone, "unreadable" if its ACL denies us. */
+export async function readInstance(session: ZkSession, parent: string, child: string): Promise<Hs2Instance | undefined> {
   try {
     const { data, stat } = await session.getData(`${parent}/${child}`);
     return describeInstance(parent, child, decodeInstanceData(data), stat);

@@ -7,9 +7,12 @@ import {
   DEFAULT_HA_NAMESPACE,
   DEFAULT_HS2_NAMESPACE,
   HS2_KEYS,
+  NON_INSTANCE_CHILDREN,
   discoverNamespaces,
   listHaInstances,
   listInstances,
+  namespacePath,
+  readInstance,
   type Hs2Instance,
 } from './hs2Registry';
 import { effectivePort, formatJdbcUrl, parseJdbcUrl, type JdbcUrl } from './jdbcUrl';
@@ -48,6 +51,11 @@ export type SessionProvider = (connectString: string) => ZkSession;
 export interface ResolveOptions {
   /** Uniform random in [0, 1); injectable for tests. */
   random?: () => number;
+  /**
+   * Read only the znode the driver picks (retrying another one when it is unusable, like the
+   * driver's rejected list) instead of every candidate: two round trips whatever the namespace size.
+   */
+  pickOnly?: boolean;
 }
 
 export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider, options: ResolveOptions = {}): Promise<Resolution> {
@@ -70,8 +78,12 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
   const session = sessionFor(url.authority);
   const ha = url.discovery === 'zooKeeperHA';
   const namespace = nonEmpty(url.sessionVars.zooKeeperNamespace) ?? (ha ? DEFAULT_HA_NAMESPACE : DEFAULT_HS2_NAMESPACE);
+  const random = options.random ?? Math.random;
   let instances: Hs2Instance[];
   try {
+    if (options.pickOnly && !ha) {
+      return await resolvePickOnly(session, url, input, namespace, random);
+    }
     instances = (ha ? await listHaInstances(session, namespace) : await listInstances(session, namespace)).instances;
   } catch (error) {
     if (isHiveZkError(error, 'NAMESPACE_MISSING')) {
@@ -111,9 +123,39 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
       candidates,
     });
   }
-  const random = options.random ?? Math.random;
   resolution.chosen = usable[Math.min(usable.length - 1, Math.floor(random() * usable.length))];
   return resolution;
+}
+
+/** The driver's own procedure: list, pick uniformly at random, read that one; reject and repeat if unusable. */
+async function resolvePickOnly(session: ZkSession, url: JdbcUrl, input: string, namespace: string, random: () => number): Promise<Resolution> {
+  const path = namespacePath(namespace);
+  let children: string[];
+  try {
+    ({ children } = await session.getChildren(path));
+  } catch (error) {
+    throw isHiveZkError(error, 'ZK_NO_NODE') ? new HiveZkError('NAMESPACE_MISSING', `The namespace ${path} does not exist.`, { namespace }) : error;
+  }
+  const remaining = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
+  if (remaining.length === 0) {
+    throw new HiveZkError('NAMESPACE_EMPTY', `No live HiveServer2 instance is registered under ${path} on ${url.authority}.`, { namespace });
+  }
+  const rejected: Candidate[] = [];
+  let reads = 0;
+  while (remaining.length > 0) {
+    const [child] = remaining.splice(Math.min(remaining.length - 1, Math.floor(random() * remaining.length)), 1);
+    reads += 1;
+    const instance = child === undefined ? undefined : await readInstance(session, path, child);
+    if (!instance) {
+      continue;
+    }
+    const candidate = toCandidate(instance, url, input);
+    if (candidate.usable) {
+      return { mode: 'zooKeeper', namespace, ensemble: url.authority, candidates: [...rejected, candidate], chosen: candidate, roundTrips: 1 + reads };
+    }
+    rejected.push(candidate);
+  }
+  throw new HiveZkError('BAD_ZNODE_DATA', `None of the znodes under ${path} holds a usable HiveServer2 address: ${rejected[0]?.problem ?? ''}`, { namespace, candidates: rejected });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

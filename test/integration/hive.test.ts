@@ -224,3 +224,23 @@ test('CLI: failures are JSON with a code and a non-zero exit', async () => {
   const missing = await hiveZk('resolve', url(';serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=nope'));
   assert.equal((missing.json.error as { code: string }).code, 'NAMESPACE_MISSING');
 });
+
+test('resolve --pick-only: the driver\'s procedure, two round trips, unusable znodes rejected and another picked', async () => {
+  const resolution = await resolveJdbcUrl(url(';serviceDiscoveryMode=zooKeeper'), () => session, { pickOnly: true, random: () => 0 });
+  assert.equal(resolution.candidates.length, 1);
+  assert.equal(resolution.roundTrips, 2);
+  assert.equal(resolution.chosen?.host, 'hs2-a.example.com');
+  await registerRaw(seeder, 'pickmix', 'serverUri=bad:1;version=1;sequence=0000000001', Buffer.from('garbage'));
+  await registerHs2(seeder, 'pickmix', { host: 'good.example.com', port: 10000, variant: 'v3-binary' });
+  // The first or the last child is picked first: one of the two orders must hit the garbage first.
+  const trips: number[] = [];
+  for (const r of [0, 0.99]) {
+    const mixed = await resolveJdbcUrl(url(';serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=pickmix'), () => session, { pickOnly: true, random: () => r });
+    assert.equal(mixed.chosen?.host, 'good.example.com');
+    assert.ok(mixed.candidates.slice(0, -1).every((c) => !c.usable));
+    assert.equal(mixed.roundTrips, 1 + mixed.candidates.length);
+    trips.push(mixed.roundTrips);
+  }
+  assert.deepEqual(trips.sort(), [2, 3]);
+  await assert.rejects(resolveJdbcUrl(url(';serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=nope'), () => session, { pickOnly: true }), isCode('NAMESPACE_MISSING', /HiveServer2 namespaces on this ensemble/));
+});

@@ -1,0 +1,110 @@
+// The anchor for `npm run bench`: ZooKeeper's own Java client (Debian's jars), async API with a
+// bounded number of requests in flight, doing the same work as the extension's core against the
+// same server. Prints {"runs":[ms,...],"requests":n} on stdout.
+//   java ZkBench <connectString> expand|walk|resolve <path> <runs> <inflight>
+import java.nio.charset.StandardCharsets;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.*;
+import org.apache.zookeeper.*;
+
+public class ZkBench {
+  static ZooKeeper zk;
+  static final AtomicLong requests = new AtomicLong();
+  static volatile long decodedSink;
+
+  public static void main(String[] args) throws Exception {
+    String connect = args[0], workload = args[1], path = args[2];
+    int runs = Integer.parseInt(args[3]), inflight = Integer.parseInt(args[4]);
+    CountDownLatch connected = new CountDownLatch(1);
+    zk = new ZooKeeper(connect, 30000, e -> { if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown(); });
+    if (!connected.await(15, TimeUnit.SECONDS)) throw new IllegalStateException("could not connect");
+    List<Double> times = new ArrayList<>();
+    for (int run = -1; run < runs; run++) { // run -1 warms up the JIT
+      requests.set(0);
+      long t0 = System.nanoTime();
+      switch (workload) {
+        case "expand": expand(path, inflight); break;
+        case "walk": walk(path, inflight); break;
+        case "resolve": resolve(path); break;
+        default: throw new IllegalArgumentException(workload);
+      }
+      if (run >= 0) times.add((System.nanoTime() - t0) / 1e6);
+    }
+    StringBuilder out = new StringBuilder("{\"runs\":[");
+    for (int i = 0; i < times.size(); i++) out.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.2f", times.get(i)));
+    out.append("],\"requests\":").append(requests.get()).append("}");
+    System.out.println(out);
+    zk.close();
+  }
+
+  /** List a namespace and read + decode every child's data ("k=v;k=v" or "host:port"). */
+  static void expand(String ns, int inflight) throws Exception {
+    List<String> children = zk.getChildren(ns, false);
+    requests.incrementAndGet();
+    Semaphore slots = new Semaphore(inflight);
+    CountDownLatch done = new CountDownLatch(children.size());
+    for (String child : children) {
+      slots.acquire();
+      requests.incrementAndGet();
+      zk.getData(ns + "/" + child, false, (rc, p, ctx, data, stat) -> {
+        if (data != null) decodeInstance(data);
+        slots.release();
+        done.countDown();
+      }, null);
+    }
+    done.await();
+  }
+
+  static void decodeInstance(byte[] data) {
+    Map<String, String> settings = new HashMap<>();
+    for (String pair : new String(data, StandardCharsets.UTF_8).split(";")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) settings.put(pair.substring(0, eq), pair.substring(eq + 1));
+    }
+    decodedSink += settings.size();
+  }
+
+  /** Breadth-first walk of the lock tree; every LOCK-* child's data is read and decoded. */
+  static void walk(String root, int inflight) throws Exception {
+    BlockingQueue<String[]> queue = new LinkedBlockingQueue<>();
+    AtomicInteger pending = new AtomicInteger(1);
+    Semaphore slots = new Semaphore(inflight);
+    queue.add(new String[] {"node", root});
+    CountDownLatch finished = new CountDownLatch(1);
+    Runnable complete = () -> { if (pending.decrementAndGet() == 0) finished.countDown(); };
+    while (finished.getCount() > 0) {
+      String[] item = queue.poll(5, TimeUnit.MILLISECONDS);
+      if (item == null) continue;
+      slots.acquire();
+      requests.incrementAndGet();
+      if (item[0].equals("lock")) {
+        zk.getData(item[1], false, (rc, p, ctx, data, stat) -> {
+          if (data != null) decodedSink += new String(data, StandardCharsets.UTF_8).split(":").length;
+          slots.release();
+          complete.run();
+        }, null);
+      } else {
+        zk.getChildren(item[1], false, (rc, p, ctx, children) -> {
+          if (children != null) {
+            for (String child : children) {
+              pending.incrementAndGet();
+              queue.add(new String[] {child.startsWith("LOCK-") ? "lock" : "node", p + "/" + child});
+            }
+          }
+          slots.release();
+          complete.run();
+        }, null);
+      }
+    }
+  }
+
+  /** What the JDBC driver does: list the namespace, read one random child. */
+  static void resolve(String ns) throws Exception {
+    List<String> children = zk.getChildren(ns, false);
+    requests.incrementAndGet();
+    String pick = children.get(ThreadLocalRandom.current().nextInt(children.size()));
+    decodeInstance(zk.getData(ns + "/" + pick, false, null));
+    requests.incrementAndGet();
+  }
+}

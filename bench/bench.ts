@@ -1,0 +1,230 @@
+// npm run bench: the core's one shared session against ZooKeeper's own Java client (async API,
+// same pipelining depth), same work, same server, same run. Prints a table of medians and ratios.
+// Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { decodeInstanceData, listInstances } from '../src/core/hs2Registry';
+import { decodeLockData } from '../src/core/locks';
+import { resolveJdbcUrl } from '../src/core/resolver';
+import { ZkSession } from '../src/core/zkSession';
+import { hs2Data, mkdirp } from '../test/support/hiveSeed';
+import { countSessionConnections, startZooKeeper, type ZkCluster } from '../test/support/zkServer';
+
+const ROOT = join(__dirname, '..', '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const QUICK = process.env.BENCH_QUICK === '1';
+const DEPTH = 128; // requests in flight, ours (session default) and Java's
+const JAVA_DIR = join(ROOT, 'out', 'bench', 'java');
+const CLASSPATH = [JAVA_DIR, '/usr/share/java/zookeeper.jar', '/usr/share/java/zookeeper-jute.jar', '/usr/share/java/slf4j-nop.jar'].join(':');
+
+interface Measured {
+  runs: number[];
+  requests: number;
+  roundTrips?: number;
+  maxRssMb?: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1]) + (sorted[mid])) / 2;
+};
+
+function ours(zk: string, workload: string, path: string, runs: number, depth = DEPTH): Measured {
+  const out = execFileSync('node', ['--max-old-space-size=512', join(ROOT, 'out', 'bench', 'worker.js'), zk, workload, path, String(runs)], {
+    encoding: 'utf8',
+    env: { ...process.env, HIVEZK_BENCH_DEPTH: String(depth) },
+  });
+  return JSON.parse(out) as Measured;
+}
+
+function java(zk: string, workload: string, path: string, runs: number, depth = DEPTH): Measured {
+  const out = execFileSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'ZkBench', zk, workload, path, String(runs), String(depth)], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Measured;
+}
+
+async function seedInstances(session: ZkSession, namespace: string, count: number): Promise<void> {
+  await mkdirp(session, `/${namespace}`);
+  for (let start = 0; start < count; start += 2000) {
+    await Promise.all(
+      Array.from({ length: Math.min(2000, count - start) }, (_, k) => {
+        const i = start + k;
+        const host = `hs2-${i}.bench.example.com`;
+        const data = hs2Data({ host, port: 10000, variant: i % 3 === 0 ? 'v3-kerberos' : i % 3 === 1 ? 'v3-http' : 'v3-binary' });
+        return session.create(`/${namespace}/serverUri=${host}:10000;version=3.1.3;sequence=`, Buffer.from(data), 'persistentSequential');
+      }),
+    );
+  }
+}
+
+/** dbs × tables × partitions objects, `locksPer` lock znodes on each partition. */
+async function seedLocks(session: ZkSession, root: string, dbs: number, tables: number, partitions: number, locksPer: number): Promise<number> {
+  await mkdirp(session, `/${root}`);
+  const objects: string[] = [];
+  for (let d = 0; d < dbs; d += 1) {
+    await session.create(`/${root}/db${d}`, Buffer.alloc(0));
+    for (let t = 0; t < tables; t += 1) {
+      objects.push(`/${root}/db${d}/table_${t}`);
+    }
+  }
+  await Promise.all(objects.map((o) => session.create(o, Buffer.alloc(0))));
+  const partitionPaths = objects.flatMap((o) => Array.from({ length: partitions }, (_, p) => `${o}/ds=2026-11-${String(p).padStart(3, '0')}`));
+  for (let i = 0; i < partitionPaths.length; i += 2000) {
+    await Promise.all(partitionPaths.slice(i, i + 2000).map((p) => session.create(p, Buffer.alloc(0))));
+  }
+  const lockCreates = partitionPaths.flatMap((p) => Array.from({ length: locksPer }, (_, l) => [p, l] as const));
+  for (let i = 0; i < lockCreates.length; i += 4000) {
+    await Promise.all(
+      lockCreates.slice(i, i + 4000).map(([p, l]) =>
+        session.create(`${p}/LOCK-${l === 0 ? 'EXCLUSIVE' : 'SHARED'}-`, Buffer.from(`hive_20261125_q${l}:${Date.now()}:IMPLICIT:select * from t where ds = '${p.slice(-3)}':10.0.0.${l}`), 'persistentSequential'),
+      ),
+    );
+  }
+  return lockCreates.length;
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => c.padEnd(widths[i] ?? 10)).join('  ');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  mkdirSync(JAVA_DIR, { recursive: true });
+  execFileSync('javac', ['-d', JAVA_DIR, '-cp', CLASSPATH, join(ROOT, 'bench', 'ZkBench.java')]);
+  const cluster: ZkCluster = await startZooKeeper();
+  const zk = cluster.connectString;
+  const seeder = new ZkSession({ connectString: zk, requestTimeoutMs: 120_000 });
+  const results: Record<string, unknown>[] = [];
+  const lines: string[] = [];
+  const widths = [44, 12, 12, 8, 22, 26];
+  const print = (cells: string[]): void => {
+    const line = row(cells, widths);
+    lines.push(line);
+    console.log(line);
+  };
+  try {
+    const seedStart = Date.now();
+    await seedInstances(seeder, 'bench1k', 1000);
+    await seedInstances(seeder, 'bench10k', 10_000);
+    await seedInstances(seeder, 'benchsmall', 10);
+    const locks10k = await seedLocks(seeder, 'locks10k', 10, 10, 20, 5);
+    const locks100k = QUICK ? 0 : await seedLocks(seeder, 'locks100k', 10, 10, 100, 10);
+    seeder.close();
+    console.log(`seeded 11,010 instances and ${locks10k + locks100k} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement, ${DEPTH} requests in flight\n`);
+
+    print(['workload', 'ours (ms)', 'Java (ms)', 'ratio', 'goal', 'notes']);
+    print(['-'.repeat(44), '-'.repeat(12), '-'.repeat(12), '-'.repeat(8), '-'.repeat(22), '-'.repeat(26)]);
+    // Ours takes a namespace name, Java a path.
+    const compare = (name: string, workload: string, path: string, goal: number, runs = RUNS): void => {
+      const a = ours(zk, workload, path, runs);
+      const b = java(zk, workload, path.startsWith('/') ? path : `/${path}`, runs);
+      const ratio = median(a.runs) / median(b.runs);
+      const notes = `${a.requests} requests, RSS ${a.maxRssMb ?? '?'} MB`;
+      print([name, median(a.runs).toFixed(1), median(b.runs).toFixed(1), `${ratio.toFixed(2)}×`, `≤ ${goal}× ${ratio <= goal ? 'met' : 'MISSED'}`, notes]);
+      results.push({ name, ours: a, java: b, ratio, goal });
+    };
+    compare('1. expand namespace, 1k instances', 'expand', '/bench1k', 1.2);
+    compare('1. expand namespace, 10k instances', 'expand', '/bench10k', 1.2);
+    compare('2. walk lock tree, 10k locks', 'walk', 'locks10k', 1.5);
+    if (!QUICK) {
+      const runs = Math.max(3, Math.ceil(RUNS / 2));
+      const a = ours(zk, 'walk', 'locks100k', runs);
+      const b = java(zk, 'walk', '/locks100k', runs);
+      const ratio = median(a.runs) / median(b.runs);
+      const rssOk = (a.maxRssMb ?? Infinity) < 200;
+      print(['2. walk lock tree, 100k locks', median(a.runs).toFixed(1), median(b.runs).toFixed(1), `${ratio.toFixed(2)}×`, `≤ 1.5× ${ratio <= 1.5 ? 'met' : 'MISSED'}, RSS ${rssOk ? 'met' : 'MISSED'}`, `${a.requests} requests, RSS ${a.maxRssMb ?? '?'} MB`]);
+      results.push({ name: 'walk 100k', ours: a, java: b, ratio, goal: 1.5 });
+    }
+    {
+      const a = ours(zk, 'resolve', 'bench1k', RUNS * 4);
+      const b = java(zk, 'resolve', '/bench1k', RUNS * 4);
+      print(['3. resolve, the driver\'s pick (1k, warm)', median(a.runs).toFixed(1), median(b.runs).toFixed(1), `${(median(a.runs) / median(b.runs)).toFixed(2)}×`, `2 round trips ${a.roundTrips === 2 ? 'met' : 'MISSED'}`, `${a.roundTrips} round trips, ${a.requests} requests`]);
+      const all = ours(zk, 'resolve-all', 'bench1k', RUNS);
+      print(['3. resolve, every candidate (1k, warm)', median(all.runs).toFixed(1), '—', '—', `2 round trips ${all.roundTrips === 2 ? 'met' : 'MISSED'}`, `${all.roundTrips} round trips, ${all.requests} requests`]);
+      results.push({ name: 'resolve', ours: a, java: b, all });
+    }
+
+    // 4. Many operations at once from tree, commands and resolver: still one connection.
+    const session = new ZkSession({ connectString: zk });
+    const baseline = await countSessionConnections(cluster.port);
+    const ops: Promise<unknown>[] = [];
+    for (let i = 0; i < 1000; i += 1) {
+      const kind = i % 4;
+      ops.push(
+        kind === 0
+          ? listInstances(session, 'benchsmall')
+          : kind === 1
+            ? session.getData(`/locks10k/db${i % 10}`)
+            : kind === 2
+              ? session.exists(`/bench1k`)
+              : resolveJdbcUrl(`jdbc:hive2://${zk}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=benchsmall`, () => session),
+      );
+    }
+    const during = await countSessionConnections(cluster.port);
+    await Promise.all(ops);
+    const after = await countSessionConnections(cluster.port);
+    session.close();
+    const held = Math.max(during, after) - baseline;
+    print(['4. 1,000 concurrent tree/command/resolve ops', `${held} conn`, '—', '—', `exactly 1 ${held === 1 ? 'met' : 'MISSED'}`, `${session.requestCount} requests on one session`]);
+    results.push({ name: 'connections', held, requests: session.requestCount });
+
+    // 5. Bundle, VSIX, activation.
+    spawnSync('node', ['esbuild.mjs', '--production'], { cwd: ROOT });
+    const bundleKb = statSync(join(ROOT, 'dist', 'extension.js')).size / 1024;
+    const vsixPath = join(ROOT, 'hive-zookeeper-explorer.vsix');
+    spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsixPath], { cwd: ROOT, stdio: 'ignore' });
+    const vsixKb = existsSync(vsixPath) ? statSync(vsixPath).size / 1024 : NaN;
+    spawnSync('node', ['esbuild.mjs'], { cwd: ROOT });
+    const activationFile = join(ROOT, 'test-results', 'activation.json');
+    const activation = existsSync(activationFile) ? (JSON.parse(readFileSync(activationFile, 'utf8')) as { activateMs: number; connectionsMade: number }) : undefined;
+    print(['5. bundle / VSIX size', `${bundleKb.toFixed(0)} KB`, '—', '—', 'small', `VSIX ${vsixKb.toFixed(0)} KB (incl. screenshot)`]);
+    print([
+      '5. activation in VS Code (last npm test)',
+      activation ? `${activation.activateMs.toFixed(1)}` : 'n/a',
+      '—',
+      '—',
+      activation ? `< 30 ms ${activation.activateMs < 30 ? 'met' : 'MISSED'}` : 'run npm test first',
+      activation ? `${activation.connectionsMade} connections made` : '',
+    ]);
+    results.push({ name: 'size', bundleKb, vsixKb, activation });
+
+    // Where the time goes: pipelining depth, and decoding on its own.
+    console.log('\nPipelining depth (requests in flight), expand 10k / walk 10k, ours vs Java, medians in ms:');
+    for (const depth of [16, 64, 256]) {
+      const e = [ours(zk, 'expand', '/bench10k', 3, depth), java(zk, 'expand', '/bench10k', 3, depth)] as const;
+      const w = [ours(zk, 'walk', 'locks10k', 3, depth), java(zk, 'walk', '/locks10k', 3, depth)] as const;
+      const line = `  depth ${String(depth).padStart(3)}: expand ${median(e[0].runs).toFixed(0)} / ${median(e[1].runs).toFixed(0)}   walk ${median(w[0].runs).toFixed(0)} / ${median(w[1].runs).toFixed(0)}`;
+      lines.push(line);
+      console.log(line);
+    }
+    const sample = Buffer.from(hs2Data({ host: 'hs2-1.example.com', port: 10000, variant: 'v3-kerberos' }));
+    const lockSample = Buffer.from("hive_20261125_q1:1764063000000:IMPLICIT:select * from t where ds = '001':10.0.0.1");
+    let t = process.hrtime.bigint();
+    for (let i = 0; i < 100_000; i += 1) {
+      decodeInstanceData(sample);
+    }
+    const instanceUs = Number(process.hrtime.bigint() - t) / 1e3 / 100_000;
+    t = process.hrtime.bigint();
+    for (let i = 0; i < 100_000; i += 1) {
+      decodeLockData(lockSample);
+    }
+    const lockUs = Number(process.hrtime.bigint() - t) / 1e3 / 100_000;
+    const decodeLine = `Decoding alone: ${instanceUs.toFixed(2)} µs per instance znode, ${lockUs.toFixed(2)} µs per lock znode (10k instances: ${((instanceUs * 10_000) / 1000).toFixed(1)} ms of the expand).`;
+    lines.push(decodeLine);
+    console.log(decodeLine);
+  } finally {
+    seeder.close();
+    await cluster.stop();
+  }
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  writeFileSync(join(ROOT, 'test-results', 'bench.json'), JSON.stringify(results, null, 2));
+  writeFileSync(join(ROOT, 'test-results', 'bench.txt'), `${lines.join('\n')}\n`);
+  console.log(`\nbench done in ${((Date.now() - started) / 1000).toFixed(0)} s (node ${process.version}, ${cpus().length} cores); table in test-results/bench.txt`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+// One benchmark workload on the extension's core, in its own process so that its peak RSS is its own.
+//   node out/bench/worker.js <connectString> expand|walk|resolve <namespace> <runs>
+// Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n}.
+import { listInstances } from '../src/core/hs2Registry';
+import { walkLocks } from '../src/core/locks';
+import { resolveJdbcUrl } from '../src/core/resolver';
+import { ZkSession } from '../src/core/zkSession';
+
+async function main(): Promise<void> {
+  const [connectString = '', workload = '', namespace = '', runsText = '5'] = process.argv.slice(2);
+  const depth = Number(process.env.HIVEZK_BENCH_DEPTH ?? 128);
+  const session = new ZkSession({ connectString, requestTimeoutMs: 60_000, maxInFlight: depth });
+  await session.open();
+  const runs: number[] = [];
+  let requests = 0;
+  let roundTrips = 0;
+  let checksum = 0;
+  for (let run = -1; run < Number(runsText); run += 1) {
+    const before = session.requestCount;
+    const started = process.hrtime.bigint();
+    if (workload === 'expand') {
+      checksum += (await listInstances(session, namespace)).instances.length;
+    } else if (workload === 'walk') {
+      checksum += (await walkLocks(session, namespace, { concurrency: depth })).locks.length;
+    } else if (workload === 'resolve' || workload === 'resolve-all') {
+      const url = `jdbc:hive2://${connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${namespace}`;
+      const resolution = await resolveJdbcUrl(url, () => session, { pickOnly: workload === 'resolve' });
+      roundTrips = resolution.roundTrips;
+      checksum += resolution.candidates.length;
+    } else {
+      throw new Error(`unknown workload ${workload}`);
+    }
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    if (run >= 0) {
+      runs.push(Number(elapsed.toFixed(2)));
+      requests = session.requestCount - before;
+    }
+  }
+  session.close();
+  const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
