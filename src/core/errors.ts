@@ -68,10 +68,11 @@ export function toHiveZkError(value: unknown): HiveZkError {
   return new HiveZkError('ZK_ERROR', message, {}, { cause: value });
 }
 
-/** A short, printable excerpt of untrusted text for error messages. */
+/** A short, printable excerpt of untrusted text for error messages (cut before it is cleaned). */
 export function preview(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : String(value);
-   
-  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return printable.length > max ? `${printable.slice(0, max)}…` : printable;
+  const cut = text.length > max ? text.slice(0, max) : text;
+  // eslint-disable-next-line no-control-regex
+  const printable = cut.replace(/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/g, '?');
+  return text.length > max ? `${printable}…` : printable;
 }

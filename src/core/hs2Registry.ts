@@ -4,6 +4,7 @@
 
 import { isValidHost, parsePort } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
+import { splitPairs } from './pairs';
 import type { WatchListener, ZkSession, ZnodeStat } from './zkSession';
 
 export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
@@ -66,8 +67,6 @@ export type InstanceData =
   | { format: 'legacy'; host: string; port: number }
   | { format: 'invalid'; reason: string };
 
-// The driver's pattern for published configs (HIVE-11966).
-const CONFIG_PATTERN = /([^=;]*)=([^;]*);?/g;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeText(data: Uint8Array): string | undefined {
@@ -89,19 +88,15 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
   }
   const settings: Record<string, string> = {};
   const duplicateKeys: string[] = [];
-  let matched = false;
-  for (const match of text.matchAll(CONFIG_PATTERN)) {
-    if (match[0] === '') {
-      continue;
-    }
-    matched = true;
-    const key = match[1] ?? '';
+  // The driver's pattern for published configs (HIVE-11966) ends each key at its first "=".
+  const pairs = splitPairs(text, 'firstEquals');
+  for (const [key, value] of pairs) {
     if (Object.prototype.hasOwnProperty.call(settings, key)) {
       duplicateKeys.push(key);
     }
-    settings[key] = match[2] ?? '';
+    settings[key] = value;
   }
-  if (matched) {
+  if (pairs.length > 0) {
     return { format: 'config', settings, duplicateKeys };
   }
   const legacy = parseHostPort(text);

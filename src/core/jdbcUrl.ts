@@ -3,6 +3,7 @@
 
 import { DEFAULT_ZK_PORT, isValidHost, parsePort, type HostPort } from './connectString';
 import { HiveZkError, preview } from './errors';
+import { splitPairs } from './pairs';
 
 export const JDBC_PREFIX = 'jdbc:hive2://';
 export const DEFAULT_HS2_BINARY_PORT = 10000;
@@ -29,9 +30,6 @@ export interface JdbcUrl {
   /** An empty authority means an embedded (in-process) HiveServer2. */
   embedded: boolean;
 }
-
-// The driver's pattern for ";k=v" lists; key is greedy, so "a=b=c" is key "a=b", value "c".
-const KV_PATTERN = /([^;]*)=([^;]*);?/g;
 
 export function parseJdbcUrl(input: string): JdbcUrl {
   if (typeof input !== 'string' || !input.startsWith(JDBC_PREFIX)) {
@@ -109,13 +107,9 @@ function decodePart(part: string, input: string): string {
   }
 }
 
-function* kvPairs(text: string): Generator<[string, string]> {
-  for (const match of text.matchAll(KV_PATTERN)) {
-    if (match[0] === '') {
-      continue;
-    }
-    yield [match[1] ?? '', match[2] ?? ''];
-  }
+/** The driver's ";k=v" lists: its key is greedy, so "a=b=c" is key "a=b", value "c". */
+function kvPairs(text: string): [string, string][] {
+  return splitPairs(text, 'lastEquals');
 }
 
 function applyDeprecations(sessionVars: Record<string, string>, hiveConfs: Record<string, string>): void {
@@ -219,7 +213,11 @@ function encodeValue(field: string, value: string, structural: RegExp): string {
   if (structural.test(value) || /[\u0000-\u001f\u007f]/.test(value)) {
     throw unsafe(field, value);
   }
-  return value.replace(/[^A-Za-z0-9\-._~!$&'()*+,:@/=]/g, (ch) => encodeURIComponent(ch));
+  try {
+    return value.replace(/[^A-Za-z0-9\-._~!$&'()*+,:@/=]/gu, (ch) => encodeURIComponent(ch));
+  } catch {
+    throw unsafe(field, value); // a lone surrogate has no UTF-8 form
+  }
 }
 
 function unsafe(field: string, value: string): HiveZkError {

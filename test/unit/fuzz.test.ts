@@ -1,0 +1,256 @@
+// Seeded, reproducible fuzzing of every parser and decoder of untrusted input: generated and
+// mutated inputs must never crash, hang or throw anything but a typed HiveZkError with a message.
+// FUZZ_SEED picks the seed (printed on failure); FUZZ_ITERATIONS scales the run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBeelineCommand, SHELL_KINDS } from '../../src/core/beeline';
+import { parseConnectString } from '../../src/core/connectString';
+import { HiveZkError } from '../../src/core/errors';
+import { decodeInstanceData, decodeServiceRecord, describeHaInstance, describeInstance, parseInstanceName, parseMetastoreZnode } from '../../src/core/hs2Registry';
+import { instanceUrl } from '../../src/core/hs2Urls';
+import { formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbcUrl';
+import { decodeLockData, decodeLockObject, decodeTableName, parseLockName, unlockStatement } from '../../src/core/locks';
+import { splitPairs } from '../../src/core/pairs';
+import { renderZnodeData } from '../../src/core/znodeText';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
+const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 12_000);
+const SLOW_MS = 250;
+
+/** mulberry32: small, fast, good enough to drive a fuzzer reproducibly. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CORPUS = [
+  'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2',
+  'jdbc:hive2://h1:10000/sales;transportMode=http;httpPath=cli;principal=hive/_HOST@R?hive.exec.parallel=true#v=1',
+  'serverUri=hs2a.example.com:10000;version=3.1.0;sequence=0000000012',
+  'hive.server2.thrift.sasl.qop=auth;hive.server2.thrift.bind.host=h1;hive.server2.transport.mode=binary;hive.server2.authentication=NONE;hive.server2.thrift.port=10000;hive.server2.use.SSL=false',
+  'hs2a.example.com:10000',
+  'hive_20261125_q1:1764063000000:IMPLICIT:select * from t:10.0.0.7',
+  'LOCK-EXCLUSIVE-0000000010',
+  '{"type":"JSONServiceRecord","internal":[{"api":"activeEndpoint","addresses":[{"host":"h","port":"1"}]}]}',
+  'zk1:2181,zk2:2181/hive/prod',
+  'web-45-logs',
+];
+const ALPHABET = [...'abcXYZ019_-.', ...';=?#/:%@,[]{}"\'`$()&|<>!^\\ \t\n\r', '\u0000', '\u007f', 'é', '中', '\u2028', '\ud800', '%zz', '%3B', 'jdbc:hive2://', 'serviceDiscoveryMode=zooKeeper', 'LOCK-SHARED-', '=='];
+
+function generate(random: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const roll = random();
+  if (roll < 0.5) {
+    // Mutate a valid input: replace, insert, delete or duplicate a few spans.
+    let text = pick(CORPUS);
+    for (let m = 0, n = 1 + Math.floor(random() * 4); m < n; m += 1) {
+      const at = Math.floor(random() * (text.length + 1));
+      const len = Math.floor(random() * 6);
+      const op = random();
+      if (op < 0.3) {
+        text = text.slice(0, at) + pick(ALPHABET) + text.slice(at + len);
+      } else if (op < 0.6) {
+        text = text.slice(0, at) + pick(ALPHABET) + text.slice(at);
+      } else if (op < 0.8) {
+        text = text.slice(0, at) + text.slice(at + len);
+      } else {
+        text = text.slice(0, at) + text.slice(at, at + len + 8) + text.slice(at);
+      }
+    }
+    return text;
+  }
+  const length = roll < 0.95 ? Math.floor(random() * 60) : Math.floor(random() * 3000);
+  let text = '';
+  while (text.length < length) {
+    text += pick(ALPHABET);
+  }
+  return text;
+}
+
+function randomBytes(random: () => number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  for (let i = 0; i < length; i += 1) {
+    buffer[i] = Math.floor(random() * 256);
+  }
+  return buffer;
+}
+
+/** Calls fn; a throw must be a HiveZkError with a message. Returns the result or undefined. */
+function guarded<T>(label: string, input: unknown, fn: () => T): T | undefined {
+  const started = performance.now();
+  try {
+    return fn();
+  } catch (error) {
+    assert.ok(error instanceof HiveZkError, `${label} threw a ${(error as Error)?.constructor?.name}: ${String(error)} (seed ${SEED}, input ${JSON.stringify(String(input).slice(0, 200))})`);
+    assert.ok(error.message.length > 10, `${label}: useless message "${error.message}"`);
+    return undefined;
+  } finally {
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < SLOW_MS, `${label} took ${elapsed.toFixed(0)} ms on ${JSON.stringify(String(input).slice(0, 100))}… (seed ${SEED})`);
+  }
+}
+
+/** Must never throw at all: decoders report problems instead. */
+function total<T>(label: string, input: unknown, fn: () => T): T {
+  const started = performance.now();
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    assert.fail(`${label} threw ${String(error)} (seed ${SEED}, input ${JSON.stringify(String(input).slice(0, 200))})`);
+  }
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < SLOW_MS, `${label} took ${elapsed.toFixed(0)} ms on ${JSON.stringify(String(input).slice(0, 100))}… (seed ${SEED})`);
+  return result;
+}
+
+function regexPairs(text: string, pattern: RegExp): [string, string][] {
+  return [...text.matchAll(pattern)].filter((m) => m[0] !== '').map((m) => [m[1] ?? '', m[2] ?? '']);
+}
+
+test(`fuzz: JDBC URLs, connect strings and URL round trips (seed ${SEED})`, () => {
+  const random = prng(SEED);
+  let parsed = 0;
+  let roundTrips = 0;
+  for (let i = 0; i < ITERATIONS * 3; i += 1) {
+    const text = generate(random);
+    const input = random() < 0.6 && !text.startsWith('jdbc:hive2://') ? `jdbc:hive2://${text}` : text;
+    const url = guarded('parseJdbcUrl', input, () => parseJdbcUrl(input));
+    guarded('parseConnectString', text, () => parseConnectString(text));
+    if (!url) {
+      continue;
+    }
+    parsed += 1;
+    assert.equal(typeof url.database, 'string');
+    if (url.embedded || url.discovery) {
+      continue;
+    }
+    const formatted = guarded('formatJdbcUrl', input, () => formatJdbcUrl(url));
+    if (formatted) {
+      const again = parseJdbcUrl(formatted);
+      assert.deepEqual([again.database, again.sessionVars, again.hiveConfs, again.hiveVars], [url.database, url.sessionVars, url.hiveConfs, url.hiveVars], `round trip of ${input} via ${formatted}`);
+      roundTrips += 1;
+    }
+  }
+  assert.ok(parsed > ITERATIONS / 10 && roundTrips > ITERATIONS / 50, `enough valid inputs reached (parsed ${parsed}, round-tripped ${roundTrips})`);
+});
+
+test(`fuzz: znode names and data of HS2, HA and metastore registrations (seed ${SEED})`, () => {
+  const random = prng(SEED + 1);
+  let decoded = 0;
+  for (let i = 0; i < ITERATIONS * 3; i += 1) {
+    const name = generate(random);
+    const data = random() < 0.2 ? randomBytes(random, Math.floor(random() * 200)) : Buffer.from(generate(random), 'utf8');
+    total('parseInstanceName', name, () => parseInstanceName(name));
+    const instanceData = total('decodeInstanceData', data, () => decodeInstanceData(data));
+    const instance = total('describeInstance', data, () => describeInstance('/hiveserver2', name, instanceData));
+    assert.ok(Array.isArray(instance.problems));
+    total('decodeServiceRecord', data, () => decodeServiceRecord(data));
+    total('describeHaInstance', data, () => describeHaInstance('/ha-unsecure/instances', name, data));
+    total('parseMetastoreZnode', data, () => parseMetastoreZnode(name, data));
+    total('renderZnodeData', data, () => renderZnodeData(data));
+    // Whatever a znode holds, a URL built from it parses back without extra parameters.
+    const url = guarded('instanceUrl', data, () => instanceUrl(instance));
+    if (url) {
+      decoded += 1;
+      const parts = parseJdbcUrl(url);
+      assert.deepEqual(Object.keys(parts.hiveConfs), []);
+      assert.deepEqual(Object.keys(parts.hiveVars), []);
+      assert.ok(Object.keys(parts.sessionVars).every((k) => ['transportMode', 'httpPath', 'principal', 'saslQop', 'ssl', 'auth'].includes(k)), url);
+      assert.equal(parts.hosts.length, 1);
+    }
+  }
+  assert.ok(decoded > 0);
+});
+
+test(`fuzz: lock names, lock data and lock paths (seed ${SEED})`, () => {
+  const random = prng(SEED + 2);
+  for (let i = 0; i < ITERATIONS * 2; i += 1) {
+    const name = generate(random);
+    const data = random() < 0.2 ? randomBytes(random, Math.floor(random() * 200)) : Buffer.from(generate(random), 'utf8');
+    total('parseLockName', name, () => parseLockName(name));
+    const lock = total('decodeLockData', data, () => decodeLockData(data));
+    assert.ok(Array.isArray(lock.problems));
+    const segments = name.split('/');
+    const object = total('decodeLockObject', name, () => decodeLockObject(segments));
+    total('decodeTableName', name, () => decodeTableName(name));
+    const statement = total('unlockStatement', name, () => unlockStatement(object));
+    assert.ok(statement.startsWith('UNLOCK ') && statement.endsWith(';'));
+  }
+});
+
+test(`differential: the linear pair parser equals Hive's regexes on ${ITERATIONS * 2} inputs (seed ${SEED})`, () => {
+  const random = prng(SEED + 3);
+  for (let i = 0; i < ITERATIONS * 2; i += 1) {
+    const text = generate(random).slice(0, 300);
+    assert.deepEqual(splitPairs(text, 'lastEquals'), regexPairs(text, /([^;]*)=([^;]*);?/g), `URL pairs of ${JSON.stringify(text)}`);
+    assert.deepEqual(splitPairs(text, 'firstEquals'), regexPairs(text, /([^=;]*)=([^;]*);?/g), `znode pairs of ${JSON.stringify(text)}`);
+  }
+});
+
+test('huge and degenerate inputs: 1 MB values, 10k-character names, empty and duplicate keys', () => {
+  const megabyte = 'a'.repeat(1 << 20);
+  const cases: Buffer[] = [
+    Buffer.from(megabyte),
+    Buffer.from(`hive.server2.thrift.bind.host=${megabyte}`),
+    Buffer.from(`${';'.repeat(1 << 19)}=`),
+    Buffer.from('='.repeat(1 << 20)),
+    Buffer.from(`=;=;a=;=b;a=1;a=2;a=3`),
+    Buffer.from(Array.from({ length: 1 << 16 }, (_, i) => `k${i % 7}=v${i}`).join(';')),
+    Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x90, 0x28, 0xbc]),
+    Buffer.alloc(1 << 20),
+  ];
+  for (const data of cases) {
+    const decoded = total('decodeInstanceData', data.subarray(0, 40), () => decodeInstanceData(data));
+    total('describeInstance', data.subarray(0, 40), () => describeInstance('/ns', 'x'.repeat(10_000), decoded));
+    total('decodeLockData', data.subarray(0, 40), () => decodeLockData(data));
+    total('decodeServiceRecord', data.subarray(0, 40), () => decodeServiceRecord(data));
+    const rendered = total('renderZnodeData', data.subarray(0, 40), () => renderZnodeData(data));
+    assert.ok(rendered.text.length < 5_000_000);
+  }
+  const longName = `serverUri=${'h'.repeat(10_000)}:10000;version=${'9'.repeat(10_000)};sequence=0000000001`;
+  assert.equal(parseInstanceName(longName), undefined, 'a 10k-character host is not a host');
+  for (const url of [`jdbc:hive2://h:1/db;${megabyte}`, `jdbc:hive2://${'h'.repeat(10_000)}:1/`, `jdbc:hive2://h:1/db;${'a=1;'.repeat(50_000)}`, `jdbc:hive2://h:1/db?${'=;'.repeat(100_000)}`]) {
+    guarded('parseJdbcUrl', url.slice(0, 60), () => parseJdbcUrl(url));
+  }
+  const duplicate = decodeInstanceData(Buffer.from('hive.server2.thrift.port=1;hive.server2.thrift.port=2;=x;=y'));
+  assert.ok(duplicate.format === 'config' && duplicate.duplicateKeys.includes('hive.server2.thrift.port') && duplicate.duplicateKeys.includes(''));
+});
+
+test(`fuzz: random metacharacter arguments stay one inert argument under bash (seed ${SEED})`, () => {
+  const random = prng(SEED + 4);
+  const dir = mkdtempSync(join(tmpdir(), 'hivezk-fuzz-'));
+  const fake = join(dir, 'beeline');
+  writeFileSync(fake, `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done > "${dir}/argv"\n`);
+  chmodSync(fake, 0o755);
+  const meta = [...';&|$`\'"()<>!*?[]{}~#%\\ \t', '$(touch PWNED)', '`touch PWNED`', '&& touch PWNED', '%COMSPEC%', '${IFS}'];
+  let executed = 0;
+  for (let i = 0; i < 400; i += 1) {
+    let user = '';
+    for (let n = 1 + Math.floor(random() * 8); n > 0; n -= 1) {
+      user += random() < 0.6 ? (meta[Math.floor(random() * meta.length)] as string) : String.fromCharCode(97 + Math.floor(random() * 26));
+    }
+    const command = guarded('buildBeelineCommand', user, () => buildBeelineCommand({ url: 'jdbc:hive2://h:10000/default', user }));
+    if (!command) {
+      continue;
+    }
+    for (const shell of SHELL_KINDS) {
+      guarded(`display(${shell})`, user, () => command.display(shell));
+    }
+    execFileSync('bash', ['-c', command.display('posix')], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin` } });
+    assert.deepEqual(readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1), command.argv.slice(1), JSON.stringify(user));
+    executed += 1;
+  }
+  assert.throws(() => readFileSync(join(dir, 'PWNED')));
+  assert.ok(executed > 300);
+});
