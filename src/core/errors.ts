@@ -72,7 +72,7 @@ export function toHiveZkError(value: unknown): HiveZkError {
 export function preview(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : String(value);
   const cut = text.length > max ? text.slice(0, max) : text;
-  // eslint-disable-next-line no-control-regex
+   
   const printable = cut.replace(/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/g, '?');
   return text.length > max ? `${printable}…` : printable;
 }

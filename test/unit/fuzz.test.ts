@@ -48,7 +48,7 @@ const CORPUS = [
 const ALPHABET = [...'abcXYZ019_-.', ...';=?#/:%@,[]{}"\'`$()&|<>!^\\ \t\n\r', '\u0000', '\u007f', 'é', '中', '\u2028', '\ud800', '%zz', '%3B', 'jdbc:hive2://', 'serviceDiscoveryMode=zooKeeper', 'LOCK-SHARED-', '=='];
 
 function generate(random: () => number): string {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const roll = random();
   if (roll < 0.5) {
     // Mutate a valid input: replace, insert, delete or duplicate a few spans.
@@ -238,7 +238,7 @@ test(`fuzz: random metacharacter arguments stay one inert argument under bash (s
   for (let i = 0; i < 400; i += 1) {
     let user = '';
     for (let n = 1 + Math.floor(random() * 8); n > 0; n -= 1) {
-      user += random() < 0.6 ? (meta[Math.floor(random() * meta.length)] as string) : String.fromCharCode(97 + Math.floor(random() * 26));
+      user += random() < 0.6 ? (meta[Math.floor(random() * meta.length)]) : String.fromCharCode(97 + Math.floor(random() * 26));
     }
     const command = guarded('buildBeelineCommand', user, () => buildBeelineCommand({ url: 'jdbc:hive2://h:10000/default', user }));
     if (!command) {
