@@ -15,7 +15,15 @@ const common = {
 };
 
 const contexts = await Promise.all([
-  esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // Banner and footer timestamp the bundle's own evaluation, so activation can report it.
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    banner: { js: 'globalThis.__hiveZkEval = { start: performance.now() };' },
+    footer: { js: 'globalThis.__hiveZkEval.end = performance.now();' },
+  }),
   esbuild.context({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 if (watch) {

@@ -178,15 +178,20 @@ async function main(): Promise<void> {
     const vsixKb = existsSync(vsixPath) ? statSync(vsixPath).size / 1024 : NaN;
     spawnSync('node', ['esbuild.mjs'], { cwd: ROOT });
     const activationFile = join(ROOT, 'test-results', 'activation.json');
-    const activation = existsSync(activationFile) ? (JSON.parse(readFileSync(activationFile, 'utf8')) as { activateMs: number; connectionsMade: number }) : undefined;
+    const activation = existsSync(activationFile)
+      ? (JSON.parse(readFileSync(activationFile, 'utf8')) as { hostActivateMs: number; moduleEvalMs: number; activateMs: number; connectionsMade: number })
+      : undefined;
+    const ownMs = activation ? activation.moduleEvalMs + activation.activateMs : NaN;
     print(['5. bundle / VSIX size', `${bundleKb.toFixed(0)} KB`, '—', '—', 'small', `VSIX ${vsixKb.toFixed(0)} KB (incl. screenshot)`]);
     print([
       '5. activation in VS Code (last npm test)',
-      activation ? `${activation.activateMs.toFixed(1)}` : 'n/a',
+      activation ? ownMs.toFixed(1) : 'n/a',
       '—',
       '—',
-      activation ? `< 30 ms ${activation.activateMs < 30 ? 'met' : 'MISSED'}` : 'run npm test first',
-      activation ? `${activation.connectionsMade} connections made` : '',
+      activation ? `< 30 ms ${ownMs < 30 && activation.connectionsMade === 0 ? 'met' : 'MISSED'}` : 'run npm test first',
+      activation
+        ? `eval ${activation.moduleEvalMs.toFixed(1)} + activate() ${activation.activateMs.toFixed(1)} ms; host total ${activation.hostActivateMs.toFixed(0)} ms; ${activation.connectionsMade} connections`
+        : '',
     ]);
     results.push({ name: 'size', bundleKb, vsixKb, activation });
 

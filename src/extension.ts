@@ -13,9 +13,15 @@ export interface HiveZkApi {
   tree: HiveZkTreeProvider;
   connections: Connections;
   statusBar: SessionStatusBar;
+  /** Where the extension's log file lives (for checks that secrets never reach it). */
+  logUri: vscode.Uri;
+  /** Milliseconds spent evaluating the bundle and running activate() (VS Code's own work excluded). */
+  activation: { moduleEvalMs: number; activateMs: number };
 }
 
 export function activate(context: vscode.ExtensionContext): HiveZkApi {
+  const activateStart = performance.now();
+  const evaluation = (globalThis as { __hiveZkEval?: { start: number; end?: number } }).__hiveZkEval;
   const log = vscode.window.createOutputChannel('Hive ZooKeeper', { log: true });
   let settings = readSettings();
   const currentSettings = (): typeof settings => settings;
@@ -47,7 +53,9 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
     }),
   );
   registerCommands({ context, log, connections, tree, treeView, settings: currentSettings });
-  return { tree, connections, statusBar };
+  const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
+  log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
+  return { tree, connections, statusBar, logUri: context.logUri, activation };
 }
 
 export function deactivate(): void {

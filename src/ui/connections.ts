@@ -2,7 +2,7 @@
 // the watches; digest credentials come from SecretStorage and are never logged.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../core/connectString';
-import { ZkSession, type SessionState, type StateChange } from '../core/zkSession';
+import type { SessionState, StateChange, ZkSession } from '../core/zkSession';
 import type { EnsembleConfig, Settings } from './settings';
 
 const SECRET_PREFIX = 'hiveZk.digest.';
@@ -39,7 +39,7 @@ export class Connections implements vscode.Disposable {
   }
 
   private async createSession(ensemble: EnsembleConfig): Promise<ZkSession> {
-    const digest = await this.secrets.get(SECRET_PREFIX + ensemble.name);
+    const [digest, { ZkSession }] = await Promise.all([this.secrets.get(SECRET_PREFIX + ensemble.name), loadSessionModule()]);
     const { connectTimeoutMs, requestTimeoutMs } = this.settings();
     const session = new ZkSession({
       connectString: ensemble.connectString,
@@ -83,6 +83,7 @@ export class Connections implements vscode.Disposable {
       return work(await this.sessionFor(ensemble));
     }
     const { connectTimeoutMs, requestTimeoutMs } = this.settings();
+    const { ZkSession } = await loadSessionModule();
     const session = new ZkSession({ connectString, connectTimeoutMs, requestTimeoutMs });
     try {
       return await work(session);
@@ -126,6 +127,11 @@ export class Connections implements vscode.Disposable {
     this.closeAll();
     this.stateEmitter.dispose();
   }
+}
+
+/** The ZooKeeper client library is loaded with the first session, not at activation. */
+function loadSessionModule(): Promise<typeof import('../core/zkSession')> {
+  return import('../core/zkSession');
 }
 
 function serverKey(connectString: string): string {
