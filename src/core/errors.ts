@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'ZK_CONNECTION_LOSS'
   | 'ZK_SESSION_EXPIRED'
   | 'ZK_AUTH_FAILED'
+  | 'ZK_SASL_REQUIRED'
   | 'ZK_NO_AUTH'
   | 'ZK_NO_NODE'
   | 'ZK_CLOSED'

@@ -4,6 +4,8 @@
 // (expired, auth failed, frozen) with a fresh one on next use.
 
 import * as zookeeper from 'node-zookeeper-client';
+// The module object itself (not a namespace copy): its `create` is replaced below.
+import zookeeperExceptions = require('node-zookeeper-client/lib/Exception.js');
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError, type ErrorCode } from './errors';
@@ -74,7 +76,33 @@ const CODE_MAP: Record<number, ErrorCode> = {
   [-102]: 'ZK_NO_AUTH',
   [-112]: 'ZK_SESSION_EXPIRED',
   [-115]: 'ZK_AUTH_FAILED',
+  [-124]: 'ZK_SASL_REQUIRED',
 };
+
+/** Errors after which this client is of no further use: a new one is made on next use. */
+const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ZK_AUTH_FAILED', 'ZK_SASL_REQUIRED']);
+
+/**
+ * The library only knows the error codes of ZooKeeper 3.4 and throws from its socket handler on any
+ * other (a 3.6+ server enforcing SASL answers -124), which would crash the process. Unknown codes
+ * become ordinary errors that carry the code instead.
+ */
+function tolerateUnknownErrorCodes(): void {
+  const exceptions = zookeeperExceptions as unknown as { create: (code: number, path?: string) => Error; __hiveZkTolerant?: boolean };
+  if (exceptions.__hiveZkTolerant || typeof exceptions.create !== 'function') {
+    return;
+  }
+  const create = exceptions.create;
+  exceptions.create = (code: number, path?: string): Error => {
+    try {
+      return create(code, path);
+    } catch {
+      return Object.assign(new Error(`ZooKeeper error code ${code}`), { getCode: () => code });
+    }
+  };
+  exceptions.__hiveZkTolerant = true;
+}
+tolerateUnknownErrorCodes();
 
 export class ZkSession {
   readonly connect: ConnectString;
@@ -241,7 +269,14 @@ export class ZkSession {
         }, this.options.requestTimeoutMs);
         this.pending.add(fail);
         try {
-          invoke(client, (error, ...results) => finish(error ? mapError(error, path, this.connectString) : undefined, results));
+          invoke(client, (error, ...results) => {
+            const failure = error ? mapError(error, path, this.connectString) : undefined;
+            finish(failure, results);
+            if (failure && FATAL_CODES.has(failure.code) && this.client === client) {
+              this.dropClient(failure);
+              this.setState('authFailed', failure);
+            }
+          });
         } catch (error) {
           finish(new HiveZkError('BAD_ARGUMENT', error instanceof Error ? error.message : String(error), { path }));
         }
@@ -273,8 +308,7 @@ export class ZkSession {
     return new Promise<Client>((resolve, reject) => {
       let established = false;
       const timer = setTimeout(() => {
-        client.removeAllListeners();
-        client.close();
+        shutDown(client, 0);
         const error = new HiveZkError(
           'ZK_UNREACHABLE',
           `Could not connect to ZooKeeper at ${this.connectString} within ${this.options.connectTimeoutMs} ms. Check the hosts, ports and firewall.`,
@@ -317,8 +351,7 @@ export class ZkSession {
     if (this.client === client) {
       this.dropClient(error);
     } else {
-      client.removeAllListeners();
-      client.close();
+      shutDown(client, 0);
       rejectConnect(error);
     }
     this.setState(state, error);
@@ -349,8 +382,8 @@ export class ZkSession {
     const client = this.client;
     this.client = undefined;
     if (client) {
-      client.removeAllListeners();
-      client.close();
+      // A healthy server acknowledges the close at once; a frozen or unreachable one never does.
+      shutDown(client, reason.code === 'ZK_CLOSED' ? 2000 : 0);
     }
     for (const fail of [...this.pending]) {
       fail(reason);
@@ -369,6 +402,30 @@ export class ZkSession {
   }
 }
 
+/**
+ * Closes a client for good. The library sends a close request and keeps its socket until the
+ * server answers, which a frozen or silent server never does; so the socket is destroyed after
+ * `graceMs` (at once when there is no session worth closing politely).
+ */
+function shutDown(client: Client, graceMs: number): void {
+  client.removeAllListeners();
+  client.on('error', () => undefined);
+  client.close();
+  const socket = (client as unknown as { connectionManager?: { socket?: { destroy(): void; destroyed?: boolean } } }).connectionManager?.socket;
+  if (socket && typeof socket.destroy === 'function') {
+    const destroy = (): void => {
+      if (!socket.destroyed) {
+        socket.destroy();
+      }
+    };
+    if (graceMs <= 0) {
+      destroy();
+    } else {
+      setTimeout(destroy, graceMs).unref();
+    }
+  }
+}
+
 function mapError(error: Error, path: string, connectString: string): HiveZkError {
   const rawCode = (error as { getCode?: () => number }).getCode?.();
   const code: ErrorCode = (rawCode !== undefined ? CODE_MAP[rawCode] : undefined) ?? 'ZK_ERROR';
@@ -378,6 +435,7 @@ function mapError(error: Error, path: string, connectString: string): HiveZkErro
     ZK_CONNECTION_LOSS: `Lost the connection to ZooKeeper (${connectString}) while reading ${path}; try again.`,
     ZK_SESSION_EXPIRED: `The ZooKeeper session expired while reading ${path}; try again.`,
     ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
+    ZK_SASL_REQUIRED: `${connectString} requires SASL (Kerberos) authentication, which this ZooKeeper client cannot do; ask for a non-SASL port or read-only access.`,
   };
   return new HiveZkError(code, messages[code] ?? `ZooKeeper error on ${path}: ${error.message}`, { path, zkCode: rawCode }, { cause: error });
 }

@@ -46,3 +46,7 @@ declare module 'node-zookeeper-client' {
   }
   export function createClient(connectionString: string, options?: { sessionTimeout?: number; spinDelay?: number; retries?: number }): Client;
 }
+
+declare module 'node-zookeeper-client/lib/Exception.js' {
+  export function create(code: number, path?: string): Error;
+}

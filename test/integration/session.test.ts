@@ -197,3 +197,50 @@ test('session expiry: ensemble down past the session timeout, then back: a new s
     await cluster.stop();
   }
 });
+
+test('a SASL-only ensemble: a clear "requires SASL" error, no crash, no reconnect loop', async () => {
+  const sasl = await startZooKeeper({ requireSasl: true });
+  const session = new ZkSession({ connectString: sasl.connectString, connectTimeoutMs: 3000, requestTimeoutMs: 3000 });
+  const states: SessionState[] = [];
+  session.onDidChangeState((c) => states.push(c.state));
+  try {
+    await assert.rejects(session.getChildren('/'), (e: unknown) => isCode('ZK_SASL_REQUIRED')(e) && /requires SASL/.test((e as Error).message));
+    assert.equal(session.state, 'authFailed');
+    await delay(1500);
+    assert.equal(await countSessionConnections(sasl.port), 0, 'the client gave up instead of reconnecting');
+    assert.deepEqual(states.filter((s) => s === 'connecting').length, 1);
+  } finally {
+    session.close();
+    await sasl.stop();
+  }
+});
+
+test('after a connect timeout nothing keeps retrying: no new connection attempts, little CPU', async () => {
+  let accepted = 0;
+  let closed = 0;
+  const sockets: Socket[] = [];
+  const silent: Server = createServer((socket) => {
+    accepted += 1;
+    sockets.push(socket);
+    socket.on('close', () => (closed += 1));
+    socket.resume(); // read (and drop) what the client sends, so its close is seen
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const address = silent.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const session = new ZkSession({ connectString: `127.0.0.1:${port}`, connectTimeoutMs: 700 });
+  try {
+    await assert.rejects(session.exists('/'), isCode('ZK_UNREACHABLE'));
+    const attempts = accepted;
+    const cpuBefore = process.cpuUsage();
+    await delay(2000);
+    const cpu = process.cpuUsage(cpuBefore);
+    assert.equal(accepted, attempts, 'no connection attempt after giving up');
+    assert.ok(cpu.user + cpu.system < 200_000, `idle after giving up (${(cpu.user + cpu.system) / 1000} ms CPU in 2 s)`);
+    assert.equal(closed, accepted, 'the client closed every socket it opened');
+  } finally {
+    session.close();
+    sockets.forEach((s) => s.destroy());
+    silent.close();
+  }
+});

@@ -88,6 +88,7 @@ export class ZkServer {
     readonly clientPort: number,
     readonly dir: string,
     private readonly configPath: string,
+    private readonly jvmOptions: string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -103,7 +104,7 @@ export class ZkServer {
       return;
     }
     const log = openSync(join(this.dir, 'server.log'), 'a');
-    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-Dzookeeper.admin.enableServer=false', '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', this.configPath], {
+    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-Dzookeeper.admin.enableServer=false', ...this.jvmOptions, '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', this.configPath], {
       stdio: ['ignore', log, log],
     });
     closeSync(log);
@@ -197,7 +198,7 @@ export class ZkCluster {
   }
 }
 
-export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number; maxSessionTimeoutMs?: number } = {}): Promise<ZkCluster> {
+export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number; maxSessionTimeoutMs?: number; requireSasl?: boolean } = {}): Promise<ZkCluster> {
   ensureZooKeeperInstalled();
   const size = options.size ?? 1;
   const tickTime = options.tickTime ?? 2000;
@@ -227,9 +228,17 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
       specs.forEach((s, i) => lines.push(`server.${i + 1}=127.0.0.1:${s.peerPort}:${s.electionPort}`));
       writeFileSync(join(dataDir, 'myid'), `${id}\n`);
     }
+    const jvmOptions: string[] = [];
+    if (options.requireSasl) {
+      // A server that only serves SASL-authenticated sessions (ZooKeeper 3.6+ enforcement).
+      const jaas = join(dir, 'jaas.conf');
+      writeFileSync(jaas, 'Server {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n  user_super="adminsecret";\n};\n');
+      lines.push('authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider', 'sessionRequireClientSASLAuth=true');
+      jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`, '-Dzookeeper.sessionRequireClientSASLAuth=true');
+    }
     const configPath = join(dir, 'zoo.cfg');
     writeFileSync(configPath, lines.join('\n') + '\n');
-    return new ZkServer(id, spec.clientPort, dir, configPath);
+    return new ZkServer(id, spec.clientPort, dir, configPath, jvmOptions);
   });
   const cluster = new ZkCluster(servers, root);
   try {
