@@ -5,6 +5,7 @@
 
 import * as zookeeper from 'node-zookeeper-client';
 // The module object itself (not a namespace copy): its `create` is replaced below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import zookeeperExceptions = require('node-zookeeper-client/lib/Exception.js');
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
