@@ -113,12 +113,15 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   ) {
     this.disposables.push(
       connections.onDidChangeState(({ ensemble, change }) => {
-        // A new client means watches are gone and cached data may be stale: refresh that ensemble.
-        if (change.state === 'connected' && change.generation > 1) {
-          this.refreshEnsemble(ensemble);
-        }
-        if (change.state === 'expired' || change.state === 'authFailed') {
+        // An expired session took its watches with it: refreshing the ensemble makes the next
+        // session and re-arms the watches of what is expanded (or shows why it cannot).
+        if (change.state === 'expired') {
           this.forgetWatches(ensemble);
+          this.refreshEnsemble(ensemble);
+        } else if (change.state === 'authFailed') {
+          this.forgetWatches(ensemble);
+        } else if (change.state === 'connected' && change.generation > 1) {
+          this.refreshEnsemble(ensemble);
         }
       }),
     );

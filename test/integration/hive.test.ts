@@ -244,3 +244,11 @@ test('resolve --pick-only: the driver\'s procedure, two round trips, unusable zn
   assert.deepEqual(trips.sort(), [2, 3]);
   await assert.rejects(resolveJdbcUrl(url(';serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=nope'), () => session, { pickOnly: true }), isCode('NAMESPACE_MISSING', /HiveServer2 namespaces on this ensemble/));
 });
+
+test('resolve: a password in the URL never reaches the URLs built for candidates', async () => {
+  const resolution = await resolveJdbcUrl(url('sales;serviceDiscoveryMode=zooKeeper;user=alice;password=s3cr3t'), () => session, { random: () => 0 });
+  for (const candidate of resolution.candidates) {
+    assert.ok(!candidate.url?.includes('s3cr3t'), candidate.url);
+    assert.match(candidate.url ?? '', /;user=alice/);
+  }
+});

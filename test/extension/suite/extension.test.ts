@@ -1,7 +1,7 @@
 // The extension inside a real VS Code extension host, against a real ZooKeeper seeded with a
 // Hive cluster (started by the runner; HIVEZK_TEST_ZK) and servers this suite starts itself.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HiveZkApi } from '../../../src/extension';
@@ -301,6 +301,51 @@ test('filter and reveal', async () => {
   assert.match(revealed, /^sandbox\|\/hiveserver2\/serverUri=hs2-e\.example\.com:10000;/);
 });
 
+test('session expiry: the tree refreshes by itself and live updates keep working', async () => {
+  const cluster = await startZooKeeper({ tickTime: 500 });
+  const seeder = new ZkSession({ connectString: cluster.connectString });
+  const changed: string[] = [];
+  const subscription = api.tree.onDidChangeTreeData((node) => changed.push(node?.id ?? 'root'));
+  try {
+    await seeder.create('/hiveserver2', Buffer.alloc(0));
+    seeder.close();
+    await setSetting('connection.requestTimeoutMs', 3000);
+    await setSetting('ensembles', [
+      { name: 'sandbox', connectString: SANDBOX_ZK },
+      { name: 'expiring', connectString: cluster.connectString, sessionTimeoutMs: 2000 },
+    ]);
+    await waitFor('the expiring ensemble', async () => (await kids()).find((n) => label(n) === 'expiring'));
+    const namespace = await path('expiring', 'HiveServer2', 'hiveserver2');
+    assert.deepEqual((await kids(namespace)).map(label), ['No live instance registered']);
+    await cluster.servers[0]?.stop();
+    await waitFor('the session to expire', () => api.connections.stateOf('expiring') === 'expired', 20_000);
+    cluster.servers[0]?.start();
+    await cluster.servers[0]?.waitServing();
+    changed.length = 0;
+    // The tree asks again by itself (refresh on expiry, then its retry timer) and gets a new session.
+    await waitFor('a new session', async () => {
+      await kids(await path('expiring', 'HiveServer2', 'hiveserver2'));
+      return api.connections.stateOf('expiring') === 'connected';
+    }, 30_000);
+    const again = await path('expiring', 'HiveServer2', 'hiveserver2');
+    await kids(again);
+    changed.length = 0;
+    const writer = new ZkSession({ connectString: cluster.connectString });
+    try {
+      await registerHs2(writer, 'hiveserver2', { host: 'after.example.com', port: 10000, variant: 'v3-binary' });
+      await waitFor('the re-armed watch to fire', () => changed.includes(again.id));
+      assert.deepEqual((await kids(again)).map(label), ['after.example.com:10000']);
+    } finally {
+      writer.close();
+    }
+  } finally {
+    subscription.dispose();
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+    await setSetting('connection.requestTimeoutMs', undefined);
+    await cluster.stop();
+  }
+}, 90_000);
+
 test('adding an ensemble from a pasted discovery URL', async () => {
   try {
     const url = `jdbc:hive2://localhost:${SANDBOX_PORT}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2-analytics`;
@@ -310,5 +355,28 @@ test('adding an ensemble from a pasted discovery URL', async () => {
     assert.ok((await kids(await find(await find(node, 'HiveServer2'), 'hiveserver2-analytics'))).length >= 1);
   } finally {
     await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+  }
+});
+
+test('no password or digest credential ever reached the extension\'s log files', () => {
+  const logDir = dirname(api.logUri.fsPath);
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else {
+        files.push(full);
+      }
+    }
+  };
+  walk(logDir);
+  const ours = files.filter((f) => f.includes('Hive ZooKeeper') || f.includes(EXTENSION_ID));
+  assert.ok(ours.length > 0, `found the extension's log among ${files.length} files in ${logDir}`);
+  const text = ours.map((f) => readFileSync(f, 'utf8')).join('\n');
+  assert.match(text, /digest credential stored for user ops/, 'the log did record the credential being set (so it was the right file)');
+  for (const secret of ['t0psecret', 'pa$$-w0rd', 'ops:t0psecret']) {
+    assert.ok(!text.includes(secret), `"${secret}" is not in the log`);
   }
 });
