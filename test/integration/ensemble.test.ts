@@ -49,3 +49,25 @@ test('killing the connected server: in-flight calls fail retryably or succeed, t
     seeder.close();
   }
 });
+
+test('the whole ensemble down past the session timeout, then back: a new session on next use, still one connection', async () => {
+  const session = new ZkSession({ connectString: ensemble.connectString, sessionTimeoutMs: 4000, connectTimeoutMs: 15_000, requestTimeoutMs: 15_000 });
+  const states: SessionState[] = [];
+  session.onDidChangeState((c) => states.push(c.state));
+  try {
+    await session.open();
+    const firstId = session.sessionId;
+    await Promise.all(ensemble.servers.map((s) => s.stop(true)));
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.ok(states.includes('expired'), `expired after the session timeout: ${states.join()}`);
+    ensemble.servers.forEach((s) => s.start());
+    await Promise.all(ensemble.servers.map((s) => s.waitServing()));
+    const { children } = await session.getChildren('/');
+    assert.ok(children.includes('zookeeper'));
+    assert.notEqual(session.sessionId, firstId, 'a new session');
+    assert.equal(session.state, 'connected');
+    assert.equal(await ensemble.countSessionConnections(), 1);
+  } finally {
+    session.close();
+  }
+});
