@@ -66,6 +66,13 @@ const DEFAULTS = {
   maxInFlight: 128,
 };
 
+interface PendingRequest {
+  deadline: number;
+  client: Client;
+  path: string;
+  fail(error: HiveZkError): void;
+}
+
 /** The subset of the library's client this module uses. */
 type Client = zookeeper.Client;
 type Callback<T extends unknown[]> = (error: Error | null | undefined, ...results: T) => void;
@@ -115,8 +122,10 @@ export class ZkSession {
   private generationCounter = 0;
   private disconnectTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(change: StateChange) => void>();
-  /** Rejecters of requests on the current client, failed at once when that client is dropped. */
-  private readonly pending = new Set<(error: HiveZkError) => void>();
+  /** Requests on the wire: failed at their deadline, or at once when their client is dropped. */
+  private readonly pending = new Set<PendingRequest>();
+  /** One sweep for all deadlines: a timer per request would cost an allocation each. */
+  private sweepTimer: NodeJS.Timeout | undefined;
   private requestCounter = 0;
 
   constructor(options: ZkSessionOptions) {
@@ -233,6 +242,8 @@ export class ZkSession {
       return;
     }
     this.dropClient(new HiveZkError('ZK_CLOSED', 'The ZooKeeper session was closed.'));
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
     this.setState('closed');
     this.listeners.clear();
   }
@@ -245,30 +256,23 @@ export class ZkSession {
       const client = await this.ensureClient();
       this.requestCounter += 1;
       return new Promise<T>((resolve, reject) => {
-        let settled = false;
+        const entry: PendingRequest = {
+          deadline: Date.now() + this.options.requestTimeoutMs,
+          client,
+          path,
+          fail: (error) => finish(error),
+        };
         const finish = (error: HiveZkError | undefined, results?: T): void => {
-          if (settled) {
-            return;
+          if (!this.pending.delete(entry)) {
+            return; // already settled
           }
-          settled = true;
-          clearTimeout(timer);
-          this.pending.delete(fail);
           if (error) {
             reject(error);
           } else {
             resolve(results as T);
           }
         };
-        const fail = (error: HiveZkError): void => finish(error);
-        const timer = setTimeout(() => {
-          finish(new HiveZkError('ZK_TIMEOUT', `ZooKeeper did not answer within ${this.options.requestTimeoutMs} ms (${path} on ${this.connectString}).`, { path }));
-          // A server that accepts but never answers is invisible to the library: start afresh next time.
-          if (this.client === client && this.currentState === 'connected') {
-            this.dropClient(new HiveZkError('ZK_CONNECTION_LOSS', 'The ZooKeeper server stopped answering.'));
-            this.setState('error');
-          }
-        }, this.options.requestTimeoutMs);
-        this.pending.add(fail);
+        this.track(entry);
         try {
           invoke(client, (error, ...results) => {
             const failure = error ? mapError(error, path, this.connectString) : undefined;
@@ -283,6 +287,34 @@ export class ZkSession {
         }
       });
     });
+  }
+
+  private track(entry: PendingRequest): void {
+    this.pending.add(entry);
+    if (!this.sweepTimer) {
+      const every = Math.min(1000, Math.max(50, Math.floor(this.options.requestTimeoutMs / 4)));
+      this.sweepTimer = setInterval(() => this.sweepDeadlines(), every);
+    }
+  }
+
+  private sweepDeadlines(): void {
+    if (this.pending.size === 0) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = undefined;
+      return;
+    }
+    const now = Date.now();
+    for (const entry of [...this.pending]) {
+      if (entry.deadline > now) {
+        continue;
+      }
+      entry.fail(new HiveZkError('ZK_TIMEOUT', `ZooKeeper did not answer within ${this.options.requestTimeoutMs} ms (${entry.path} on ${this.connectString}).`, { path: entry.path }));
+      // A server that accepts but never answers is invisible to the library: start afresh next time.
+      if (this.client === entry.client && this.currentState === 'connected') {
+        this.dropClient(new HiveZkError('ZK_CONNECTION_LOSS', 'The ZooKeeper server stopped answering.'));
+        this.setState('error');
+      }
+    }
   }
 
   private ensureClient(): Promise<Client> {
@@ -386,8 +418,8 @@ export class ZkSession {
       // A healthy server acknowledges the close at once; a frozen or unreachable one never does.
       shutDown(client, reason.code === 'ZK_CLOSED' ? 2000 : 0);
     }
-    for (const fail of [...this.pending]) {
-      fail(reason);
+    for (const entry of [...this.pending]) {
+      entry.fail(reason);
     }
   }
 
@@ -462,7 +494,7 @@ function toStat(raw: unknown): ZnodeStat {
 
 /** The library returns 64-bit longs as 8-byte big-endian buffers. */
 function bufferToNumber(value: unknown): number {
-  return Buffer.isBuffer(value) && value.length === 8 ? Number(value.readBigInt64BE(0)) : Number(value ?? 0);
+  return Buffer.isBuffer(value) && value.length === 8 ? value.readInt32BE(0) * 2 ** 32 + value.readUInt32BE(4) : Number(value ?? 0);
 }
 
 function bufferToHex(value: unknown): string {

@@ -120,3 +120,13 @@ test('injection: hostile znode fields never add a JDBC parameter or a shell comm
   }
   assert.ok(refused > 0 && built > 0, `both paths exercised (refused ${refused}, built ${built})`);
 });
+
+test('discovery URLs: several hosts, HA mode, and a chroot folded into the namespace', async () => {
+  const { discoveryUrl } = await import('../../src/core/hs2Urls');
+  const { parseConnectString } = await import('../../src/core/connectString');
+  assert.equal(discoveryUrl(parseConnectString('zk1:2181,zk2:2182'), 'hiveserver2'), 'jdbc:hive2://zk1:2181,zk2:2182/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2');
+  assert.equal(discoveryUrl(parseConnectString('zk1'), 'hs2ActivePassiveHA', { ha: true }), 'jdbc:hive2://zk1:2181/default;serviceDiscoveryMode=zooKeeperHA;zooKeeperNamespace=hs2ActivePassiveHA');
+  const chrooted = discoveryUrl(parseConnectString('zk1:2181/prod/hive'), 'hiveserver2', { database: 'sales' });
+  assert.equal(chrooted, 'jdbc:hive2://zk1:2181/sales;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=prod/hive/hiveserver2');
+  assert.equal(parseJdbcUrl(chrooted).sessionVars.zooKeeperNamespace, 'prod/hive/hiveserver2');
+});
