@@ -261,8 +261,11 @@ export async function readInstance(session: ZkSession, parent: string, child: st
   }
 }
 
+/** By sequence (fixed-width digits), so plain code-unit order is right and much cheaper than localeCompare. */
 function compareInstances(a: Hs2Instance, b: Hs2Instance): number {
-  return (a.sequence ?? a.znode).localeCompare(b.sequence ?? b.znode);
+  const x = a.sequence ?? a.znode;
+  const y = b.sequence ?? b.znode;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export function namespacePath(namespace: string): string {
@@ -414,7 +417,7 @@ export async function listMetastoreInstances(session: ZkSession, namespace: stri
       }
     }),
   );
-  return read.filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => a.znode.localeCompare(b.znode));
+  return read.filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
 }
 
 // ---- Which top-level znodes are what

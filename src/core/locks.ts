@@ -32,8 +32,11 @@ export interface LockData {
   lockMode?: string;
   queryString?: string;
   clientIp?: string;
-  problems: string[];
+  problems: readonly string[];
 }
+
+/** Shared by every lock without problems: 100k locks would otherwise hold 100k empty arrays. */
+const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
 /** Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. */
 export function decodeLockData(data: Uint8Array): LockData {
@@ -46,7 +49,8 @@ export function decodeLockData(data: Uint8Array): LockData {
   }
   // Hive strips ":" from the first four fields; a fifth field with colons is an IPv6 client address.
   const [queryId, lockTime, lockMode, queryString, ...client] = text.split(':');
-  const result: LockData = { problems: [] };
+  const problems: string[] = [];
+  const result: LockData = { problems: NO_PROBLEMS };
   if (queryId) {
     result.queryId = queryId;
   }
@@ -54,7 +58,7 @@ export function decodeLockData(data: Uint8Array): LockData {
     if (/^\d{1,15}$/.test(lockTime)) {
       result.lockTime = Number(lockTime);
     } else {
-      result.problems.push(`lock time "${preview(lockTime, 30)}" is not epoch milliseconds`);
+      problems.push(`lock time "${preview(lockTime, 30)}" is not epoch milliseconds`);
     }
   }
   if (lockMode) {
@@ -67,7 +71,10 @@ export function decodeLockData(data: Uint8Array): LockData {
     result.clientIp = client.join(':');
   }
   if (lockTime === undefined) {
-    result.problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
+    problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
+  }
+  if (problems.length > 0) {
+    result.problems = problems;
   }
   return result;
 }
