@@ -255,8 +255,17 @@ async function main() {
   rmSync(state, { recursive: true, force: true });
   rmSync(folder, { recursive: true, force: true });
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${RESULTS}: ${readdirSync(RESULTS).filter((f) => f.endsWith('.png')).join(', ')}`);
+  // One closing line for the whole run: the in-host tests plus the UI and VSIX checks.
+  const hostCounts = /(\d+) passed, (\d+) failed/.exec(existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '');
+  const checks = (args.has('--skip-ui') ? 0 : 1) + (args.has('--skip-vsix') ? 0 : 1);
+  const failedChecks = failures.filter((f) => f !== 'extension tests').length;
+  const passed = Number(hostCounts?.[1] ?? 0) + checks - failedChecks;
+  const failed = (hostCounts ? Number(hostCounts[2]) : 1) + failedChecks;
   if (failures.length > 0) {
     log(`FAILED: ${failures.join(', ')}`);
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failures.length > 0) {
     process.exit(1);
   }
 }

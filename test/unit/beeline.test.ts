@@ -64,7 +64,8 @@ function fakeBeeline(): { dir: string; run: (shell: string, command: string) => 
   return {
     dir,
     run(shell, command) {
-      execFileSync(shell, ['-c', command], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir } });
+      // Own HOME and no stdin: bash must not read a .bashrc (Debian's bash does when stdin is a socket).
+      execFileSync(shell, ['-c', command], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
       return readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
     },
   };

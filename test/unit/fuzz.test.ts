@@ -247,7 +247,8 @@ test(`fuzz: random metacharacter arguments stay one inert argument under bash (s
     for (const shell of SHELL_KINDS) {
       guarded(`display(${shell})`, user, () => command.display(shell));
     }
-    execFileSync('bash', ['-c', command.display('posix')], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin` } });
+    // Own HOME and no stdin: bash must not read a .bashrc (Debian's bash does when stdin is a socket).
+    execFileSync('bash', ['-c', command.display('posix')], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
     assert.deepEqual(readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1), command.argv.slice(1), JSON.stringify(user));
     executed += 1;
   }
