@@ -2,6 +2,8 @@
 // active/passive HA pair, metastore discovery and a lock tree with shared, exclusive and waiting
 // locks. `npm run sandbox` runs it standalone; tests and the demo call seedSandbox().
 
+import { parseConnectString } from '../../src/core/connectString';
+import { discoveryUrl } from '../../src/core/hs2Urls';
 import { ZkSession } from '../../src/core/zkSession';
 import { addLeaderLatch, registerHaInstance, registerHs2, registerMetastore, takeLock } from './hiveSeed';
 import { startZooKeeper } from './zkServer';
@@ -92,7 +94,7 @@ export async function startSandbox(options: { live?: boolean; onError?: (message
     : undefined;
   return {
     connectString: cluster.connectString,
-    discoveryUrl: `jdbc:hive2://${cluster.connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${SANDBOX.hs2Namespace}`,
+    discoveryUrl: discoveryUrl(parseConnectString(cluster.connectString), SANDBOX.hs2Namespace),
     async stop() {
       if (timer) {
         clearInterval(timer);
