@@ -21,7 +21,6 @@ export interface EnsembleConfig {
   hs2Namespaces: string[];
   lockNamespace: string;
   sessionTimeoutMs: number;
-  readOnly: boolean;
 }
 
 export interface Settings {
@@ -62,7 +61,6 @@ export function readSettings(): Settings {
       hs2Namespaces: Array.isArray(raw.hs2Namespaces) && raw.hs2Namespaces.length > 0 ? raw.hs2Namespaces.map(String) : [DEFAULT_HS2_NAMESPACE],
       lockNamespace: typeof raw.lockNamespace === 'string' && raw.lockNamespace !== '' ? raw.lockNamespace : DEFAULT_LOCK_NAMESPACE,
       sessionTimeoutMs: typeof raw.sessionTimeoutMs === 'number' && raw.sessionTimeoutMs >= 2000 ? raw.sessionTimeoutMs : 30_000,
-      readOnly: raw.readOnly !== false,
     });
   }
   return {
@@ -90,9 +88,6 @@ export async function writeEnsembles(ensembles: readonly EnsembleConfig[]): Prom
     if (e.sessionTimeoutMs !== 30_000) {
       entry.sessionTimeoutMs = e.sessionTimeoutMs;
     }
-    if (!e.readOnly) {
-      entry.readOnly = false;
-    }
     return entry;
   });
   await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.ensembles, plain, vscode.ConfigurationTarget.Global);
@@ -105,6 +100,5 @@ export function ensembleWithDefaults(name: string, connectString: string, hs2Nam
     hs2Namespaces: hs2Namespaces && hs2Namespaces.length > 0 ? hs2Namespaces : [DEFAULT_HS2_NAMESPACE],
     lockNamespace: DEFAULT_LOCK_NAMESPACE,
     sessionTimeoutMs: 30_000,
-    readOnly: true,
   };
 }

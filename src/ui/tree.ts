@@ -568,7 +568,7 @@ function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): vscode.
       item.description = node.config.connectString;
       item.iconPath = new vscode.ThemeIcon('server-environment');
       item.contextValue = 'ensemble';
-      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}${config?.readOnly === false ? '' : '\nread-only'}`;
+      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}`;
       break;
     }
     case 'section': {
