@@ -239,9 +239,18 @@ test('a stopped ensemble shows an error node, and recovers when it returns', asy
     cluster.servers[0]?.start();
     await cluster.servers[0]?.waitServing();
     await vscode.commands.executeCommand('hiveZk.refreshNode', failed[0]);
-    const recovered = await waitFor('recovery', async () => {
-      const children = await kids(flaky);
-      return children.length === 3 ? children : undefined;
+    let last: string[] = [];
+    const recovered = await waitFor(
+      'recovery',
+      async () => {
+        const children = await kids(flaky);
+        last = children.map(label);
+        return children.length === 3 ? children : undefined;
+      },
+      30_000,
+    ).catch((error: unknown) => {
+      // Say what the tree and the session looked like, should this ever fail again.
+      throw new Error(`${String(error)}; tree showed ${JSON.stringify(last)}, session ${api.connections.stateOf('flaky')}`);
     });
     assert.deepEqual(recovered.map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
   } finally {
@@ -347,6 +356,26 @@ test('session expiry: the tree refreshes by itself and live updates keep working
     await cluster.stop();
   }
 }, 90_000);
+
+test('a malformed ensemble entry shows as an error row; the others keep working', async () => {
+  try {
+    await setSetting('ensembles', [
+      { name: 'sandbox', connectString: SANDBOX_ZK },
+      { name: 'typo', connectString: 'zk1:21B1' },
+      { name: 'sandbox', connectString: 'zk9:2181' },
+    ]);
+    const roots = await waitFor('the settings to apply', async () => {
+      const nodes = await kids();
+      return nodes.length === 3 ? nodes : undefined;
+    });
+    assert.deepEqual(roots.map((n) => n.kind), ['ensemble', 'message', 'message']);
+    assert.match(label(roots[1]), /^typo: Invalid port "21B1"/);
+    assert.match(label(roots[2]), /^sandbox: Another ensemble has the same name/);
+    assert.deepEqual((await kids(roots[0])).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+  } finally {
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+  }
+});
 
 test('adding an ensemble from a pasted discovery URL', async () => {
   try {
