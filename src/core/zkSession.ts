@@ -309,8 +309,9 @@ export class ZkSession {
         continue;
       }
       entry.fail(new HiveZkError('ZK_TIMEOUT', `ZooKeeper did not answer within ${this.options.requestTimeoutMs} ms (${entry.path} on ${this.connectString}).`, { path: entry.path }));
-      // A server that accepts but never answers is invisible to the library: start afresh next time.
-      if (this.client === entry.client && this.currentState === 'connected') {
+      // A server that accepts but never answers is invisible to the library, and a reconnect can
+      // hang on a half-started server for the library's own ~20 s: start afresh next time instead.
+      if (this.client === entry.client && (this.currentState === 'connected' || this.currentState === 'reconnecting')) {
         this.dropClient(new HiveZkError('ZK_CONNECTION_LOSS', 'The ZooKeeper server stopped answering.'));
         this.setState('error');
       }
