@@ -13,11 +13,22 @@ const ZK_JAR = join(JAVA_DIR, 'zookeeper.jar');
 const CLASSPATH = [ZK_JAR, join(JAVA_DIR, 'slf4j-simple.jar')].join(':');
 const running = new Set<ChildProcess>();
 
-process.once('exit', () => {
+// Servers never outlive the process that started them: not on exit, and not on Ctrl-C or a kill
+// (Node skips 'exit' on a signal), after which the signal is raised again to end the process as usual.
+const killServers = (): void => {
   for (const child of running) {
     child.kill('SIGKILL');
   }
-});
+};
+process.once('exit', killServers);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killServers();
+    if (process.listenerCount(signal) === 0) {
+      process.kill(process.pid, signal);
+    }
+  });
+}
 
 /** Makes sure Debian's zookeeper package is there: installs it as root in CI, else says how. */
 export function ensureZooKeeperInstalled(): void {
