@@ -138,21 +138,28 @@ export interface Hs2Instance {
   problems: string[];
 }
 
+/** How the znodes of a registry are named: HS2's "serverUri=…" names, or HA's "instance-<sequence>". */
+export type NameFormat = 'serverUri' | 'sequential';
+
 /** Builds the instance view the way the driver reads it: data first, the znode name as fallback. */
-export function describeInstance(namespacePath: string, znode: string, data: InstanceData, stat?: ZnodeStat): Hs2Instance {
-  const name = parseInstanceName(znode);
+export function describeInstance(namespacePath: string, znode: string, data: InstanceData, stat?: ZnodeStat, nameFormat: NameFormat = 'serverUri'): Hs2Instance {
   const instance: Hs2Instance = { znode, path: `${namespacePath}/${znode}`, settings: {}, dataFormat: data.format, problems: [] };
-  if (name) {
-    instance.host = name.host;
-    instance.port = name.port;
-    if (name.version !== undefined) {
-      instance.version = name.version;
-    }
-    if (name.sequence !== undefined) {
-      instance.sequence = name.sequence;
-    }
+  if (nameFormat === 'sequential') {
+    instance.sequence = /(\d+)$/.exec(znode)?.[1] ?? znode;
   } else {
-    instance.problems.push('znode name is not "serverUri=host:port;version=…;sequence=…"');
+    const name = parseInstanceName(znode);
+    if (name) {
+      instance.host = name.host;
+      instance.port = name.port;
+      if (name.version !== undefined) {
+        instance.version = name.version;
+      }
+      if (name.sequence !== undefined) {
+        instance.sequence = name.sequence;
+      }
+    } else {
+      instance.problems.push('znode name is not "serverUri=host:port;version=…;sequence=…"');
+    }
   }
   if (stat) {
     instance.ctime = stat.ctime;
@@ -329,14 +336,10 @@ export function decodeServiceRecord(data: Uint8Array): ServiceRecord | undefined
 export function describeHaInstance(parent: string, znode: string, data: Uint8Array, stat?: ZnodeStat): Hs2Instance {
   const record = decodeServiceRecord(data);
   if (!record) {
-    const instance = describeInstance(parent, znode, { format: 'invalid', reason: 'data is not a Hadoop registry ServiceRecord (JSON)' }, stat);
-    instance.problems = instance.problems.filter((p) => !p.startsWith('znode name'));
-    return instance;
+    return describeInstance(parent, znode, { format: 'invalid', reason: 'data is not a Hadoop registry ServiceRecord (JSON)' }, stat, 'sequential');
   }
-  const instance = describeInstance(parent, znode, { format: 'config', settings: record.attributes, duplicateKeys: [] }, stat);
+  const instance = describeInstance(parent, znode, { format: 'config', settings: record.attributes, duplicateKeys: [] }, stat, 'sequential');
   instance.dataFormat = 'serviceRecord';
-  instance.problems = instance.problems.filter((p) => !p.startsWith('znode name'));
-  instance.sequence = /(\d+)$/.exec(znode)?.[1] ?? znode;
   const active = record.endpoints.find((e) => e.api === 'activeEndpoint');
   const endpoint = active ?? record.endpoints[0];
   instance.isLeader = active !== undefined;

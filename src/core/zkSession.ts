@@ -3,10 +3,6 @@
 // timeout, a per-request timeout, a bound on requests in flight, and replaces a dead client
 // (expired, auth failed, frozen) with a fresh one on next use.
 
-import * as zookeeper from 'node-zookeeper-client';
-// The module object itself (not a namespace copy): its `create` is replaced below.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import zookeeperExceptions = require('node-zookeeper-client/lib/Exception.js');
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError, type ErrorCode } from './errors';
@@ -73,9 +69,51 @@ interface PendingRequest {
   fail(error: HiveZkError): void;
 }
 
-/** The subset of the library's client this module uses. */
-type Client = zookeeper.Client;
-type Callback<T extends unknown[]> = (error: Error | null | undefined, ...results: T) => void;
+// ---- node-zookeeper-client 1.1.3, which ships no types: the parts used here, typed here.
+
+interface ZkState {
+  name: string;
+  code: number;
+}
+interface ZkEvent {
+  getType(): number;
+  getPath(): string;
+}
+interface ZkAcl {
+  permission: number;
+  id: { scheme: string; id: string };
+}
+type Cb<T extends unknown[]> = (error: Error | null | undefined, ...results: T) => void;
+interface Client {
+  connect(): void;
+  close(): void;
+  on(event: 'state', listener: (state: ZkState) => void): void;
+  on(event: 'error', listener: (error: unknown) => void): void;
+  removeAllListeners(): void;
+  getSessionId(): Buffer;
+  addAuthInfo(scheme: string, auth: Buffer): void;
+  getChildren(path: string, callback: Cb<[string[], unknown]>): void;
+  getChildren(path: string, watcher: (event: ZkEvent) => void, callback: Cb<[string[], unknown]>): void;
+  getData(path: string, callback: Cb<[Buffer | null | undefined, unknown]>): void;
+  getData(path: string, watcher: (event: ZkEvent) => void, callback: Cb<[Buffer | null | undefined, unknown]>): void;
+  exists(path: string, callback: Cb<[unknown]>): void;
+  exists(path: string, watcher: (event: ZkEvent) => void, callback: Cb<[unknown]>): void;
+  getACL(path: string, callback: Cb<[ZkAcl[], unknown]>): void;
+  create(path: string, data: Buffer, acls: ZkAcl[], mode: number, callback: Cb<[string]>): void;
+  remove(path: string, version: number, callback: Cb<[]>): void;
+}
+interface ZookeeperLibrary {
+  createClient(connectionString: string, options: { sessionTimeout: number; spinDelay: number; retries: number }): Client;
+  CreateMode: { PERSISTENT: number; PERSISTENT_SEQUENTIAL: number; EPHEMERAL: number; EPHEMERAL_SEQUENTIAL: number };
+  ACL: { OPEN_ACL_UNSAFE: ZkAcl[]; CREATOR_ALL_ACL: ZkAcl[]; READ_ACL_UNSAFE: ZkAcl[] };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zookeeper = require('node-zookeeper-client') as ZookeeperLibrary;
+// The library's own module object (its `create` is replaced below), not a namespace copy.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zookeeperExceptions = require('node-zookeeper-client/lib/Exception.js') as { create: (code: number, path?: string) => Error; __hiveZkTolerant?: boolean };
+
 
 const CODE_MAP: Record<number, ErrorCode> = {
   [-4]: 'ZK_CONNECTION_LOSS',
@@ -96,7 +134,7 @@ const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ZK_AUTH_FAILED'
  * become ordinary errors that carry the code instead.
  */
 function tolerateUnknownErrorCodes(): void {
-  const exceptions = zookeeperExceptions as unknown as { create: (code: number, path?: string) => Error; __hiveZkTolerant?: boolean };
+  const exceptions = zookeeperExceptions;
   if (exceptions.__hiveZkTolerant || typeof exceptions.create !== 'function') {
     return;
   }
@@ -206,7 +244,7 @@ export class ZkSession {
   }
 
   async getAcl(path: string): Promise<{ acls: ZnodeAcl[]; stat: ZnodeStat }> {
-    const [acls, stat] = await this.request<[zookeeper.ACL[], unknown]>(path, (client, cb) => client.getACL(path, cb));
+    const [acls, stat] = await this.request<[ZkAcl[], unknown]>(path, (client, cb) => client.getACL(path, cb));
     return { acls: acls.map(toAcl), stat: toStat(stat) };
   }
 
@@ -248,7 +286,7 @@ export class ZkSession {
     this.listeners.clear();
   }
 
-  private async request<T extends unknown[]>(path: string, invoke: (client: Client, callback: Callback<T>) => void): Promise<T> {
+  private async request<T extends unknown[]>(path: string, invoke: (client: Client, callback: Cb<T>) => void): Promise<T> {
     if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')) || path.includes('//') || /[\u0000-\u001f\u007f]/.test(path)) {
       throw new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
     }
@@ -351,7 +389,7 @@ export class ZkSession {
         this.setState('error', error);
         reject(error);
       }, this.options.connectTimeoutMs);
-      client.on('state', (state: zookeeper.State) => {
+      client.on('state', (state: ZkState) => {
         const name = state.name;
         if (name === 'SYNC_CONNECTED' || name === 'CONNECTED_READ_ONLY') {
           this.clearDisconnectTimer();
@@ -474,7 +512,7 @@ function mapError(error: Error, path: string, connectString: string): HiveZkErro
   return new HiveZkError(code, messages[code] ?? `ZooKeeper error on ${path}: ${error.message}`, { path, zkCode: rawCode }, { cause: error });
 }
 
-function toWatchEvent(event: zookeeper.Event): { type: WatchEventType; path: string } {
+function toWatchEvent(event: ZkEvent): { type: WatchEventType; path: string } {
   const types: Record<number, WatchEventType> = { 1: 'created', 2: 'deleted', 3: 'dataChanged', 4: 'childrenChanged' };
   return { type: types[event.getType()] ?? 'childrenChanged', path: event.getPath() };
 }
@@ -506,7 +544,7 @@ function bufferToHex(value: unknown): string {
   return hex === '' ? '0' : hex;
 }
 
-function toAcl(acl: zookeeper.ACL): ZnodeAcl {
+function toAcl(acl: ZkAcl): ZnodeAcl {
   const bits = Number(acl.permission);
   const letters = [
     [1, 'r'],

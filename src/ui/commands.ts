@@ -12,7 +12,7 @@ import { renderZnodeData } from '../core/znodeText';
 import { Cancelled, registerCommand } from './commandFunnel';
 import type { Connections } from './connections';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig, type Settings } from './settings';
-import { ensembleId, type HiveZkTreeProvider, type InstanceNode, type TreeNode } from './tree';
+import type { HiveZkTreeProvider, InstanceNode, TreeNode } from './tree';
 import { znodeUri } from './znodeDocument';
 
 export interface CommandDeps {
@@ -330,7 +330,7 @@ export function registerCommands(deps: CommandDeps): void {
   register(COMMANDS.clearFilter, () => applyFilter(undefined));
 
   register(COMMANDS.revealInstance, async (arg) => {
-    const instances = await collectInstances(tree, settings().ensembles);
+    const instances = await collectInstances(tree);
     const wanted = typeof arg === 'string' ? arg.toLowerCase() : undefined;
     let node: InstanceNode | undefined;
     if (wanted !== undefined) {
@@ -354,14 +354,10 @@ export function registerCommands(deps: CommandDeps): void {
 }
 
 /** Expands each ensemble's HiveServer2 namespaces through the tree, so revealed nodes have parents. */
-async function collectInstances(tree: HiveZkTreeProvider, ensembles: readonly EnsembleConfig[]): Promise<InstanceNode[]> {
+async function collectInstances(tree: HiveZkTreeProvider): Promise<InstanceNode[]> {
+  const ensembles = (await tree.getChildren(undefined)).filter((n) => n.kind === 'ensemble');
   const perEnsemble = await Promise.all(
-    ensembles.map(async (ensemble) => {
-      await tree.getChildren(undefined);
-      const ensembleNode = tree.nodeById(ensembleId(ensemble.name));
-      if (!ensembleNode) {
-        return [];
-      }
+    ensembles.map(async (ensembleNode) => {
       const sections = await tree.getChildren(ensembleNode);
       const hs2 = sections.find((s) => s.kind === 'section' && s.section === 'hs2');
       const namespaces = hs2 ? (await tree.getChildren(hs2)).filter((n) => n.kind === 'namespace' && n.nsKind !== 'metastore' && !n.missing) : [];

@@ -286,7 +286,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       if (nodes.length === 0) {
         return [message(node, 'info', `No locks under ${index.root}`)];
       }
-      return this.page(node.id, nodes);
+      return this.page(node, nodes);
     }
     const config = this.ensemble(node.ensemble);
     const found = await this.scanNamespaces(node.ensemble);
@@ -311,7 +311,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.nsKind === 'metastore') {
       const path = `/${node.namespace}`;
       const instances = await listMetastoreInstances(session, node.namespace);
-      return this.page(node.id, instances.map((instance) => ({ kind: 'metastore', id: `${node.ensemble}|${path}/${instance.znode}`, ensemble: node.ensemble, instance, path: `${path}/${instance.znode}` })));
+      return this.page(node, instances.map((instance) => ({ kind: 'metastore', id: `${node.ensemble}|${path}/${instance.znode}`, ensemble: node.ensemble, instance, path: `${path}/${instance.znode}` })));
     }
     const watch = this.watchFor(node);
     const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
@@ -327,7 +327,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (nodes.length === 0) {
       return [message(node, 'info', listing.instances.length > 0 ? 'No instance matches the filter' : 'No live instance registered')];
     }
-    return this.page(node.id, nodes);
+    return this.page(node, nodes);
   }
 
   private watchFor(node: NamespaceNode): ((event: unknown) => void) | undefined {
@@ -409,7 +409,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const level = node.level === 'db' ? 'table' : 'partition';
     const groups = (index.childGroups.get(node.objectPath) ?? []).map((path) => this.lockGroupNode(node.ensemble, index, path, level));
     const locks = this.lockNodes(node.ensemble, index.locksAt.get(node.objectPath) ?? []);
-    return this.page(node.id, [...locks, ...groups]);
+    return this.page(node, [...locks, ...groups]);
   }
 
   private lockGroupNode(ensemble: string, index: LockIndex, objectPath: string, level: LockGroupNode['level']): LockGroupNode {
@@ -430,30 +430,31 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const session = await this.session(ensemble);
     const { children } = await session.getChildren(path);
     children.sort();
-    const shown = this.pages.get(parentId) ?? this.settings().pageSize;
-    const visible = children.slice(0, shown);
-    // Only the visible page is stat'ed, all at once on the shared session.
-    const stats = await Promise.all(visible.map((child) => session.exists(childPath(path, child)).catch(() => undefined)));
-    const nodes: TreeNode[] = visible.map((child, i) => ({
-      kind: 'znode',
-      id: `${ensemble}|${childPath(path, child)}|raw`,
-      ensemble,
-      path: childPath(path, child),
-      numChildren: stats[i]?.numChildren ?? 0,
-    }));
-    if (children.length > shown) {
-      nodes.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total: children.length });
-    }
-    return nodes;
+    return this.pageOf(parentId, ensemble, children, async (visible) => {
+      // Only the visible page is stat'ed, all at once on the shared session.
+      const stats = await Promise.all(visible.map((child) => session.exists(childPath(path, child)).catch(() => undefined)));
+      return visible.map((child, i) => ({
+        kind: 'znode',
+        id: `${ensemble}|${childPath(path, child)}|raw`,
+        ensemble,
+        path: childPath(path, child),
+        numChildren: stats[i]?.numChildren ?? 0,
+      }));
+    });
   }
 
-  private page(parentId: string, nodes: TreeNode[]): TreeNode[] {
+  private page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]> {
+    return this.pageOf(parent.id, parent.ensemble, nodes, (visible) => [...visible]);
+  }
+
+  /** The shown part of a parent's children plus "Load more…"; `build` makes nodes for that part only. */
+  private async pageOf<T>(parentId: string, ensemble: string, items: readonly T[], build: (visible: readonly T[]) => TreeNode[] | Promise<TreeNode[]>): Promise<TreeNode[]> {
     const shown = this.pages.get(parentId) ?? this.settings().pageSize;
-    if (nodes.length <= shown) {
-      return nodes;
+    const nodes = await build(items.slice(0, shown));
+    if (items.length > shown) {
+      nodes.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total: items.length });
     }
-    const first = nodes[0];
-    return [...nodes.slice(0, shown), { kind: 'loadMore', id: `${parentId}|more`, ensemble: first?.ensemble ?? '', parentId, shown, total: nodes.length }];
+    return nodes;
   }
 
   private matches(...fields: (string | undefined)[]): boolean {
@@ -471,7 +472,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 }
 
-export function ensembleId(name: string): string {
+function ensembleId(name: string): string {
   return `ensemble|${name}`;
 }
 
