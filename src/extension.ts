@@ -43,9 +43,10 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
       if (!event.affectsConfiguration(SECTION)) {
         return;
       }
+      const previous = settings;
       settings = readSettings();
-      // New connect strings, timeouts or credentials take effect with fresh sessions.
-      connections.closeAll();
+      // New connect strings or timeouts take effect with fresh sessions; the others keep theirs.
+      connections.applySettings(previous, settings);
       void setHasEnsembles();
       statusBar.update();
       tree.refresh();

@@ -6,7 +6,7 @@ import { parseConnectString } from '../core/connectString';
 import { HiveZkError, toHiveZkError } from '../core/errors';
 import { discoveryUrl, instanceUrl } from '../core/hs2Urls';
 import { parseJdbcUrl } from '../core/jdbcUrl';
-import { decodeLockObject, unlockStatement } from '../core/locks';
+import { unlockStatement } from '../core/locks';
 import { resolveJdbcUrl, type Resolution } from '../core/resolver';
 import { renderZnodeData } from '../core/znodeText';
 import { Cancelled, registerCommand } from './commandFunnel';
@@ -168,8 +168,10 @@ export function registerCommands(deps: CommandDeps): void {
     const match = connections.ensembleMatching(url.authority);
     if (match) {
       if (!match.hs2Namespaces.includes(namespace)) {
-        match.hs2Namespaces = [...match.hs2Namespaces, namespace];
-        await writeEnsembles(existing.map((e) => (e.name === match.name ? match : e)));
+        // A copy: the settings object is shared and only changes when the setting is written.
+        const widened = { ...match, hs2Namespaces: [...match.hs2Namespaces, namespace] };
+        await writeEnsembles(existing.map((e) => (e.name === match.name ? widened : e)));
+        return widened;
       }
       void vscode.window.showInformationMessage(`That ensemble is already configured as "${match.name}".`);
       return match;
@@ -311,9 +313,7 @@ export function registerCommands(deps: CommandDeps): void {
       return copy(unlockStatement(node.lock.object), 'UNLOCK statement');
     }
     if (node?.kind === 'lockGroup') {
-      const ensemble = await pickEnsemble(node);
-      const segments = node.objectPath.slice(`/${ensemble.lockNamespace}/`.length).split('/');
-      return copy(unlockStatement(decodeLockObject(segments)), 'UNLOCK statement');
+      return copy(unlockStatement(node.object), 'UNLOCK statement');
     }
     throw new HiveZkError('BAD_ARGUMENT', 'Choose a lock or a locked object in the Locks tree.');
   });

@@ -12,7 +12,7 @@ import {
   type Hs2Instance,
   type MetastoreInstance,
 } from '../core/hs2Registry';
-import { decodeLockObject, formatLockObject, walkLocks, type HiveLock, type LockWalkResult } from '../core/locks';
+import { decodeLockObject, formatLockObject, walkLocks, type HiveLock, type LockObject, type LockWalkResult } from '../core/locks';
 import type { ZkSession } from '../core/zkSession';
 import type { Connections } from './connections';
 import type { EnsembleConfig, Settings } from './settings';
@@ -53,6 +53,8 @@ export interface LockGroupNode extends Base {
   kind: 'lockGroup';
   level: 'db' | 'table' | 'partition';
   objectPath: string;
+  /** The locked object, decoded once here so commands need not cut paths again. */
+  object: LockObject;
   label: string;
   lockCount: number;
   waiting: number;
@@ -100,7 +102,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly pages = new Map<string, number>();
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
   private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
-  private readonly armedWatches = new Set<string>();
+  /** Namespace node id → the session and client generation its watch is armed on. */
+  private readonly armedWatches = new Map<string, { session: ZkSession; generation: number }>();
+  /** Parent id → its children's ids as last listed, so nodes that went away are forgotten. */
+  private readonly childIds = new Map<string, string[]>();
   private readonly debounceTimers = new Map<string, NodeJS.Timeout>();
   private readonly retryTimers = new Map<string, { timer: NodeJS.Timeout; attempt: number }>();
   private filterText: string | undefined;
@@ -114,12 +119,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.disposables.push(
       connections.onDidChangeState(({ ensemble, change }) => {
         // An expired session took its watches with it: refreshing the ensemble makes the next
-        // session and re-arms the watches of what is expanded (or shows why it cannot).
+        // session and re-arms the watches of what is expanded (or shows why it cannot). Watches
+        // are keyed by session and client generation, so a new client or session re-arms them.
         if (change.state === 'expired') {
-          this.forgetWatches(ensemble);
           this.refreshEnsemble(ensemble);
-        } else if (change.state === 'authFailed') {
-          this.forgetWatches(ensemble);
         } else if (change.state === 'connected' && change.generation > 1) {
           this.refreshEnsemble(ensemble);
         }
@@ -205,11 +208,26 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         this.scheduleRetry(node.ensemble);
       }
     }
+    this.forgetChildren(node?.id ?? '', new Set(children.map((c) => c.id)));
     for (const child of children) {
       this.nodes.set(child.id, child);
       this.parents.set(child.id, node?.id);
     }
+    this.childIds.set(node?.id ?? '', children.map((c) => c.id));
     return children;
+  }
+
+  /** Drops what is remembered of a parent's children that are gone, and of everything below them. */
+  private forgetChildren(parentId: string, keep: ReadonlySet<string>): void {
+    for (const id of this.childIds.get(parentId) ?? []) {
+      if (!keep.has(id)) {
+        this.forgetChildren(id, new Set());
+        this.childIds.delete(id);
+        this.nodes.delete(id);
+        this.parents.delete(id);
+        this.armedWatches.delete(id);
+      }
+    }
   }
 
   private async childrenOf(node: TreeNode | undefined): Promise<TreeNode[]> {
@@ -235,8 +253,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private rootNodes(): TreeNode[] {
     const settings = this.settings();
     const nodes: TreeNode[] = settings.ensembles.map((config) => ({ kind: 'ensemble', id: ensembleId(config.name), ensemble: config.name, config }));
-    for (const invalid of settings.invalidEnsembles) {
-      nodes.push({ kind: 'message', id: `invalid|${invalid.name}`, ensemble: invalid.name, severity: 'error', text: `${invalid.name}: ${invalid.reason}`, detail: 'Fix it in the hiveZk.ensembles setting.' });
+    for (const [index, invalid] of settings.invalidEnsembles.entries()) {
+      // Names of invalid entries may repeat or be missing: the position keeps the id unique.
+      nodes.push({ kind: 'message', id: `invalid|${index}|${invalid.name}`, ensemble: invalid.name, severity: 'error', text: `${invalid.name}: ${invalid.reason}`, detail: 'Fix it in the hiveZk.ensembles setting.' });
     }
     return nodes;
   }
@@ -313,7 +332,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       const instances = await listMetastoreInstances(session, node.namespace);
       return this.page(node, instances.map((instance) => ({ kind: 'metastore', id: `${node.ensemble}|${path}/${instance.znode}`, ensemble: node.ensemble, instance, path: `${path}/${instance.znode}` })));
     }
-    const watch = this.watchFor(node);
+    const watch = this.watchFor(node, session);
     const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
     const instances = listing.instances.filter((i) => this.matches(i.znode, i.host, i.version, i.transportMode, i.principal));
     const nodes: TreeNode[] = instances.map((instance) => ({
@@ -330,11 +349,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.page(node, nodes);
   }
 
-  private watchFor(node: NamespaceNode): ((event: unknown) => void) | undefined {
-    if (!this.settings().liveUpdates || this.armedWatches.has(node.id)) {
+  private watchFor(node: NamespaceNode, session: ZkSession): ((event: unknown) => void) | undefined {
+    const armed = this.armedWatches.get(node.id);
+    if (!this.settings().liveUpdates || (armed?.session === session && armed.generation === session.generation)) {
       return undefined;
     }
-    this.armedWatches.add(node.id);
+    this.armedWatches.set(node.id, { session, generation: session.generation });
     return () => {
       this.armedWatches.delete(node.id);
       this.debouncedRefresh(node.id);
@@ -354,14 +374,6 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         }
       }, 250),
     );
-  }
-
-  private forgetWatches(ensemble: string): void {
-    for (const id of [...this.armedWatches]) {
-      if (id.startsWith(`${ensemble}|`)) {
-        this.armedWatches.delete(id);
-      }
-    }
   }
 
   private scheduleRetry(ensemble: string): void {
@@ -417,7 +429,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const object = decodeLockObject(objectPath.slice(index.root.length + 1).split('/'));
     const partition = object.partition?.at(-1);
     const label = level === 'db' ? object.database : level === 'table' ? (object.table ?? '') : partition ? `${partition.key}=${partition.value}` : '';
-    return { kind: 'lockGroup', id: `${ensemble}|${objectPath}`, ensemble, level, objectPath, label, lockCount: totals.locks, waiting: totals.waiting };
+    return { kind: 'lockGroup', id: `${ensemble}|${objectPath}`, ensemble, level, objectPath, object, label, lockCount: totals.locks, waiting: totals.waiting };
   }
 
   private lockNodes(ensemble: string, locks: HiveLock[]): LockNode[] {

@@ -422,6 +422,7 @@ test('a live update still arrives after a settings change and after a credential
 
 test('closeAll racing a session being created: the late session is not kept, current settings win', async () => {
   const stale = { name: 'sandbox', connectString: '127.0.0.1:1', hs2Namespaces: ['hiveserver2'], lockNamespace: 'hive_zookeeper_namespace', sessionTimeoutMs: 30_000 };
+  api.connections.closeAll();
   const pending = api.connections.sessionFor(stale);
   api.connections.closeAll();
   const session = await pending;
