@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HiveZkApi } from '../../../src/extension';
-import type { TreeNode } from '../../../src/ui/tree';
+import type { TreeNode } from '../../../src/ui/tree/nodes';
 import type { Resolution } from '../../../src/core/resolver';
 import { ZkSession } from '../../../src/core/zkSession';
 import { registerHs2 } from '../../support/hiveSeed';
