@@ -143,9 +143,10 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
       return withSession(requireFlag(args, 'zk'), args, (session) => listAnyInstances(session, flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE, args.flags.has('ha')));
     case 'locks':
       return withSession(requireFlag(args, 'zk'), args, async (session) => {
+        const [database, table] = [flag(args, 'db'), flag(args, 'table')];
         const walk = await walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
-          ...(flag(args, 'db') !== undefined ? { database: flag(args, 'db') } : {}),
-          ...(flag(args, 'table') !== undefined ? { table: flag(args, 'table') } : {}),
+          ...(database !== undefined ? { database } : {}),
+          ...(table !== undefined ? { table } : {}),
         });
         return {
           root: walk.root,

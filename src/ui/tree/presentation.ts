@@ -149,7 +149,9 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     case 'znode': {
       const name = node.path.slice(node.path.lastIndexOf('/') + 1);
       item = new vscode.TreeItem(name, node.numChildren > 0 ? collapsed : none);
-      item.description = node.numChildren > 0 ? `${node.numChildren}` : undefined;
+      if (node.numChildren > 0) {
+        item.description = `${node.numChildren}`;
+      }
       item.iconPath = new vscode.ThemeIcon(node.numChildren > 0 ? 'folder' : 'file');
       item.contextValue = 'znode';
       item.tooltip = node.path;
