@@ -1,7 +1,7 @@
 // Every command of the extension, registered through the one error funnel. Commands take an
 // optional argument so they can be run from a tree item, the palette (they then ask), or a test.
 import * as vscode from 'vscode';
-import { buildBeelineCommand, PASSWORD_ENV, type ShellKind } from '../core/beeline';
+import { buildBeelineCommand, type ShellKind } from '../core/beeline';
 import { parseConnectString } from '../core/connectString';
 import { HiveZkError, toHiveZkError } from '../core/errors';
 import { discoveryUrl, instanceUrl } from '../core/hs2Urls';
@@ -98,9 +98,10 @@ export function registerCommands(deps: CommandDeps): void {
     return text;
   };
 
-  const beelineFor = (url: string, passwordFromEnv: boolean): ReturnType<typeof buildBeelineCommand> => {
+  /** With a user, beeline itself prompts for the password when it connects: no secret passes through us. */
+  const beelineFor = (url: string): ReturnType<typeof buildBeelineCommand> => {
     const { beelinePath, beelineUser } = settings();
-    return buildBeelineCommand({ url, beelinePath, passwordFromEnv, ...(beelineUser ? { user: beelineUser } : {}) });
+    return buildBeelineCommand({ url, beelinePath, ...(beelineUser ? { user: beelineUser, password: { kind: 'prompt' } } : {}) });
   };
 
   register(COMMANDS.refresh, () => tree.refresh());
@@ -268,20 +269,14 @@ export function registerCommands(deps: CommandDeps): void {
 
   register(COMMANDS.copyBeelineCommand, async (arg) => {
     const { url, label } = await urlFor(arg);
-    return copy(beelineFor(url, false).display(currentShell()), `beeline command for ${label}`);
+    return copy(beelineFor(url).display(currentShell()), `beeline command for ${label}`);
   });
 
-  register(COMMANDS.openBeeline, async (arg, options) => {
+  register(COMMANDS.openBeeline, async (arg) => {
     const { url, label } = await urlFor(arg);
-    const given = options as { password?: string } | undefined;
-    let password = given?.password;
-    if (password === undefined && settings().beelineUser) {
-      password = await ask({ title: `beeline as ${settings().beelineUser}`, prompt: 'HiveServer2 password (leave empty for none; it is passed in the terminal environment, never typed)', password: true });
-    }
-    const command = beelineFor(url, Boolean(password));
     const shell = currentShell();
-    const text = command.display(shell);
-    const terminal = vscode.window.createTerminal({ name: `beeline · ${label}`, ...(password ? { env: { [PASSWORD_ENV]: password } } : {}) });
+    const text = beelineFor(url).display(shell);
+    const terminal = vscode.window.createTerminal({ name: `beeline · ${label}` });
     terminal.show();
     terminal.sendText(text, true);
     log.info(`opened beeline for ${label} (${shell})`);
