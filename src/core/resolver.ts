@@ -12,12 +12,12 @@ import {
   discoverNamespaces,
   listHaInstances,
   listInstances,
-  namespacePath,
   publishedEndpoint,
   readInstance,
   type Hs2Instance,
 } from './hs2Registry';
 import { effectivePort, formatJdbcUrl, parseJdbcUrl, type JdbcUrl } from './jdbcUrl';
+import { namespacePath } from './znodePath';
 import type { ZkSession } from './zkSession';
 
 export interface Candidate {
