@@ -4,6 +4,7 @@
 
 import { isValidHost, parsePort } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
+import { parseJavaInt } from './javaInt';
 import { unlessMissing } from './missingZnode';
 import { splitPairs } from './pairs';
 import { namespacePath } from './znodePath';
@@ -92,18 +93,19 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
   if (pairs.length > 0) {
     return { format: 'config', settings, duplicateKeys };
   }
-  const legacy = parseHostPort(text);
+  const legacy = parseHostPort(text, parseJavaInt);
   return legacy ? { format: 'legacy', ...legacy } : { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
 }
 
-export function parseHostPort(text: string): { host: string; port: number } | undefined {
+/** "host:port"; the port is read as the reader of that text does (URI parsers: ASCII digits; Hive's legacy data: Integer.parseInt). */
+export function parseHostPort(text: string, readPort: (text: string) => number | undefined = parsePort): { host: string; port: number } | undefined {
   const parts = text.split(':');
   if (parts.length !== 2) {
     return undefined;
   }
   const [host = '', portText = ''] = parts;
-  const port = parsePort(portText);
-  return isValidHost(host) && port !== undefined ? { host, port } : undefined;
+  const port = readPort(portText);
+  return isValidHost(host) && port !== undefined && port >= 1 && port <= 65535 ? { host, port } : undefined;
 }
 
 export interface Hs2Instance {
@@ -129,6 +131,27 @@ export interface Hs2Instance {
   ephemeral?: boolean;
   /** What is wrong with this registration, for display; empty when it is sound. */
   problems: string[];
+  /** Set when the published host or port is one the driver cannot use. */
+  endpointProblem?: string;
+}
+
+/**
+ * The one rule for "can a client connect to this registration", shared by the tree, the resolver
+ * and every URL or command built from an instance: the driver reads host and port from the
+ * znode's data, never from its name, so empty, binary, non-UTF-8, unparsable or unreadable data
+ * (or a published host/port the driver rejects) means there is nothing to connect to.
+ */
+export function connectTarget(instance: Hs2Instance): { host: string; port: number } | { problem: string } {
+  if (instance.dataFormat === 'invalid' || instance.dataFormat === 'unreadable') {
+    return { problem: instance.problems.join('; ') || 'unreadable registration' };
+  }
+  if (instance.endpointProblem !== undefined) {
+    return { problem: instance.endpointProblem };
+  }
+  if (instance.host === undefined || instance.port === undefined) {
+    return { problem: 'the registration gives no host and port' };
+  }
+  return { host: instance.host, port: instance.port };
 }
 
 /** How the znodes of a registry are named: HS2's "serverUri=…" names, or HA's "instance-<sequence>". */
@@ -173,26 +196,56 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   return instance;
 }
 
-function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
-  const host = settings[HS2_KEYS.bindHost];
-  if (host !== undefined) {
-    if (isValidHost(host)) {
-      instance.host = host;
-    } else {
-      instance.problems.push(`invalid host "${preview(host, 40)}"`);
-      delete instance.host;
+/**
+ * Host and port exactly as the driver's applyConfs takes them from published settings, in data
+ * order: the bind host always; the binary port always; the HTTP port only while no port > 0 is
+ * known. A port Integer.parseInt rejects makes the driver give up on the whole registration.
+ */
+export function publishedEndpoint(settings: Readonly<Record<string, string>>): { host?: string; port?: number; problems: string[] } {
+  const result: { host?: string; port?: number; problems: string[] } = { problems: [] };
+  let port: number | undefined;
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === HS2_KEYS.bindHost) {
+      result.host = value;
+    } else if (key === HS2_KEYS.binaryPort || (key === HS2_KEYS.httpPort && !(port !== undefined && port > 0))) {
+      port = parseJavaInt(value);
+      if (port === undefined) {
+        result.problems.push(`port "${preview(value, 20)}" in ${key} is not an integer (Hive's driver fails on it)`);
+        break;
+      }
     }
   }
-  // The driver takes the binary port always and the HTTP port only when no port is known yet.
-  const portText = settings[HS2_KEYS.binaryPort] ?? settings[HS2_KEYS.httpPort];
-  if (portText !== undefined) {
-    const port = parsePort(portText);
-    if (port === undefined) {
-      instance.problems.push(`invalid port "${preview(portText, 20)}"`);
-      delete instance.port;
+  if (result.host !== undefined && !isValidHost(result.host)) {
+    result.problems.push(`invalid host "${preview(result.host, 40)}"`);
+    delete result.host;
+  }
+  if (port !== undefined) {
+    if (port >= 1 && port <= 65535) {
+      result.port = port;
     } else {
-      instance.port = port;
+      result.problems.push(`port ${port} is outside 1-65535`);
     }
+  }
+  return result;
+}
+
+function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
+  const endpoint = publishedEndpoint(settings);
+  if (Object.prototype.hasOwnProperty.call(settings, HS2_KEYS.bindHost)) {
+    if (endpoint.host === undefined) {
+      delete instance.host;
+    } else {
+      instance.host = endpoint.host;
+    }
+  }
+  if (endpoint.port !== undefined) {
+    instance.port = endpoint.port;
+  } else if (endpoint.problems.some((p) => p.startsWith('port'))) {
+    delete instance.port;
+  }
+  if (endpoint.problems.length > 0) {
+    instance.problems.push(...endpoint.problems);
+    instance.endpointProblem = endpoint.problems.join('; ');
   }
   const optional: [keyof Hs2Instance, string][] = [
     ['transportMode', HS2_KEYS.transportMode],
@@ -232,7 +285,7 @@ export async function listInstances(session: ZkSession, namespace: string, watch
     ({ children } = await session.getChildren(path, watch));
   } catch (error) {
     if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${path} does not exist on ${session.connectString}.`, { namespace });
+      throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${preview(path)} does not exist on ${preview(session.connectString)}.`, { namespace });
     }
     throw error;
   }
@@ -324,9 +377,15 @@ export function describeHaInstance(parent: string, znode: string, data: Uint8Arr
   const active = record.endpoints.find((e) => e.api === 'activeEndpoint');
   const endpoint = active ?? record.endpoints[0];
   instance.isLeader = active !== undefined;
+  // The driver takes the endpoint first, then applies the attributes over it: a published bind
+  // host or binary port wins, and an HTTP port is ignored once the endpoint gave a port.
   if (endpoint && isValidHost(endpoint.host)) {
-    instance.host = endpoint.host;
-    instance.port = endpoint.port;
+    if (!Object.prototype.hasOwnProperty.call(record.attributes, HS2_KEYS.bindHost)) {
+      instance.host = endpoint.host;
+    }
+    if (!Object.prototype.hasOwnProperty.call(record.attributes, HS2_KEYS.binaryPort) && instance.endpointProblem === undefined) {
+      instance.port = endpoint.port;
+    }
   }
   return instance;
 }
@@ -354,7 +413,7 @@ export async function listHaInstances(session: ZkSession, namespace: string, wat
     const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
     return { namespace, path, instances, otherChildren: [] };
   }
-  throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${namespace} (looked for ${haRegistryPaths(namespace).map((p) => `${p}/instances`).join(' and ')}).`, { namespace });
+  throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${preview(namespace)} (looked for ${haRegistryPaths(namespace).map((p) => `${preview(p)}/instances`).join(' and ')}).`, { namespace });
 }
 
 // ---- Metastore discovery (Hive 4.x): children "<host>:<port><10-digit seq>", data "host:port"

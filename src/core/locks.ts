@@ -3,6 +3,7 @@
 // and a bounded-concurrency walk of the lock tree on the shared session.
 
 import { preview } from './errors';
+import { finishStatement, quoteIdentifier, quoteStringLiteral } from './hiveQl';
 import { unlessMissing } from './missingZnode';
 import { namespacePath } from './znodePath';
 import { decodeText } from './znodeText';
@@ -129,18 +130,18 @@ export function formatLockObject(object: LockObject): string {
   return text;
 }
 
-/** A HiveQL UNLOCK statement for the object (identifiers and values escaped). */
+/** A HiveQL UNLOCK statement for the object; throws UNSAFE_VALUE (with the reason) for names no quoting makes safe. */
 export function unlockStatement(object: LockObject): string {
-  const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
-  const literal = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const database = quoteIdentifier(object.database, 'database name');
   if (object.table === undefined) {
-    return `UNLOCK DATABASE ${ident(object.database)};`;
+    return finishStatement(`UNLOCK DATABASE ${database}`);
   }
-  let statement = `UNLOCK TABLE ${ident(object.database)}.${ident(object.table)}`;
+  let statement = `UNLOCK TABLE ${database}.${quoteIdentifier(object.table, 'table name')}`;
   if (object.partition && object.partition.length > 0) {
-    statement += ` PARTITION (${object.partition.map((p) => `${ident(p.key)}=${literal(p.value)}`).join(', ')})`;
+    const spec = object.partition.map((p) => `${quoteIdentifier(p.key, 'partition column')}=${quoteStringLiteral(p.value, 'partition value')}`);
+    statement += ` PARTITION (${spec.join(', ')})`;
   }
-  return `${statement};`;
+  return finishStatement(statement);
 }
 
 export interface HiveLock extends LockName {
