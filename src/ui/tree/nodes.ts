@@ -49,6 +49,15 @@ export interface LockGroupNode extends Base {
 export interface LockNode extends Base {
   kind: 'lock';
   lock: HiveLock;
+  /** For a waiting lock: the lock it waits behind. */
+  blocker?: HiveLock;
+  /** Listed in the Waiting summary, away from its object: the object is named on the row. */
+  inSummary?: boolean;
+}
+/** The "Waiting" summary at the top of the Locks section: every waiting lock, longest first. */
+export interface WaitingLocksNode extends Base {
+  kind: 'waitingLocks';
+  locks: LockNode[];
 }
 export interface ZnodeNode extends Base {
   kind: 'znode';
@@ -70,11 +79,11 @@ export interface LoadMoreNode extends Base {
   total: number;
 }
 
-export type TreeNode = EnsembleNode | SectionNode | NamespaceNode | InstanceNode | MetastoreNode | LockGroupNode | LockNode | ZnodeNode | MessageNode | LoadMoreNode;
+export type TreeNode = EnsembleNode | SectionNode | NamespaceNode | InstanceNode | MetastoreNode | LockGroupNode | LockNode | WaitingLocksNode | ZnodeNode | MessageNode | LoadMoreNode;
 export type NodeKind = TreeNode['kind'];
 export type NodeOfKind<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
 
-const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'znode', 'message', 'loadMore']);
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'waitingLocks', 'znode', 'message', 'loadMore']);
 
 export function isTreeNode(value: unknown): value is TreeNode {
   const candidate = value as Partial<TreeNode> | null | undefined;

@@ -31,20 +31,42 @@ test('the tree shows the seeded namespaces, instances (with details) and HA lead
   assert.deepEqual(metastores.map(description), ['thrift://metastore-1.example.com:9083', 'thrift://metastore-2.example.com:9083']);
 });
 
-test('the lock tree: database → table → partition → locks, waiting locks marked', async () => {
+test('the lock tree: database → table → partition → locks, labelled by mode and query, waiting locks marked', async () => {
   const locks = await path('sandbox', 'Locks');
-  assert.deepEqual((await kids(locks)).map(label), ['finance', 'sales', 'web']);
+  assert.deepEqual((await kids(locks)).map(label), ['Waiting (1)', 'finance', 'sales', 'web']);
   const sales = await find(locks, 'sales');
   assert.equal(description(sales), '5 locks · 1 waiting');
   const orders = await find(sales, 'orders');
   const ordersChildren = await kids(orders);
-  assert.deepEqual(ordersChildren.map(label), ['hive_20261125093000_a1b2c3', 'ds=2026-11-24', 'ds=2026-11-25']);
+  assert.deepEqual(ordersChildren.map(label), ["shared · SELECT count(*) FROM sales.orders WHERE ds >= '…", 'ds=2026-11-24', 'ds=2026-11-25']);
   const day = await find(orders, 'ds=2026-11-24');
   const dayLocks = (await kids(day)).filter((n) => n.kind === 'lock');
-  assert.deepEqual(dayLocks.map((n) => description(n).split(' · ').slice(0, 2).join(' ')), ['shared 12m', 'exclusive waiting']);
+  assert.deepEqual(dayLocks.map((n) => label(n).split(' · ')[0]), ['shared', 'exclusive']);
+  assert.match(description(dayLocks[0]), /^12m · 10\.20\.0\.15$/);
+  assert.match(description(dayLocks[1]), /^waiting · 2m · 10\.20\.0\.31 · behind shared lock of 10\.20\.0\.15 \(12m\)$/);
+  // Icons that read right: a shared lock is a closed padlock too, a waiting one a clock.
+  assert.deepEqual(dayLocks.map((n) => (api().tree.getTreeItem(n).iconPath as vscode.ThemeIcon).id), ['lock-small', 'watch']);
   assert.deepEqual((await kids(await find(locks, 'web'))).map(label), ['web-logs'], 'encoded table name decoded');
   const unlock = await clipboardAfter('hiveZk.copyUnlockStatement', dayLocks[1]);
   assert.equal(unlock, "UNLOCK TABLE `sales`.`orders` PARTITION (`ds`='2026-11-24');");
+});
+
+test('who blocks whom: the Waiting summary names the blocker, Reveal Blocker selects it, queries copy', async () => {
+  const locks = await path('sandbox', 'Locks');
+  const summary = await find(locks, 'Waiting (1)');
+  assert.equal(api().tree.getTreeItem(summary).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+  const [waiting] = await kids(summary);
+  assert.ok(waiting?.kind === 'lock');
+  assert.match(label(waiting), /^exclusive · INSERT OVERWRITE TABLE sales\.orders PARTITION/);
+  assert.match(description(waiting), /^sales\.orders \(ds=2026-11-24\) · waiting · 2m · 10\.20\.0\.31 · behind shared lock of 10\.20\.0\.15 \(12m\)$/);
+  assert.equal(api().tree.getTreeItem(waiting).contextValue, 'lock:waiting');
+  const tooltip = (api().tree.getTreeItem(waiting).tooltip as vscode.MarkdownString).value;
+  assert.match(tooltip, /Waits behind/);
+  assert.match(tooltip, /a1b2c3/, 'the blocker\'s query id');
+  const revealed = await vscode.commands.executeCommand<string>('hiveZk.revealBlocker', waiting);
+  assert.match(revealed, /^sandbox\|\/hive_zookeeper_namespace\/sales\/orders\/ds=2026-11-24\/LOCK-SHARED-\d{10}$/);
+  assert.equal(await clipboardAfter('hiveZk.copyQueryId', waiting), 'hive_20261125093000_d4e5f6');
+  assert.equal(await clipboardAfter('hiveZk.copyQueryText', waiting), "INSERT OVERWRITE TABLE sales.orders PARTITION (ds='2026-11-24') SELECT * FROM staging.orders_raw");
 });
 
 test('long lists load in pages ("Load more…")', async () => {
