@@ -7,6 +7,7 @@ import { HiveZkError } from '../../core/errors';
 import { discoveryUrl, instanceUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { resolveJdbcUrl, type Resolution } from '../../core/resolver';
+import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { NodeOfKind } from '../tree/nodes';
 import { ask, copy, currentShell, pickEnsemble, register, registerForNodes, validateUrl, type CommandDeps } from './common';
@@ -96,8 +97,8 @@ async function showResolution(resolution: Resolution): Promise<void> {
     const overridden = Object.keys(candidate.overriddenByUrl).join(', ');
     return {
       label: `${candidate === resolution.chosen ? '$(star-full) ' : candidate.usable ? '' : '$(warning) '}${candidate.host ?? '?'}:${candidate.port ?? '?'}`,
-      description: [candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · '),
-      detail: candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`,
+      description: escapeInvisible([candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · ')),
+      detail: escapeInvisible(candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`),
       candidate,
     };
   });

@@ -1,8 +1,9 @@
 // How each tree node looks: label, description, icon, tooltip, context value and click command.
-// Znode data is untrusted, so it reaches markdown only as escaped text.
+// Znode data is untrusted, so it reaches markdown only as escaped text, invisible characters shown.
 import * as vscode from 'vscode';
 import { lockedAt, querySnippet } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
+import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { SessionState } from '../../core/zkSession';
 import type { EnsembleConfig } from '../settings';
@@ -250,5 +251,21 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
     }
   }
   item.id = node.id;
+  return showInvisible(item);
+}
+
+/** Labels, descriptions and tooltips carry znode text: invisible characters (bidi overrides, zero-width…) are shown escaped. */
+function showInvisible(item: vscode.TreeItem): vscode.TreeItem {
+  if (typeof item.label === 'string') {
+    item.label = escapeInvisible(item.label);
+  }
+  if (typeof item.description === 'string') {
+    item.description = escapeInvisible(item.description);
+  }
+  if (typeof item.tooltip === 'string') {
+    item.tooltip = escapeInvisible(item.tooltip, true);
+  } else if (item.tooltip instanceof vscode.MarkdownString) {
+    item.tooltip.value = escapeInvisible(item.tooltip.value, true);
+  }
   return item;
 }
