@@ -35,6 +35,8 @@ import { toTreeItem } from './presentation';
 
 /** How long a failed namespace scan is kept (a redraw within it does not connect again). */
 const FAILURE_KEPT_MS = 2000;
+/** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
+const REDRAW_DELAY_MS = 300;
 
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
@@ -44,6 +46,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
   private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
   private readonly live: LiveUpdates;
+  /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
+  private readonly listingEnsembles = new Set<string>();
+  private readonly redrawAfterListing = new Set<string>();
   private treeFilter = new TreeFilter(undefined);
   /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
   private readonly liveCounts = new Map<string, Map<string, number>>();
@@ -77,11 +82,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         if (change.state === 'expired' || (change.state === 'connected' && change.generation > 1)) {
           this.refreshEnsemble(ensemble);
         } else {
-          // Only the row's state icon changes: redraw it, keeping what was listed.
-          const node = this.nodes.get(ensembleId(ensemble));
-          if (node) {
-            this.changeEmitter.fire(node);
-          }
+          this.redrawEnsembleRow(ensemble);
         }
       }),
     );
@@ -156,6 +157,22 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
   }
 
+  /**
+   * Only the row's state icon changes: redraw it, keeping what was listed. Never while its children
+   * are being listed (VS Code would drop that listing): then once the listing is done.
+   */
+  private redrawEnsembleRow(ensemble: string): void {
+    const id = ensembleId(ensemble);
+    if (this.listingEnsembles.has(id)) {
+      this.redrawAfterListing.add(id);
+      return;
+    }
+    const node = this.nodes.get(id);
+    if (node) {
+      this.changeEmitter.fire(node);
+    }
+  }
+
   /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
   private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
     if (failure.code === 'ZK_AUTH_FAILED') {
@@ -170,6 +187,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     let children: TreeNode[];
+    if (node?.kind === 'ensemble') {
+      this.listingEnsembles.add(node.id);
+    }
     try {
       children = await this.childrenOf(node);
       if (node?.kind === 'ensemble') {
@@ -185,6 +205,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
     }
     this.nodes.listed(node, children);
+    if (node?.kind === 'ensemble') {
+      this.listingEnsembles.delete(node.id);
+      if (this.redrawAfterListing.delete(node.id)) {
+        setTimeout(() => this.redrawEnsembleRow(node.ensemble), REDRAW_DELAY_MS);
+      }
+    }
     return children;
   }
 
