@@ -41,6 +41,12 @@ const REDRAW_DELAY_MS = 300;
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly summaryEmitter = new vscode.EventEmitter<string>();
+  /** Fires with an ensemble's name when what the tree knows of its health changes. */
+  readonly onDidChangeSummary = this.summaryEmitter.event;
+  /** Per ensemble: the latest namespace scan and lock index, for health at a glance. */
+  private readonly lastScans = new Map<string, DiscoveredNamespace[]>();
+  private readonly lastWaiting = new Map<string, number>();
   private readonly nodes: KnownNodes;
   private readonly pages = new Map<string, number>();
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
@@ -173,6 +179,26 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
   }
 
+  /**
+   * What the tree knows of an ensemble's health: live HiveServer2 instances (plain and HA) and
+   * waiting locks, each undefined until listed.
+   */
+  summary(ensemble: string): { hs2?: number; waiting?: number } {
+    const scan = this.lastScans.get(ensemble);
+    const counts = this.liveCounts.get(ensemble);
+    const summary: { hs2?: number; waiting?: number } = {};
+    if (scan) {
+      summary.hs2 = scan
+        .filter((ns) => ns.kind === 'hs2' || ns.kind === 'hs2-ha')
+        .reduce((sum, ns) => sum + (counts?.get(znodeId(ensemble, `/${ns.name}`)) ?? (ns.kind === 'hs2' ? ns.childCount : 0)), 0);
+    }
+    const waiting = this.lastWaiting.get(ensemble);
+    if (waiting !== undefined) {
+      summary.waiting = waiting;
+    }
+    return summary;
+  }
+
   /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
   private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
     if (failure.code === 'ZK_AUTH_FAILED') {
@@ -261,7 +287,13 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     let scan = this.namespaceScans.get(name);
     if (!scan) {
       const config = this.ensemble(name);
-      scan = this.session(name).then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }));
+      scan = this.session(name)
+        .then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }))
+        .then((found) => {
+          this.lastScans.set(name, found);
+          this.summaryEmitter.fire(name);
+          return found;
+        });
       // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
       scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
       this.namespaceScans.set(name, scan);
@@ -340,7 +372,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       counts = new Map();
       this.liveCounts.set(node.ensemble, counts);
     }
-    counts.set(node.id, total);
+    if (counts.get(node.id) !== total) {
+      counts.set(node.id, total);
+      this.summaryEmitter.fire(node.ensemble);
+    }
     if (node.childCount !== total || node.matchCount !== matchCount) {
       node.childCount = total;
       if (matchCount === undefined) {
@@ -370,7 +405,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       const walking = Promise.resolve(
         vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, async () => {
           const walk = await walkLocks(await this.session(name), config.lockNamespace);
-          return indexLocks(walk);
+          const index = indexLocks(walk);
+          this.lastWaiting.set(name, waitingLocks(index).length);
+          this.summaryEmitter.fire(name);
+          return index;
         }),
       );
       walking.catch(() => this.lockIndexes.delete(name));
@@ -496,5 +534,6 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       disposable.dispose();
     }
     this.changeEmitter.dispose();
+    this.summaryEmitter.dispose();
   }
 }
