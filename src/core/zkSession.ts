@@ -95,6 +95,8 @@ const DEFAULTS = {
 };
 
 const MULTI_READ_DEFAULTS: Required<MultiReadOptions> = { enabled: true, maxOps: 500, maxBytes: 1024 * 1024, inFlight: 2 };
+/** Ops in a session's first batch of each kind, before any response has shown how big znodes are. */
+const SLOW_START_OPS = 32;
 
 type Sink = (outcome: ReadOutcome<unknown>, index: number) => void;
 
@@ -240,6 +242,8 @@ export class ZkSession {
   private idleWaiters: (() => void)[] = [];
   /** Expected response bytes per op, learnt from earlier batches, for sizing the next ones. */
   private readonly bytesPerOp: Record<MultiReadKind, number> = { data: 512, children: 512 };
+  /** Whether any batch of that kind has come back yet: until then, sizes are guesses and batches start small. */
+  private readonly sizesLearnt: Record<MultiReadKind, boolean> = { data: false, children: false };
   private connecting: Promise<Client> | undefined;
   private currentState: SessionState = 'idle';
   private generationCounter = 0;
@@ -492,9 +496,16 @@ export class ZkSession {
       }
       const batch: number[] = [];
       let bytes = 0;
+      // The server builds each answer whole in memory: until real sizes are known (unknown znodes
+      // may be 1 MB each), a batch of unknown sizes stays small.
+      const opsCap = this.sizesLearnt[kind] ? maxOps : Math.min(maxOps, SLOW_START_OPS);
       while (cursor < valid.length && batch.length < maxOps) {
         const index = valid[cursor];
-        const expected = (expectedBytes?.[index] ?? this.bytesPerOp[kind]) + 100;
+        const known = expectedBytes?.[index];
+        if (known === undefined && batch.length >= opsCap) {
+          break;
+        }
+        const expected = (known ?? this.bytesPerOp[kind]) + 100;
         if (batch.length > 0 && bytes + expected > maxBytes) {
           break;
         }
@@ -535,6 +546,7 @@ export class ZkSession {
     }
     const observed = outcome.bytes / Math.max(1, batch.length);
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
+    this.sizesLearnt[kind] = true;
     batch.forEach((index, i) => sink(this.toOutcome(outcome.results[i], batchPaths[i]), index));
   }
 
