@@ -45,7 +45,8 @@ export function parseInstanceName(name: string): InstanceName | undefined {
       parts.set(part.slice(0, eq), part.slice(eq + 1));
     }
   }
-  const endpoint = parseHostPort(parts.get('serverUri') ?? '');
+  // Kyuubi names the same part "serviceUri" (ZookeeperDiscoveryClient); Hive's driver ignores names either way.
+  const endpoint = parseHostPort(parts.get('serverUri') ?? parts.get('serviceUri') ?? '');
   if (!endpoint) {
     return undefined;
   }
@@ -55,7 +56,7 @@ export function parseInstanceName(name: string): InstanceName | undefined {
       result.version = value;
     } else if (key === 'sequence') {
       result.sequence = value;
-    } else if (key !== 'serverUri') {
+    } else if (key !== 'serverUri' && key !== 'serviceUri') {
       result.extra[key] = value;
     }
   }
@@ -425,7 +426,7 @@ export async function listMetastoreInstances(session: ZkSession, namespace: stri
 
 // ---- Which top-level znodes are what
 
-export type NamespaceKind = 'hs2' | 'hs2-ha' | 'metastore' | 'locks' | 'other';
+export type NamespaceKind = 'hs2' | 'hs2-ha' | 'metastore' | 'locks' | 'llap' | 'kyuubi' | 'kyuubi-engine' | 'other';
 
 export interface DiscoveredNamespace {
   name: string;
@@ -437,6 +438,9 @@ export interface NamespaceHints {
   hs2Namespaces?: readonly string[];
   lockNamespace?: string;
 }
+
+/** Kyuubi engine spaces: <serverSpace>_<version>_<SHARE_LEVEL>_<ENGINE_TYPE> (EngineRef.scala). */
+export const KYUUBI_ENGINE_SPACE = /^(.+)_(\d[\w.-]*)_(CONNECTION|USER|GROUP|SERVER_LOCAL|SERVER)_(SPARK_SQL|FLINK_SQL|TRINO|HIVE_SQL|JDBC|CHAT)$/;
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
@@ -462,7 +466,7 @@ export async function discoverNamespaces(session: ZkSession, hints: NamespaceHin
     const kids = listings[i] ?? [];
     const kind = classify(name, kids, hs2Hints, lockNamespace);
     // For HS2 namespaces the count is of registrations, leaving out Curator's leader latch.
-    const childCount = kind === 'hs2' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
+    const childCount = kind === 'hs2' || kind === 'kyuubi' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
     return { name, kind, childCount };
   });
 }
@@ -473,6 +477,15 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   }
   if (kids.some((k) => k.startsWith('serverUri=')) || hs2Hints.has(name)) {
     return 'hs2';
+  }
+  if (/^llap-(sasl|unsecure)$/.test(name) || (kids.length > 0 && kids.every((k) => k.startsWith('user-')))) {
+    return 'llap';
+  }
+  if (name === 'kyuubi' || kids.some((k) => k.startsWith('serviceUri='))) {
+    return 'kyuubi';
+  }
+  if (KYUUBI_ENGINE_SPACE.test(name)) {
+    return 'kyuubi-engine';
   }
   if (/-(sasl|unsecure)$/.test(name) && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
     return 'hs2-ha';
