@@ -62,7 +62,10 @@ export function parseHadoopXml(text: string): { properties: Map<string, string>;
       warnings.push(`${preview(key, 80)} is final; a later value was ignored (as Hadoop does).`);
       continue;
     }
-    raw.set(key, typeof value === 'string' ? value : value === undefined || value === '' ? '' : String(value as string | number));
+    if (value !== undefined && typeof value !== 'string') {
+      warnings.push(`${preview(key, 80)} has markup inside <value>; it was read as empty.`);
+    }
+    raw.set(key, typeof value === 'string' ? value : '');
     if (typeof final === 'string' && final.trim() === 'true') {
       finals.add(key);
     }
