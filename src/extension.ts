@@ -2,6 +2,7 @@
 // and nothing connects at activation: the first expanded ensemble or command does.
 import * as vscode from 'vscode';
 import { registerCommands } from './ui/commands';
+import { registerImportCommands } from './ui/importCommands';
 import { Connections } from './ui/connections';
 import { readSettings, SECTION } from './ui/settings';
 import { SessionStatusBar } from './ui/statusBar';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
     }),
   );
   registerCommands({ context, log, connections, tree, treeView, settings: currentSettings });
+  registerImportCommands(context, log, currentSettings);
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
   return { tree, connections, statusBar, logUri: context.logUri, activation };
