@@ -24,11 +24,11 @@ test('Add Ensembles from hive-site.xml, Add from beeline-site.xml, Copy as beeli
   const beelineSite = join(dir, 'beeline-site.xml');
   writeFileSync(beelineSite, conf({ 'beeline.hs2.jdbc.url.bsite': 'jdbc:hive2://zkb1:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=bns;password=never', 'beeline.hs2.jdbc.url.default': 'bsite' }));
   try {
-    const added = (await vscode.commands.executeCommand('hiveZk.addEnsemblesFromHiveSite', vscode.Uri.file(hiveSite))) as { name: string }[];
+    const added = await vscode.commands.executeCommand<{ name: string }[]>('hiveZk.addEnsemblesFromHiveSite', vscode.Uri.file(hiveSite));
     assert.equal(added.length, 1);
     const imported = ensembles().find((e) => e.connectString === 'zkimport1:2281,zkimport2:2281');
     assert.deepEqual(imported && { ns: imported.hs2Namespaces, lock: imported.lockNamespace }, { ns: ['hs2imported'], lock: 'locks_imported' });
-    const again = (await vscode.commands.executeCommand('hiveZk.addEnsemblesFromHiveSite', vscode.Uri.file(hiveSite))) as unknown[];
+    const again = await vscode.commands.executeCommand<unknown[]>('hiveZk.addEnsemblesFromHiveSite', vscode.Uri.file(hiveSite));
     assert.deepEqual(again, [], 'a second import adds nothing');
 
     await vscode.commands.executeCommand('hiveZk.addFromBeelineSite', vscode.Uri.file(beelineSite));
@@ -38,7 +38,7 @@ test('Add Ensembles from hive-site.xml, Add from beeline-site.xml, Copy as beeli
     assert.ok(!JSON.stringify(ensembles()).includes('never'), 'no password reaches settings');
 
     await vscode.env.clipboard.writeText('');
-    const entry = (await vscode.commands.executeCommand('hiveZk.copyAsBeelineSiteEntry', { kind: 'ensemble', ensemble: 'bsite' }, { name: 'mine' })) as string;
+    const entry = await vscode.commands.executeCommand<string>('hiveZk.copyAsBeelineSiteEntry', { kind: 'ensemble', ensemble: 'bsite' }, { name: 'mine' });
     assert.equal(await vscode.env.clipboard.readText(), entry);
     assert.match(entry, /<name>beeline\.hs2\.jdbc\.url\.mine<\/name>/);
     assert.match(entry, /jdbc:hive2:\/\/zkb1:2181\/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=bns/);
