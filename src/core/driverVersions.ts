@@ -5,6 +5,7 @@
 import { HiveZkError, preview } from './errors';
 import { DEFAULT_HS2_BINARY_PORT, DEFAULT_HS2_HTTP_PORT, JDBC_PREFIX, parseJdbcUrl, type JdbcUrl, type UrlHost } from './jdbcUrl';
 import { isValidHost, parsePort } from './connectString';
+import { parseJavaInt } from './javaInt';
 
 export type HiveDriverVersion = '2' | '3' | '4.0' | '4.1+';
 export const HIVE_DRIVER_VERSIONS: readonly HiveDriverVersion[] = ['2', '3', '4.0', '4.1+'];
@@ -228,7 +229,7 @@ export function parseLegacyHostPort(text: string, version: HiveDriverVersion): {
     if (parts.length !== 2) {
       return undefined;
     }
-    const port = javaParseInt(parts[1] ?? '');
+    const port = parseJavaInt(parts[1] ?? '');
     return port === undefined ? undefined : { host: parts[0] ?? '', port };
   }
   const bracketed = /^\[([0-9A-Fa-f:.%\w]+)\]:(\d+)$/.exec(text);
@@ -239,15 +240,6 @@ export function parseLegacyHostPort(text: string, version: HiveDriverVersion): {
     return undefined;
   }
   return { host, port: Number(portText) };
-}
-
-/** Integer.parseInt: optional sign, decimal digits, within 32 bits. */
-export function javaParseInt(text: string): number | undefined {
-  if (!/^[+-]?\d{1,10}$/.test(text)) {
-    return undefined;
-  }
-  const value = Number(text);
-  return value >= -2147483648 && value <= 2147483647 ? value : undefined;
 }
 
 /** The text a driver version reports when a namespace has no usable instance. */

@@ -4,7 +4,11 @@
 
 import { isValidHost, parsePort } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
+import { parseJavaInt } from './javaInt';
+import { unlessMissing } from './missingZnode';
 import { splitPairs } from './pairs';
+import { namespacePath } from './znodePath';
+import { decodeText } from './znodeText';
 import type { WatchListener, ZkSession, ZnodeStat } from './zkSession';
 
 export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
@@ -66,17 +70,7 @@ export function parseInstanceName(name: string): InstanceName | undefined {
 export type InstanceData =
   | { format: 'config'; settings: Record<string, string>; duplicateKeys: string[] }
   | { format: 'legacy'; host: string; port: number }
-  | { format: 'invalid'; reason: string };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function decodeText(data: Uint8Array): string | undefined {
-  try {
-    return utf8.decode(data);
-  } catch {
-    return undefined;
-  }
-}
+  | { format: 'invalid'; reason: string; /** Short data that is not "host:port" to Hive ≤ 4.0 (newer drivers may read it: HIVE-28782). */ text?: string };
 
 /** Decodes an instance znode's data: 2.0+ "k=v;k=v" configs, or the 1.x "host:port". */
 export function decodeInstanceData(data: Uint8Array): InstanceData {
@@ -100,18 +94,23 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
   if (pairs.length > 0) {
     return { format: 'config', settings, duplicateKeys };
   }
-  const legacy = parseHostPort(text);
-  return legacy ? { format: 'legacy', ...legacy } : { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
+  const legacy = parseHostPort(text, parseJavaInt);
+  if (legacy) {
+    return { format: 'legacy', ...legacy };
+  }
+  const invalid: InstanceData = { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
+  return text.length <= 256 ? { ...invalid, text } : invalid;
 }
 
-export function parseHostPort(text: string): { host: string; port: number } | undefined {
+/** "host:port"; the port is read as the reader of that text does (URI parsers: ASCII digits; Hive's legacy data: Integer.parseInt). */
+export function parseHostPort(text: string, readPort: (text: string) => number | undefined = parsePort): { host: string; port: number } | undefined {
   const parts = text.split(':');
   if (parts.length !== 2) {
     return undefined;
   }
   const [host = '', portText = ''] = parts;
-  const port = parsePort(portText);
-  return isValidHost(host) && port !== undefined ? { host, port } : undefined;
+  const port = readPort(portText);
+  return isValidHost(host) && port !== undefined && port >= 1 && port <= 65535 ? { host, port } : undefined;
 }
 
 export interface Hs2Instance {
@@ -137,6 +136,29 @@ export interface Hs2Instance {
   ephemeral?: boolean;
   /** What is wrong with this registration, for display; empty when it is sound. */
   problems: string[];
+  /** Set when the published host or port is one the driver cannot use. */
+  endpointProblem?: string;
+  /** Data no Hive ≤ 4.0 driver can read, kept for the version-aware resolver (e.g. an IPv6 "host:port"). */
+  unreadableText?: string;
+}
+
+/**
+ * The one rule for "can a client connect to this registration", shared by the tree, the resolver
+ * and every URL or command built from an instance: the driver reads host and port from the
+ * znode's data, never from its name, so empty, binary, non-UTF-8, unparsable or unreadable data
+ * (or a published host/port the driver rejects) means there is nothing to connect to.
+ */
+export function connectTarget(instance: Hs2Instance): { host: string; port: number } | { problem: string } {
+  if (instance.dataFormat === 'invalid' || instance.dataFormat === 'unreadable') {
+    return { problem: instance.problems.join('; ') || 'unreadable registration' };
+  }
+  if (instance.endpointProblem !== undefined) {
+    return { problem: instance.endpointProblem };
+  }
+  if (instance.host === undefined || instance.port === undefined) {
+    return { problem: 'the registration gives no host and port' };
+  }
+  return { host: instance.host, port: instance.port };
 }
 
 /** How the znodes of a registry are named: HS2's "serverUri=…" names, or HA's "instance-<sequence>". */
@@ -168,6 +190,9 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   }
   if (data.format === 'invalid') {
     instance.problems.push(data.reason);
+    if (data.text !== undefined) {
+      instance.unreadableText = data.text;
+    }
   } else if (data.format === 'legacy') {
     instance.host = data.host;
     instance.port = data.port;
@@ -181,26 +206,56 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   return instance;
 }
 
-function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
-  const host = settings[HS2_KEYS.bindHost];
-  if (host !== undefined) {
-    if (isValidHost(host)) {
-      instance.host = host;
-    } else {
-      instance.problems.push(`invalid host "${preview(host, 40)}"`);
-      delete instance.host;
+/**
+ * Host and port exactly as the driver's applyConfs takes them from published settings, in data
+ * order: the bind host always; the binary port always; the HTTP port only while no port > 0 is
+ * known. A port Integer.parseInt rejects makes the driver give up on the whole registration.
+ */
+export function publishedEndpoint(settings: Readonly<Record<string, string>>): { host?: string; port?: number; problems: string[] } {
+  const result: { host?: string; port?: number; problems: string[] } = { problems: [] };
+  let port: number | undefined;
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === HS2_KEYS.bindHost) {
+      result.host = value;
+    } else if (key === HS2_KEYS.binaryPort || (key === HS2_KEYS.httpPort && !(port !== undefined && port > 0))) {
+      port = parseJavaInt(value);
+      if (port === undefined) {
+        result.problems.push(`port "${preview(value, 20)}" in ${key} is not an integer (Hive's driver fails on it)`);
+        break;
+      }
     }
   }
-  // The driver takes the binary port always and the HTTP port only when no port is known yet.
-  const portText = settings[HS2_KEYS.binaryPort] ?? settings[HS2_KEYS.httpPort];
-  if (portText !== undefined) {
-    const port = parsePort(portText);
-    if (port === undefined) {
-      instance.problems.push(`invalid port "${preview(portText, 20)}"`);
-      delete instance.port;
+  if (result.host !== undefined && !isValidHost(result.host)) {
+    result.problems.push(`invalid host "${preview(result.host, 40)}"`);
+    delete result.host;
+  }
+  if (port !== undefined) {
+    if (port >= 1 && port <= 65535) {
+      result.port = port;
     } else {
-      instance.port = port;
+      result.problems.push(`port ${port} is outside 1-65535`);
     }
+  }
+  return result;
+}
+
+function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
+  const endpoint = publishedEndpoint(settings);
+  if (Object.prototype.hasOwnProperty.call(settings, HS2_KEYS.bindHost)) {
+    if (endpoint.host === undefined) {
+      delete instance.host;
+    } else {
+      instance.host = endpoint.host;
+    }
+  }
+  if (endpoint.port !== undefined) {
+    instance.port = endpoint.port;
+  } else if (endpoint.problems.some((p) => p.startsWith('port'))) {
+    delete instance.port;
+  }
+  if (endpoint.problems.length > 0) {
+    instance.problems.push(...endpoint.problems);
+    instance.endpointProblem = endpoint.problems.join('; ');
   }
   const optional: [keyof Hs2Instance, string][] = [
     ['transportMode', HS2_KEYS.transportMode],
@@ -240,7 +295,7 @@ export async function listInstances(session: ZkSession, namespace: string, watch
     ({ children } = await session.getChildren(path, watch));
   } catch (error) {
     if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${path} does not exist on ${session.connectString}.`, { namespace });
+      throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${preview(path)} does not exist on ${preview(session.connectString)}.`, { namespace });
     }
     throw error;
   }
@@ -253,20 +308,16 @@ export async function listInstances(session: ZkSession, namespace: string, watch
 
 /** Reads and describes one registration; undefined if it has gone, "unreadable" if its ACL denies us. */
 export async function readInstance(session: ZkSession, parent: string, child: string): Promise<Hs2Instance | undefined> {
-  try {
-    const { data, stat } = await session.getData(`${parent}/${child}`);
-    return describeInstance(parent, child, decodeInstanceData(data), stat);
-  } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      return undefined; // deregistered between the listing and the read
-    }
-    if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-      const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
-      instance.dataFormat = 'unreadable';
-      return instance;
-    }
-    throw error;
+  const read = await unlessMissing(session.getData(`${parent}/${child}`), (reason) => reason);
+  if (read === 'gone') {
+    return undefined; // deregistered between the listing and the read
   }
+  if (read === 'unreadable') {
+    const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
+    instance.dataFormat = 'unreadable';
+    return instance;
+  }
+  return describeInstance(parent, child, decodeInstanceData(read.data), read.stat);
 }
 
 /** By sequence (fixed-width digits), so plain code-unit order is right and much cheaper than localeCompare. */
@@ -274,14 +325,6 @@ function compareInstances(a: Hs2Instance, b: Hs2Instance): number {
   const x = a.sequence ?? a.znode;
   const y = b.sequence ?? b.znode;
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-export function namespacePath(namespace: string): string {
-  const trimmed = namespace.replace(/^\/+|\/+$/g, '');
-  if (trimmed === '' || /[\u0000-\u001f\u007f]|\/\//.test(trimmed)) {
-    throw new HiveZkError('BAD_ARGUMENT', `Invalid namespace "${preview(namespace)}".`);
-  }
-  return `/${trimmed}`;
 }
 
 // ---- Active/passive HA (Hive 3.0+): Hadoop registry ServiceRecord JSON under <ns>-<sasl|unsecure>/instances
@@ -344,9 +387,15 @@ export function describeHaInstance(parent: string, znode: string, data: Uint8Arr
   const active = record.endpoints.find((e) => e.api === 'activeEndpoint');
   const endpoint = active ?? record.endpoints[0];
   instance.isLeader = active !== undefined;
+  // The driver takes the endpoint first, then applies the attributes over it: a published bind
+  // host or binary port wins, and an HTTP port is ignored once the endpoint gave a port.
   if (endpoint && isValidHost(endpoint.host)) {
-    instance.host = endpoint.host;
-    instance.port = endpoint.port;
+    if (!Object.prototype.hasOwnProperty.call(record.attributes, HS2_KEYS.bindHost)) {
+      instance.host = endpoint.host;
+    }
+    if (!Object.prototype.hasOwnProperty.call(record.attributes, HS2_KEYS.binaryPort) && instance.endpointProblem === undefined) {
+      instance.port = endpoint.port;
+    }
   }
   return instance;
 }
@@ -360,32 +409,21 @@ export function haRegistryPaths(namespace: string): string[] {
 export async function listHaInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
   for (const registry of haRegistryPaths(namespace)) {
     const path = `${registry}/instances`;
-    let children: string[];
-    try {
-      ({ children } = await session.getChildren(path, watch));
-    } catch (error) {
-      if (isHiveZkError(error, 'ZK_NO_NODE')) {
-        continue;
-      }
-      throw error;
+    const listing = await unlessMissing(session.getChildren(path, watch), () => undefined, { unreadable: false });
+    if (!listing) {
+      continue;
     }
+    const { children } = listing;
     const read = await Promise.all(
       children.map(async (child) => {
-        try {
-          const { data, stat } = await session.getData(`${path}/${child}`);
-          return describeHaInstance(path, child, data, stat);
-        } catch (error) {
-          if (isHiveZkError(error, 'ZK_NO_NODE')) {
-            return undefined;
-          }
-          throw error;
-        }
+        const read = await unlessMissing(session.getData(`${path}/${child}`), () => undefined, { unreadable: false });
+        return read && describeHaInstance(path, child, read.data, read.stat);
       }),
     );
     const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
     return { namespace, path, instances, otherChildren: [] };
   }
-  throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${namespace} (looked for ${haRegistryPaths(namespace).map((p) => `${p}/instances`).join(' and ')}).`, { namespace });
+  throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${preview(namespace)} (looked for ${haRegistryPaths(namespace).map((p) => `${preview(p)}/instances`).join(' and ')}).`, { namespace });
 }
 
 // ---- Metastore discovery (Hive 4.x): children "<host>:<port><10-digit seq>", data "host:port"
@@ -411,14 +449,8 @@ export async function listMetastoreInstances(session: ZkSession, namespace: stri
   const { children } = await session.getChildren(path);
   const read = await Promise.all(
     children.map(async (child) => {
-      try {
-        return parseMetastoreZnode(child, (await session.getData(`${path}/${child}`)).data);
-      } catch (error) {
-        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-          return undefined;
-        }
-        throw error;
-      }
+      const read = await unlessMissing(session.getData(`${path}/${child}`), () => undefined);
+      return read && parseMetastoreZnode(child, read.data);
     }),
   );
   return read.filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
@@ -449,16 +481,7 @@ export async function discoverNamespaces(session: ZkSession, hints: NamespaceHin
   const { children } = await session.getChildren('/');
   const names = children.filter((c) => c !== 'zookeeper').sort();
   const listings = await Promise.all(
-    names.map(async (name) => {
-      try {
-        return (await session.getChildren(`/${name}`)).children;
-      } catch (error) {
-        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-          return [];
-        }
-        throw error;
-      }
-    }),
+    names.map(async (name) => (await unlessMissing(session.getChildren(`/${name}`), () => undefined))?.children ?? []),
   );
   const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;

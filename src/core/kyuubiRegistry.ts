@@ -3,8 +3,10 @@
 // /<serverSpace>_<version>_<SHARE_LEVEL>_<ENGINE_TYPE>/<user>/<subdomain>/ with the same names plus refId.
 
 import { HiveZkError, isHiveZkError } from './errors';
-import { KYUUBI_ENGINE_SPACE, listInstances, namespacePath, type Hs2Instance, type NamespaceListing } from './hs2Registry';
+import { KYUUBI_ENGINE_SPACE, listInstances, type Hs2Instance, type NamespaceListing } from './hs2Registry';
+import { unlessMissing } from './missingZnode';
 import type { ZkSession } from './zkSession';
+import { namespacePath } from './znodePath';
 
 export const DEFAULT_KYUUBI_NAMESPACE = 'kyuubi';
 
@@ -37,15 +39,8 @@ export interface KyuubiEngine extends EngineSpace {
   instance: Hs2Instance;
 }
 
-async function children(session: ZkSession, path: string): Promise<string[]> {
-  try {
-    return (await session.getChildren(path)).children.sort();
-  } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-      return [];
-    }
-    throw error;
-  }
+function children(session: ZkSession, path: string): Promise<string[]> {
+  return unlessMissing(session.getChildren(path).then((r) => r.children.sort()), () => []);
 }
 
 /** Lists every engine registered in one engine space, two levels down. */

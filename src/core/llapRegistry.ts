@@ -2,9 +2,12 @@
 // hive.llap.zk.registry.namespace>/user-<user>/<cluster>/workers, a "worker-<seq>" ServiceRecord per
 // daemon and a "slot-<n>" node whose data is that daemon's registry.unique.id.
 
-import { isHiveZkError, preview } from './errors';
-import { decodeServiceRecord, decodeText, namespacePath } from './hs2Registry';
+import { preview } from './errors';
+import { decodeServiceRecord } from './hs2Registry';
+import { unlessMissing } from './missingZnode';
 import type { ZkSession, ZnodeStat } from './zkSession';
+import { namespacePath } from './znodePath';
+import { decodeText } from './znodeText';
 
 /** Attribute names LLAP daemons publish (HiveConf / LlapRegistryService constants). */
 export const LLAP_KEYS = {
@@ -98,26 +101,12 @@ export interface LlapListing {
   orphanSlots: number[];
 }
 
-async function childrenOrEmpty(session: ZkSession, path: string): Promise<string[]> {
-  try {
-    return (await session.getChildren(path)).children;
-  } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-      return [];
-    }
-    throw error;
-  }
+function childrenOrEmpty(session: ZkSession, path: string): Promise<string[]> {
+  return unlessMissing(session.getChildren(path).then((r) => r.children), () => []);
 }
 
-async function dataOrUndefined(session: ZkSession, path: string): Promise<{ data: Uint8Array; stat: ZnodeStat } | undefined> {
-  try {
-    return await session.getData(path);
-  } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-      return undefined;
-    }
-    throw error;
-  }
+function dataOrUndefined(session: ZkSession, path: string): Promise<{ data: Uint8Array; stat: ZnodeStat } | undefined> {
+  return unlessMissing(session.getData(path), () => undefined);
 }
 
 /** Lists every daemon of every user and cluster under an LLAP namespace, slots matched to daemons. */

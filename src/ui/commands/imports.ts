@@ -1,20 +1,15 @@
 // Commands that import the files users already keep (hive-site.xml, beeline-site.xml) as ensembles,
 // and copy a beeline-site.xml entry for a tree item. Parsing lives in core/hiveSite.ts.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../core/connectString';
-import { HiveZkError } from '../core/errors';
-import { ensemblesFromHiveSite, formatBeelineSiteEntry, MAX_CONFIG_BYTES, readBeelineSite, type EnsembleEntry } from '../core/hiveSite';
-import { discoveryUrl } from '../core/hs2Urls';
-import { parseJdbcUrl } from '../core/jdbcUrl';
-import { Cancelled, registerCommand } from './commandFunnel';
-import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig, type Settings } from './settings';
-import type { TreeNode } from './tree';
-
-export const IMPORT_COMMANDS = {
-  addEnsemblesFromHiveSite: 'hiveZk.addEnsemblesFromHiveSite',
-  addFromBeelineSite: 'hiveZk.addFromBeelineSite',
-  copyAsBeelineSiteEntry: 'hiveZk.copyAsBeelineSiteEntry',
-} as const;
+import { parseConnectString } from '../../core/connectString';
+import { HiveZkError } from '../../core/errors';
+import { ensemblesFromHiveSite, formatBeelineSiteEntry, MAX_CONFIG_BYTES, readBeelineSite, type EnsembleEntry } from '../../core/hiveSite';
+import { discoveryUrl } from '../../core/hs2Urls';
+import { parseJdbcUrl } from '../../core/jdbcUrl';
+import { Cancelled } from '../commandFunnel';
+import { Commands } from '../ids';
+import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';
+import { ask, copy, register, registerForNodes, type CommandDeps } from './common';
 
 async function readConfigFile(arg: unknown, title: string): Promise<{ text: string; uri: vscode.Uri }> {
   let uri = arg instanceof vscode.Uri ? arg : undefined;
@@ -54,13 +49,12 @@ async function addEnsembles(current: readonly EnsembleConfig[], entries: readonl
   return added;
 }
 
-export function registerImportCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, settings: () => Settings): void {
-  const register = (id: string, handler: (...args: unknown[]) => unknown): void => registerCommand(context, log, id, handler);
+export function registerImportCommands(deps: CommandDeps): void {
+  const { log, settings } = deps;
 
-  register(IMPORT_COMMANDS.addEnsemblesFromHiveSite, async (arg) => {
+  register(deps, Commands.addEnsemblesFromHiveSite, async (arg) => {
     const { text, uri } = await readConfigFile(arg, 'Add Ensembles from hive-site.xml');
-    const base = vscode.workspace.asRelativePath(uri, false).replace(/[\\/]?hive-site\.xml$/i, '') || 'hive-site';
-    const { ensembles, settings: site } = ensemblesFromHiveSite(text, base);
+    const { ensembles, settings: site } = ensemblesFromHiveSite(text, 'hive-site');
     site.warnings.forEach((w) => log.warn(`${uri.fsPath}: ${w}`));
     if (ensembles.length === 0) {
       throw new HiveZkError('BAD_CONFIG_FILE', `No ZooKeeper ensemble in ${uri.fsPath}: ${site.warnings[0] ?? 'hive.zookeeper.quorum is not set.'}`);
@@ -70,7 +64,7 @@ export function registerImportCommands(context: vscode.ExtensionContext, log: vs
     return added;
   });
 
-  register(IMPORT_COMMANDS.addFromBeelineSite, async (arg) => {
+  register(deps, Commands.addFromBeelineSite, async (arg) => {
     const { text, uri } = await readConfigFile(arg, 'Add from beeline-site.xml');
     const site = readBeelineSite(text);
     site.warnings.forEach((w) => log.warn(`${uri.fsPath}: ${w}`));
@@ -85,8 +79,9 @@ export function registerImportCommands(context: vscode.ExtensionContext, log: vs
         continue; // a direct URL names no ensemble
       }
       parseConnectString(url.authority);
-      const namespace = url.sessionVars.zooKeeperNamespace || (url.discovery === 'zooKeeperHA' ? 'hs2ActivePassiveHA' : 'hiveserver2');
-      entries.push({ name: named.name, connectString: url.authority, hs2Namespaces: url.discovery === 'zooKeeperHA' ? [`${namespace}-unsecure`, `${namespace}-sasl`] : [namespace], lockNamespace: 'hive_zookeeper_namespace' });
+      const ha = url.discovery === 'zooKeeperHA';
+      const namespace = url.sessionVars.zooKeeperNamespace || (ha ? 'hs2ActivePassiveHA' : 'hiveserver2');
+      entries.push({ name: named.name, connectString: url.authority, hs2Namespaces: ha ? [`${namespace}-unsecure`, `${namespace}-sasl`] : [namespace], lockNamespace: 'hive_zookeeper_namespace' });
     }
     if (entries.length === 0) {
       throw new HiveZkError('BAD_CONFIG_FILE', `No service-discovery URL in ${uri.fsPath} (beeline.hs2.jdbc.url.<name> with serviceDiscoveryMode=zooKeeper).`);
@@ -96,28 +91,22 @@ export function registerImportCommands(context: vscode.ExtensionContext, log: vs
     return added;
   });
 
-  register(IMPORT_COMMANDS.copyAsBeelineSiteEntry, async (arg, options) => {
-    const node = arg as TreeNode | undefined;
+  registerForNodes(deps, Commands.copyAsBeelineSiteEntry, ['ensemble', 'namespace'], async (node, options) => {
     const ensemble = settings().ensembles.find((e) => e.name === node?.ensemble) ?? settings().ensembles[0];
     if (!ensemble) {
-      throw new HiveZkError('BAD_ARGUMENT', 'Add an ensemble first.');
+      throw new HiveZkError('BAD_ARGUMENT', 'No ZooKeeper ensemble is configured. Run "Hive ZooKeeper: Add ZooKeeper Ensemble…" first.');
     }
     const namespaceNode = node?.kind === 'namespace' ? node : undefined;
     const url = discoveryUrl(parseConnectString(ensemble.connectString), namespaceNode?.namespace ?? ensemble.hs2Namespaces[0] ?? 'hiveserver2', { ha: namespaceNode?.nsKind === 'hs2-ha' });
-    const given = (options as { name?: string } | undefined)?.name;
     const name =
-      given ??
-      (await vscode.window.showInputBox({
+      (options as { name?: string } | undefined)?.name ??
+      (await ask({
         title: 'Copy as beeline-site.xml entry',
         prompt: 'Name for `beeline -c <name>`',
         value: ensemble.name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'hive',
         validateInput: (value) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value) && value !== 'default' ? undefined : 'Letters, digits, ".", "_" or "-" (not "default").'),
       }));
-    if (name === undefined) {
-      throw new Cancelled();
-    }
-    const entry = formatBeelineSiteEntry(name, url);
-    await vscode.env.clipboard.writeText(entry);
+    const entry = await copy(formatBeelineSiteEntry(name, url), 'beeline-site.xml entry');
     void vscode.window.showInformationMessage(`Copied a beeline-site.xml entry: paste it into ~/.beeline/beeline-site.xml, then run beeline -c ${name}.`);
     return entry;
   });

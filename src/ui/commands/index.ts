@@ -1,0 +1,17 @@
+// Registers every command, one module per concern, each through the one error funnel.
+import type { CommandDeps } from './common';
+import { registerEnsembleCommands } from './ensembles';
+import { registerImportCommands } from './imports';
+import { registerJdbcCommands } from './jdbc';
+import { registerViewCommands } from './view';
+import { registerZnodeCommands } from './znodes';
+
+export type { CommandDeps } from './common';
+
+export function registerCommands(deps: CommandDeps): void {
+  registerViewCommands(deps);
+  registerEnsembleCommands(deps);
+  registerImportCommands(deps);
+  registerJdbcCommands(deps);
+  registerZnodeCommands(deps);
+}
