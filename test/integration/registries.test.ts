@@ -1,6 +1,7 @@
 // LLAP daemons and Kyuubi servers/engines on a real ZooKeeper, seeded as LLAP and Kyuubi write them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runCommand } from '../../src/cli';
 import { discoverNamespaces } from '../../src/core/hs2Registry';
 import { listKyuubiEngines, listKyuubiServers } from '../../src/core/kyuubiRegistry';
 import { listLlapDaemons } from '../../src/core/llapRegistry';
@@ -66,4 +67,13 @@ test('Kyuubi engines: share level, engine type, user, subdomain and refId come f
     [['kyuubi', '1.9.2', 'USER', 'SPARK_SQL', 'alice', 'default', '5b1c0f7e-1111-2222-3333-444455556666', 'engine-1.example.com', 41234]],
   );
   await assert.rejects(listKyuubiEngines(session, 'kyuubi'), /not a Kyuubi engine space/);
+});
+
+test('CLI instances recognises LLAP and Kyuubi engine namespaces by name', async () => {
+  const llap = (await runCommand(['instances', '--zk', zk.connectString, '--namespace', 'llap-unsecure'])) as { daemons: unknown[] };
+  assert.equal(llap.daemons.length, 3);
+  const engines = (await runCommand(['instances', '--zk', zk.connectString, '--namespace', ENGINE_SPACE])) as { engines: unknown[] };
+  assert.equal(engines.engines.length, 1);
+  const servers = (await runCommand(['instances', '--zk', zk.connectString, '--namespace', 'kyuubi'])) as { instances: unknown[] };
+  assert.equal(servers.instances.length, 2);
 });

@@ -14,6 +14,7 @@ import {
 } from '../../src/core/driverVersions';
 import { compareDriverVersions, explainUrl } from '../../src/core/driverQuirks';
 import { HiveZkError } from '../../src/core/errors';
+import { discoveryUrl } from '../../src/core/hs2Urls';
 
 test('parseDriverVersion maps releases to the modelled lines', () => {
   const cases: [string, string][] = [
@@ -95,4 +96,10 @@ test('compareDriverVersions: a port-less direct URL with a special password (HIV
 
 test('compareDriverVersions: a plain URL with a port reads alike everywhere', () => {
   assert.deepEqual(compareDriverVersions('jdbc:hive2://h:10000/db;ssl=true').differences, []);
+});
+
+test('HIVE-18633 URL building: no zooKeeperHA discovery URL for a Hive 2 driver', () => {
+  const connect = { servers: [{ host: 'zk1', port: 2181 }] };
+  assert.match(discoveryUrl(connect, 'hs2ActivePassiveHA', { ha: true, driver: '3' }), /serviceDiscoveryMode=zooKeeperHA/);
+  assert.throws(() => discoveryUrl(connect, 'hs2ActivePassiveHA', { ha: true, driver: '2' }), (e: unknown) => e instanceof HiveZkError && e.code === 'BAD_ARGUMENT' && /HIVE-18633/.test(e.message));
 });
