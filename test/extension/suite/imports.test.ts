@@ -46,3 +46,17 @@ test('Add Ensembles from hive-site.xml, Add from beeline-site.xml, Copy as beeli
     await vscode.workspace.getConfiguration('hiveZk').update('ensembles', saved, vscode.ConfigurationTarget.Global);
   }
 });
+
+test('hiveZk.driver.hiveVersion: Resolve answers for that driver (HIVE-28217 default port)', async () => {
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('hiveZk');
+  try {
+    await config().update('driver.hiveVersion', '3', vscode.ConfigurationTarget.Global);
+    const old = await vscode.commands.executeCommand<{ driver: string; chosen?: { port?: number; usable: boolean } }>('hiveZk.resolveJdbcUrl', 'jdbc:hive2://h1/db');
+    assert.deepEqual([old.driver, old.chosen?.port, old.chosen?.usable], ['3', undefined, false]);
+    await config().update('driver.hiveVersion', undefined, vscode.ConfigurationTarget.Global);
+    const latest = await vscode.commands.executeCommand<{ driver: string; chosen?: { port?: number } }>('hiveZk.resolveJdbcUrl', 'jdbc:hive2://h1/db');
+    assert.deepEqual([latest.driver, latest.chosen?.port], ['4.1+', 10000]);
+  } finally {
+    await config().update('driver.hiveVersion', undefined, vscode.ConfigurationTarget.Global);
+  }
+});
