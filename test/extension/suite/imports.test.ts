@@ -38,7 +38,7 @@ test('Add Ensembles from hive-site.xml, Add from beeline-site.xml, Copy as beeli
     assert.ok(!JSON.stringify(ensembles()).includes('never'), 'no password reaches settings');
 
     await vscode.env.clipboard.writeText('');
-    const entry = await vscode.commands.executeCommand<string>('hiveZk.copyAsBeelineSiteEntry', { kind: 'ensemble', ensemble: 'bsite' }, { name: 'mine' });
+    const entry = await vscode.commands.executeCommand<string>('hiveZk.copyAsBeelineSiteEntry', { kind: 'ensemble', id: 'ensemble|bsite', ensemble: 'bsite' }, { name: 'mine' });
     assert.equal(await vscode.env.clipboard.readText(), entry);
     assert.match(entry, /<name>beeline\.hs2\.jdbc\.url\.mine<\/name>/);
     assert.match(entry, /jdbc:hive2:\/\/zkb1:2181\/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=bns/);
