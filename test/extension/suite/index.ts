@@ -6,6 +6,7 @@ import './tree.test';
 import './commands.test';
 import './liveUpdates.test';
 import './secrets.test';
+import './imports.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();
