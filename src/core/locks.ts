@@ -151,6 +151,8 @@ export interface HiveLock extends LockName {
   ctime?: number;
   /** Implicit query locks are ephemeral; explicit LOCK TABLE locks are persistent. */
   ephemeral?: boolean;
+  /** The ZooKeeper session (hex) that holds an ephemeral lock: its lock manager's client. */
+  ephemeralOwner?: string;
   /** Per the lock manager's grant rule, against older siblings on the same object. */
   status: 'granted' | 'waiting' | 'unreadable';
   /** The older lock that this one conflicts with, when waiting. */
@@ -289,7 +291,7 @@ async function readLock(session: ZkSession, item: Extract<WorkItem, { kind: 'loc
   const base: Omit<HiveLock, 'data' | 'status'> = { ...item.lock, znode: item.znode, path: item.path, objectPath: item.objectPath, object: item.object };
   try {
     const { data, stat } = await session.getData(item.path);
-    result.locks.push({ ...base, data: decodeLockData(data), ctime: stat.ctime, ephemeral: stat.ephemeralOwner !== '0', status: 'granted' });
+    result.locks.push({ ...base, data: decodeLockData(data), ctime: stat.ctime, ephemeral: stat.ephemeralOwner !== '0', ...(stat.ephemeralOwner !== '0' ? { ephemeralOwner: stat.ephemeralOwner } : {}), status: 'granted' });
   } catch (error) {
     if (isHiveZkError(error, 'ZK_NO_NODE')) {
       return;
