@@ -8,7 +8,9 @@ import { discoverNamespaces, listHaInstances, listInstances, DEFAULT_HS2_NAMESPA
 import { discoveryUrl, instanceUrl } from './core/hs2Urls';
 import { parseJdbcUrl } from './core/jdbcUrl';
 import { formatLockObject, unlockStatement, walkLocks } from './core/locks';
+import { groupLocksByOwner, ownerJson, ownerOf } from './core/owners';
 import { resolveJdbcUrl } from './core/resolver';
+import { collectEnsembleHealth, formatSessionId, type HealthOptions, type SessionHolder } from './core/serverHealth';
 import { ZkSession } from './core/zkSession';
 
 const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JSON output)
@@ -18,6 +20,7 @@ const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JS
   hive-zk namespaces --zk <connect string>
   hive-zk instances --zk <connect string> [--namespace ns] [--ha]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d] [--table t]
+  hive-zk health --zk <connect string> [--admin-port p] [--namespace lock-ns]
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode])
                   [--user u] [--shell posix|pwsh|cmd] [--password-env]
 
@@ -30,7 +33,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['zk', 'namespace', 'db', 'table', 'instance', 'user', 'shell', 'timeout']);
+const VALUE_FLAGS = new Set(['zk', 'namespace', 'db', 'table', 'instance', 'user', 'shell', 'timeout', 'admin-port']);
 const BOOLEAN_FLAGS = new Set(['ha', 'password-env', 'help', 'json', 'pick-only']);
 
 export function parseArgs(argv: readonly string[]): Args {
@@ -140,9 +143,14 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
     case 'namespaces':
       return withSession(requireFlag(args, 'zk'), args, async (session) => ({ namespaces: await discoverNamespaces(session) }));
     case 'instances':
-      return withSession(requireFlag(args, 'zk'), args, (session) => listAnyInstances(session, flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE, args.flags.has('ha')));
+      return withSession(requireFlag(args, 'zk'), args, async (session) => {
+        const listing = await listAnyInstances(session, flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE, args.flags.has('ha'));
+        const sessions = await sessionHolders(session, args);
+        return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
+      });
     case 'locks':
       return withSession(requireFlag(args, 'zk'), args, async (session) => {
+        const sessions = await sessionHolders(session, args);
         const walk = await walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
           ...(flag(args, 'db') !== undefined ? { database: flag(args, 'db') } : {}),
           ...(flag(args, 'table') !== undefined ? { table: flag(args, 'table') } : {}),
@@ -164,15 +172,59 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
             query: lock.data.queryString ?? null,
             client: lock.data.clientIp ?? null,
             ephemeral: lock.ephemeral ?? null,
+            owner: ownerJson(ownerOf(lock.ephemeralOwner, sessions)),
             unlock: unlockStatement(lock.object),
           })),
         };
       });
+    case 'health':
+      return health(args);
     case 'beeline':
       return beeline(args);
     default:
       throw new HiveZkError('BAD_ARGUMENT', command === undefined ? 'No command given.' : `Unknown command "${command}".`);
   }
+}
+
+function healthOptions(args: Args): HealthOptions {
+  const adminPort = flag(args, 'admin-port');
+  if (adminPort !== undefined && !/^\d{1,5}$/.test(adminPort)) {
+    throw new HiveZkError('BAD_ARGUMENT', '--admin-port must be a port number.');
+  }
+  return { timeoutMs: sessionOptions(args).requestTimeoutMs, ...(adminPort !== undefined ? { adminPort: Number(adminPort) } : {}) };
+}
+
+/** Which client address holds each session: `cons` only, short separate requests, never a session. */
+async function sessionHolders(session: ZkSession, args: Args): Promise<Map<string, SessionHolder>> {
+  return (await collectEnsembleHealth(session.connect, { ...healthOptions(args), words: ['cons'] })).sessions;
+}
+
+/** Servers, connections by client, and who holds the registrations and locks. */
+async function health(args: Args): Promise<unknown> {
+  const zk = requireFlag(args, 'zk');
+  const ensemble = await collectEnsembleHealth(zk, healthOptions(args));
+  const servers = ensemble.servers.map(({ connections, version, ...server }) => ({ ...server, version: version?.text ?? null, batchedReads: version?.batchedReads ?? null, clientConnections: connections?.length ?? null }));
+  const clients = ensemble.clients.map((c) => ({ ...c, sessions: c.sessions.map(formatSessionId) }));
+  let registry: unknown;
+  try {
+    registry = await withSession(zk, args, async (session) => {
+      const kinds = await discoverNamespaces(session);
+      const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
+      const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.name, n.kind === 'hs2-ha')));
+      const instances = listings.flatMap((l) => l.instances);
+      const walk = kinds.some((n) => n.name === lockNamespace) ? await walkLocks(session, lockNamespace) : undefined;
+      const ownership = groupLocksByOwner(walk?.locks ?? [], instances, ensemble.sessions, { sessionsComplete: ensemble.sessionsComplete });
+      return {
+        hiveServer2: instances.map((i) => ({ path: i.path, host: i.host ?? null, port: i.port ?? null, owner: ownerJson(ownerOf(i.ephemeralOwner, ensemble.sessions)) })),
+        locks: walk ? { root: walk.root, count: walk.locks.length, persistent: ownership.persistentLocks } : null,
+        lockOwners: ownership.groups.map((g) => ({ ...ownerJson(g.owner), count: g.count, oldest: g.oldest ?? null, onHiveServer2Host: g.onHiveServer2Host ?? null, problem: g.problem ?? null, summary: g.summary })),
+        hiveServer2Hosts: ownership.hiveServer2Hosts,
+      };
+    });
+  } catch (error) {
+    registry = { error: toHiveZkError(error).toJSON() };
+  }
+  return { connectString: ensemble.connectString, checkedAt: new Date(ensemble.checkedAt).toISOString(), servers, clients, hints: ensemble.hints, registry };
 }
 
 async function beeline(args: Args): Promise<unknown> {

@@ -2,6 +2,7 @@
 // loopback, four-letter words and AdminServer), plus older and hostile variants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
 import {
   classifyRefusal,
   groupConnectionsByClient,
@@ -18,6 +19,8 @@ import {
   parseMntr,
   parseSrvr,
   parseVersion,
+  sendAdminCommand,
+  sendFourLetterWord,
   type ServerHealth,
 } from '../../src/core/serverHealth';
 
@@ -294,4 +297,54 @@ test('hints name the exact settings, only when something is missing', () => {
   assert.match(hints[0] ?? '', /4lw\.commands\.whitelist=srvr,mntr,cons,conf/);
   assert.match(hints[0] ?? '', /admin\.enableServer=true with admin\.serverPort=9090/);
   assert.deepEqual(healthHints([{ ...ok, reachable: false, missing: ['srvr'] }]), [], 'a server that is down needs no setting');
+});
+
+// Transport bounds against plain local sockets (no ZooKeeper involved): replies are cut, silence times out.
+async function listen(onConnection: (socket: Socket) => void): Promise<{ port: number; close: () => void }> {
+  const server = createServer(onConnection);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, close: () => server.close() };
+}
+
+test('an endless reply is cut at maxReplyBytes and marked truncated', async () => {
+  const flood = await listen((socket) => {
+    socket.on('error', () => undefined);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const pump = (): void => {
+      while (!socket.destroyed && socket.write(chunk)) {
+        // keep writing until the socket pushes back
+      }
+    };
+    socket.on('drain', pump);
+    pump();
+  });
+  try {
+    const reply = await sendFourLetterWord({ host: '127.0.0.1', port: flood.port }, 'cons', { maxReplyBytes: 100_000, timeoutMs: 5000 });
+    assert.ok('text' in reply);
+    assert.equal(reply.truncated, true);
+    assert.equal(reply.text.length, 100_000);
+  } finally {
+    flood.close();
+  }
+});
+
+test('a server that accepts and never answers times out; a closed port is refused', async () => {
+  const sockets: Socket[] = [];
+  const silent = await listen((socket) => sockets.push(socket));
+  try {
+    const started = Date.now();
+    const reply = await sendFourLetterWord({ host: '127.0.0.1', port: silent.port }, 'srvr', { timeoutMs: 300 });
+    assert.deepEqual('failure' in reply ? reply.failure : reply, 'timeout');
+    assert.ok(Date.now() - started < 2000);
+    const admin = await sendAdminCommand({ host: '127.0.0.1', port: silent.port }, 'mntr', { timeoutMs: 300 });
+    assert.deepEqual('failure' in admin ? admin.failure : admin, 'timeout');
+  } finally {
+    sockets.forEach((s) => s.destroy());
+    silent.close();
+  }
+  const closedPort = await listen(() => undefined);
+  closedPort.close();
+  const refused = await sendFourLetterWord({ host: '127.0.0.1', port: closedPort.port }, 'srvr', { timeoutMs: 1000 });
+  assert.deepEqual('failure' in refused ? refused.failure : refused, 'refused');
 });
