@@ -320,7 +320,7 @@ export interface ProbeOptions {
   localAddress?: string;
 }
 
-export const PROBE_DEFAULTS = { timeoutMs: 3000, maxReplyBytes: 4 * 1024 * 1024 };
+export const PROBE_DEFAULTS = { timeoutMs: 5000, maxReplyBytes: 4 * 1024 * 1024 };
 
 export interface ProbeReply {
   text: string;

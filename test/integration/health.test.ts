@@ -24,7 +24,8 @@ test('words whitelisted (AdminServer on but not needed): every server\'s facts, 
   const raw = [...(await openRawConnections(target(s1), '127.0.0.2', 8)), ...(await openRawConnections(target(s2), '127.0.0.2', 2)), ...(await openRawConnections(target(s3), '127.0.0.3', 3))];
   try {
     await delay(200);
-    const health = await collectEnsembleHealth(zk.connectString);
+    // The AdminServer's port is never asked for here (the words answer): a free port, never 8080.
+    const health = await collectEnsembleHealth(zk.connectString, { adminPort: await freePort() });
     assert.deepEqual(health.servers.map((s) => s.mode).sort(), ['follower', 'follower', 'leader']);
     for (const server of health.servers) {
       assert.equal(server.reachable, true);
@@ -70,7 +71,7 @@ test('owners on the whitelisted ensemble: each lock and registration to its sess
     const hs2Id = normalizeSessionId(hs2.sessionId);
     const strayId = normalizeSessionId(stray.sessionId);
 
-    const health = await collectEnsembleHealth(zk.connectString);
+    const health = await collectEnsembleHealth(zk.connectString, { adminPort: await freePort() });
     const listing = await listInstances(reader, 'hiveserver2');
     const walk = await walkLocks(reader, LOCKS);
     assert.deepEqual(ownerOf(listing.instances[0]?.ephemeralOwner, health.sessions), { sessionId: hs2Id, clientAddress: '127.0.0.2', server: `127.0.0.1:${s1.clientPort}` });
@@ -89,11 +90,12 @@ test('owners on the whitelisted ensemble: each lock and registration to its sess
     // The CLI prints the same owners, and the health command ties it together.
     const run = promisify(execFile);
     const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-    const locks = JSON.parse((await run('node', [cli, 'locks', '--zk', zk.connectString, '--db', 'tmp'])).stdout) as { locks: { path: string; owner: unknown }[] };
+    const noAdmin = String(await freePort());
+    const locks = JSON.parse((await run('node', [cli, 'locks', '--zk', zk.connectString, '--db', 'tmp', '--admin-port', noAdmin])).stdout) as { locks: { path: string; owner: unknown }[] };
     assert.deepEqual(locks.locks.map((l) => l.owner), [{ session: `0x${strayId ?? ''}`, client: '127.0.0.3' }, { session: `0x${strayId ?? ''}`, client: '127.0.0.3' }, { session: `0x${strayId ?? ''}`, client: '127.0.0.3' }, null]);
-    const instances = JSON.parse((await run('node', [cli, 'instances', '--zk', zk.connectString])).stdout) as { instances: { owner: unknown }[] };
+    const instances = JSON.parse((await run('node', [cli, 'instances', '--zk', zk.connectString, '--admin-port', noAdmin])).stdout) as { instances: { owner: unknown }[] };
     assert.deepEqual(instances.instances.map((i) => i.owner), [{ session: `0x${hs2Id ?? ''}`, client: '127.0.0.2' }]);
-    const cliHealth = JSON.parse((await run('node', [cli, 'health', '--zk', zk.connectString, '--admin-port', String(await freePort())])).stdout) as {
+    const cliHealth = JSON.parse((await run('node', [cli, 'health', '--zk', zk.connectString, '--admin-port', noAdmin])).stdout) as {
       servers: { mode: string; version: string; batchedReads: boolean }[];
       clients: { address: string; sessions: string[] }[];
       hints: string[];
@@ -107,7 +109,7 @@ test('owners on the whitelisted ensemble: each lock and registration to its sess
     // The stray client vanishes without closing its session: its locks stay, owned by a session connected nowhere.
     await strayProxy.close();
     await delay(300);
-    const after = await collectEnsembleHealth(zk.connectString);
+    const after = await collectEnsembleHealth(zk.connectString, { adminPort: await freePort() });
     const orphaned = groupLocksByOwner((await walkLocks(reader, LOCKS)).locks, listing.instances, after.sessions, { sessionsComplete: after.sessionsComplete });
     assert.equal(orphaned.groups.find((g) => g.owner.sessionId === strayId)?.problem, `session 0x${strayId ?? ''} is connected to no server: its client is gone, and the locks stay until the session expires`);
   } finally {
@@ -131,7 +133,8 @@ test('words not whitelisted, AdminServer on: srvr by word (always allowed), mntr
     const raw = await openRawConnections(target(s1), '127.0.0.3', 2);
     await delay(200);
     // Each server has its own AdminServer port; the option names one, so ask server by server.
-    const health = await Promise.all(zk.servers.map((s) => collectEnsembleHealth(`127.0.0.1:${s.clientPort}`, { adminPort: s.adminPort ?? 0 })));
+    // Jetty answers its first request slowly on a busy machine: a generous timeout here.
+    const health = await Promise.all(zk.servers.map((s) => collectEnsembleHealth(`127.0.0.1:${s.clientPort}`, { adminPort: s.adminPort ?? 0, timeoutMs: 15_000 })));
     raw.forEach((s) => s.destroy());
     for (const part of health) {
       const [server] = part.servers;
@@ -186,15 +189,20 @@ test('words not whitelisted, AdminServer off: what srvr tells, and exactly which
 test('a server that is down is reported unreachable within the timeout; the others still answer', async () => {
   const zk = await startZooKeeper({ size: 3 });
   try {
-    const before = await collectEnsembleHealth(zk.connectString);
+    const before = await collectEnsembleHealth(zk.connectString, { adminPort: await freePort() });
     const leader = zk.servers.find((s) => byServer(before, s)?.mode === 'leader');
     assert.ok(leader);
     await leader.stop(true);
-    // The survivors elect a new leader; until then they answer "not currently serving requests".
-    await Promise.all(zk.servers.filter((s) => s !== leader).map((s) => s.waitServing()));
-    const started = Date.now();
-    const health = await collectEnsembleHealth(zk.connectString, { timeoutMs: 2000 });
-    assert.ok(Date.now() - started < 5000);
+    // The survivors elect a new leader; meanwhile they answer "not currently serving requests" or close the connection.
+    const options = { timeoutMs: 2000, adminPort: await freePort() };
+    const deadline = Date.now() + 30_000;
+    let health = await collectEnsembleHealth(zk.connectString, options);
+    while (health.servers.filter((s) => s.reachable).map((s) => s.mode).sort().join() !== 'follower,leader' && Date.now() < deadline) {
+      await delay(200);
+      const started = Date.now();
+      health = await collectEnsembleHealth(zk.connectString, options);
+      assert.ok(Date.now() - started < 5000, 'every probe is bounded by its timeout');
+    }
     assert.equal(byServer(health, leader)?.reachable, false);
     assert.match(byServer(health, leader)?.problems.join() ?? '', /ECONNREFUSED/);
     assert.deepEqual(health.servers.filter((s) => s.reachable).map((s) => s.mode).sort(), ['follower', 'leader']);
