@@ -203,7 +203,8 @@ async function sessionHolders(session: ZkSession, args: Args): Promise<Map<strin
 async function health(args: Args): Promise<unknown> {
   const zk = requireFlag(args, 'zk');
   const ensemble = await collectEnsembleHealth(zk, healthOptions(args));
-  const servers = ensemble.servers.map(({ connections, version, ...server }) => ({ ...server, version: version?.text ?? null, batchedReads: version?.batchedReads ?? null, clientConnections: connections?.length ?? null }));
+  // Connections are summarised by client below; each server keeps its counts.
+  const servers = ensemble.servers.map(({ connections: _connections, version, ...server }) => ({ ...server, version: version?.text ?? null, batchedReads: version?.batchedReads ?? null }));
   const clients = ensemble.clients.map((c) => ({ ...c, sessions: c.sessions.map(formatSessionId) }));
   let registry: unknown;
   try {
