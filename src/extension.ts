@@ -2,10 +2,11 @@
 // and nothing connects at activation: the first expanded ensemble or command does.
 import * as vscode from 'vscode';
 import { registerCommands } from './ui/commands';
+import { ContextKeys, VIEW_ID } from './ui/ids';
 import { Connections } from './ui/connections';
 import { readSettings, SECTION } from './ui/settings';
 import { SessionStatusBar } from './ui/statusBar';
-import { HiveZkTreeProvider } from './ui/tree';
+import { HiveZkTreeProvider } from './ui/tree/provider';
 import { ZNODE_SCHEME, ZnodeDocumentProvider } from './ui/znodeDocument';
 
 /** What activate() returns: the live objects, for the extension's own tests and for other extensions. */
@@ -27,9 +28,9 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   const currentSettings = (): typeof settings => settings;
   const connections = new Connections(context.secrets, log, currentSettings);
   const tree = new HiveZkTreeProvider(connections, currentSettings, log);
-  const treeView = vscode.window.createTreeView('hiveZk.explorer', { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new SessionStatusBar(connections, currentSettings);
-  const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'hiveZk.hasEnsembles', settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);
+  const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', ContextKeys.hasEnsembles, settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);
   void setHasEnsembles();
 
   context.subscriptions.push(
@@ -43,9 +44,10 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
       if (!event.affectsConfiguration(SECTION)) {
         return;
       }
+      const previous = settings;
       settings = readSettings();
-      // New connect strings, timeouts or credentials take effect with fresh sessions.
-      connections.closeAll();
+      // New connect strings or timeouts take effect with fresh sessions; the others keep theirs.
+      connections.applySettings(previous, settings);
       void setHasEnsembles();
       statusBar.update();
       tree.refresh();

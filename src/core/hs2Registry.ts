@@ -4,7 +4,10 @@
 
 import { isValidHost, parsePort } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
+import { unlessMissing } from './missingZnode';
 import { splitPairs } from './pairs';
+import { namespacePath } from './znodePath';
+import { decodeText } from './znodeText';
 import type { WatchListener, ZkSession, ZnodeStat } from './zkSession';
 
 export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
@@ -66,16 +69,6 @@ export type InstanceData =
   | { format: 'config'; settings: Record<string, string>; duplicateKeys: string[] }
   | { format: 'legacy'; host: string; port: number }
   | { format: 'invalid'; reason: string };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function decodeText(data: Uint8Array): string | undefined {
-  try {
-    return utf8.decode(data);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Decodes an instance znode's data: 2.0+ "k=v;k=v" configs, or the 1.x "host:port". */
 export function decodeInstanceData(data: Uint8Array): InstanceData {
@@ -257,20 +250,16 @@ export async function listInstances(session: ZkSession, namespace: string, watch
 
 /** Reads and describes one registration; undefined if it has gone, "unreadable" if its ACL denies us. */
 export async function readInstance(session: ZkSession, parent: string, child: string): Promise<Hs2Instance | undefined> {
-  try {
-    const { data, stat } = await session.getData(`${parent}/${child}`);
-    return describeInstance(parent, child, decodeInstanceData(data), stat);
-  } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      return undefined; // deregistered between the listing and the read
-    }
-    if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-      const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
-      instance.dataFormat = 'unreadable';
-      return instance;
-    }
-    throw error;
+  const read = await unlessMissing(session.getData(`${parent}/${child}`), (reason) => reason);
+  if (read === 'gone') {
+    return undefined; // deregistered between the listing and the read
   }
+  if (read === 'unreadable') {
+    const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
+    instance.dataFormat = 'unreadable';
+    return instance;
+  }
+  return describeInstance(parent, child, decodeInstanceData(read.data), read.stat);
 }
 
 /** By sequence (fixed-width digits), so plain code-unit order is right and much cheaper than localeCompare. */
@@ -278,14 +267,6 @@ function compareInstances(a: Hs2Instance, b: Hs2Instance): number {
   const x = a.sequence ?? a.znode;
   const y = b.sequence ?? b.znode;
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-export function namespacePath(namespace: string): string {
-  const trimmed = namespace.replace(/^\/+|\/+$/g, '');
-  if (trimmed === '' || /[\u0000-\u001f\u007f]|\/\//.test(trimmed)) {
-    throw new HiveZkError('BAD_ARGUMENT', `Invalid namespace "${preview(namespace)}".`);
-  }
-  return `/${trimmed}`;
 }
 
 // ---- Active/passive HA (Hive 3.0+): Hadoop registry ServiceRecord JSON under <ns>-<sasl|unsecure>/instances
@@ -364,26 +345,15 @@ export function haRegistryPaths(namespace: string): string[] {
 export async function listHaInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
   for (const registry of haRegistryPaths(namespace)) {
     const path = `${registry}/instances`;
-    let children: string[];
-    try {
-      ({ children } = await session.getChildren(path, watch));
-    } catch (error) {
-      if (isHiveZkError(error, 'ZK_NO_NODE')) {
-        continue;
-      }
-      throw error;
+    const listing = await unlessMissing(session.getChildren(path, watch), () => undefined, { unreadable: false });
+    if (!listing) {
+      continue;
     }
+    const { children } = listing;
     const read = await Promise.all(
       children.map(async (child) => {
-        try {
-          const { data, stat } = await session.getData(`${path}/${child}`);
-          return describeHaInstance(path, child, data, stat);
-        } catch (error) {
-          if (isHiveZkError(error, 'ZK_NO_NODE')) {
-            return undefined;
-          }
-          throw error;
-        }
+        const read = await unlessMissing(session.getData(`${path}/${child}`), () => undefined, { unreadable: false });
+        return read && describeHaInstance(path, child, read.data, read.stat);
       }),
     );
     const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
@@ -415,14 +385,8 @@ export async function listMetastoreInstances(session: ZkSession, namespace: stri
   const { children } = await session.getChildren(path);
   const read = await Promise.all(
     children.map(async (child) => {
-      try {
-        return parseMetastoreZnode(child, (await session.getData(`${path}/${child}`)).data);
-      } catch (error) {
-        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-          return undefined;
-        }
-        throw error;
-      }
+      const read = await unlessMissing(session.getData(`${path}/${child}`), () => undefined);
+      return read && parseMetastoreZnode(child, read.data);
     }),
   );
   return read.filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
@@ -450,16 +414,7 @@ export async function discoverNamespaces(session: ZkSession, hints: NamespaceHin
   const { children } = await session.getChildren('/');
   const names = children.filter((c) => c !== 'zookeeper').sort();
   const listings = await Promise.all(
-    names.map(async (name) => {
-      try {
-        return (await session.getChildren(`/${name}`)).children;
-      } catch (error) {
-        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-          return [];
-        }
-        throw error;
-      }
-    }),
+    names.map(async (name) => (await unlessMissing(session.getChildren(`/${name}`), () => undefined))?.children ?? []),
   );
   const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;

@@ -2,8 +2,10 @@
 // (db / encoded table / escaped partition segments), which locks would wait per its grant rule,
 // and a bounded-concurrency walk of the lock tree on the shared session.
 
-import { isHiveZkError, preview } from './errors';
-import { decodeText, namespacePath } from './hs2Registry';
+import { preview } from './errors';
+import { unlessMissing } from './missingZnode';
+import { namespacePath } from './znodePath';
+import { decodeText } from './znodeText';
 import type { ZkSession } from './zkSession';
 
 export type LockMode = 'SHARED' | 'EXCLUSIVE' | 'SEMI_SHARED';
@@ -252,19 +254,15 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       await readLock(session, item, result, limit);
       return;
     }
-    let children: string[];
-    try {
-      ({ children } = await session.getChildren(item.path));
-    } catch (error) {
-      if (isHiveZkError(error, 'ZK_NO_NODE')) {
-        return; // released while we walked
-      }
-      if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-        result.unreadable.push(item.path);
-        return;
-      }
-      throw error;
+    const listing = await unlessMissing(session.getChildren(item.path), (reason) => reason);
+    if (listing === 'gone') {
+      return; // released while we walked
     }
+    if (listing === 'unreadable') {
+      result.unreadable.push(item.path);
+      return;
+    }
+    const { children } = listing;
     let object: LockObject | undefined;
     for (const child of children) {
       const lock = parseLockName(child);
@@ -289,18 +287,11 @@ async function readLock(session: ZkSession, item: Extract<WorkItem, { kind: 'loc
     return;
   }
   const base: Omit<HiveLock, 'data' | 'status'> = { ...item.lock, znode: item.znode, path: item.path, objectPath: item.objectPath, object: item.object };
-  try {
-    const { data, stat } = await session.getData(item.path);
-    result.locks.push({ ...base, data: decodeLockData(data), ctime: stat.ctime, ephemeral: stat.ephemeralOwner !== '0', ...(stat.ephemeralOwner !== '0' ? { ephemeralOwner: stat.ephemeralOwner } : {}), status: 'granted' });
-  } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      return;
-    }
-    if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-      result.locks.push({ ...base, data: { problems: ['not authorized to read this lock (ACL)'] }, status: 'unreadable' });
-      return;
-    }
-    throw error;
+  const read = await unlessMissing(session.getData(item.path), (reason) => reason);
+  if (read === 'unreadable') {
+    result.locks.push({ ...base, data: { problems: ['not authorized to read this lock (ACL)'] }, status: 'unreadable' });
+  } else if (read !== 'gone') {
+    result.locks.push({ ...base, data: decodeLockData(read.data), ctime: read.stat.ctime, ephemeral: read.stat.ephemeralOwner !== '0', ...(read.stat.ephemeralOwner !== '0' ? { ephemeralOwner: read.stat.ephemeralOwner } : {}), status: 'granted' });
   }
 }
 

@@ -11,11 +11,11 @@ import {
   discoverNamespaces,
   listHaInstances,
   listInstances,
-  namespacePath,
   readInstance,
   type Hs2Instance,
 } from './hs2Registry';
 import { effectivePort, formatJdbcUrl, parseJdbcUrl, type JdbcUrl } from './jdbcUrl';
+import { namespacePath } from './znodePath';
 import type { ZkSession } from './zkSession';
 
 export interface Candidate {

@@ -156,6 +156,8 @@ export class ZkSession {
   private readonly limiter: Semaphore;
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
+  /** Ends the connect in flight (close() while connecting): its client is shut down, its events ignored. */
+  private abortConnect: ((error: HiveZkError) => void) | undefined;
   private currentState: SessionState = 'idle';
   private generationCounter = 0;
   private disconnectTimer: NodeJS.Timeout | undefined;
@@ -279,7 +281,9 @@ export class ZkSession {
     if (this.currentState === 'closed') {
       return;
     }
-    this.dropClient(new HiveZkError('ZK_CLOSED', 'The ZooKeeper session was closed.'));
+    const closed = new HiveZkError('ZK_CLOSED', 'The ZooKeeper session was closed.');
+    this.abortConnect?.(closed);
+    this.dropClient(closed);
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     this.setState('closed');
@@ -379,7 +383,14 @@ export class ZkSession {
     this.setState('connecting');
     return new Promise<Client>((resolve, reject) => {
       let established = false;
+      this.abortConnect = (error) => {
+        this.abortConnect = undefined;
+        clearTimeout(timer);
+        shutDown(client, 0);
+        reject(error);
+      };
       const timer = setTimeout(() => {
+        this.abortConnect = undefined;
         shutDown(client, 0);
         const error = new HiveZkError(
           'ZK_UNREACHABLE',
@@ -395,6 +406,7 @@ export class ZkSession {
           this.clearDisconnectTimer();
           if (!established) {
             established = true;
+            this.abortConnect = undefined;
             clearTimeout(timer);
             this.client = client;
             resolve(client);
@@ -404,9 +416,11 @@ export class ZkSession {
           this.setState('reconnecting');
           this.startDisconnectTimer(client);
         } else if (name === 'EXPIRED') {
+          this.abortConnect = undefined;
           clearTimeout(timer);
           this.retire(client, 'expired', new HiveZkError('ZK_SESSION_EXPIRED', 'The ZooKeeper session expired; a new one is made on next use.'), reject);
         } else if (name === 'AUTH_FAILED') {
+          this.abortConnect = undefined;
           clearTimeout(timer);
           this.retire(client, 'authFailed', new HiveZkError('ZK_AUTH_FAILED', `ZooKeeper rejected the credentials for ${this.connectString}.`), reject);
         }
@@ -479,11 +493,17 @@ export class ZkSession {
  * server answers, which a frozen or silent server never does; so the socket is destroyed after
  * `graceMs` (at once when there is no session worth closing politely).
  */
-function shutDown(client: Client, graceMs: number): void {
+function shutDown(client: Client, graceMs: number, attempt = 0): void {
   client.removeAllListeners();
   client.on('error', () => undefined);
-  client.close();
   const socket = (client as unknown as { connectionManager?: { socket?: { destroy(): void; destroyed?: boolean } } }).connectionManager?.socket;
+  if (!socket && attempt < 10) {
+    // Closed right after connect(): the library opens its socket on a later tick and would write
+    // the close request to a socket it does not have yet. Close once the socket exists.
+    setTimeout(() => shutDown(client, graceMs, attempt + 1), 20).unref();
+    return;
+  }
+  client.close();
   if (socket && typeof socket.destroy === 'function') {
     const destroy = (): void => {
       if (!socket.destroyed) {

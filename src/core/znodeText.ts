@@ -1,6 +1,16 @@
 // Renders untrusted znode data for reading: JSON pretty-printed, UTF-8 text as is, anything else
 // (binary, invalid UTF-8, control characters) as a hex dump.
-import { decodeText } from './hs2Registry';
+
+/** Strict UTF-8 (invalid bytes fail rather than turning into U+FFFD). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeText(data: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(data);
+  } catch {
+    return undefined;
+  }
+}
 
 export type DataFormat = 'empty' | 'json' | 'text' | 'hex';
 

@@ -2,6 +2,7 @@
 // the watches; digest credentials come from SecretStorage and are never logged.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../core/connectString';
+import { HiveZkError } from '../core/errors';
 import type { SessionState, StateChange, ZkSession } from '../core/zkSession';
 import type { EnsembleConfig, Settings } from './settings';
 
@@ -15,6 +16,8 @@ export interface EnsembleStateChange {
 export class Connections implements vscode.Disposable {
   private readonly sessions = new Map<string, { session: ZkSession; subscription: { dispose(): void } }>();
   private readonly pendingSessions = new Map<string, Promise<ZkSession>>();
+  /** Bumped by close(): a session still being created under an older epoch is not kept. */
+  private readonly epochs = new Map<string, number>();
   private readonly stateEmitter = new vscode.EventEmitter<EnsembleStateChange>();
   readonly onDidChangeState = this.stateEmitter.event;
 
@@ -32,14 +35,31 @@ export class Connections implements vscode.Disposable {
     }
     let pending = this.pendingSessions.get(ensemble.name);
     if (!pending) {
-      pending = this.createSession(ensemble).finally(() => this.pendingSessions.delete(ensemble.name));
+      const created = this.createSession(ensemble, this.epochOf(ensemble.name)).finally(() => {
+        if (this.pendingSessions.get(ensemble.name) === created) {
+          this.pendingSessions.delete(ensemble.name);
+        }
+      });
+      pending = created;
       this.pendingSessions.set(ensemble.name, pending);
     }
     return pending;
   }
 
-  private async createSession(ensemble: EnsembleConfig): Promise<ZkSession> {
+  private epochOf(name: string): number {
+    return this.epochs.get(name) ?? 0;
+  }
+
+  private async createSession(ensemble: EnsembleConfig, epoch: number): Promise<ZkSession> {
     const [digest, { ZkSession }] = await Promise.all([this.secrets.get(SECRET_PREFIX + ensemble.name), loadSessionModule()]);
+    if (epoch !== this.epochOf(ensemble.name)) {
+      // Closed while the secret or the library loaded: what was read may be stale, start over.
+      const current = this.settings().ensembles.find((e) => e.name === ensemble.name);
+      if (!current) {
+        throw new HiveZkError('ZK_CLOSED', `The ensemble "${ensemble.name}" is no longer configured.`);
+      }
+      return this.sessionFor(current);
+    }
     const { connectTimeoutMs, requestTimeoutMs } = this.settings();
     const session = new ZkSession({
       connectString: ensemble.connectString,
@@ -106,8 +126,10 @@ export class Connections implements vscode.Disposable {
     return (await this.secrets.get(SECRET_PREFIX + ensemble)) !== undefined;
   }
 
-  /** Closes one ensemble's session; the next use makes a new one with current settings. */
+  /** Closes one ensemble's session (or the one being created); the next use makes a new one with current settings. */
   close(name: string): void {
+    this.epochs.set(name, this.epochOf(name) + 1);
+    this.pendingSessions.delete(name);
     const entry = this.sessions.get(name);
     if (entry) {
       this.sessions.delete(name);
@@ -118,9 +140,21 @@ export class Connections implements vscode.Disposable {
   }
 
   closeAll(): void {
-    for (const name of [...this.sessions.keys()]) {
+    for (const name of new Set([...this.sessions.keys(), ...this.pendingSessions.keys(), ...this.settings().ensembles.map((e) => e.name)])) {
       this.close(name);
     }
+  }
+
+  /**
+   * Applies a settings change: closes only the sessions it makes stale (an ensemble removed or its
+   * connect string or session timeout changed; all of them when the timeouts change).
+   */
+  applySettings(previous: Settings, next: Settings): string[] {
+    const stale = staleEnsembles(previous, next);
+    for (const name of stale) {
+      this.close(name);
+    }
+    return stale;
   }
 
   dispose(): void {
@@ -141,4 +175,17 @@ function serverKey(connectString: string): string {
   } catch {
     return connectString;
   }
+}
+
+/** The ensembles whose sessions a settings change makes stale. */
+export function staleEnsembles(previous: Settings, next: Settings): string[] {
+  const names = previous.ensembles.map((e) => e.name);
+  if (previous.connectTimeoutMs !== next.connectTimeoutMs || previous.requestTimeoutMs !== next.requestTimeoutMs) {
+    return names;
+  }
+  return names.filter((name) => {
+    const before = previous.ensembles.find((e) => e.name === name);
+    const after = next.ensembles.find((e) => e.name === name);
+    return !after || after.connectString !== before?.connectString || after.sessionTimeoutMs !== before.sessionTimeoutMs;
+  });
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { SessionState } from '../core/zkSession';
 import type { Connections } from './connections';
+import { Commands, ContextKeys, STATUS_BAR_ID } from './ids';
 import type { Settings } from './settings';
 
 const ICONS: Record<SessionState, string> = {
@@ -16,7 +17,7 @@ const ICONS: Record<SessionState, string> = {
 };
 
 export class SessionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('hiveZk.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -24,7 +25,7 @@ export class SessionStatusBar implements vscode.Disposable {
     private readonly settings: () => Settings,
   ) {
     this.item.name = 'Hive ZooKeeper';
-    this.item.command = 'hiveZk.showLog';
+    this.item.command = Commands.showLog;
     this.subscription = connections.onDidChangeState(() => this.update());
     this.update();
   }
@@ -38,7 +39,7 @@ export class SessionStatusBar implements vscode.Disposable {
     const ensembles = this.settings().ensembles;
     const states = ensembles.map((e) => ({ name: e.name, state: this.connections.stateOf(e.name) }));
     const active = states.filter((s) => s.state !== 'idle' && s.state !== 'closed');
-    void vscode.commands.executeCommand('setContext', 'hiveZk.connected', states.some((s) => s.state === 'connected'));
+    void vscode.commands.executeCommand('setContext', ContextKeys.connected, states.some((s) => s.state === 'connected'));
     if (active.length === 0) {
       this.item.hide();
       return;

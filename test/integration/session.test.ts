@@ -244,3 +244,17 @@ test('after a connect timeout nothing keeps retrying: no new connection attempts
     silent.close();
   }
 });
+
+test('close() while the first connect is in flight cancels it: no late "connected", no server session left', async () => {
+  const session = new ZkSession({ connectString: zk.connectString });
+  const states: SessionState[] = [];
+  session.onDidChangeState((c) => states.push(c.state));
+  const opening = session.open();
+  session.close();
+  await assert.rejects(opening, isCode('ZK_CLOSED'));
+  await delay(1000);
+  assert.equal(session.state, 'closed');
+  assert.deepEqual(states, ['connecting', 'closed']);
+  assert.equal(await countSessionConnections(zk.port), 0, 'the connecting client was shut down');
+  await assert.rejects(session.exists('/'), isCode('ZK_CLOSED'));
+});

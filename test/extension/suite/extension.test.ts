@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HiveZkApi } from '../../../src/extension';
-import type { TreeNode } from '../../../src/ui/tree';
+import type { TreeNode } from '../../../src/ui/tree/nodes';
 import type { Resolution } from '../../../src/core/resolver';
 import { ZkSession } from '../../../src/core/zkSession';
 import { registerHs2 } from '../../support/hiveSeed';
@@ -384,6 +384,83 @@ test('adding an ensemble from a pasted discovery URL', async () => {
     assert.deepEqual([added.name, added.connectString, added.hs2Namespaces], ['localhost', `localhost:${SANDBOX_PORT}`, ['hiveserver2-analytics']]);
     const node = await waitFor('the new ensemble', async () => (await kids()).find((n) => label(n) === 'localhost'));
     assert.ok((await kids(await find(await find(node, 'HiveServer2'), 'hiveserver2-analytics'))).length >= 1);
+  } finally {
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+  }
+});
+
+test('a live update still arrives after a settings change and after a credential change', async () => {
+  const namespace = await path('sandbox', 'HiveServer2', 'hiveserver2-analytics');
+  assert.equal((await kids(namespace)).length, 1);
+  const changed: string[] = [];
+  const subscription = api.tree.onDidChangeTreeData((node) => changed.push(node?.id ?? 'root'));
+  const seeder = new ZkSession({ connectString: SANDBOX_ZK });
+  const expectLiveUpdate = async (host: string, after: string): Promise<void> => {
+    const listed = await kids(await path('sandbox', 'HiveServer2', 'hiveserver2-analytics'));
+    assert.equal(listed.filter((n) => n.kind === 'instance').length, 1, `one instance before (${after})`);
+    changed.length = 0;
+    const created = await registerHs2(seeder, 'hiveserver2-analytics', { host, port: 10000, variant: 'v3-binary' });
+    await waitFor(`a live update ${after}`, () => changed.includes(namespace.id), 10_000);
+    assert.ok((await kids(namespace)).some((n) => label(n) === `${host}:10000`));
+    await seeder.remove(created);
+    await waitFor(`the deregistration ${after}`, async () => (await kids(namespace)).filter((n) => n.kind === 'instance').length === 1, 10_000);
+  };
+  try {
+    await setSetting('tree.pageSize', 150);
+    await expectLiveUpdate('after-settings.example.com', 'after a settings change');
+    const ensemble = await find(undefined, 'sandbox');
+    await vscode.commands.executeCommand('hiveZk.setCredential', ensemble, 'ops:t0psecret');
+    await expectLiveUpdate('after-credential.example.com', 'after setting a credential');
+    await vscode.commands.executeCommand('hiveZk.clearCredential', ensemble);
+    await expectLiveUpdate('after-clear.example.com', 'after clearing a credential');
+  } finally {
+    await setSetting('tree.pageSize', undefined);
+    subscription.dispose();
+    seeder.close();
+  }
+}, 90_000);
+
+test('closeAll racing a session being created: the late session is not kept, current settings win', async () => {
+  const stale = { name: 'sandbox', connectString: '127.0.0.1:1', hs2Namespaces: ['hiveserver2'], lockNamespace: 'hive_zookeeper_namespace', sessionTimeoutMs: 30_000 };
+  api.connections.closeAll();
+  const pending = api.connections.sessionFor(stale);
+  api.connections.closeAll();
+  const session = await pending;
+  assert.equal(session.connectString, SANDBOX_ZK, 'the session in use is built from the current settings');
+  assert.equal(await api.connections.sessionFor(stale), session, 'one session per ensemble afterwards');
+  assert.deepEqual((await kids(await find(undefined, 'sandbox'))).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+});
+
+test('invalid ensembles without a name or with the same name get distinct tree ids', async () => {
+  try {
+    await setSetting('ensembles', [
+      { name: 'sandbox', connectString: SANDBOX_ZK },
+      { connectString: 'zk1:2181' },
+      { connectString: 'zk2:2181' },
+      { name: 'bad', connectString: 'zk1:x' },
+      { name: 'bad', connectString: 'zk1:y' },
+    ]);
+    const roots = await waitFor('the settings to apply', async () => {
+      const nodes = await kids();
+      return nodes.length === 5 ? nodes : undefined;
+    });
+    const ids = roots.map((n) => api.tree.getTreeItem(n).id);
+    assert.equal(new Set(ids).size, ids.length, `distinct ids: ${ids.join(', ')}`);
+  } finally {
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+  }
+});
+
+test('UNLOCK for a lock group is right when the lock namespace is written with slashes', async () => {
+  try {
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK, lockNamespace: '/hive_zookeeper_namespace/' }]);
+    const orders = await waitFor('the settings to apply', async () => {
+      const locks = await path('sandbox', 'Locks');
+      return (await kids(locks)).length === 3 ? find(await find(locks, 'sales'), 'orders') : undefined;
+    });
+    assert.equal(await clipboardAfter('hiveZk.copyUnlockStatement', orders), 'UNLOCK TABLE `sales`.`orders`;');
+    const day = await find(orders, 'ds=2026-11-24');
+    assert.equal(await clipboardAfter('hiveZk.copyUnlockStatement', day), "UNLOCK TABLE `sales`.`orders` PARTITION (`ds`='2026-11-24');");
   } finally {
     await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
   }

@@ -1,0 +1,76 @@
+// The locks of one walk indexed for a db → table → partition tree: which groups sit under each
+// object path, the locks held on each, and lock / waiting totals for every group.
+import { decodeLockObject, type HiveLock, type LockObject, type LockWalkResult } from './locks';
+
+export type LockGroupLevel = 'db' | 'table' | 'partition';
+
+export interface LockIndex {
+  root: string;
+  walk: LockWalkResult;
+  /** Object path → the object paths one level below it (sorted). */
+  childGroups: Map<string, string[]>;
+  /** Object path → the locks held directly on it. */
+  locksAt: Map<string, HiveLock[]>;
+  /** Object path → locks on it and below it, and how many of those wait. */
+  totals: Map<string, { locks: number; waiting: number }>;
+}
+
+export interface LockGroup {
+  objectPath: string;
+  level: LockGroupLevel;
+  object: LockObject;
+  /** The group's own name: the database, the table, or the last "key=value" of a partition. */
+  label: string;
+  lockCount: number;
+  waiting: number;
+}
+
+export function indexLocks(walk: LockWalkResult): LockIndex {
+  const index: LockIndex = { root: walk.root, walk, childGroups: new Map(), locksAt: new Map(), totals: new Map() };
+  const addGroup = (parent: string, child: string): void => {
+    const list = index.childGroups.get(parent);
+    if (!list) {
+      index.childGroups.set(parent, [child]);
+    } else if (!list.includes(child)) {
+      list.push(child);
+    }
+  };
+  for (const lock of walk.locks) {
+    const at = index.locksAt.get(lock.objectPath);
+    if (at) {
+      at.push(lock);
+    } else {
+      index.locksAt.set(lock.objectPath, [lock]);
+    }
+    // Every ancestor from the root down to the object gets this lock in its totals.
+    let path = index.root;
+    const segments = lock.objectPath.slice(index.root.length + 1).split('/').filter(Boolean);
+    for (const segment of segments) {
+      const next = `${path}/${segment}`;
+      addGroup(path, next);
+      const totals = index.totals.get(next) ?? { locks: 0, waiting: 0 };
+      totals.locks += 1;
+      totals.waiting += lock.status === 'waiting' ? 1 : 0;
+      index.totals.set(next, totals);
+      path = next;
+    }
+  }
+  for (const list of index.childGroups.values()) {
+    list.sort();
+  }
+  return index;
+}
+
+/** The group at an object path: its decoded object, its label and its totals. */
+export function lockGroupAt(index: LockIndex, objectPath: string, level: LockGroupLevel): LockGroup {
+  const totals = index.totals.get(objectPath) ?? { locks: 0, waiting: 0 };
+  const object = decodeLockObject(objectPath.slice(index.root.length + 1).split('/'));
+  const partition = object.partition?.at(-1);
+  const label = level === 'db' ? object.database : level === 'table' ? (object.table ?? '') : partition ? `${partition.key}=${partition.value}` : '';
+  return { objectPath, level, object, label, lockCount: totals.locks, waiting: totals.waiting };
+}
+
+/** The level of the groups one below a group of `level` (partitions nest under partitions). */
+export function childLevel(level: LockGroupLevel): LockGroupLevel {
+  return level === 'db' ? 'table' : 'partition';
+}

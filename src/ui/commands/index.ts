@@ -1,0 +1,15 @@
+// Registers every command, one module per concern, each through the one error funnel.
+import type { CommandDeps } from './common';
+import { registerEnsembleCommands } from './ensembles';
+import { registerJdbcCommands } from './jdbc';
+import { registerViewCommands } from './view';
+import { registerZnodeCommands } from './znodes';
+
+export type { CommandDeps } from './common';
+
+export function registerCommands(deps: CommandDeps): void {
+  registerViewCommands(deps);
+  registerEnsembleCommands(deps);
+  registerJdbcCommands(deps);
+  registerZnodeCommands(deps);
+}

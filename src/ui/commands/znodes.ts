@@ -1,0 +1,63 @@
+// Commands on the znodes behind tree items: copy a path or data, open a read-only document, and
+// copy the UNLOCK statement for a lock or a locked object.
+import * as vscode from 'vscode';
+import { HiveZkError } from '../../core/errors';
+import { unlockStatement } from '../../core/locks';
+import { renderZnodeData } from '../../core/znodeText';
+import { Commands } from '../ids';
+import type { NodeOfKind } from '../tree/nodes';
+import { znodeUri } from '../znodeDocument';
+import { copy, pickEnsemble, registerForNodes, type CommandDeps } from './common';
+
+/** The nodes that stand for one znode. */
+const ZNODE_NODES = ['namespace', 'instance', 'metastore', 'lock', 'lockGroup', 'znode'] as const;
+type ZnodeBackedNode = NodeOfKind<(typeof ZNODE_NODES)[number]>;
+
+export function registerZnodeCommands(deps: CommandDeps): void {
+  const { connections, settings } = deps;
+
+  registerForNodes(deps, Commands.copyZnodePath, ZNODE_NODES, async (node) => copy(znodePathOf(node), 'znode path'));
+
+  registerForNodes(deps, Commands.copyZnodeData, ZNODE_NODES, async (node) => {
+    const path = znodePathOf(node);
+    const ensemble = await pickEnsemble(settings, node);
+    const { data } = await (await connections.sessionFor(ensemble)).getData(path);
+    return copy(renderZnodeData(data).text, 'znode data');
+  });
+
+  registerForNodes(deps, Commands.openZnode, ZNODE_NODES, async (node) => {
+    const path = znodePathOf(node);
+    const ensemble = await pickEnsemble(settings, node);
+    const document = await vscode.workspace.openTextDocument(znodeUri(ensemble.name, path));
+    await vscode.window.showTextDocument(document, { preview: true });
+    return document.getText();
+  });
+
+  registerForNodes(deps, Commands.copyUnlockStatement, ['lock', 'lockGroup'], async (node) => {
+    if (node?.kind === 'lock') {
+      return copy(unlockStatement(node.lock.object), 'UNLOCK statement');
+    }
+    if (node?.kind === 'lockGroup') {
+      return copy(unlockStatement(node.object), 'UNLOCK statement');
+    }
+    throw new HiveZkError('BAD_ARGUMENT', 'Choose a lock or a locked object in the Locks tree.');
+  });
+}
+
+function znodePathOf(node: ZnodeBackedNode | undefined): string {
+  switch (node?.kind) {
+    case 'namespace':
+      return node.path;
+    case 'instance':
+      return node.instance.path;
+    case 'lock':
+      return node.lock.path;
+    case 'lockGroup':
+      return node.objectPath;
+    case 'znode':
+    case 'metastore':
+      return node.path;
+    default:
+      throw new HiveZkError('BAD_ARGUMENT', 'Choose a znode in the Hive ZooKeeper tree.');
+  }
+}

@@ -1,0 +1,38 @@
+// Every id the extension shares with package.json and VS Code, named once: commands, the view,
+// the status-bar item and context keys. A test checks package.json lists exactly these commands.
+
+export const VIEW_ID = 'hiveZk.explorer';
+export const STATUS_BAR_ID = 'hiveZk.status';
+
+export const Commands = {
+  refresh: 'hiveZk.refresh',
+  refreshNode: 'hiveZk.refreshNode',
+  addEnsemble: 'hiveZk.addEnsemble',
+  addEnsembleFromUrl: 'hiveZk.addEnsembleFromUrl',
+  editEnsemble: 'hiveZk.editEnsemble',
+  removeEnsemble: 'hiveZk.removeEnsemble',
+  setCredential: 'hiveZk.setCredential',
+  clearCredential: 'hiveZk.clearCredential',
+  resolveJdbcUrl: 'hiveZk.resolveJdbcUrl',
+  copyJdbcUrl: 'hiveZk.copyJdbcUrl',
+  copyBeelineCommand: 'hiveZk.copyBeelineCommand',
+  openBeeline: 'hiveZk.openBeeline',
+  copyZnodePath: 'hiveZk.copyZnodePath',
+  copyZnodeData: 'hiveZk.copyZnodeData',
+  openZnode: 'hiveZk.openZnode',
+  copyUnlockStatement: 'hiveZk.copyUnlockStatement',
+  filter: 'hiveZk.filter',
+  clearFilter: 'hiveZk.clearFilter',
+  revealInstance: 'hiveZk.revealInstance',
+  showLog: 'hiveZk.showLog',
+  loadMore: 'hiveZk.loadMore',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Context keys used in package.json `when` clauses. */
+export const ContextKeys = {
+  hasEnsembles: 'hiveZk.hasEnsembles',
+  filtered: 'hiveZk.filtered',
+  connected: 'hiveZk.connected',
+} as const;

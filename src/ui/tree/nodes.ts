@@ -1,0 +1,121 @@
+// The tree's nodes: plain data discriminated by `kind`, with stable ids (znode paths) so expansion
+// survives a refresh, and the guards commands use to accept only the nodes they apply to.
+import type { Hs2Instance, MetastoreInstance } from '../../core/hs2Registry';
+import type { HiveLock, LockObject } from '../../core/locks';
+import type { EnsembleConfig } from '../settings';
+
+interface Base {
+  id: string;
+  ensemble: string;
+}
+export interface EnsembleNode extends Base {
+  kind: 'ensemble';
+  config: EnsembleConfig;
+}
+export interface SectionNode extends Base {
+  kind: 'section';
+  section: 'hs2' | 'locks' | 'browse';
+}
+export interface NamespaceNode extends Base {
+  kind: 'namespace';
+  namespace: string;
+  /** The namespace's znode (for HA, the registry chroot such as /hs2ActivePassiveHA-unsecure). */
+  path: string;
+  nsKind: 'hs2' | 'hs2-ha' | 'metastore';
+  childCount?: number;
+  missing?: boolean;
+}
+export interface InstanceNode extends Base {
+  kind: 'instance';
+  namespace: string;
+  ha: boolean;
+  instance: Hs2Instance;
+}
+export interface MetastoreNode extends Base {
+  kind: 'metastore';
+  instance: MetastoreInstance;
+  path: string;
+}
+export interface LockGroupNode extends Base {
+  kind: 'lockGroup';
+  level: 'db' | 'table' | 'partition';
+  objectPath: string;
+  /** The locked object, decoded once here so commands need not cut paths again. */
+  object: LockObject;
+  label: string;
+  lockCount: number;
+  waiting: number;
+}
+export interface LockNode extends Base {
+  kind: 'lock';
+  lock: HiveLock;
+}
+export interface ZnodeNode extends Base {
+  kind: 'znode';
+  path: string;
+  numChildren: number;
+}
+export interface MessageNode extends Base {
+  kind: 'message';
+  severity: 'error' | 'warning' | 'info';
+  text: string;
+  detail?: string;
+  /** The node to refresh when the message is clicked. */
+  retryId?: string;
+}
+export interface LoadMoreNode extends Base {
+  kind: 'loadMore';
+  parentId: string;
+  shown: number;
+  total: number;
+}
+
+export type TreeNode = EnsembleNode | SectionNode | NamespaceNode | InstanceNode | MetastoreNode | LockGroupNode | LockNode | ZnodeNode | MessageNode | LoadMoreNode;
+export type NodeKind = TreeNode['kind'];
+export type NodeOfKind<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
+
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'znode', 'message', 'loadMore']);
+
+export function isTreeNode(value: unknown): value is TreeNode {
+  const candidate = value as Partial<TreeNode> | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.kind === 'string' && KINDS.has(candidate.kind) && typeof candidate.id === 'string' && typeof candidate.ensemble === 'string';
+}
+
+export function isNodeOfKind<K extends NodeKind>(value: unknown, kinds: readonly K[]): value is NodeOfKind<K> {
+  return isTreeNode(value) && (kinds as readonly NodeKind[]).includes(value.kind);
+}
+
+// ---- Ids: "<ensemble>|<znode path>" for what lives at a znode, plus markers for the rest.
+
+export function ensembleId(name: string): string {
+  return `ensemble|${name}`;
+}
+
+export function sectionId(ensemble: string, section: SectionNode['section']): string {
+  return `${ensemble}|#${section}`;
+}
+
+/** Names of invalid entries may repeat or be missing: the position keeps the id unique. */
+export function invalidEnsembleId(index: number, name: string): string {
+  return `invalid|${index}|${name}`;
+}
+
+export function znodeId(ensemble: string, path: string): string {
+  return `${ensemble}|${path}`;
+}
+
+/** A Browse-znodes row: the same znode may also show as an instance or a lock elsewhere. */
+export function rawZnodeId(ensemble: string, path: string): string {
+  return `${ensemble}|${path}|raw`;
+}
+
+export function message(parent: TreeNode | undefined, severity: MessageNode['severity'], text: string, detail?: string, retryId?: string): MessageNode {
+  const node: MessageNode = { kind: 'message', id: `${parent?.id ?? 'root'}|message`, ensemble: parent?.ensemble ?? '', severity, text };
+  if (detail !== undefined) {
+    node.detail = detail;
+  }
+  if (retryId !== undefined) {
+    node.retryId = retryId;
+  }
+  return node;
+}

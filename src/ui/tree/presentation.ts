@@ -1,0 +1,180 @@
+// How each tree node looks: label, description, icon, tooltip, context value and click command.
+// Znode data is untrusted, so it reaches markdown only as escaped text.
+import * as vscode from 'vscode';
+import { formatLockObject } from '../../core/locks';
+import { Commands } from '../ids';
+import type { EnsembleConfig } from '../settings';
+import type { TreeNode } from './nodes';
+
+function age(epochMs: number | undefined): string {
+  if (epochMs === undefined || !Number.isFinite(epochMs)) {
+    return '';
+  }
+  const seconds = Math.max(0, Math.round((Date.now() - epochMs) / 1000));
+  if (seconds < 60) {
+    return `${seconds}s`;
+  }
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes}m`;
+  }
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+}
+
+function settingsTable(md: vscode.MarkdownString, rows: [string, string | undefined][]): void {
+  for (const [key, value] of rows) {
+    if (value !== undefined && value !== '') {
+      md.appendMarkdown(`**${key}:** `);
+      md.appendText(value);
+      md.appendMarkdown('  \n');
+    }
+  }
+}
+
+export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): vscode.TreeItem {
+  const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+  const none = vscode.TreeItemCollapsibleState.None;
+  let item: vscode.TreeItem;
+  switch (node.kind) {
+    case 'ensemble': {
+      item = new vscode.TreeItem(node.ensemble, collapsed);
+      item.description = node.config.connectString;
+      item.iconPath = new vscode.ThemeIcon('server-environment');
+      item.contextValue = 'ensemble';
+      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}`;
+      break;
+    }
+    case 'section': {
+      const labels = { hs2: 'HiveServer2', locks: 'Locks', browse: 'Browse znodes' };
+      const icons = { hs2: 'server-process', locks: 'lock', browse: 'list-tree' };
+      item = new vscode.TreeItem(labels[node.section], collapsed);
+      item.iconPath = new vscode.ThemeIcon(icons[node.section]);
+      item.contextValue = `section:${node.section}`;
+      if (node.section === 'locks' && config) {
+        item.description = `/${config.lockNamespace}`;
+      }
+      break;
+    }
+    case 'namespace': {
+      item = new vscode.TreeItem(node.namespace, node.missing ? none : collapsed);
+      const kindLabel = node.nsKind === 'hs2-ha' ? 'active/passive HA' : node.nsKind === 'metastore' ? 'metastore' : undefined;
+      const count = node.missing ? 'not found' : node.childCount !== undefined && node.nsKind !== 'hs2-ha' ? `${node.childCount} ${node.childCount === 1 ? 'instance' : 'instances'}` : '';
+      item.description = [kindLabel, count].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon(node.missing ? 'warning' : node.nsKind === 'metastore' ? 'database' : 'folder-library');
+      item.contextValue = `namespace:${node.nsKind}`;
+      break;
+    }
+    case 'instance': {
+      const i = node.instance;
+      item = new vscode.TreeItem(i.host !== undefined && i.port !== undefined ? `${i.host}:${i.port}` : i.znode, none);
+      const transport = i.transportMode ?? (i.dataFormat === 'legacy' ? 'legacy' : undefined);
+      item.description = [i.isLeader ? 'active' : i.isLeader === false ? 'passive' : undefined, i.version ? `v${i.version}` : undefined, transport, i.ssl ? 'SSL' : undefined, age(i.ctime)].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon(i.problems.length > 0 ? 'warning' : i.isLeader ? 'star-full' : 'vm-running');
+      item.contextValue = node.ha ? 'instance:ha' : 'instance';
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown('**HiveServer2 instance**  \n');
+      settingsTable(md, [
+        ['Host', i.host],
+        ['Port', i.port?.toString()],
+        ['Version', i.version],
+        ['Transport', i.transportMode],
+        ['HTTP path', i.httpPath],
+        ['SSL', i.ssl === undefined ? undefined : String(i.ssl)],
+        ['Authentication', i.authentication],
+        ['Principal', i.principal],
+        ['SASL QOP', i.saslQop],
+        ['Sequence', i.sequence],
+        ['Registered', i.ctime ? new Date(i.ctime).toISOString() : undefined],
+        ['Data format', i.dataFormat],
+        ['Znode', i.path],
+      ]);
+      const other = Object.entries(i.settings).filter(([k]) => !k.startsWith('hive.server2.'));
+      if (other.length > 0) {
+        md.appendMarkdown('\n**Other keys**  \n');
+        settingsTable(md, other);
+      }
+      if (i.problems.length > 0) {
+        md.appendMarkdown('\n**Problems**  \n');
+        md.appendText(i.problems.join('\n'));
+      }
+      item.tooltip = md;
+      break;
+    }
+    case 'metastore': {
+      item = new vscode.TreeItem(`${node.instance.host}:${node.instance.port}`, none);
+      item.description = node.instance.uri;
+      item.iconPath = new vscode.ThemeIcon('database');
+      item.contextValue = 'metastore';
+      break;
+    }
+    case 'lockGroup': {
+      item = new vscode.TreeItem(node.label, collapsed);
+      item.description = `${node.lockCount} lock${node.lockCount === 1 ? '' : 's'}${node.waiting > 0 ? ` · ${node.waiting} waiting` : ''}`;
+      item.iconPath = new vscode.ThemeIcon(node.level === 'db' ? 'database' : node.level === 'table' ? 'table' : 'symbol-folder', node.waiting > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
+      item.contextValue = `lockGroup:${node.level}`;
+      item.tooltip = node.objectPath;
+      break;
+    }
+    case 'lock': {
+      const lock = node.lock;
+      item = new vscode.TreeItem(lock.data.queryId ?? lock.znode, none);
+      item.description = [lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase(), lock.status === 'granted' ? undefined : lock.status, age(lock.data.lockTime ?? lock.ctime), lock.data.clientIp, lock.ephemeral === false ? 'explicit' : undefined]
+        .filter(Boolean)
+        .join(' · ');
+      const icon = lock.mode === 'EXCLUSIVE' ? 'lock' : lock.mode === 'SHARED' ? 'unlock' : 'shield';
+      item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(icon);
+      item.contextValue = 'lock';
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown(`**${lock.mode} lock** on `);
+      md.appendText(formatLockObject(lock.object));
+      md.appendMarkdown('  \n');
+      settingsTable(md, [
+        ['Status', lock.status + (lock.blockedBy ? ` (behind ${lock.blockedBy})` : '')],
+        ['Query id', lock.data.queryId],
+        ['Locked at', lock.data.lockTime ? new Date(lock.data.lockTime).toISOString() : undefined],
+        ['Lock mode', lock.data.lockMode],
+        ['Client', lock.data.clientIp],
+        ['Znode', lock.path],
+      ]);
+      if (lock.data.queryString) {
+        md.appendCodeblock(lock.data.queryString, 'sql');
+      }
+      if (lock.data.problems.length > 0) {
+        md.appendText(lock.data.problems.join('\n'));
+      }
+      item.tooltip = md;
+      break;
+    }
+    case 'znode': {
+      const name = node.path.slice(node.path.lastIndexOf('/') + 1);
+      item = new vscode.TreeItem(name, node.numChildren > 0 ? collapsed : none);
+      item.description = node.numChildren > 0 ? `${node.numChildren}` : undefined;
+      item.iconPath = new vscode.ThemeIcon(node.numChildren > 0 ? 'folder' : 'file');
+      item.contextValue = 'znode';
+      item.tooltip = node.path;
+      item.command = { command: Commands.openZnode, title: 'Open Znode Data', arguments: [node] };
+      break;
+    }
+    case 'message': {
+      item = new vscode.TreeItem(node.text, none);
+      item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'warning' ? 'warning' : 'info');
+      item.contextValue = `message:${node.severity}`;
+      if (node.retryId !== undefined) {
+        item.description = 'click to retry';
+        item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
+      }
+      item.tooltip = node.detail ? `${node.text}\n${node.detail}` : node.text;
+      break;
+    }
+    case 'loadMore': {
+      item = new vscode.TreeItem(`Load more… (${node.shown} of ${node.total})`, none);
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'loadMore';
+      item.command = { command: Commands.loadMore, title: 'Load More', arguments: [node] };
+      break;
+    }
+  }
+  item.id = node.id;
+  return item;
+}

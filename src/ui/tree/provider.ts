@@ -1,0 +1,361 @@
+// The Hive ZooKeeper tree: ensembles → HiveServer2 namespaces → instances, the lock tree, and a
+// raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
+// What nodes look like is in presentation.ts; watches and retries in liveUpdates.ts.
+import * as vscode from 'vscode';
+import { toHiveZkError } from '../../core/errors';
+import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances, type DiscoveredNamespace } from '../../core/hs2Registry';
+import { childLevel, indexLocks, lockGroupAt, type LockIndex } from '../../core/lockIndex';
+import { formatLockObject, walkLocks, type HiveLock } from '../../core/locks';
+import { childPath } from '../../core/znodePath';
+import type { ZkSession } from '../../core/zkSession';
+import type { Connections } from '../connections';
+import { VIEW_ID } from '../ids';
+import type { EnsembleConfig, Settings } from '../settings';
+import { KnownNodes } from './knownNodes';
+import { LiveUpdates } from './liveUpdates';
+import {
+  ensembleId,
+  invalidEnsembleId,
+  message,
+  rawZnodeId,
+  sectionId,
+  znodeId,
+  type EnsembleNode,
+  type LoadMoreNode,
+  type LockGroupNode,
+  type LockNode,
+  type NamespaceNode,
+  type SectionNode,
+  type TreeNode,
+} from './nodes';
+import { toTreeItem } from './presentation';
+
+export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly nodes: KnownNodes;
+  private readonly pages = new Map<string, number>();
+  private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
+  private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
+  private readonly live: LiveUpdates;
+  private filterText: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly connections: Connections,
+    private readonly settings: () => Settings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.live = new LiveUpdates(
+      (id) => {
+        const node = this.nodes.get(id);
+        if (node) {
+          this.log.debug(`live update: ${id}`);
+          this.changeEmitter.fire(node);
+        }
+      },
+      (ensemble) => {
+        if (this.settings().ensembles.some((e) => e.name === ensemble)) {
+          this.refreshEnsemble(ensemble);
+        }
+      },
+    );
+    this.nodes = new KnownNodes((id) => this.live.forget(id));
+    this.disposables.push(
+      this.live,
+      connections.onDidChangeState(({ ensemble, change }) => {
+        // An expired session took its watches with it: refreshing the ensemble makes the next
+        // session and re-arms the watches of what is expanded (or shows why it cannot).
+        if (change.state === 'expired' || (change.state === 'connected' && change.generation > 1)) {
+          this.refreshEnsemble(ensemble);
+        }
+      }),
+    );
+  }
+
+  get filter(): string | undefined {
+    return this.filterText;
+  }
+
+  setFilter(text: string | undefined): void {
+    this.filterText = text && text.trim() !== '' ? text.trim().toLowerCase() : undefined;
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Refreshes one node (dropping what was cached under it) or the whole tree. */
+  refresh(node?: TreeNode): void {
+    if (!node) {
+      this.namespaceScans.clear();
+      this.lockIndexes.clear();
+      this.pages.clear();
+      this.changeEmitter.fire(undefined);
+      return;
+    }
+    if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'hs2')) {
+      this.namespaceScans.delete(node.ensemble);
+    }
+    if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
+      this.lockIndexes.delete(node.ensemble);
+    }
+    const target = node.kind === 'lockGroup' ? this.nodes.get(sectionId(node.ensemble, 'locks')) : node;
+    this.changeEmitter.fire(target ?? undefined);
+  }
+
+  refreshEnsemble(name: string): void {
+    const node = this.nodes.get(ensembleId(name));
+    if (node) {
+      this.refresh(node);
+    } else {
+      this.changeEmitter.fire(undefined);
+    }
+  }
+
+  refreshById(id: string): void {
+    const node = this.nodes.get(id);
+    if (node) {
+      this.refresh(node);
+    }
+  }
+
+  loadMore(node: LoadMoreNode): void {
+    this.pages.set(node.parentId, node.shown + this.settings().pageSize);
+    const parent = this.nodes.get(node.parentId);
+    this.changeEmitter.fire(parent);
+  }
+
+  nodeById(id: string): TreeNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return this.nodes.parentOf(node);
+  }
+
+  /** How many nodes the tree remembers (they are forgotten when their parent no longer lists them). */
+  get knownNodeCount(): number {
+    return this.nodes.size;
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble));
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    let children: TreeNode[];
+    try {
+      children = await this.childrenOf(node);
+      if (node?.kind === 'ensemble') {
+        this.live.clearRetry(node.ensemble);
+      }
+    } catch (error) {
+      const failure = toHiveZkError(error);
+      this.log.warn(`[${node?.ensemble ?? '-'}] listing ${node?.id ?? 'root'} failed: ${failure.code}: ${failure.message}`);
+      children = [message(node, 'error', failure.message, failure.code, node?.id)];
+      if (node?.kind === 'ensemble') {
+        this.live.scheduleRetry(node.ensemble);
+      }
+    }
+    this.nodes.listed(node, children);
+    return children;
+  }
+
+  private async childrenOf(node: TreeNode | undefined): Promise<TreeNode[]> {
+    if (!node) {
+      return this.rootNodes();
+    }
+    switch (node.kind) {
+      case 'ensemble':
+        return this.ensembleChildren(node);
+      case 'section':
+        return this.sectionChildren(node);
+      case 'namespace':
+        return this.namespaceChildren(node);
+      case 'lockGroup':
+        return this.lockGroupChildren(node);
+      case 'znode':
+        return this.znodeChildren(node.ensemble, node.path, node.id);
+      default:
+        return [];
+    }
+  }
+
+  private rootNodes(): TreeNode[] {
+    const settings = this.settings();
+    const nodes: TreeNode[] = settings.ensembles.map((config) => ({ kind: 'ensemble', id: ensembleId(config.name), ensemble: config.name, config }));
+    for (const [index, invalid] of settings.invalidEnsembles.entries()) {
+      nodes.push({ kind: 'message', id: invalidEnsembleId(index, invalid.name), ensemble: invalid.name, severity: 'error', text: `${invalid.name}: ${invalid.reason}`, detail: 'Fix it in the hiveZk.ensembles setting.' });
+    }
+    return nodes;
+  }
+
+  private ensemble(name: string): EnsembleConfig {
+    const config = this.settings().ensembles.find((e) => e.name === name);
+    if (!config) {
+      throw new Error(`The ensemble "${name}" is no longer configured.`);
+    }
+    return config;
+  }
+
+  private async session(name: string): Promise<ZkSession> {
+    return this.connections.sessionFor(this.ensemble(name));
+  }
+
+  private scanNamespaces(name: string): Promise<DiscoveredNamespace[]> {
+    let scan = this.namespaceScans.get(name);
+    if (!scan) {
+      const config = this.ensemble(name);
+      scan = this.session(name).then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }));
+      scan.catch(() => this.namespaceScans.delete(name));
+      this.namespaceScans.set(name, scan);
+    }
+    return scan;
+  }
+
+  private async ensembleChildren(node: EnsembleNode): Promise<TreeNode[]> {
+    // Listing the namespaces first proves the ensemble is reachable; a failure shows here.
+    await this.scanNamespaces(node.ensemble);
+    return (['hs2', 'locks', 'browse'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
+  }
+
+  private async sectionChildren(node: SectionNode): Promise<TreeNode[]> {
+    if (node.section === 'browse') {
+      return this.znodeChildren(node.ensemble, '/', node.id);
+    }
+    if (node.section === 'locks') {
+      return this.lockSectionChildren(node);
+    }
+    const config = this.ensemble(node.ensemble);
+    const found = await this.scanNamespaces(node.ensemble);
+    const nodes: NamespaceNode[] = [];
+    for (const ns of found) {
+      if (ns.kind === 'hs2' || ns.kind === 'hs2-ha' || ns.kind === 'metastore') {
+        const namespace = ns.kind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
+        nodes.push({ kind: 'namespace', id: znodeId(node.ensemble, `/${ns.name}`), ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind: ns.kind, childCount: ns.childCount });
+      }
+    }
+    for (const configured of config.hs2Namespaces) {
+      if (!found.some((ns) => ns.name === configured.replace(/^\/+/, ''))) {
+        const path = `/${configured.replace(/^\/+/, '')}`;
+        nodes.push({ kind: 'namespace', id: znodeId(node.ensemble, path), ensemble: node.ensemble, namespace: configured, path, nsKind: 'hs2', missing: true });
+      }
+    }
+    return nodes.length > 0 ? nodes : [message(node, 'info', 'No HiveServer2 namespace found')];
+  }
+
+  private async namespaceChildren(node: NamespaceNode): Promise<TreeNode[]> {
+    const session = await this.session(node.ensemble);
+    if (node.nsKind === 'metastore') {
+      const path = `/${node.namespace}`;
+      const instances = await listMetastoreInstances(session, node.namespace);
+      return this.page(node, instances.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${path}/${instance.znode}` })));
+    }
+    const watch = this.settings().liveUpdates ? this.live.watcherFor(node.id, session) : undefined;
+    const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
+    const instances = listing.instances.filter((i) => this.matches(i.znode, i.host, i.version, i.transportMode, i.principal));
+    const nodes: TreeNode[] = instances.map((instance) => ({
+      kind: 'instance',
+      id: znodeId(node.ensemble, instance.path),
+      ensemble: node.ensemble,
+      namespace: node.namespace,
+      ha: node.nsKind === 'hs2-ha',
+      instance,
+    }));
+    if (nodes.length === 0) {
+      return [message(node, 'info', listing.instances.length > 0 ? 'No instance matches the filter' : 'No live instance registered')];
+    }
+    return this.page(node, nodes);
+  }
+
+  private lockIndex(name: string): Promise<LockIndex> {
+    let index = this.lockIndexes.get(name);
+    if (!index) {
+      const config = this.ensemble(name);
+      const walking = Promise.resolve(
+        vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, async () => {
+          const walk = await walkLocks(await this.session(name), config.lockNamespace);
+          return indexLocks(walk);
+        }),
+      );
+      walking.catch(() => this.lockIndexes.delete(name));
+      this.lockIndexes.set(name, walking);
+      index = walking;
+    }
+    return index;
+  }
+
+  private async lockSectionChildren(node: SectionNode): Promise<TreeNode[]> {
+    const index = await this.lockIndex(node.ensemble);
+    const dbs = index.childGroups.get(index.root) ?? [];
+    const nodes: TreeNode[] = dbs.map((path) => this.lockGroupNode(node.ensemble, index, path, 'db'));
+    const rootLocks = index.locksAt.get(index.root) ?? [];
+    nodes.push(...this.lockNodes(node.ensemble, rootLocks));
+    for (const path of index.walk.unreadable) {
+      nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: 'Add a digest credential for this ensemble to read it.' });
+    }
+    if (nodes.length === 0) {
+      return [message(node, 'info', `No locks under ${index.root}`)];
+    }
+    return this.page(node, nodes);
+  }
+
+  private async lockGroupChildren(node: LockGroupNode): Promise<TreeNode[]> {
+    const index = await this.lockIndex(node.ensemble);
+    const groups = (index.childGroups.get(node.objectPath) ?? []).map((path) => this.lockGroupNode(node.ensemble, index, path, childLevel(node.level)));
+    const locks = this.lockNodes(node.ensemble, index.locksAt.get(node.objectPath) ?? []);
+    return this.page(node, [...locks, ...groups]);
+  }
+
+  private lockGroupNode(ensemble: string, index: LockIndex, objectPath: string, level: LockGroupNode['level']): LockGroupNode {
+    const group = lockGroupAt(index, objectPath, level);
+    return { kind: 'lockGroup', id: znodeId(ensemble, objectPath), ensemble, ...group };
+  }
+
+  private lockNodes(ensemble: string, locks: HiveLock[]): LockNode[] {
+    return locks
+      .filter((l) => this.matches(l.znode, l.data.queryId, l.data.queryString, l.data.clientIp, formatLockObject(l.object)))
+      .map((lock) => ({ kind: 'lock', id: znodeId(ensemble, lock.path), ensemble, lock }));
+  }
+
+  private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {
+    const session = await this.session(ensemble);
+    const { children } = await session.getChildren(path);
+    children.sort();
+    return this.pageOf(parentId, ensemble, children, async (visible) => {
+      // Only the visible page is stat'ed, all at once on the shared session.
+      const stats = await Promise.all(visible.map((child) => session.exists(childPath(path, child)).catch(() => undefined)));
+      return visible.map((child, i) => ({
+        kind: 'znode',
+        id: rawZnodeId(ensemble, childPath(path, child)),
+        ensemble,
+        path: childPath(path, child),
+        numChildren: stats[i]?.numChildren ?? 0,
+      }));
+    });
+  }
+
+  private page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]> {
+    return this.pageOf(parent.id, parent.ensemble, nodes, (visible) => [...visible]);
+  }
+
+  /** The shown part of a parent's children plus "Load more…"; `build` makes nodes for that part only. */
+  private async pageOf<T>(parentId: string, ensemble: string, items: readonly T[], build: (visible: readonly T[]) => TreeNode[] | Promise<TreeNode[]>): Promise<TreeNode[]> {
+    const shown = this.pages.get(parentId) ?? this.settings().pageSize;
+    const nodes = await build(items.slice(0, shown));
+    if (items.length > shown) {
+      nodes.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total: items.length });
+    }
+    return nodes;
+  }
+
+  private matches(...fields: (string | undefined)[]): boolean {
+    const filter = this.filterText;
+    return filter === undefined || fields.some((f) => f?.toLowerCase().includes(filter));
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) {
+      disposable.dispose();
+    }
+    this.changeEmitter.dispose();
+  }
+}
