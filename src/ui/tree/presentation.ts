@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { formatLockObject } from '../../core/locks';
 import { Commands } from '../ids';
 import type { EnsembleConfig } from '../settings';
+import { healthTreeItem } from './healthPresentation';
 import type { TreeNode } from './nodes';
 
 function age(epochMs: number | undefined): string {
@@ -46,13 +47,16 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
       break;
     }
     case 'section': {
-      const labels = { hs2: 'HiveServer2', locks: 'Locks', browse: 'Browse znodes' };
-      const icons = { hs2: 'server-process', locks: 'lock', browse: 'list-tree' };
+      const labels = { hs2: 'HiveServer2', locks: 'Locks', browse: 'Browse znodes', health: 'Health' };
+      const icons = { hs2: 'server-process', locks: 'lock', browse: 'list-tree', health: 'pulse' };
       item = new vscode.TreeItem(labels[node.section], collapsed);
       item.iconPath = new vscode.ThemeIcon(icons[node.section]);
       item.contextValue = `section:${node.section}`;
       if (node.section === 'locks' && config) {
         item.description = `/${config.lockNamespace}`;
+      }
+      if (node.section === 'health') {
+        item.tooltip = 'Servers, connections by client and lock owners, from the four-letter words srvr, mntr, cons, conf (or the AdminServer): short separate requests to each server, not sessions.';
       }
       break;
     }
@@ -167,6 +171,12 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
       item.tooltip = node.detail ? `${node.text}\n${node.detail}` : node.text;
       break;
     }
+    case 'healthGroup':
+    case 'zkServer':
+    case 'zkClient':
+    case 'lockOwner':
+      item = healthTreeItem(node);
+      break;
     case 'loadMore': {
       item = new vscode.TreeItem(`Load more… (${node.shown} of ${node.total})`, none);
       item.iconPath = new vscode.ThemeIcon('ellipsis');

@@ -11,6 +11,7 @@ import type { ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
+import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
 import { LiveUpdates } from './liveUpdates';
 import {
@@ -38,6 +39,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
   private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
   private readonly live: LiveUpdates;
+  private readonly health = new EnsembleHealthView({
+    config: (name) => this.ensemble(name),
+    session: (name) => this.session(name),
+    namespaces: (name) => this.scanNamespaces(name),
+    lockWalk: async (name) => (await this.lockIndex(name)).walk,
+  });
   private filterText: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -87,6 +94,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!node) {
       this.namespaceScans.clear();
       this.lockIndexes.clear();
+      this.health.forgetAll();
       this.pages.clear();
       this.changeEmitter.fire(undefined);
       return;
@@ -95,6 +103,11 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.namespaceScans.delete(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
+      this.lockIndexes.delete(node.ensemble);
+    }
+    if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'health')) {
+      // Owners come from the lock walk: a fresh look at who holds what walks the locks again.
+      this.health.forget(node.ensemble);
       this.lockIndexes.delete(node.ensemble);
     }
     const target = node.kind === 'lockGroup' ? this.nodes.get(sectionId(node.ensemble, 'locks')) : node;
@@ -174,6 +187,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return this.lockGroupChildren(node);
       case 'znode':
         return this.znodeChildren(node.ensemble, node.path, node.id);
+      case 'healthGroup':
+      case 'lockOwner':
+        return this.health.children(node);
       default:
         return [];
     }
@@ -214,7 +230,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private async ensembleChildren(node: EnsembleNode): Promise<TreeNode[]> {
     // Listing the namespaces first proves the ensemble is reachable; a failure shows here.
     await this.scanNamespaces(node.ensemble);
-    return (['hs2', 'locks', 'browse'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
+    return (['hs2', 'locks', 'browse', 'health'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
   }
 
   private async sectionChildren(node: SectionNode): Promise<TreeNode[]> {
@@ -223,6 +239,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (node.section === 'locks') {
       return this.lockSectionChildren(node);
+    }
+    if (node.section === 'health') {
+      return this.health.children(node);
     }
     const config = this.ensemble(node.ensemble);
     const found = await this.scanNamespaces(node.ensemble);

@@ -8,7 +8,8 @@ import type { HiveZkApi } from '../../../src/extension';
 import type { TreeNode } from '../../../src/ui/tree/nodes';
 import type { Resolution } from '../../../src/core/resolver';
 import { ZkSession } from '../../../src/core/zkSession';
-import { registerHs2 } from '../../support/hiveSeed';
+import { registerHs2, takeLock } from '../../support/hiveSeed';
+import { startSourceProxy } from '../../support/sourceProxy';
 import { countSessionConnections, startZooKeeper } from '../../support/zkServer';
 import { test } from './harness';
 
@@ -96,7 +97,7 @@ test('activation makes no connection; every contributed command is registered an
 
 test('the tree shows the seeded namespaces, instances (with details) and HA leader', async () => {
   const ensemble = await find(undefined, 'sandbox');
-  assert.deepEqual((await kids(ensemble)).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+  assert.deepEqual((await kids(ensemble)).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
   const hs2 = await path('sandbox', 'HiveServer2');
   const namespaces = await kids(hs2);
   assert.deepEqual(namespaces.map(label), ['hive_metastore', 'hiveserver2', 'hiveserver2-analytics', 'hs2ActivePassiveHA']);
@@ -227,7 +228,7 @@ test('a stopped ensemble shows an error node, and recovers when it returns', asy
       { name: 'flaky', connectString: cluster.connectString },
     ]);
     const flaky = await waitFor('the flaky ensemble', async () => (await kids()).find((n) => label(n) === 'flaky'));
-    assert.deepEqual((await kids(flaky)).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+    assert.deepEqual((await kids(flaky)).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
     await cluster.servers[0]?.stop();
     api.tree.refresh(flaky);
     const started = Date.now();
@@ -252,7 +253,7 @@ test('a stopped ensemble shows an error node, and recovers when it returns', asy
       // Say what the tree and the session looked like, should this ever fail again.
       throw new Error(`${String(error)}; tree showed ${JSON.stringify(last)}, session ${api.connections.stateOf('flaky')}`);
     });
-    assert.deepEqual(recovered.map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+    assert.deepEqual(recovered.map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
   } finally {
     await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
     await setSetting('connection.connectTimeoutMs', undefined);
@@ -371,7 +372,7 @@ test('a malformed ensemble entry shows as an error row; the others keep working'
     assert.deepEqual(roots.map((n) => n.kind), ['ensemble', 'message', 'message']);
     assert.match(label(roots[1]), /^typo: Invalid port "21B1"/);
     assert.match(label(roots[2]), /^sandbox: Another ensemble has the same name/);
-    assert.deepEqual((await kids(roots[0])).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+    assert.deepEqual((await kids(roots[0])).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
   } finally {
     await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
   }
@@ -428,7 +429,7 @@ test('closeAll racing a session being created: the late session is not kept, cur
   const session = await pending;
   assert.equal(session.connectString, SANDBOX_ZK, 'the session in use is built from the current settings');
   assert.equal(await api.connections.sessionFor(stale), session, 'one session per ensemble afterwards');
-  assert.deepEqual((await kids(await find(undefined, 'sandbox'))).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+  assert.deepEqual((await kids(await find(undefined, 'sandbox'))).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
 });
 
 test('invalid ensembles without a name or with the same name get distinct tree ids', async () => {
@@ -463,6 +464,74 @@ test('UNLOCK for a lock group is right when the lock namespace is written with s
     assert.equal(await clipboardAfter('hiveZk.copyUnlockStatement', day), "UNLOCK TABLE `sales`.`orders` PARTITION (`ds`='2026-11-24');");
   } finally {
     await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
+  }
+});
+
+function tooltipText(node: TreeNode): string {
+  const tooltip = api.tree.getTreeItem(node).tooltip;
+  return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
+}
+
+function iconId(node: TreeNode): string {
+  const icon = api.tree.getTreeItem(node).iconPath;
+  return icon instanceof vscode.ThemeIcon ? icon.id : '';
+}
+
+test('Health: the server, connections by client, and lock owners with the stray client\'s locks flagged, in tooltips', async () => {
+  // A lock manager on another host (127.0.0.3) takes a lock through a relay; the sandbox's own
+  // registrations and locks are held by the seeder's session on 127.0.0.1.
+  const proxy = await startSourceProxy({ host: '127.0.0.1', port: SANDBOX_PORT }, '127.0.0.3');
+  const stray = new ZkSession({ connectString: `127.0.0.1:${proxy.port}` });
+  const cleaner = new ZkSession({ connectString: SANDBOX_ZK });
+  try {
+    await takeLock(stray, 'hive_zookeeper_namespace', { db: 'health_check', table: 'leaky', mode: 'SHARED', queryId: 'hive_stray_query', query: 'select 1', lockTime: Date.now() - 3 * 3_600_000 });
+    const strayId = (stray.sessionId ?? '').replace(/^0+/, '');
+    const health = await path('sandbox', 'Health');
+    api.tree.refresh(health);
+    assert.match(tooltipText(health), /short separate requests to each server, not sessions/);
+    assert.deepEqual((await kids(health)).map(label), ['Servers', 'Connections by client', 'Lock owners']);
+
+    const servers = await find(health, 'Servers');
+    assert.equal(description(servers), '1 server');
+    const [server] = await kids(servers);
+    assert.ok(server);
+    assert.equal(label(server), SANDBOX_ZK);
+    assert.match(description(server), /^standalone · 3\.8\.0 · \d+ conn · avg [\d.]+ ms$/);
+    const serverTip = tooltipText(server);
+    assert.match(serverTip, /batched reads available/);
+    assert.match(serverTip, /srvr \(four-letter word\), mntr \(four-letter word\), cons \(four-letter word\), conf \(four-letter word\)/);
+    assert.match(serverTip, /no per-host limit/);
+
+    const clients = await kids(await find(health, 'Connections by client'));
+    assert.deepEqual(clients.map(label).sort(), ['127.0.0.1', '127.0.0.3']);
+    const strayClient = clients.find((c) => label(c) === '127.0.0.3');
+    assert.ok(strayClient);
+    assert.equal(description(strayClient), '1 connection · 1 session');
+    assert.ok(tooltipText(strayClient).includes(`0x${strayId}`), tooltipText(strayClient));
+
+    const ownersGroup = await find(health, 'Lock owners');
+    assert.equal(description(ownersGroup), '2 sessions · 1 warning');
+    const owners = await kids(ownersGroup);
+    const strayOwner = owners.find((o) => label(o) === '127.0.0.3');
+    const seederOwner = owners.find((o) => label(o) === '127.0.0.1');
+    assert.ok(strayOwner && seederOwner, owners.map(label).join());
+    assert.equal(description(strayOwner), `0x${strayId} · 1 lock · oldest 3 h`);
+    assert.equal(iconId(strayOwner), 'warning');
+    assert.match(tooltipText(strayOwner), /held from 127\.0\.0\.3, where no live HiveServer2 is registered/);
+    assert.equal(iconId(seederOwner), 'key', 'the seeder also registered the HiveServer2 instances: its host is a HiveServer2 host');
+    assert.match(tooltipText(seederOwner), /On a HiveServer2 host:\*\* yes/);
+    const strayLocks = await kids(strayOwner);
+    assert.deepEqual(strayLocks.map(label), ['hive_stray_query']);
+    assert.equal(await clipboardAfter('hiveZk.copyUnlockStatement', strayLocks[0]), 'UNLOCK TABLE `health_check`.`leaky`;');
+  } finally {
+    stray.close();
+    await proxy.close();
+    // The closed session's lock goes with it; then the persistent parents it left are removed.
+    await waitFor('the stray lock to go', async () => ((await cleaner.getChildren('/hive_zookeeper_namespace/health_check/leaky')).children.length === 0 ? true : undefined));
+    for (const znode of ['/hive_zookeeper_namespace/health_check/leaky', '/hive_zookeeper_namespace/health_check']) {
+      await cleaner.remove(znode);
+    }
+    cleaner.close();
   }
 });
 
