@@ -1,17 +1,20 @@
 // hive-zk: the core's twin for terminals and scripts. Every command prints JSON on stdout and
 // exits 0, or prints {"error":{"code","message"}} and exits 1 (2 for bad usage).
 
-import { buildBeelineCommand, SHELL_KINDS, type ShellKind } from './core/beeline';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { buildBeelineCommand, SHELL_KINDS, type PasswordSource, type ShellKind } from './core/beeline';
 import { parseConnectString } from './core/connectString';
-import { HiveZkError, toHiveZkError } from './core/errors';
+import { HiveZkError, preview, toHiveZkError } from './core/errors';
 import { discoverNamespaces, listHaInstances, listInstances, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, type NamespaceListing } from './core/hs2Registry';
 import { discoveryUrl, instanceUrl } from './core/hs2Urls';
 import { parseJdbcUrl } from './core/jdbcUrl';
-import { formatLockObject, unlockStatement, walkLocks } from './core/locks';
+import { formatLockObject, unlockStatement, walkLocks, type LockObject } from './core/locks';
 import { groupLocksByOwner, ownerJson, ownerOf } from './core/owners';
 import { resolveJdbcUrl } from './core/resolver';
 import { collectEnsembleHealth, formatSessionId, type HealthOptions, type SessionHolder } from './core/serverHealth';
 import { ZkSession } from './core/zkSession';
+
+const MAX_TIMEOUT_MS = 3_600_000;
 
 const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JSON output)
 
@@ -19,50 +22,75 @@ const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JS
   hive-zk resolve <jdbc-url> [--pick-only]
   hive-zk namespaces --zk <connect string>
   hive-zk instances --zk <connect string> [--namespace ns] [--ha]
-  hive-zk locks --zk <connect string> [--namespace ns] [--db d] [--table t]
-  hive-zk health --zk <connect string> [--admin-port p] [--namespace lock-ns]
-  hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode])
-                  [--user u] [--shell posix|pwsh|cmd] [--password-env]
+  hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]
+  hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]
+  hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
+                  [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
 
-  --timeout <ms>   connect and request timeout (default 10000)
+  --timeout <ms>   connect and request timeout, 1-${MAX_TIMEOUT_MS} (default 10000)
   A digest credential "user:password" is read from the HIVEZK_DIGEST environment variable.
+  Passwords never go on beeline's command line: it prompts for them (--password-prompt) or reads a file.
 `;
 
 interface Args {
+  command: string;
   positional: string[];
-  flags: Map<string, string | true>;
+  values: Record<string, string | boolean | undefined>;
 }
 
-const VALUE_FLAGS = new Set(['zk', 'namespace', 'db', 'table', 'instance', 'user', 'shell', 'timeout', 'admin-port']);
-const BOOLEAN_FLAGS = new Set(['ha', 'password-env', 'help', 'json', 'pick-only']);
+const ZK_OPTIONS = { zk: { type: 'string' }, timeout: { type: 'string' } } as const;
+/** Commands that ask the servers who holds which session (`cons`, or the AdminServer on this port). */
+const HEALTH_OPTIONS = { ...ZK_OPTIONS, 'admin-port': { type: 'string' } } as const;
+
+/** Each command's options and positionals; anything else is refused rather than silently ignored. */
+const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; positionals: string[] }> = {
+  'parse-url': { options: {}, positionals: ['the JDBC URL'] },
+  resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' } }, positionals: ['the JDBC URL'] },
+  namespaces: { options: ZK_OPTIONS, positionals: [] },
+  instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' } }, positionals: [] },
+  locks: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [] },
+  health: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' } }, positionals: [] },
+  beeline: {
+    options: {
+      ...ZK_OPTIONS,
+      namespace: { type: 'string' },
+      instance: { type: 'string' },
+      ha: { type: 'boolean' },
+      user: { type: 'string' },
+      shell: { type: 'string' },
+      'password-prompt': { type: 'boolean' },
+      'password-file': { type: 'string' },
+    },
+    positionals: ['the JDBC URL (or --zk and --namespace)'],
+  },
+};
 
 export function parseArgs(argv: readonly string[]): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name = '', inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (BOOLEAN_FLAGS.has(name)) {
-      flags.set(name, true);
-    } else if (VALUE_FLAGS.has(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) {
-        throw new HiveZkError('BAD_ARGUMENT', `--${name} needs a value.`);
-      }
-      flags.set(name, value);
-    } else {
-      throw new HiveZkError('BAD_ARGUMENT', `Unknown option --${name}.`);
-    }
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    throw new HiveZkError('BAD_ARGUMENT', 'No command given.');
   }
-  return { positional, flags };
+  const spec = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!spec) {
+    throw new HiveZkError('BAD_ARGUMENT', `Unknown command "${preview(command, 40)}".`);
+  }
+  if (rest.includes('--password-env')) {
+    throw new HiveZkError('BAD_ARGUMENT', '--password-env is gone: a password on beeline\'s command line is visible to every user (ps). Use --password-prompt or --password-file.');
+  }
+  let parsed;
+  try {
+    parsed = parseNodeArgs({ args: [...rest], options: spec.options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new HiveZkError('BAD_ARGUMENT', `${preview(error instanceof Error ? error.message : String(error), 200)} (see hive-zk --help).`);
+  }
+  if (parsed.positionals.length > spec.positionals.length) {
+    throw new HiveZkError('BAD_ARGUMENT', `Unexpected argument "${preview(parsed.positionals[spec.positionals.length], 60)}" for ${command}.`);
+  }
+  return { command, positional: parsed.positionals, values: parsed.values };
 }
 
 function flag(args: Args, name: string): string | undefined {
-  const value = args.flags.get(name);
+  const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -75,18 +103,27 @@ function requireFlag(args: Args, name: string): string {
 }
 
 function requirePositional(args: Args, what: string): string {
-  const value = args.positional[1];
+  const value = args.positional[0];
   if (value === undefined) {
     throw new HiveZkError('BAD_ARGUMENT', `Missing ${what}.`);
   }
   return value;
 }
 
-function sessionOptions(args: Args): { connectTimeoutMs: number; requestTimeoutMs: number; digest?: string } {
-  const timeout = Number(flag(args, 'timeout') ?? 10_000);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    throw new HiveZkError('BAD_ARGUMENT', '--timeout must be a positive number of milliseconds.');
+/** Milliseconds as digits only, within what a Node timer can hold (beyond 2^31-1 it fires at once). */
+export function parseTimeout(text: string | undefined): number {
+  if (text === undefined) {
+    return 10_000;
   }
+  const value = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1 && value <= MAX_TIMEOUT_MS)) {
+    throw new HiveZkError('BAD_ARGUMENT', `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not "${preview(text, 20)}".`);
+  }
+  return value;
+}
+
+function sessionOptions(args: Args): { connectTimeoutMs: number; requestTimeoutMs: number; digest?: string } {
+  const timeout = parseTimeout(flag(args, 'timeout'));
   const digest = process.env.HIVEZK_DIGEST;
   return digest ? { connectTimeoutMs: timeout, requestTimeoutMs: timeout, digest } : { connectTimeoutMs: timeout, requestTimeoutMs: timeout };
 }
@@ -117,11 +154,14 @@ async function listAnyInstances(session: ZkSession, namespace: string, ha: boole
 
 export async function runCommand(argv: readonly string[]): Promise<unknown> {
   const args = parseArgs(argv);
-  const command = args.positional[0];
-  switch (command) {
+  switch (args.command) {
     case 'parse-url': {
       const url = parseJdbcUrl(requirePositional(args, 'the JDBC URL'));
-      return { hosts: url.hosts, database: url.database, sessionVars: url.sessionVars, hiveConfs: url.hiveConfs, hiveVars: url.hiveVars, discovery: url.discovery ?? null, embedded: url.embedded };
+      const sessionVars = { ...url.sessionVars };
+      if (sessionVars.password !== undefined) {
+        sessionVars.password = '(hidden)';
+      }
+      return { hosts: url.hosts, database: url.database, sessionVars, hiveConfs: url.hiveConfs, hiveVars: url.hiveVars, discovery: url.discovery ?? null, embedded: url.embedded };
     }
     case 'resolve': {
       const url = requirePositional(args, 'the JDBC URL');
@@ -134,7 +174,7 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
             sessions.push(session);
             return session;
           },
-          { pickOnly: args.flags.has('pick-only') },
+          { pickOnly: args.values['pick-only'] === true },
         );
       } finally {
         sessions.forEach((s) => s.close());
@@ -144,11 +184,14 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
       return withSession(requireFlag(args, 'zk'), args, async (session) => ({ namespaces: await discoverNamespaces(session) }));
     case 'instances':
       return withSession(requireFlag(args, 'zk'), args, async (session) => {
-        const listing = await listAnyInstances(session, flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE, args.flags.has('ha'));
+        const listing = await listAnyInstances(session, flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE, args.values.ha === true);
         const sessions = await sessionHolders(session, args);
         return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
       });
     case 'locks':
+      if (flag(args, 'table') !== undefined && flag(args, 'db') === undefined) {
+        throw new HiveZkError('BAD_ARGUMENT', '--table needs --db: a table is found under its database.');
+      }
       return withSession(requireFlag(args, 'zk'), args, async (session) => {
         const sessions = await sessionHolders(session, args);
         const walk = await walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
@@ -173,7 +216,7 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
             client: lock.data.clientIp ?? null,
             ephemeral: lock.ephemeral ?? null,
             owner: ownerJson(ownerOf(lock.ephemeralOwner, sessions)),
-            unlock: unlockStatement(lock.object),
+            ...unlockOrReason(lock.object),
           })),
         };
       });
@@ -182,16 +225,26 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
     case 'beeline':
       return beeline(args);
     default:
-      throw new HiveZkError('BAD_ARGUMENT', command === undefined ? 'No command given.' : `Unknown command "${command}".`);
+      throw new HiveZkError('BAD_ARGUMENT', `Unknown command "${preview(args.command, 40)}".`);
+  }
+}
+
+/** The UNLOCK statement, or why none can be built safely for this lock's names. */
+function unlockOrReason(object: LockObject): { unlock: string | null; unlockRefused?: string } {
+  try {
+    return { unlock: unlockStatement(object) };
+  } catch (error) {
+    return { unlock: null, unlockRefused: toHiveZkError(error).message };
   }
 }
 
 function healthOptions(args: Args): HealthOptions {
   const adminPort = flag(args, 'admin-port');
-  if (adminPort !== undefined && !/^\d{1,5}$/.test(adminPort)) {
-    throw new HiveZkError('BAD_ARGUMENT', '--admin-port must be a port number.');
+  const port = adminPort !== undefined && /^\d{1,5}$/.test(adminPort) ? Number(adminPort) : undefined;
+  if (adminPort !== undefined && (port === undefined || port < 1 || port > 65535)) {
+    throw new HiveZkError('BAD_ARGUMENT', `--admin-port must be a port number, not "${preview(adminPort, 20)}".`);
   }
-  return { timeoutMs: sessionOptions(args).requestTimeoutMs, ...(adminPort !== undefined ? { adminPort: Number(adminPort) } : {}) };
+  return { timeoutMs: sessionOptions(args).requestTimeoutMs, ...(port !== undefined ? { adminPort: port } : {}) };
 }
 
 /** Which client address holds each session: `cons` only, short separate requests, never a session. */
@@ -211,9 +264,9 @@ async function health(args: Args): Promise<unknown> {
     registry = await withSession(zk, args, async (session) => {
       const kinds = await discoverNamespaces(session);
       const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
-      const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.name, n.kind === 'hs2-ha')));
+      const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.kind === 'hs2-ha' ? n.name.replace(/-(sasl|unsecure)$/, '') : n.name, n.kind === 'hs2-ha')));
       const instances = listings.flatMap((l) => l.instances);
-      const walk = kinds.some((n) => n.name === lockNamespace) ? await walkLocks(session, lockNamespace) : undefined;
+      const walk = kinds.some((n) => n.name === lockNamespace.replace(/^\/+|\/+$/g, '')) ? await walkLocks(session, lockNamespace) : undefined;
       const ownership = groupLocksByOwner(walk?.locks ?? [], instances, ensemble.sessions, { sessionsComplete: ensemble.sessionsComplete });
       return {
         hiveServer2: instances.map((i) => ({ path: i.path, host: i.host ?? null, port: i.port ?? null, owner: ownerJson(ownerOf(i.ephemeralOwner, ensemble.sessions)) })),
@@ -233,26 +286,37 @@ async function beeline(args: Args): Promise<unknown> {
   if (!SHELL_KINDS.includes(shell)) {
     throw new HiveZkError('BAD_ARGUMENT', `--shell must be one of ${SHELL_KINDS.join(', ')}.`);
   }
-  let url = args.positional[1];
-  if (url === undefined) {
+  let url = args.positional[0];
+  if (url !== undefined) {
+    for (const name of ['zk', 'namespace', 'instance', 'ha', 'timeout']) {
+      if (args.values[name] !== undefined) {
+        throw new HiveZkError('BAD_ARGUMENT', `--${name} does not go with a JDBC URL: give either the URL or --zk and --namespace.`);
+      }
+    }
+  } else {
     const zk = requireFlag(args, 'zk');
     const namespace = requireFlag(args, 'namespace');
     const znode = flag(args, 'instance');
     if (znode === undefined) {
-      url = discoveryUrl(parseConnectString(zk), namespace);
+      url = discoveryUrl(parseConnectString(zk), namespace, { ha: args.values.ha === true });
     } else {
       url = await withSession(zk, args, async (session) => {
-        const instance = (await listAnyInstances(session, namespace, args.flags.has('ha'))).instances.find((i) => i.znode === znode || i.path === znode);
+        const instance = (await listAnyInstances(session, namespace, args.values.ha === true)).instances.find((i) => i.znode === znode || i.path === znode);
         if (!instance) {
-          throw new HiveZkError('ZK_NO_NODE', `No instance ${znode} under /${namespace}.`);
+          throw new HiveZkError('ZK_NO_NODE', `No instance ${preview(znode)} under /${preview(namespace)}.`);
         }
         return instanceUrl(instance);
       });
     }
   }
+  const passwordFile = flag(args, 'password-file');
+  if (passwordFile !== undefined && args.values['password-prompt'] === true) {
+    throw new HiveZkError('BAD_ARGUMENT', 'Give --password-prompt or --password-file, not both.');
+  }
+  const password: PasswordSource = passwordFile !== undefined ? { kind: 'file', path: passwordFile } : args.values['password-prompt'] === true ? { kind: 'prompt' } : { kind: 'none' };
   const user = flag(args, 'user');
-  const command = buildBeelineCommand({ url, ...(user !== undefined ? { user } : {}), passwordFromEnv: args.flags.has('password-env') });
-  return { url, shell, argv: command.argv, env: command.envNames, command: command.display(shell) };
+  const command = buildBeelineCommand({ url, password, ...(user !== undefined ? { user } : {}) });
+  return { url, shell, argv: command.argv, command: command.display(shell) };
 }
 
 async function main(): Promise<void> {
@@ -262,14 +326,17 @@ async function main(): Promise<void> {
     process.exitCode = argv.length === 0 ? 2 : 0;
     return;
   }
+  let output: unknown;
+  let exitCode = 0;
   try {
-    const result = await runCommand(argv);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    output = await runCommand(argv);
   } catch (error) {
     const failure = toHiveZkError(error);
-    process.stdout.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } }, null, 2)}\n`);
-    process.exitCode = failure.code === 'BAD_ARGUMENT' ? 2 : 1;
+    output = { error: { code: failure.code, message: failure.message } };
+    exitCode = failure.code === 'BAD_ARGUMENT' ? 2 : 1;
   }
+  // Exit as soon as the answer is out: the ZooKeeper library can leave timers behind a closed client.
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`, () => process.exit(exitCode));
 }
 
 if (require.main === module) {

@@ -1,89 +1,169 @@
-// Builds beeline invocations: the argv, the environment that carries secrets, and a display
-// string quoted for POSIX shells, PowerShell and cmd.exe. Arguments may hold znode content, so
-// quoting is strict and anything that cannot be quoted inertly for a shell is refused.
+// Builds beeline invocations: the argv, and one command line per shell (POSIX sh/bash/dash/zsh,
+// PowerShell 5.1 and 7, cmd.exe). Arguments may hold znode content, so each one is checked against
+// every reader on its way — the shell, Windows' argument conventions, beeline.cmd, and beeline's own
+// option and !connect parsers — and anything one of them would read differently is refused with the
+// reason. Passwords never appear on the command line: beeline prompts for them or reads a file.
 
 import { HiveZkError, preview } from './errors';
 import { parseJdbcUrl } from './jdbcUrl';
+import { findInvisible } from './untrusted';
 
 export type ShellKind = 'posix' | 'pwsh' | 'cmd';
 export const SHELL_KINDS: readonly ShellKind[] = ['posix', 'pwsh', 'cmd'];
 
-/** Environment variable that carries the password into the terminal; its value is never typed. */
-export const PASSWORD_ENV = 'HIVEZK_BEELINE_PASSWORD';
+/** cmd.exe's command-line limit, applied to every shell: a longer beeline command is never legitimate. */
+export const MAX_COMMAND_CHARS = 8191;
+
+/**
+ * How beeline gets the password (BeeLine.connectUsingArgs):
+ * - none: no option; beeline connects with an empty password;
+ * - prompt: "-p" with no value (Hive 2.2+), as the last argument: beeline asks for it when it connects;
+ * - file: "-w FILE": beeline reads the file, trims it, and it wins over "-p".
+ */
+export type PasswordSource = { kind: 'none' } | { kind: 'prompt' } | { kind: 'file'; path: string };
 
 export interface BeelineRequest {
   /** A jdbc:hive2:// URL; it is parsed first so that a malformed one is refused here. */
   url: string;
   user?: string;
-  /** Pass the password from the PASSWORD_ENV environment variable (set by whoever runs the command). */
-  passwordFromEnv?: boolean;
+  password?: PasswordSource;
   /** Path or name of the beeline executable. */
   beelinePath?: string;
-  /** Extra beeline options such as "--silent=true". */
+  /** Extra BeeLine options of the form "--name=value", such as "--silent=true". */
   extraArgs?: readonly string[];
 }
 
 export interface BeelineCommand {
-  /** Program and arguments, for spawning without a shell (no password in it). */
+  /** Program and arguments, for spawning without a shell. */
   argv: string[];
-  /** Environment variables the command expects (names only; values are the caller's). */
-  envNames: string[];
-  /** The command line for one shell, with the password as an environment reference. */
+  /** The command line for one shell; throws UNSAFE_VALUE when that shell cannot carry an argument unchanged. */
   display(shell: ShellKind): string;
 }
 
 export function buildBeelineCommand(request: BeelineRequest): BeelineCommand {
-  parseJdbcUrl(request.url);
+  const url = parseJdbcUrl(request.url);
+  if (Object.prototype.hasOwnProperty.call(url.sessionVars, 'password')) {
+    throw unsafe('URL', request.url, 'it carries a password, which would be visible to every user of the machine (ps); use a password prompt or file instead');
+  }
   const program = request.beelinePath?.trim() || 'beeline';
-  const args = ['-u', request.url];
+  const args = ['-u', checkBeelineValue('URL', request.url)];
   if (request.user !== undefined && request.user !== '') {
-    args.push('-n', request.user);
+    args.push('-n', checkBeelineUser(request.user));
   }
-  const extra = [...(request.extraArgs ?? [])];
-  for (const arg of [program, ...args, ...extra]) {
-    assertPrintable(arg);
+  for (const extra of request.extraArgs ?? []) {
+    // Only BeeLine's own "--name=value" options: beeline reads each as exactly one setting.
+    if (!/^--[A-Za-z][A-Za-z0-9]*(=|$)/.test(extra)) {
+      throw unsafe('extra argument', extra, 'extra arguments must be beeline options of the form --name=value');
+    }
+    if (/^--password/i.test(extra)) {
+      throw unsafe('extra argument', extra, 'passwords are passed only through the password prompt or file');
+    }
+    args.push(checkPrintable('extra argument', extra));
   }
-  const argv = [program, ...args, ...extra];
-  const passwordFromEnv = request.passwordFromEnv === true;
+  const password = request.password ?? { kind: 'none' };
+  if (password.kind === 'prompt' && request.user && (Object.keys(url.hiveConfs).length > 0 || Object.keys(url.hiveVars).length > 0)) {
+    // To prompt, beeline appends ";user=…" to the URL text, which would land in the ?hiveconf or #hivevar part.
+    throw unsafe('URL', request.url, 'it has ?hiveconf or #hivevar parts, and beeline would append the user name there when it prompts for the password');
+  }
+  if (password.kind === 'file') {
+    args.push('-w', checkBeelineValue('password file path', password.path));
+  } else if (password.kind === 'prompt') {
+    args.push('-p'); // last, so that beeline's parser sees no value and prompts
+  }
+  const argv = [checkPrintable('beeline path', program), ...args];
+  if (argv.join(' ').length > MAX_COMMAND_CHARS) {
+    throw tooLong(argv.join(' ').length);
+  }
   return {
     argv,
-    envNames: passwordFromEnv ? [PASSWORD_ENV] : [],
     display(shell: ShellKind): string {
-      const words = [quoteProgram(program, shell), ...[...args, ...extra].map((a) => quoteArg(a, shell))];
-      if (passwordFromEnv) {
-        words.push('-p', passwordReference(shell));
+      const line = [quoteProgram(program, shell), ...args.map((a) => quoteArg(a, shell))].join(' ');
+      if (line.length > MAX_COMMAND_CHARS) {
+        throw tooLong(line.length);
       }
-      return words.join(' ');
+      return line;
     },
   };
 }
 
-function passwordReference(shell: ShellKind): string {
-  switch (shell) {
-    case 'posix':
-      return `"$${PASSWORD_ENV}"`;
-    case 'pwsh':
-      return `$env:${PASSWORD_ENV}`;
-    case 'cmd':
-      return `"%${PASSWORD_ENV}%"`;
+/**
+ * A password beeline reads from a "-w" file exactly as given. BeeLine trims the file, then puts the
+ * password into a "!connect url user password" line that it splits at spaces and quotes.
+ */
+export function checkPasswordForFile(password: string): string {
+  const reason =
+    password === ''
+      ? 'it is empty'
+      : password.length > 1024
+        ? 'it is longer than 1024 characters'
+        : findInvisible(password)
+          ? 'it contains an invisible or control character'
+          : /[\s'"]/.test(password)
+            ? "it contains a space or a quote, which beeline's !connect line splits on (use the password prompt instead)"
+            : undefined;
+  if (reason) {
+    throw new HiveZkError('UNSAFE_VALUE', `Refusing to hand this password to beeline in a file: ${reason}.`);
   }
+  return password;
 }
 
-/** Newlines or control characters would end or alter a typed command line in every shell. */
-function assertPrintable(arg: string): void {
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(arg)) {
-    throw new HiveZkError('UNSAFE_VALUE', `Refusing to build a command: an argument contains a line break or control character ("${preview(arg)}").`);
+/**
+ * beeline passes "-n" into its "!connect" line (split at spaces and quotes) and, when it prompts for
+ * the password, into the URL as ";user=…" (where ; = ? # % / and backslashes change the URL); its
+ * option parser takes a value starting with "-" as an option.
+ */
+function checkBeelineUser(user: string): string {
+  if (!/^(?!-)[A-Za-z0-9_.@+~:/-]{1,256}$/.test(user)) {
+    throw unsafe('user name', user, 'beeline reads only letters, digits and . _ @ + ~ : / - there (not starting with "-"); other characters change its !connect line or the URL');
   }
+  return user;
+}
+
+/** URLs and paths go through beeline's option parser and its quote-splitting !connect line. */
+function checkBeelineValue(what: string, value: string): string {
+  checkPrintable(what, value);
+  if (value.startsWith('-')) {
+    throw unsafe(what, value, 'beeline would read it as an option');
+  }
+  if (/['"]/.test(value)) {
+    throw unsafe(what, value, "beeline's !connect line treats quotes as delimiters");
+  }
+  return value;
+}
+
+function checkPrintable(what: string, value: string): string {
+  const invisible = findInvisible(value);
+  if (invisible) {
+    throw unsafe(what, value, `it contains the invisible or control character ${invisible.codePoint}, so what is shown would differ from what runs`);
+  }
+  if (value === '') {
+    throw unsafe(what, value, 'it is empty');
+  }
+  return value;
+}
+
+function unsafe(what: string, value: string, reason: string): HiveZkError {
+  return new HiveZkError('UNSAFE_VALUE', `Refusing to build a beeline command: the ${what} "${preview(value, 60)}" — ${reason}.`, { what });
+}
+
+function tooLong(length: number): HiveZkError {
+  return new HiveZkError('UNSAFE_VALUE', `Refusing to build a beeline command of ${length} characters: at most ${MAX_COMMAND_CHARS} (cmd.exe's limit) are produced.`);
 }
 
 function quoteProgram(program: string, shell: ShellKind): string {
+  if (shell !== 'posix' && program.endsWith('\\')) {
+    throw unsafe('beeline path', program, 'it ends with "\\", which names a folder, not a program');
+  }
   const quoted = quoteArg(program, shell);
+  if (shell === 'posix' && quoted === program && program.includes('=')) {
+    return quotePosixAlways(program); // an unquoted first word with "=" is a variable assignment
+  }
   // PowerShell treats a quoted first word as a string, not a command: call it with "&".
   return shell === 'pwsh' && quoted !== program ? `& ${quoted}` : quoted;
 }
 
 export function quoteArg(arg: string, shell: ShellKind): string {
-  assertPrintable(arg);
+  checkPrintable('argument', arg);
   switch (shell) {
     case 'posix':
       return quotePosix(arg);
@@ -94,40 +174,68 @@ export function quoteArg(arg: string, shell: ShellKind): string {
   }
 }
 
-/** Single quotes make every character literal in sh, bash, zsh, dash; a quote is closed, escaped, reopened. */
+/** Single quotes make every character literal in sh, bash, dash and zsh; a quote is closed, escaped, reopened. */
 export function quotePosix(arg: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) {
-    return arg;
-  }
+  return /^[A-Za-z0-9_@%+:,./-]+$/.test(arg) ? arg : quotePosixAlways(arg);
+}
+
+function quotePosixAlways(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
- * PowerShell single-quoted strings expand nothing; a quote inside is doubled, and PowerShell also
- * takes the typographic quotes ‘’‚‛ as single quotes. Double quotes are refused: Windows
- * PowerShell 5.1 mangles them when it passes arguments to native programs.
+ * What every Windows target shares. beeline on Windows is beeline.cmd, which runs
+ * "SetLocal EnableDelayedExpansion" and "call java … %*": the call expands "%" a second time and
+ * doubles "^", delayed expansion eats "!", and java.exe's ANSI command line turns look-alikes
+ * (U+FF02 FULLWIDTH QUOTATION MARK, U+00A5 YEN SIGN…) into '"' or "\" by best-fit conversion.
+ */
+function windowsRefusal(arg: string): string | undefined {
+  if (/[^\x20-\x7e]/.test(arg)) {
+    return 'it contains a non-ASCII character, which Windows may convert to a different one (best-fit) before java sees it';
+  }
+  if (/["%!^]/.test(arg)) {
+    return 'it contains " % ! or ^, which cmd.exe and beeline.cmd expand or strip even inside quotes';
+  }
+  return undefined;
+}
+
+/**
+ * PowerShell single-quoted strings expand nothing; a quote inside is doubled, and the typographic
+ * quotes ‘’‚‛ count as single quotes. Arguments then reach beeline.cmd the legacy way (PowerShell
+ * 5.1, and 7.x for batch files): wrapped in "…" only when they contain a space, with no escaping —
+ * so a trailing "\" escapes the closing quote, an empty argument disappears, and an unquoted
+ * & | < > ( ) is a cmd.exe operator.
  */
 export function quotePwsh(arg: string): string {
-  if (arg.includes('"') || /[\u201c\u201d\u201e]/.test(arg)) {
-    throw new HiveZkError('UNSAFE_VALUE', `Refusing to quote "${preview(arg)}" for PowerShell: double quotes do not pass safely to native programs.`);
+  const reason =
+    windowsRefusal(arg) ??
+    (arg.endsWith('\\')
+      ? 'it ends with "\\", which would escape the closing quote PowerShell adds'
+      : /[&|<>()]/.test(arg)
+        ? 'it contains & | < > ( or ), which cmd.exe runs as operators when PowerShell passes the argument to beeline.cmd'
+        : undefined);
+  if (reason) {
+    throw new HiveZkError('UNSAFE_VALUE', `Refusing to quote "${preview(arg, 60)}" for PowerShell: ${reason}. Use a POSIX shell.`);
   }
-  // "," is left out: unquoted, it builds an array in PowerShell.
-  if (/^[A-Za-z0-9_+=:./\\-]+$/.test(arg)) {
+  // Bare only where no PowerShell parsing rule applies ("-a.b" is split by older versions, "," builds an array).
+  if (/^[A-Za-z0-9_-]+$/.test(arg) || /^[A-Za-z0-9_+=:./\\][A-Za-z0-9_+=:./\\-]*$/.test(arg)) {
     return arg;
   }
   return `'${arg.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 
 /**
- * cmd.exe expands %VAR% even inside double quotes and has no escape there, so "%", "!" and '"' are
- * refused; everything else is made literal by double quotes.
+ * cmd.exe: double quotes make & | < > ( ) literal and there is no escape inside them, so what
+ * quotes cannot protect is refused; a run of backslashes before the closing quote is doubled, as
+ * the program's argument parser (CommandLineToArgvW rules) reads "\\\"" as one backslash and an end.
  */
 export function quoteCmd(arg: string): string {
-  if (/[%!"]/.test(arg)) {
-    throw new HiveZkError('UNSAFE_VALUE', `Refusing to quote "${preview(arg)}" for cmd.exe: it contains % ! or ", which cmd cannot make literal. Use PowerShell or a POSIX shell.`);
+  const reason = windowsRefusal(arg);
+  if (reason) {
+    throw new HiveZkError('UNSAFE_VALUE', `Refusing to quote "${preview(arg, 60)}" for cmd.exe: ${reason}. Use a POSIX shell.`);
   }
   if (/^[A-Za-z0-9_@+:./\\-]+$/.test(arg)) {
     return arg;
   }
-  return `"${arg}"`;
+  return `"${arg.replace(/(\\+)$/, '$1$1')}"`;
 }

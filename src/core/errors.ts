@@ -1,6 +1,8 @@
 // Typed errors with a stable code and a message written for users.
 // Every failure the core reports is a HiveZkError; callers switch on `code`, never on text.
 
+import { escapeInvisible } from './untrusted';
+
 export type ErrorCode =
   | 'BAD_ARGUMENT'
   | 'BAD_CONNECT_STRING'
@@ -33,13 +35,16 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ZK_SESSION_EXPIRED',
 ]);
 
+const MAX_MESSAGE_CHARS = 1000;
+
 export class HiveZkError extends Error {
   readonly code: ErrorCode;
   /** Extra facts for logs and JSON output (never secrets). */
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    // Messages quote untrusted input; a bound here keeps any one of them from flooding a log or a pop-up.
+    super(message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message, options);
     this.name = 'HiveZkError';
     this.code = code;
     this.details = details;
@@ -69,11 +74,10 @@ export function toHiveZkError(value: unknown): HiveZkError {
   return new HiveZkError('ZK_ERROR', message, {}, { cause: value });
 }
 
-/** A short, printable excerpt of untrusted text for error messages (cut before it is cleaned). */
+/** A short excerpt of untrusted text for messages: cut to `max` characters, invisible characters escaped. */
 export function preview(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : String(value);
   const cut = text.length > max ? text.slice(0, max) : text;
-   
-  const printable = cut.replace(/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/g, '?');
-  return text.length > max ? `${printable}…` : printable;
+  const shown = escapeInvisible(cut);
+  return text.length > max ? `${shown}…` : shown;
 }

@@ -4,11 +4,12 @@
 
 import { isValidHost, parsePort } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
-import { unlessMissing } from './missingZnode';
+import { parseJavaInt } from './javaInt';
+import { unlessMissing, unlessMissingOutcome } from './missingZnode';
 import { splitPairs } from './pairs';
 import { namespacePath } from './znodePath';
 import { decodeText } from './znodeText';
-import type { WatchListener, ZkSession, ZnodeStat } from './zkSession';
+import type { ReadOutcome, WatchListener, ZkSession, ZnodeStat } from './zkSession';
 
 export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
 export const DEFAULT_HA_NAMESPACE = 'hs2ActivePassiveHA';
@@ -92,18 +93,19 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
   if (pairs.length > 0) {
     return { format: 'config', settings, duplicateKeys };
   }
-  const legacy = parseHostPort(text);
+  const legacy = parseHostPort(text, parseJavaInt);
   return legacy ? { format: 'legacy', ...legacy } : { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
 }
 
-export function parseHostPort(text: string): { host: string; port: number } | undefined {
+/** "host:port"; the port is read as the reader of that text does (URI parsers: ASCII digits; Hive's legacy data: Integer.parseInt). */
+export function parseHostPort(text: string, readPort: (text: string) => number | undefined = parsePort): { host: string; port: number } | undefined {
   const parts = text.split(':');
   if (parts.length !== 2) {
     return undefined;
   }
   const [host = '', portText = ''] = parts;
-  const port = parsePort(portText);
-  return isValidHost(host) && port !== undefined ? { host, port } : undefined;
+  const port = readPort(portText);
+  return isValidHost(host) && port !== undefined && port >= 1 && port <= 65535 ? { host, port } : undefined;
 }
 
 export interface Hs2Instance {
@@ -131,6 +133,27 @@ export interface Hs2Instance {
   ephemeralOwner?: string;
   /** What is wrong with this registration, for display; empty when it is sound. */
   problems: string[];
+  /** Set when the published host or port is one the driver cannot use. */
+  endpointProblem?: string;
+}
+
+/**
+ * The one rule for "can a client connect to this registration", shared by the tree, the resolver
+ * and every URL or command built from an instance: the driver reads host and port from the
+ * znode's data, never from its name, so empty, binary, non-UTF-8, unparsable or unreadable data
+ * (or a published host/port the driver rejects) means there is nothing to connect to.
+ */
+export function connectTarget(instance: Hs2Instance): { host: string; port: number } | { problem: string } {
+  if (instance.dataFormat === 'invalid' || instance.dataFormat === 'unreadable') {
+    return { problem: instance.problems.join('; ') || 'unreadable registration' };
+  }
+  if (instance.endpointProblem !== undefined) {
+    return { problem: instance.endpointProblem };
+  }
+  if (instance.host === undefined || instance.port === undefined) {
+    return { problem: 'the registration gives no host and port' };
+  }
+  return { host: instance.host, port: instance.port };
 }
 
 /** How the znodes of a registry are named: HS2's "serverUri=…" names, or HA's "instance-<sequence>". */
@@ -178,26 +201,56 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   return instance;
 }
 
-function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
-  const host = settings[HS2_KEYS.bindHost];
-  if (host !== undefined) {
-    if (isValidHost(host)) {
-      instance.host = host;
-    } else {
-      instance.problems.push(`invalid host "${preview(host, 40)}"`);
-      delete instance.host;
+/**
+ * Host and port exactly as the driver's applyConfs takes them from published settings, in data
+ * order: the bind host always; the binary port always; the HTTP port only while no port > 0 is
+ * known. A port Integer.parseInt rejects makes the driver give up on the whole registration.
+ */
+export function publishedEndpoint(settings: Readonly<Record<string, string>>): { host?: string; port?: number; problems: string[] } {
+  const result: { host?: string; port?: number; problems: string[] } = { problems: [] };
+  let port: number | undefined;
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === HS2_KEYS.bindHost) {
+      result.host = value;
+    } else if (key === HS2_KEYS.binaryPort || (key === HS2_KEYS.httpPort && !(port !== undefined && port > 0))) {
+      port = parseJavaInt(value);
+      if (port === undefined) {
+        result.problems.push(`port "${preview(value, 20)}" in ${key} is not an integer (Hive's driver fails on it)`);
+        break;
+      }
     }
   }
-  // The driver takes the binary port always and the HTTP port only when no port is known yet.
-  const portText = settings[HS2_KEYS.binaryPort] ?? settings[HS2_KEYS.httpPort];
-  if (portText !== undefined) {
-    const port = parsePort(portText);
-    if (port === undefined) {
-      instance.problems.push(`invalid port "${preview(portText, 20)}"`);
-      delete instance.port;
+  if (result.host !== undefined && !isValidHost(result.host)) {
+    result.problems.push(`invalid host "${preview(result.host, 40)}"`);
+    delete result.host;
+  }
+  if (port !== undefined) {
+    if (port >= 1 && port <= 65535) {
+      result.port = port;
     } else {
-      instance.port = port;
+      result.problems.push(`port ${port} is outside 1-65535`);
     }
+  }
+  return result;
+}
+
+function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
+  const endpoint = publishedEndpoint(settings);
+  if (Object.prototype.hasOwnProperty.call(settings, HS2_KEYS.bindHost)) {
+    if (endpoint.host === undefined) {
+      delete instance.host;
+    } else {
+      instance.host = endpoint.host;
+    }
+  }
+  if (endpoint.port !== undefined) {
+    instance.port = endpoint.port;
+  } else if (endpoint.problems.some((p) => p.startsWith('port'))) {
+    delete instance.port;
+  }
+  if (endpoint.problems.length > 0) {
+    instance.problems.push(...endpoint.problems);
+    instance.endpointProblem = endpoint.problems.join('; ');
   }
   const optional: [keyof Hs2Instance, string][] = [
     ['transportMode', HS2_KEYS.transportMode],
@@ -229,7 +282,7 @@ export interface NamespaceListing {
 /** Children of an HS2 namespace that are not registrations (HIVE-25411: the driver does not skip them). */
 export const NON_INSTANCE_CHILDREN = new Set(['leader']);
 
-/** Lists a namespace's instances: one getChildren, then every getData at once on the shared session. */
+/** Lists a namespace's instances: one getChildren (watched, if asked), then one batched read of their data. */
 export async function listInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
   const path = namespacePath(namespace);
   let children: string[];
@@ -237,29 +290,45 @@ export async function listInstances(session: ZkSession, namespace: string, watch
     ({ children } = await session.getChildren(path, watch));
   } catch (error) {
     if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${path} does not exist on ${session.connectString}.`, { namespace });
+      throw new HiveZkError('NAMESPACE_MISSING', `The namespace ${preview(path)} does not exist on ${preview(session.connectString)}.`, { namespace });
     }
     throw error;
   }
   const otherChildren = children.filter((c) => NON_INSTANCE_CHILDREN.has(c));
   const candidates = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
-  const read = await Promise.all(candidates.map((child) => readInstance(session, path, child)));
-  const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+  const read = await session.getDataMany(candidates.map((child) => `${path}/${child}`));
+  const instances = candidates
+    .map((child, i) => instanceFromRead(path, child, read[i]))
+    .filter((i): i is Hs2Instance => i !== undefined)
+    .sort(compareInstances);
   return { namespace, path, instances, otherChildren };
 }
 
 /** Reads and describes one registration; undefined if it has gone, "unreadable" if its ACL denies us. */
 export async function readInstance(session: ZkSession, parent: string, child: string): Promise<Hs2Instance | undefined> {
-  const read = await unlessMissing(session.getData(`${parent}/${child}`), (reason) => reason);
-  if (read === 'gone') {
+  let read: ReadOutcome<{ data: Buffer; stat: ZnodeStat }>;
+  try {
+    read = await session.getData(`${parent}/${child}`);
+  } catch (error) {
+    if (!(error instanceof HiveZkError)) {
+      throw error;
+    }
+    read = error;
+  }
+  return instanceFromRead(parent, child, read);
+}
+
+function instanceFromRead(parent: string, child: string, read: ReadOutcome<{ data: Buffer; stat: ZnodeStat }>): Hs2Instance | undefined {
+  const outcome = unlessMissingOutcome(read, (reason) => reason);
+  if (outcome === 'gone') {
     return undefined; // deregistered between the listing and the read
   }
-  if (read === 'unreadable') {
+  if (outcome === 'unreadable') {
     const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
     instance.dataFormat = 'unreadable';
     return instance;
   }
-  return describeInstance(parent, child, decodeInstanceData(read.data), read.stat);
+  return describeInstance(parent, child, decodeInstanceData(outcome.data), outcome.stat);
 }
 
 /** By sequence (fixed-width digits), so plain code-unit order is right and much cheaper than localeCompare. */
@@ -329,9 +398,15 @@ export function describeHaInstance(parent: string, znode: string, data: Uint8Arr
   const active = record.endpoints.find((e) => e.api === 'activeEndpoint');
   const endpoint = active ?? record.endpoints[0];
   instance.isLeader = active !== undefined;
+  // The driver takes the endpoint first, then applies the attributes over it: a published bind
+  // host or binary port wins, and an HTTP port is ignored once the endpoint gave a port.
   if (endpoint && isValidHost(endpoint.host)) {
-    instance.host = endpoint.host;
-    instance.port = endpoint.port;
+    if (!Object.prototype.hasOwnProperty.call(record.attributes, HS2_KEYS.bindHost)) {
+      instance.host = endpoint.host;
+    }
+    if (!Object.prototype.hasOwnProperty.call(record.attributes, HS2_KEYS.binaryPort) && instance.endpointProblem === undefined) {
+      instance.port = endpoint.port;
+    }
   }
   return instance;
 }
@@ -350,16 +425,17 @@ export async function listHaInstances(session: ZkSession, namespace: string, wat
       continue;
     }
     const { children } = listing;
-    const read = await Promise.all(
-      children.map(async (child) => {
-        const read = await unlessMissing(session.getData(`${path}/${child}`), () => undefined, { unreadable: false });
-        return read && describeHaInstance(path, child, read.data, read.stat);
-      }),
-    );
-    const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+    const read = await session.getDataMany(children.map((child) => `${path}/${child}`));
+    const instances = children
+      .map((child, i) => {
+        const outcome = unlessMissingOutcome(read[i], () => undefined, { unreadable: false });
+        return outcome && describeHaInstance(path, child, outcome.data, outcome.stat);
+      })
+      .filter((i): i is Hs2Instance => i !== undefined)
+      .sort(compareInstances);
     return { namespace, path, instances, otherChildren: [] };
   }
-  throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${namespace} (looked for ${haRegistryPaths(namespace).map((p) => `${p}/instances`).join(' and ')}).`, { namespace });
+  throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${preview(namespace)} (looked for ${haRegistryPaths(namespace).map((p) => `${preview(p)}/instances`).join(' and ')}).`, { namespace });
 }
 
 // ---- Metastore discovery (Hive 4.x): children "<host>:<port><10-digit seq>", data "host:port"
@@ -383,13 +459,14 @@ export function parseMetastoreZnode(name: string, data: Uint8Array): MetastoreIn
 export async function listMetastoreInstances(session: ZkSession, namespace: string): Promise<MetastoreInstance[]> {
   const path = namespacePath(namespace);
   const { children } = await session.getChildren(path);
-  const read = await Promise.all(
-    children.map(async (child) => {
-      const read = await unlessMissing(session.getData(`${path}/${child}`), () => undefined);
-      return read && parseMetastoreZnode(child, read.data);
-    }),
-  );
-  return read.filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
+  const read = await session.getDataMany(children.map((child) => `${path}/${child}`));
+  return children
+    .map((child, i) => {
+      const outcome = unlessMissingOutcome(read[i], () => undefined);
+      return outcome && parseMetastoreZnode(child, outcome.data);
+    })
+    .filter((m): m is MetastoreInstance => m !== undefined)
+    .sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
 }
 
 // ---- Which top-level znodes are what
@@ -409,13 +486,11 @@ export interface NamespaceHints {
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
-/** Classifies every top-level znode by what it holds, with one batch of concurrent listings. */
+/** Classifies every top-level znode by what it holds, with one batched read of their listings. */
 export async function discoverNamespaces(session: ZkSession, hints: NamespaceHints = {}): Promise<DiscoveredNamespace[]> {
   const { children } = await session.getChildren('/');
   const names = children.filter((c) => c !== 'zookeeper').sort();
-  const listings = await Promise.all(
-    names.map(async (name) => (await unlessMissing(session.getChildren(`/${name}`), () => undefined))?.children ?? []),
-  );
+  const listings = (await session.getChildrenMany(names.map((name) => `/${name}`))).map((outcome) => unlessMissingOutcome(outcome, () => []));
   const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
   return names.map((name, i) => {

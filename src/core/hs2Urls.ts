@@ -2,8 +2,8 @@
 // URL for one instance carrying the settings its znode publishes (as the driver would apply them).
 
 import type { ConnectString } from './connectString';
-import { HiveZkError } from './errors';
-import type { Hs2Instance } from './hs2Registry';
+import { HiveZkError, preview } from './errors';
+import { connectTarget, type Hs2Instance } from './hs2Registry';
 import { formatJdbcUrl } from './jdbcUrl';
 import { applyPublishedSettings } from './resolver';
 
@@ -32,12 +32,13 @@ export function discoveryUrl(connect: ConnectString, namespace: string, options:
 
 /** A direct URL to one instance, with transport, http path, SSL, principal and QOP from its znode. */
 export function instanceUrl(instance: Hs2Instance, options: UrlOptions = {}): string {
-  if (instance.host === undefined || instance.port === undefined) {
-    throw new HiveZkError('BAD_ZNODE_DATA', `The registration ${instance.znode} gives no usable host and port${instance.problems.length ? `: ${instance.problems.join('; ')}` : ''}.`);
+  const target = connectTarget(instance);
+  if ('problem' in target) {
+    throw new HiveZkError('BAD_ZNODE_DATA', `The registration ${preview(instance.znode)} has no address a client can use: ${preview(target.problem, 200)}.`);
   }
   const applied = applyPublishedSettings(instance.settings, options.sessionVars ?? {});
   return formatJdbcUrl({
-    hosts: [{ host: applied.host ?? instance.host, port: applied.port ?? instance.port }],
+    hosts: [target],
     database: options.database ?? 'default',
     sessionVars: { ...applied.fromZnode, ...options.sessionVars },
   });

@@ -1,13 +1,15 @@
 // Parses and formats jdbc:hive2:// URLs the way Hive's JDBC driver (Utils.parseURL) reads them:
 // jdbc:hive2://<authority>[/<db>][;<session k=v>…][?<hive conf k=v>…][#<hive var k=v>…]
 
-import { DEFAULT_ZK_PORT, isValidHost, parsePort, type HostPort } from './connectString';
+import { DEFAULT_ZK_PORT, MAX_SERVERS, isValidHost, parsePort, type HostPort } from './connectString';
 import { HiveZkError, preview } from './errors';
 import { splitPairs } from './pairs';
 
 export const JDBC_PREFIX = 'jdbc:hive2://';
 export const DEFAULT_HS2_BINARY_PORT = 10000;
 export const DEFAULT_HS2_HTTP_PORT = 10001;
+/** Real URLs are a few hundred characters; longer input is refused before any parsing work. */
+export const MAX_URL_CHARS = 16_384;
 
 export type DiscoveryMode = 'zooKeeper' | 'zooKeeperHA';
 
@@ -35,6 +37,9 @@ export function parseJdbcUrl(input: string): JdbcUrl {
   if (typeof input !== 'string' || !input.startsWith(JDBC_PREFIX)) {
     throw new HiveZkError('URL_NOT_HIVE2', `Not a HiveServer2 JDBC URL: it must start with "${JDBC_PREFIX}".`, { url: preview(input) });
   }
+  if (input.length > MAX_URL_CHARS) {
+    throw new HiveZkError('URL_MALFORMED', `The URL is ${input.length} characters long; at most ${MAX_URL_CHARS} are accepted.`, { url: preview(input) });
+  }
   const bad = /[\s\u0000-\u001f\u007f]/.exec(input);
   if (bad) {
     throw new HiveZkError('URL_MALFORMED', `Bad URL format: whitespace or control character at position ${bad.index} (percent-encode it, e.g. %20).`, { url: preview(input) });
@@ -60,7 +65,7 @@ export function parseJdbcUrl(input: string): JdbcUrl {
   if (semicolon !== -1) {
     for (const [key, value] of kvPairs(database.slice(semicolon + 1))) {
       if (Object.prototype.hasOwnProperty.call(sessionVars, key)) {
-        throw new HiveZkError('URL_DUPLICATE_KEY', `Bad URL format: Multiple values for property ${key}.`, { key });
+        throw new HiveZkError('URL_DUPLICATE_KEY', `Bad URL format: Multiple values for property ${preview(key, 40)}.`, { key: preview(key, 40) });
       }
       sessionVars[key] = value;
     }
@@ -127,11 +132,15 @@ function moveKey(from: Record<string, string>, fromKey: string, to: Record<strin
 }
 
 function parseEnsemble(authority: string): UrlHost[] {
-  return authority.split(',').map((entry) => {
+  const entries = authority.split(',');
+  if (entries.length > MAX_SERVERS) {
+    throw new HiveZkError('URL_NO_HOST', `Bad URL format: the ZooKeeper ensemble lists ${entries.length} servers; at most ${MAX_SERVERS} are accepted.`, { authority: preview(authority) });
+  }
+  return entries.map((entry) => {
     const [host = '', portText, ...extra] = entry.split(':');
     const port = portText === undefined ? DEFAULT_ZK_PORT : parsePort(portText);
     if (!isValidHost(host) || port === undefined || extra.length > 0) {
-      throw new HiveZkError('URL_NO_HOST', `Bad URL format: "${entry}" in the ZooKeeper ensemble "${authority}" is not host[:port].`, { authority });
+      throw new HiveZkError('URL_NO_HOST', `Bad URL format: "${preview(entry)}" in the ZooKeeper ensemble "${preview(authority)}" is not host[:port].`, { authority: preview(authority) });
     }
     return { host, port };
   });
@@ -147,7 +156,7 @@ function parseSingleHost(authority: string): UrlHost {
       : authority.includes(';')
         ? " Are you missing a '/' after the hostname?"
         : '';
-    throw new HiveZkError('URL_NO_HOST', `Bad URL format. Hostname not found in authority part of the url: ${authority}.${hint}`, { authority });
+    throw new HiveZkError('URL_NO_HOST', `Bad URL format. Hostname not found in authority part of the url: ${preview(authority)}.${hint}`, { authority: preview(authority) });
   }
   return portText ? { host, port: Number(portText) } : { host };
 }
@@ -208,13 +217,18 @@ function formatPairs(pairs: Readonly<Record<string, string>> | undefined): strin
     .join(';');
 }
 
-/** Percent-encodes what java.net.URI rejects or decodes ("%", spaces, quotes…); refuses structural characters. */
+/**
+ * Percent-encodes everything but letters, digits and - . _ ~ : @ / , + (java.net.URI decodes the
+ * escapes back), so a URL never carries quotes, "$", "!", "&" or parentheses that a shell or
+ * beeline's !connect line would read; refuses structural characters.
+ */
 function encodeValue(field: string, value: string, structural: RegExp): string {
   if (structural.test(value) || /[\u0000-\u001f\u007f]/.test(value)) {
     throw unsafe(field, value);
   }
   try {
-    return value.replace(/[^A-Za-z0-9\-._~!$&'()*+,:@/=]/gu, (ch) => encodeURIComponent(ch));
+    // encodeURIComponent leaves ! ' ( ) * as they are: those are encoded by hand.
+    return value.replace(/[^A-Za-z0-9\-._~+,:@/]/gu, (ch) => encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
   } catch {
     throw unsafe(field, value); // a lone surrogate has no UTF-8 form
   }

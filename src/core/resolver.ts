@@ -2,15 +2,17 @@
 // (ZooKeeperHiveClientHelper.configureConnParams / applyConfs), and explains every step:
 // all candidates, the driver's random pick, which settings came from the znode, and why it fails.
 
-import { HiveZkError, isHiveZkError } from './errors';
+import { HiveZkError, isHiveZkError, preview } from './errors';
 import {
   DEFAULT_HA_NAMESPACE,
   DEFAULT_HS2_NAMESPACE,
   HS2_KEYS,
   NON_INSTANCE_CHILDREN,
+  connectTarget,
   discoverNamespaces,
   listHaInstances,
   listInstances,
+  publishedEndpoint,
   readInstance,
   type Hs2Instance,
 } from './hs2Registry';
@@ -66,7 +68,12 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
   if (!url.discovery) {
     const host = url.hosts[0];
     const port = host ? effectivePort(url, host) : undefined;
-    const candidate: Candidate = { znode: '', fromZnode: {}, overriddenByUrl: {}, usable: true, url: input, driverUrl: input };
+    const candidate: Candidate = { znode: '', fromZnode: {}, overriddenByUrl: {}, usable: true };
+    try {
+      candidate.url = candidate.driverUrl = driverUrlFor(url, host ?? { host: '' });
+    } catch (error) {
+      candidate.problem = `the URL cannot be printed back safely: ${isHiveZkError(error) ? error.message : String(error)}`;
+    }
     if (host) {
       candidate.host = host.host;
     }
@@ -82,7 +89,7 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
   let instances: Hs2Instance[];
   try {
     if (options.pickOnly && !ha) {
-      return await resolvePickOnly(session, url, input, namespace, random);
+      return await resolvePickOnly(session, url, namespace, random);
     }
     instances = (ha ? await listHaInstances(session, namespace) : await listInstances(session, namespace)).instances;
   } catch (error) {
@@ -90,13 +97,13 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
       throw await explainMissingNamespace(session, namespace, url.authority, error);
     }
     if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-      throw new HiveZkError('ZK_NO_AUTH', `Not authorized to list /${namespace} on ${url.authority}: its ACL does not let this client read it.`, { namespace });
+      throw new HiveZkError('ZK_NO_AUTH', `Not authorized to list /${preview(namespace)} on ${preview(url.authority)}: its ACL does not let this client read it.`, { namespace });
     }
     throw error;
   }
   // One listing, then every data read issued at once.
   const roundTrips = instances.length > 0 ? 2 : 1;
-  const candidates = instances.map((instance) => toCandidate(instance, url, input));
+  const candidates = instances.map((instance) => toCandidate(instance, url));
   const resolution: Resolution = { mode: url.discovery, namespace, ensemble: url.authority, candidates, roundTrips };
   if (candidates.length === 0) {
     throw new HiveZkError(
@@ -109,7 +116,7 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
   if (ha) {
     const leader = usable.find((c) => c.isLeader);
     if (!leader) {
-      throw new HiveZkError('NO_LEADER', `No active HiveServer2 among ${candidates.length} registered in ${namespace} (Hive's driver: "No leader found!").`, {
+      throw new HiveZkError('NO_LEADER', `No active HiveServer2 among ${candidates.length} registered in ${preview(namespace)} (Hive's driver: "No leader found!").`, {
         namespace,
         candidates,
       });
@@ -118,7 +125,7 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
     return resolution;
   }
   if (usable.length === 0) {
-    throw new HiveZkError('BAD_ZNODE_DATA', `None of the ${candidates.length} znodes under /${namespace} holds a usable HiveServer2 address: ${candidates[0]?.problem ?? ''}`, {
+    throw new HiveZkError('BAD_ZNODE_DATA', `None of the ${candidates.length} znodes under /${preview(namespace)} holds a usable HiveServer2 address: ${preview(candidates[0]?.problem ?? '', 200)}`, {
       namespace,
       candidates,
     });
@@ -128,17 +135,17 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
 }
 
 /** The driver's own procedure: list, pick uniformly at random, read that one; reject and repeat if unusable. */
-async function resolvePickOnly(session: ZkSession, url: JdbcUrl, input: string, namespace: string, random: () => number): Promise<Resolution> {
+async function resolvePickOnly(session: ZkSession, url: JdbcUrl, namespace: string, random: () => number): Promise<Resolution> {
   const path = namespacePath(namespace);
   let children: string[];
   try {
     ({ children } = await session.getChildren(path));
   } catch (error) {
-    throw isHiveZkError(error, 'ZK_NO_NODE') ? new HiveZkError('NAMESPACE_MISSING', `The namespace ${path} does not exist.`, { namespace }) : error;
+    throw isHiveZkError(error, 'ZK_NO_NODE') ? new HiveZkError('NAMESPACE_MISSING', `The namespace ${preview(path)} does not exist.`, { namespace }) : error;
   }
   const remaining = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
   if (remaining.length === 0) {
-    throw new HiveZkError('NAMESPACE_EMPTY', `No live HiveServer2 instance is registered under ${path} on ${url.authority}.`, { namespace });
+    throw new HiveZkError('NAMESPACE_EMPTY', `No live HiveServer2 instance is registered under ${preview(path)} on ${preview(url.authority)}.`, { namespace });
   }
   const rejected: Candidate[] = [];
   let reads = 0;
@@ -149,13 +156,13 @@ async function resolvePickOnly(session: ZkSession, url: JdbcUrl, input: string, 
     if (!instance) {
       continue;
     }
-    const candidate = toCandidate(instance, url, input);
+    const candidate = toCandidate(instance, url);
     if (candidate.usable) {
       return { mode: 'zooKeeper', namespace, ensemble: url.authority, candidates: [...rejected, candidate], chosen: candidate, roundTrips: 1 + reads };
     }
     rejected.push(candidate);
   }
-  throw new HiveZkError('BAD_ZNODE_DATA', `None of the znodes under ${path} holds a usable HiveServer2 address: ${rejected[0]?.problem ?? ''}`, { namespace, candidates: rejected });
+  throw new HiveZkError('BAD_ZNODE_DATA', `None of the znodes under ${preview(path)} holds a usable HiveServer2 address: ${preview(rejected[0]?.problem ?? '', 200)}`, { namespace, candidates: rejected });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -169,8 +176,6 @@ export function applyPublishedSettings(
 ): { host?: string; port?: number; fromZnode: Record<string, string>; overriddenByUrl: Record<string, string> } {
   const fromZnode: Record<string, string> = {};
   const overriddenByUrl: Record<string, string> = {};
-  let host: string | undefined;
-  let port = -1;
   const unlessSet = (sessionKey: string, value: string): void => {
     if (Object.prototype.hasOwnProperty.call(sessionVars, sessionKey)) {
       overriddenByUrl[sessionKey] = value;
@@ -180,17 +185,6 @@ export function applyPublishedSettings(
   };
   for (const [key, value] of Object.entries(settings)) {
     switch (key) {
-      case HS2_KEYS.bindHost:
-        host = value;
-        break;
-      case HS2_KEYS.binaryPort:
-        port = Number.parseInt(value, 10);
-        break;
-      case HS2_KEYS.httpPort:
-        if (!(port > 0)) {
-          port = Number.parseInt(value, 10);
-        }
-        break;
       case HS2_KEYS.transportMode:
         unlessSet('transportMode', value);
         break;
@@ -220,19 +214,15 @@ export function applyPublishedSettings(
         break; // the driver ignores every other key
     }
   }
-  const result: { host?: string; port?: number; fromZnode: Record<string, string>; overriddenByUrl: Record<string, string> } = { fromZnode, overriddenByUrl };
-  if (host !== undefined) {
-    result.host = host;
-  }
-  if (port > 0) {
-    result.port = port;
-  }
-  return result;
+  const { host, port } = publishedEndpoint(settings);
+  return { ...(host !== undefined ? { host } : {}), ...(port !== undefined ? { port } : {}), fromZnode, overriddenByUrl };
 }
 
-const DISCOVERY_KEYS = new Set(['serviceDiscoveryMode', 'zooKeeperNamespace', 'password']);
+/** Session variables that never appear in a URL this tool prints. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['password']);
+const DISCOVERY_KEYS: ReadonlySet<string> = new Set(['serviceDiscoveryMode', 'zooKeeperNamespace', ...SECRET_KEYS]);
 
-function toCandidate(instance: Hs2Instance, url: JdbcUrl, input: string): Candidate {
+function toCandidate(instance: Hs2Instance, url: JdbcUrl): Candidate {
   const candidate: Candidate = { znode: instance.znode, fromZnode: {}, overriddenByUrl: {}, usable: false };
   if (instance.version !== undefined) {
     candidate.version = instance.version;
@@ -240,38 +230,41 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl, input: string): Candid
   if (instance.isLeader !== undefined) {
     candidate.isLeader = instance.isLeader;
   }
-  let host = instance.host;
-  let port = instance.port;
-  if (instance.dataFormat === 'config' || instance.dataFormat === 'serviceRecord') {
+  const target = connectTarget(instance);
+  if ('problem' in target) {
+    candidate.problem = target.problem;
+    return candidate;
+  }
+  const { host, port } = target;
+  candidate.host = host;
+  candidate.port = port;
+  if (instance.dataFormat !== 'legacy') {
     const applied = applyPublishedSettings(instance.settings, url.sessionVars);
     candidate.fromZnode = applied.fromZnode;
     candidate.overriddenByUrl = applied.overriddenByUrl;
-    host = applied.host ?? host;
-    port = applied.port ?? port;
-  } else if (instance.dataFormat !== 'legacy') {
-    candidate.problem = instance.problems.join('; ') || 'unreadable registration';
-    return candidate;
   }
-  if (host === undefined || port === undefined) {
-    candidate.problem = 'the znode gives no host and port';
-    return candidate;
-  }
-  candidate.host = host;
-  candidate.port = port;
-  const sessionVars: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...url.sessionVars, ...candidate.fromZnode })) {
-    if (!DISCOVERY_KEYS.has(key)) {
-      sessionVars[key] = value;
-    }
-  }
+  const sessionVars = withoutKeys({ ...url.sessionVars, ...candidate.fromZnode }, DISCOVERY_KEYS);
   try {
     candidate.url = formatJdbcUrl({ hosts: [{ host, port }], database: url.database, sessionVars, hiveConfs: url.hiveConfs, hiveVars: url.hiveVars });
-    candidate.driverUrl = input.replace(url.authority, `${host}:${port}`);
+    candidate.driverUrl = driverUrlFor(url, { host, port });
     candidate.usable = true;
   } catch (error) {
     candidate.problem = isHiveZkError(error) ? error.message : String(error);
   }
   return candidate;
+}
+
+/**
+ * The URL the driver itself goes on with: the input with the ensemble replaced by the chosen
+ * server, discovery parameters kept. Built from the parsed parts (never by replacing text), and
+ * without the password.
+ */
+function driverUrlFor(url: JdbcUrl, server: { host: string; port?: number }): string {
+  return formatJdbcUrl({ hosts: [server], database: url.database, sessionVars: withoutKeys(url.sessionVars, SECRET_KEYS), hiveConfs: url.hiveConfs, hiveVars: url.hiveVars });
+}
+
+function withoutKeys(record: Readonly<Record<string, string>>, keys: ReadonlySet<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key)));
 }
 
 async function explainMissingNamespace(session: ZkSession, namespace: string, ensemble: string, original: HiveZkError): Promise<HiveZkError> {
@@ -282,5 +275,5 @@ async function explainMissingNamespace(session: ZkSession, namespace: string, en
     return original;
   }
   const hint = existing.length > 0 ? ` HiveServer2 namespaces on this ensemble: ${existing.join(', ')}.` : ' No HiveServer2 namespace exists on this ensemble.';
-  return new HiveZkError('NAMESPACE_MISSING', `The namespace /${namespace} does not exist on ${ensemble}.${hint}`, { namespace, existing });
+  return new HiveZkError('NAMESPACE_MISSING', `The namespace /${preview(namespace)} does not exist on ${preview(ensemble)}.${preview(hint, 300)}`, { namespace, existing });
 }

@@ -225,6 +225,48 @@ test('CLI: failures are JSON with a code and a non-zero exit', async () => {
   assert.equal((missing.json.error as { code: string }).code, 'NAMESPACE_MISSING');
 });
 
+test('CLI: what it does not understand is refused (exit 2), never ignored', async () => {
+  const cases: [string[], RegExp][] = [
+    [['instances', '--zk', zk.connectString, 'rogue_ns'], /Unexpected argument "rogue_ns"/],
+    [['beeline', 'jdbc:hive2://h:1/default', 'alice'], /Unexpected argument "alice"/],
+    [['locks', '--zk', zk.connectString, '--table', 'orders'], /--table needs --db/],
+    [['namespaces', '--zk', zk.connectString, '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['beeline', 'jdbc:hive2://h:1/default', '--password-env'], /--password-prompt or --password-file/],
+    [['namespaces', '--zk', zk.connectString, '--timeout', '3000000000'], /--timeout must be a whole number/],
+    [['namespaces', '--zk', zk.connectString, '--timeout', '1e4'], /--timeout must be a whole number/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await hiveZk(...args);
+    assert.equal(result.code, 2, args.join(' '));
+    const error = result.json.error as { code: string; message: string };
+    assert.equal(error.code, 'BAD_ARGUMENT');
+    assert.match(error.message, message);
+  }
+});
+
+test('CLI: exits right after printing, even when the client library keeps timers (timeout, unreachable)', async () => {
+  const timed = async (...args: string[]): Promise<{ ms: number; code: string }> => {
+    const started = Date.now();
+    const result = await hiveZk(...args);
+    return { ms: Date.now() - started, code: (result.json.error as { code: string } | undefined)?.code ?? 'OK' };
+  };
+  // The library's own connect timer would keep the process alive for ~30 s.
+  const tiny = await timed('namespaces', '--zk', zk.connectString, '--timeout', '1');
+  assert.ok(tiny.ms < 10_000, `exited after ${tiny.ms} ms (${tiny.code})`);
+  const closedPort = await timed('namespaces', '--zk', '127.0.0.1:1', '--timeout', '500');
+  assert.notEqual(closedPort.code, 'OK');
+  assert.ok(closedPort.ms < 10_000, `exited after ${closedPort.ms} ms`);
+});
+
+test('CLI: beeline --instance refuses a registration the driver could not use, whatever its name says', async () => {
+  const name = await registerRaw(seeder, 'clirogue', 'serverUri=looks-fine.example.com:10000;version=3.1.3;sequence=0000000001', Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+  const result = await hiveZk('beeline', '--zk', zk.connectString, '--namespace', 'clirogue', '--instance', name.split('/').pop() ?? name);
+  assert.equal(result.code, 1);
+  assert.equal((result.json.error as { code: string }).code, 'BAD_ZNODE_DATA');
+  const locks = await hiveZk('locks', '--zk', zk.connectString, '--db', 'sales');
+  assert.ok((locks.json.locks as { unlock: string | null }[]).every((l) => typeof l.unlock === 'string'));
+});
+
 test('resolve --pick-only: the driver\'s procedure, two round trips, unusable znodes rejected and another picked', async () => {
   const resolution = await resolveJdbcUrl(url(';serviceDiscoveryMode=zooKeeper'), () => session, { pickOnly: true, random: () => 0 });
   assert.equal(resolution.candidates.length, 1);

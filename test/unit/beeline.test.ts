@@ -6,13 +6,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBeelineCommand, PASSWORD_ENV, quoteCmd, quotePosix, quotePwsh } from '../../src/core/beeline';
+import { buildBeelineCommand, checkPasswordForFile, quoteCmd, quotePosix, quotePwsh } from '../../src/core/beeline';
+import { beelineConnectLine, beelineReads, beelineSplit } from '../support/shellModels';
 import { HiveZkError } from '../../src/core/errors';
 import { decodeInstanceData, describeInstance } from '../../src/core/hs2Registry';
 import { instanceUrl } from '../../src/core/hs2Urls';
 import { parseJdbcUrl } from '../../src/core/jdbcUrl';
 
 const URL = 'jdbc:hive2://zk1:2181,zk2:2181/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2';
+
+function isUnsafe(message?: RegExp): (e: unknown) => boolean {
+  return (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE' && (message === undefined || message.test(e.message));
+}
 
 test('discovery command for each shell', () => {
   const command = buildBeelineCommand({ url: URL, user: 'alice' });
@@ -22,13 +27,25 @@ test('discovery command for each shell', () => {
   assert.equal(command.display('cmd'), `beeline -u "${URL}" -n alice`);
 });
 
-test('the password is an environment reference, never a value', () => {
-  const command = buildBeelineCommand({ url: URL, user: 'alice', passwordFromEnv: true });
-  assert.deepEqual(command.envNames, [PASSWORD_ENV]);
-  assert.ok(command.display('posix').endsWith(`-p "$${PASSWORD_ENV}"`));
-  assert.ok(command.display('pwsh').endsWith(`-p $env:${PASSWORD_ENV}`));
-  assert.ok(command.display('cmd').endsWith(`-p "%${PASSWORD_ENV}%"`));
-  assert.ok(!command.argv.includes('-p'));
+test('passwords never go on the command line: beeline prompts for them or reads a file', () => {
+  const prompt = buildBeelineCommand({ url: URL, user: 'alice', password: { kind: 'prompt' } });
+  assert.deepEqual(prompt.argv, ['beeline', '-u', URL, '-n', 'alice', '-p']);
+  assert.deepEqual(beelineReads(prompt.argv.slice(1)), { url: URL, user: 'alice', prompts: true, other: [] });
+  const file = buildBeelineCommand({ url: URL, user: 'alice', password: { kind: 'file', path: '/run/user/1000/hs2.pw' } });
+  assert.deepEqual(beelineReads(file.argv.slice(1)), { url: URL, user: 'alice', passwordFile: '/run/user/1000/hs2.pw', prompts: false, other: [] });
+  assert.throws(() => buildBeelineCommand({ url: `${URL};password=s3cr3t` }), isUnsafe(/password/));
+  assert.throws(() => buildBeelineCommand({ url: URL, extraArgs: ['-p', 'x'] }), isUnsafe(/--name=value/));
+  assert.throws(() => buildBeelineCommand({ url: URL, extraArgs: ['--password=x'] }), isUnsafe(/password/));
+});
+
+test('a password handed over in a file must survive beeline\'s trim and its !connect line', () => {
+  for (const good of ['s3cr3t', 'p@$$w0rd!', 'ü-ñ-中', 'a;b#c=d%e\\f']) {
+    assert.equal(checkPasswordForFile(good), good);
+    assert.deepEqual(beelineSplit(beelineConnectLine(URL, 'alice', good))?.slice(1), [URL, 'alice', good], good);
+  }
+  for (const bad of ['', ' lead', 'trail ', 'in side', "it's", 'say "x"', 'tab\tx', 'line\nx', 'bidi\u202ex']) {
+    assert.throws(() => checkPasswordForFile(bad), isUnsafe(), JSON.stringify(bad));
+  }
 });
 
 test('a beeline path with spaces is quoted, and called with & in PowerShell', () => {
@@ -45,10 +62,11 @@ test('quoting rules per shell', () => {
   assert.equal(quotePosix("it's"), `'it'\\''s'`);
   assert.equal(quotePosix('$(id)'), `'$(id)'`);
   assert.equal(quotePwsh("it's"), `'it''s'`);
-  assert.equal(quotePwsh('it\u2019s'), `'it\u2019\u2019s'`);
+  assert.throws(() => quotePwsh('it\u2019s'), isUnsafe(/non-ASCII/));
   assert.equal(quotePwsh('a,b'), `'a,b'`);
   assert.equal(quoteCmd('a&b'), '"a&b"');
-  for (const bad of ['%PATH%', 'a!b', 'a"b']) {
+  assert.equal(quoteCmd('dom\\first last\\'), '"dom\\first last\\\\"');
+  for (const bad of ['%PATH%', 'a!b', 'a"b', 'a^b', 'x\uff02y', '\u00a5']) {
     assert.throws(() => quoteCmd(bad), (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE');
   }
   assert.throws(() => quotePwsh('a"b'), (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE');

@@ -3,11 +3,6 @@
 // FUZZ_SEED picks the seed (printed on failure); FUZZ_ITERATIONS scales the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildBeelineCommand, SHELL_KINDS } from '../../src/core/beeline';
 import { parseConnectString } from '../../src/core/connectString';
 import { HiveZkError } from '../../src/core/errors';
 import { decodeInstanceData, decodeServiceRecord, describeHaInstance, describeInstance, parseInstanceName, parseMetastoreZnode } from '../../src/core/hs2Registry';
@@ -16,22 +11,13 @@ import { formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbcUrl';
 import { decodeLockData, decodeLockObject, decodeTableName, parseLockName, unlockStatement } from '../../src/core/locks';
 import { splitPairs } from '../../src/core/pairs';
 import { renderZnodeData } from '../../src/core/znodeText';
+import { prng } from '../support/prng';
+import { readUnlock } from '../support/hiveQlModel';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 12_000);
-const SLOW_MS = 250;
-
-/** mulberry32: small, fast, good enough to drive a fuzzer reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Catches superlinear blow-ups (Hive's regexes take minutes on 1 MB), with room for a busy machine.
+const SLOW_MS = 2000;
 
 const CORPUS = [
   'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2',
@@ -184,8 +170,10 @@ test(`fuzz: lock names, lock data and lock paths (seed ${SEED})`, () => {
     const segments = name.split('/');
     const object = total('decodeLockObject', name, () => decodeLockObject(segments));
     total('decodeTableName', name, () => decodeTableName(name));
-    const statement = total('unlockStatement', name, () => unlockStatement(object));
-    assert.ok(statement.startsWith('UNLOCK ') && statement.endsWith(';'));
+    const statement = guarded('unlockStatement', name, () => unlockStatement(object));
+    if (statement !== undefined) {
+      assert.deepEqual(readUnlock(statement), object, statement);
+    }
   }
 });
 
@@ -227,31 +215,3 @@ test('huge and degenerate inputs: 1 MB values, 10k-character names, empty and du
   assert.ok(duplicate.format === 'config' && duplicate.duplicateKeys.includes('hive.server2.thrift.port') && duplicate.duplicateKeys.includes(''));
 });
 
-test(`fuzz: random metacharacter arguments stay one inert argument under bash (seed ${SEED})`, () => {
-  const random = prng(SEED + 4);
-  const dir = mkdtempSync(join(tmpdir(), 'hivezk-fuzz-'));
-  const fake = join(dir, 'beeline');
-  writeFileSync(fake, `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done > "${dir}/argv"\n`);
-  chmodSync(fake, 0o755);
-  const meta = [...';&|$`\'"()<>!*?[]{}~#%\\ \t', '$(touch PWNED)', '`touch PWNED`', '&& touch PWNED', '%COMSPEC%', '${IFS}'];
-  let executed = 0;
-  for (let i = 0; i < 400; i += 1) {
-    let user = '';
-    for (let n = 1 + Math.floor(random() * 8); n > 0; n -= 1) {
-      user += random() < 0.6 ? (meta[Math.floor(random() * meta.length)]) : String.fromCharCode(97 + Math.floor(random() * 26));
-    }
-    const command = guarded('buildBeelineCommand', user, () => buildBeelineCommand({ url: 'jdbc:hive2://h:10000/default', user }));
-    if (!command) {
-      continue;
-    }
-    for (const shell of SHELL_KINDS) {
-      guarded(`display(${shell})`, user, () => command.display(shell));
-    }
-    // Own HOME and no stdin: bash must not read a .bashrc (Debian's bash does when stdin is a socket).
-    execFileSync('bash', ['-c', command.display('posix')], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    assert.deepEqual(readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1), command.argv.slice(1), JSON.stringify(user));
-    executed += 1;
-  }
-  assert.throws(() => readFileSync(join(dir, 'PWNED')));
-  assert.ok(executed > 300);
-});

@@ -1,12 +1,13 @@
 // Commands about connecting to HiveServer2: resolve a JDBC URL as the driver does, copy URLs and
-// beeline commands, open beeline in a terminal (the password travels in its environment only).
+// beeline commands, open beeline in a terminal (beeline prompts for the password itself).
 import * as vscode from 'vscode';
-import { buildBeelineCommand, PASSWORD_ENV } from '../../core/beeline';
+import { buildBeelineCommand } from '../../core/beeline';
 import { parseConnectString } from '../../core/connectString';
 import { HiveZkError } from '../../core/errors';
 import { discoveryUrl, instanceUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { resolveJdbcUrl, type Resolution } from '../../core/resolver';
+import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { NodeOfKind } from '../tree/nodes';
 import { ask, copy, currentShell, pickEnsemble, register, registerForNodes, validateUrl, type CommandDeps } from './common';
@@ -33,9 +34,10 @@ export function registerJdbcCommands(deps: CommandDeps): void {
     return { url: discoveryUrl(connect, namespace), label: `${ensemble.name}/${namespace}` };
   };
 
-  const beelineFor = (url: string, passwordFromEnv: boolean): ReturnType<typeof buildBeelineCommand> => {
+  /** With a user, beeline itself prompts for the password when it connects: no secret passes through us. */
+  const beelineFor = (url: string): ReturnType<typeof buildBeelineCommand> => {
     const { beelinePath, beelineUser } = settings();
-    return buildBeelineCommand({ url, beelinePath, passwordFromEnv, ...(beelineUser ? { user: beelineUser } : {}) });
+    return buildBeelineCommand({ url, beelinePath, ...(beelineUser ? { user: beelineUser, password: { kind: 'prompt' } } : {}) });
   };
 
   register(deps, Commands.resolveJdbcUrl, async (arg) => {
@@ -72,20 +74,14 @@ export function registerJdbcCommands(deps: CommandDeps): void {
 
   registerForNodes(deps, Commands.copyBeelineCommand, URL_NODES, async (node) => {
     const { url, label } = await urlFor(node);
-    return copy(beelineFor(url, false).display(currentShell()), `beeline command for ${label}`);
+    return copy(beelineFor(url).display(currentShell()), `beeline command for ${label}`);
   });
 
-  registerForNodes(deps, Commands.openBeeline, URL_NODES, async (node, options) => {
+  registerForNodes(deps, Commands.openBeeline, URL_NODES, async (node) => {
     const { url, label } = await urlFor(node);
-    const given = options as { password?: string } | undefined;
-    let password = given?.password;
-    if (password === undefined && settings().beelineUser) {
-      password = await ask({ title: `beeline as ${settings().beelineUser}`, prompt: 'HiveServer2 password (leave empty for none; it is passed in the terminal environment, never typed)', password: true });
-    }
-    const command = beelineFor(url, Boolean(password));
     const shell = currentShell();
-    const text = command.display(shell);
-    const terminal = vscode.window.createTerminal({ name: `beeline · ${label}`, ...(password ? { env: { [PASSWORD_ENV]: password } } : {}) });
+    const text = beelineFor(url).display(shell);
+    const terminal = vscode.window.createTerminal({ name: `beeline · ${label}` });
     terminal.show();
     terminal.sendText(text, true);
     log.info(`opened beeline for ${label} (${shell})`);
@@ -101,8 +97,8 @@ async function showResolution(resolution: Resolution): Promise<void> {
     const overridden = Object.keys(candidate.overriddenByUrl).join(', ');
     return {
       label: `${candidate === resolution.chosen ? '$(star-full) ' : candidate.usable ? '' : '$(warning) '}${candidate.host ?? '?'}:${candidate.port ?? '?'}`,
-      description: [candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · '),
-      detail: candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`,
+      description: escapeInvisible([candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · ')),
+      detail: escapeInvisible(candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`),
       candidate,
     };
   });

@@ -1,6 +1,6 @@
 // Commands on the view itself: refresh, paging, the filter, revealing an instance, the log.
 import * as vscode from 'vscode';
-import { HiveZkError } from '../../core/errors';
+import { HiveZkError, preview } from '../../core/errors';
 import { Cancelled } from '../commandFunnel';
 import { Commands, ContextKeys } from '../ids';
 import type { InstanceNode } from '../tree/nodes';
@@ -44,7 +44,7 @@ export function registerViewCommands(deps: CommandDeps): void {
     if (wanted !== undefined) {
       node = instances.find((i) => `${i.instance.host}:${i.instance.port}`.toLowerCase() === wanted || i.instance.znode.toLowerCase() === wanted);
       if (!node) {
-        throw new HiveZkError('ZK_NO_NODE', `No live instance matches "${given ?? ''}".`);
+        throw new HiveZkError('ZK_NO_NODE', `No live instance matches "${preview(given ?? '')}".`);
       }
     } else {
       const picked = await vscode.window.showQuickPick(

@@ -1,7 +1,8 @@
 // How each tree node looks: label, description, icon, tooltip, context value and click command.
-// Znode data is untrusted, so it reaches markdown only as escaped text.
+// Znode data is untrusted, so it reaches markdown only as escaped text, invisible characters shown.
 import * as vscode from 'vscode';
 import { formatLockObject } from '../../core/locks';
+import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { EnsembleConfig } from '../settings';
 import { healthTreeItem } from './healthPresentation';
@@ -186,5 +187,21 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     }
   }
   item.id = node.id;
+  return showInvisible(item);
+}
+
+/** Labels, descriptions and tooltips carry znode text: invisible characters (bidi overrides, zero-width…) are shown escaped. */
+function showInvisible(item: vscode.TreeItem): vscode.TreeItem {
+  if (typeof item.label === 'string') {
+    item.label = escapeInvisible(item.label);
+  }
+  if (typeof item.description === 'string') {
+    item.description = escapeInvisible(item.description);
+  }
+  if (typeof item.tooltip === 'string') {
+    item.tooltip = escapeInvisible(item.tooltip, true);
+  } else if (item.tooltip instanceof vscode.MarkdownString) {
+    item.tooltip.value = escapeInvisible(item.tooltip.value, true);
+  }
   return item;
 }

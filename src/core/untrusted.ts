@@ -1,0 +1,29 @@
+// Text from znodes, URLs and users, made safe to show and checked before it reaches a command
+// line: characters a reader cannot see (controls, bidi overrides, zero-width and other format
+// characters, lone surrogates, exotic spaces) are shown escaped, never rendered.
+
+/**
+ * Characters that render as nothing, reorder what follows, end a line, or look like a plain space:
+ * C0/C1 controls, format characters (bidi embeddings/overrides/isolates, zero-width, BOM, soft
+ * hyphen), line/paragraph separators, spaces other than U+0020, and unpaired surrogates.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+const INVISIBLE_GLOBAL = new RegExp(INVISIBLE.source, 'gu');
+
+/** The first invisible character in `text`, or undefined. */
+export function findInvisible(text: string): { index: number; codePoint: string } | undefined {
+  const match = INVISIBLE.exec(text);
+  return match ? { index: match.index, codePoint: codePointName(match[0]) } : undefined;
+}
+
+/**
+ * `text` with every invisible character written as \u{XXXX}, so what is shown is what is there;
+ * "\n" may be kept where the text is our own multi-line layout (tooltips).
+ */
+export function escapeInvisible(text: string, keepNewlines = false): string {
+  return text.replace(INVISIBLE_GLOBAL, (char) => (keepNewlines && char === '\n' ? char : codePointName(char)));
+}
+
+function codePointName(char: string): string {
+  return `\\u{${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}}`;
+}

@@ -1,0 +1,121 @@
+// The hostile-input classes beyond quoting: numbers read as Hive reads them, one rule for unusable
+// registrations on every path, URLs rebuilt from parsed parts without passwords, bounded sizes and
+// messages, and invisible characters shown escaped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildBeelineCommand, MAX_COMMAND_CHARS } from '../../src/core/beeline';
+import { parseConnectString } from '../../src/core/connectString';
+import { HiveZkError } from '../../src/core/errors';
+import { connectTarget, decodeInstanceData, describeInstance, type Hs2Instance } from '../../src/core/hs2Registry';
+import { instanceUrl } from '../../src/core/hs2Urls';
+import { parseJavaInt } from '../../src/core/javaInt';
+import { parseJdbcUrl } from '../../src/core/jdbcUrl';
+import { resolveJdbcUrl } from '../../src/core/resolver';
+import { escapeInvisible, findInvisible } from '../../src/core/untrusted';
+
+const NAME = 'serverUri=h1:10000;version=3.1.3;sequence=0000000001';
+
+function instance(data: Uint8Array | string): Hs2Instance {
+  return describeInstance('/hiveserver2', NAME, decodeInstanceData(typeof data === 'string' ? Buffer.from(data) : data));
+}
+
+test('Integer.parseInt, as the driver reads published ports', () => {
+  const rows: [string, number | undefined][] = [
+    ['10000', 10000],
+    ['+10000', 10000],
+    ['-1', -1],
+    ['010000', 10000],
+    ['\u0661\u0660\u0660\u0660\u0660', 10000], // Arabic-Indic digits: Character.digit accepts them
+    ['\uff11\uff10\uff10\uff10\uff10', 10000], // fullwidth digits too
+    ['2147483647', 2147483647],
+    ['-2147483648', -2147483648],
+    ['2147483648', undefined],
+    ['10000abc', undefined],
+    ['1e4', undefined],
+    [' 10000', undefined],
+    ['10000 ', undefined],
+    ['0x2710', undefined],
+    ['', undefined],
+    ['+', undefined],
+    ['1_000', undefined],
+    ['\ud835\udfcf', undefined], // a digit outside the BMP: charAt sees a surrogate
+  ];
+  for (const [text, expected] of rows) {
+    assert.equal(parseJavaInt(text), expected, JSON.stringify(text));
+  }
+});
+
+test('published ports the driver rejects make the registration unusable on every path', () => {
+  for (const port of ['10000abc', '1e4', ' 10000', '0', '70000', '-5']) {
+    const bad = instance(`hive.server2.thrift.bind.host=h2;hive.server2.thrift.port=${port}`);
+    const target = connectTarget(bad);
+    assert.ok('problem' in target, `port ${JSON.stringify(port)} refused`);
+    assert.throws(() => instanceUrl(bad), (e: unknown) => e instanceof HiveZkError && e.code === 'BAD_ZNODE_DATA');
+  }
+  assert.deepEqual(connectTarget(instance('hive.server2.thrift.bind.host=h2;hive.server2.thrift.port=+10001')), { host: 'h2', port: 10001 });
+  // The HTTP port counts only while no port > 0 is known, in data order.
+  assert.deepEqual(connectTarget(instance('hive.server2.thrift.bind.host=h2;hive.server2.thrift.port=0;hive.server2.thrift.http.port=10001')), { host: 'h2', port: 10001 });
+  assert.deepEqual(connectTarget(instance('hive.server2.thrift.bind.host=h2;hive.server2.thrift.http.port=10001;hive.server2.thrift.port=10000')), { host: 'h2', port: 10000 });
+});
+
+test('one rule: data the driver cannot read is never replaced by the znode name', () => {
+  const unusable: [string, Uint8Array | string][] = [
+    ['empty', ''],
+    ['binary', Buffer.from([0xff, 0xfe, 0x00, 0x01])],
+    ['invalid UTF-8', Buffer.from([0x68, 0x31, 0xc3])],
+    ['neither k=v nor host:port', 'garbage'],
+    ['host:port with a bad port', 'h2:port'],
+  ];
+  for (const [what, data] of unusable) {
+    const registration = instance(data);
+    assert.equal(registration.host, 'h1', `${what}: the name still labels it in the tree`);
+    assert.ok('problem' in connectTarget(registration), `${what}: not connectable`);
+    assert.throws(() => instanceUrl(registration), (e: unknown) => e instanceof HiveZkError && e.code === 'BAD_ZNODE_DATA', what);
+  }
+  assert.deepEqual(connectTarget(instance('h2:10002')), { host: 'h2', port: 10002 });
+});
+
+test('resolve of a direct URL: rebuilt from its parts, never echoing the password', async () => {
+  const noSession = (): never => {
+    throw new Error('no session expected');
+  };
+  const resolution = await resolveJdbcUrl('jdbc:hive2://hs2.example.com:10000/db;principal=hive/hs2.example.com@R;password=s3cr3t;user=bob', noSession);
+  const text = JSON.stringify(resolution);
+  assert.ok(!text.includes('s3cr3t'), text);
+  assert.equal(resolution.chosen?.url, 'jdbc:hive2://hs2.example.com:10000/db;principal=hive/hs2.example.com@R;user=bob');
+  assert.equal(resolution.chosen?.driverUrl, resolution.chosen?.url);
+});
+
+test('sizes are bounded: huge generated commands, URLs, connect strings and echoed names are refused briefly', () => {
+  const hugePath = 'p'.repeat(1024 * 1024);
+  assert.throws(
+    () => buildBeelineCommand({ url: instanceUrl(instance(`hive.server2.thrift.bind.host=h2;hive.server2.thrift.port=10000;hive.server2.thrift.http.path=${hugePath}`)) }),
+    (e: unknown) => e instanceof HiveZkError && ['UNSAFE_VALUE', 'URL_MALFORMED'].includes(e.code) && e.message.length < 1100,
+  );
+  const longest = buildBeelineCommand({ url: `jdbc:hive2://h:1/default;httpPath=${'p'.repeat(MAX_COMMAND_CHARS - 80)}` });
+  assert.ok(longest.display('posix').length <= MAX_COMMAND_CHARS);
+  assert.throws(() => buildBeelineCommand({ url: `jdbc:hive2://h:1/default;httpPath=${'p'.repeat(MAX_COMMAND_CHARS)}` }), /at most 8191/);
+  const inputs: [string, () => unknown][] = [
+    ['120 KB URL', () => parseJdbcUrl(`jdbc:hive2://h:1/${'d'.repeat(120_000)}`)],
+    ['10k-character host', () => parseJdbcUrl(`jdbc:hive2://${'h'.repeat(10_000)}!:1/`)],
+    ['1,000-host connect string', () => parseConnectString(Array.from({ length: 1000 }, (_, i) => `zk${i}:2181`).join(','))],
+    ['1,000-host ensemble in a URL', () => parseJdbcUrl(`jdbc:hive2://${Array.from({ length: 1000 }, (_, i) => `zk${i}:2181`).join(',')}/;serviceDiscoveryMode=zooKeeper`)],
+    ['10k-character connect string host', () => parseConnectString(`${'z'.repeat(10_000)}!`)],
+  ];
+  for (const [what, parse] of inputs) {
+    assert.throws(parse, (e: unknown) => e instanceof HiveZkError && e.message.length < 400, what);
+  }
+  assert.ok(new HiveZkError('ZK_ERROR', 'x'.repeat(100_000)).message.length <= 1001);
+});
+
+test('invisible characters are shown escaped and found before they reach a command', () => {
+  assert.equal(escapeInvisible('evil\u202etxt.exe'), 'evil\\u{202E}txt.exe');
+  assert.equal(escapeInvisible('a\u200bb\u00a0c\u0000d\ud800'), 'a\\u{200B}b\\u{00A0}c\\u{0000}d\\u{D800}');
+  assert.equal(escapeInvisible('plain ünïcödé 中文 \ud83d\ude00'), 'plain ünïcödé 中文 \ud83d\ude00');
+  assert.deepEqual(findInvisible('ok\u2066x'), { index: 2, codePoint: '\\u{2066}' });
+  assert.throws(() => buildBeelineCommand({ url: 'jdbc:hive2://h:1/default', user: 'ad\u202emin' }), /user name/);
+  // From a znode, the URL carries it percent-encoded (visible); typed raw into a URL, it is refused.
+  const url = instanceUrl(instance('hive.server2.thrift.bind.host=h2;hive.server2.thrift.port=10000;hive.server2.authentication.kerberos.principal=hive/\u202eh@R'));
+  assert.match(url, /principal=hive\/%E2%80%AEh@R/);
+  assert.throws(() => buildBeelineCommand({ url: 'jdbc:hive2://h:1/default;principal=a\u202eb' }), /invisible/);
+});
