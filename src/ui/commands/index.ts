@@ -2,6 +2,7 @@
 import type { CommandDeps } from './common';
 import { registerEnsembleCommands } from './ensembles';
 import { registerJdbcCommands } from './jdbc';
+import { registerLockCommands } from './locks';
 import { registerViewCommands } from './view';
 import { registerZnodeCommands } from './znodes';
 
@@ -12,4 +13,5 @@ export function registerCommands(deps: CommandDeps): void {
   registerEnsembleCommands(deps);
   registerJdbcCommands(deps);
   registerZnodeCommands(deps);
+  registerLockCommands(deps);
 }

@@ -27,7 +27,7 @@ export function registerViewCommands(deps: CommandDeps): void {
 
   const applyFilter = (text: string | undefined): void => {
     tree.setFilter(text);
-    treeView.description = tree.filter ? `filter: ${tree.filter}` : undefined;
+    treeView.description = tree.filter ? `filter: ${tree.filter}` : '';
     void vscode.commands.executeCommand('setContext', ContextKeys.filtered, tree.filter !== undefined);
   };
   register(deps, Commands.filter, async (arg) => {

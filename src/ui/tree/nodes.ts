@@ -51,6 +51,15 @@ export interface LockGroupNode extends Base {
 export interface LockNode extends Base {
   kind: 'lock';
   lock: HiveLock;
+  /** For a waiting lock: the lock it waits behind. */
+  blocker?: HiveLock;
+  /** Listed in the Waiting summary, away from its object: the object is named on the row. */
+  inSummary?: boolean;
+}
+/** The "Waiting" summary at the top of the Locks section: every waiting lock, longest first. */
+export interface WaitingLocksNode extends Base {
+  kind: 'waitingLocks';
+  locks: LockNode[];
 }
 export interface ZnodeNode extends Base {
   kind: 'znode';
@@ -100,6 +109,7 @@ export type TreeNode =
   | MetastoreNode
   | LockGroupNode
   | LockNode
+  | WaitingLocksNode
   | ZnodeNode
   | MessageNode
   | LoadMoreNode
@@ -110,7 +120,7 @@ export type TreeNode =
 export type NodeKind = TreeNode['kind'];
 export type NodeOfKind<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
 
-const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'znode', 'message', 'loadMore', 'healthGroup', 'zkServer', 'zkClient', 'lockOwner']);
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'waitingLocks', 'znode', 'message', 'loadMore', 'healthGroup', 'zkServer', 'zkClient', 'lockOwner']);
 
 export function isTreeNode(value: unknown): value is TreeNode {
   const candidate = value as Partial<TreeNode> | null | undefined;

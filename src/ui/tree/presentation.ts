@@ -1,7 +1,8 @@
 // How each tree node looks: label, description, icon, tooltip, context value and click command.
 // Znode data is untrusted, so it reaches markdown only as escaped text, invisible characters shown.
 import * as vscode from 'vscode';
-import { formatLockObject } from '../../core/locks';
+import { lockedAt, querySnippet } from '../../core/lockIndex';
+import { formatLockObject, type HiveLock } from '../../core/locks';
 import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { EnsembleConfig } from '../settings';
@@ -22,6 +23,10 @@ function age(epochMs: number | undefined): string {
   }
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+}
+
+function modeLabel(lock: HiveLock): string {
+  return lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase();
 }
 
 function settingsTable(md: vscode.MarkdownString, rows: [string, string | undefined][]): void {
@@ -122,20 +127,29 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
       break;
     }
     case 'lock': {
-      const lock = node.lock;
-      item = new vscode.TreeItem(lock.data.queryId ?? lock.znode, none);
-      item.description = [lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase(), lock.status === 'granted' ? undefined : lock.status, age(lock.data.lockTime ?? lock.ctime), lock.data.clientIp, lock.ephemeral === false ? 'explicit' : undefined]
+      const { lock, blocker } = node;
+      // Query ids share long prefixes (hive_<timestamp>_…): the mode and the query tell locks apart.
+      item = new vscode.TreeItem(`${modeLabel(lock)} · ${querySnippet(lock.data.queryString) ?? lock.data.queryId ?? lock.znode}`, none);
+      item.description = [
+        node.inSummary ? formatLockObject(lock.object) : undefined,
+        lock.status === 'granted' ? undefined : lock.status,
+        age(lockedAt(lock)),
+        lock.data.clientIp,
+        lock.ephemeral === false ? 'explicit' : undefined,
+        blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
+      ]
         .filter(Boolean)
         .join(' · ');
-      const icon = lock.mode === 'EXCLUSIVE' ? 'lock' : lock.mode === 'SHARED' ? 'unlock' : 'shield';
+      // Every held lock shows a closed padlock (a shared lock is still a lock); waiting ones a clock.
+      const icon = lock.mode === 'EXCLUSIVE' ? 'lock' : lock.mode === 'SHARED' ? 'lock-small' : 'shield';
       item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(icon);
-      item.contextValue = 'lock';
+      item.contextValue = blocker ? 'lock:waiting' : 'lock';
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**${lock.mode} lock** on `);
       md.appendText(formatLockObject(lock.object));
       md.appendMarkdown('  \n');
       settingsTable(md, [
-        ['Status', lock.status + (lock.blockedBy ? ` (behind ${lock.blockedBy})` : '')],
+        ['Status', lock.status],
         ['Query id', lock.data.queryId],
         ['Locked at', lock.data.lockTime ? new Date(lock.data.lockTime).toISOString() : undefined],
         ['Lock mode', lock.data.lockMode],
@@ -145,16 +159,38 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
       if (lock.data.queryString) {
         md.appendCodeblock(lock.data.queryString, 'sql');
       }
+      if (blocker) {
+        md.appendMarkdown(`\n**Waits behind** the ${modeLabel(blocker)} lock  \n`);
+        settingsTable(md, [
+          ['Query id', blocker.data.queryId],
+          ['Client', blocker.data.clientIp],
+          ['Held for', age(lockedAt(blocker))],
+          ['Znode', blocker.znode],
+        ]);
+        if (blocker.data.queryString) {
+          md.appendCodeblock(blocker.data.queryString, 'sql');
+        }
+      }
       if (lock.data.problems.length > 0) {
         md.appendText(lock.data.problems.join('\n'));
       }
       item.tooltip = md;
       break;
     }
+    case 'waitingLocks': {
+      item = new vscode.TreeItem(`Waiting (${node.locks.length})`, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = 'longest waiting first';
+      item.iconPath = new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'));
+      item.contextValue = 'waitingLocks';
+      item.tooltip = 'Locks that wait behind an older conflicting lock on the same object, as Hive\'s lock manager decides.';
+      break;
+    }
     case 'znode': {
       const name = node.path.slice(node.path.lastIndexOf('/') + 1);
       item = new vscode.TreeItem(name, node.numChildren > 0 ? collapsed : none);
-      item.description = node.numChildren > 0 ? `${node.numChildren}` : undefined;
+      if (node.numChildren > 0) {
+        item.description = `${node.numChildren}`;
+      }
       item.iconPath = new vscode.ThemeIcon(node.numChildren > 0 ? 'folder' : 'file');
       item.contextValue = 'znode';
       item.tooltip = node.path;

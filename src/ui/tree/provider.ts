@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { toHiveZkError } from '../../core/errors';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances, type DiscoveredNamespace } from '../../core/hs2Registry';
-import { childLevel, indexLocks, lockGroupAt, type LockIndex } from '../../core/lockIndex';
+import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
 import { formatLockObject, walkLocks, type HiveLock } from '../../core/locks';
 import { childPath } from '../../core/znodePath';
 import type { ZkSession } from '../../core/zkSession';
@@ -185,6 +185,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return this.namespaceChildren(node);
       case 'lockGroup':
         return this.lockGroupChildren(node);
+      case 'waitingLocks':
+        return node.locks;
       case 'znode':
         return this.znodeChildren(node.ensemble, node.path, node.id);
       case 'healthGroup':
@@ -305,9 +307,16 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private async lockSectionChildren(node: SectionNode): Promise<TreeNode[]> {
     const index = await this.lockIndex(node.ensemble);
     const dbs = index.childGroups.get(index.root) ?? [];
-    const nodes: TreeNode[] = dbs.map((path) => this.lockGroupNode(node.ensemble, index, path, 'db'));
+    const nodes: TreeNode[] = [];
+    // Who blocks whom first: the waiting locks, longest waiting first (ids apart from the same
+    // locks further down the tree).
+    const waiting = this.lockNodes(node.ensemble, index, waitingLocks(index), '|waiting');
+    if (waiting.length > 0) {
+      nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, locks: waiting });
+    }
+    nodes.push(...dbs.map((path) => this.lockGroupNode(node.ensemble, index, path, 'db')));
     const rootLocks = index.locksAt.get(index.root) ?? [];
-    nodes.push(...this.lockNodes(node.ensemble, rootLocks));
+    nodes.push(...this.lockNodes(node.ensemble, index, rootLocks));
     for (const path of index.walk.unreadable) {
       nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: 'Add a digest credential for this ensemble to read it.' });
     }
@@ -320,7 +329,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private async lockGroupChildren(node: LockGroupNode): Promise<TreeNode[]> {
     const index = await this.lockIndex(node.ensemble);
     const groups = (index.childGroups.get(node.objectPath) ?? []).map((path) => this.lockGroupNode(node.ensemble, index, path, childLevel(node.level)));
-    const locks = this.lockNodes(node.ensemble, index.locksAt.get(node.objectPath) ?? []);
+    const locks = this.lockNodes(node.ensemble, index, index.locksAt.get(node.objectPath) ?? []);
     return this.page(node, [...locks, ...groups]);
   }
 
@@ -329,10 +338,38 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return { kind: 'lockGroup', id: znodeId(ensemble, objectPath), ensemble, ...group };
   }
 
-  private lockNodes(ensemble: string, locks: HiveLock[]): LockNode[] {
+  private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {
     return locks
       .filter((l) => this.matches(l.znode, l.data.queryId, l.data.queryString, l.data.clientIp, formatLockObject(l.object)))
-      .map((lock) => ({ kind: 'lock', id: znodeId(ensemble, lock.path), ensemble, lock }));
+      .map((lock) => {
+        const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
+        const blocker = blockerOf(index, lock);
+        if (blocker) {
+          node.blocker = blocker;
+        }
+        if (idSuffix !== '') {
+          node.inSummary = true;
+        }
+        return node;
+      });
+  }
+
+  /**
+   * The tree node of a lock, listing the Locks section and the groups down to it so that it can be
+   * revealed (its ancestors known); undefined if it is gone or filtered out.
+   */
+  async lockNode(ensemble: string, lockPath: string): Promise<LockNode | undefined> {
+    const ensembleNode = (await this.getChildren()).find((n) => n.id === ensembleId(ensemble));
+    let current = ensembleNode && (await this.getChildren(ensembleNode)).find((n) => n.id === sectionId(ensemble, 'locks'));
+    while (current) {
+      const children = await this.getChildren(current);
+      const found = children.find((n): n is LockNode => n.kind === 'lock' && n.lock.path === lockPath);
+      if (found) {
+        return found;
+      }
+      current = children.find((n) => n.kind === 'lockGroup' && lockPath.startsWith(`${n.objectPath}/`));
+    }
+    return undefined;
   }
 
   private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {
