@@ -67,11 +67,18 @@ export class EnsembleHealthView {
 
   private sectionChildren(node: SectionNode, snapshot: HealthSnapshot): TreeNode[] {
     const { health, ownership } = snapshot;
-    const group = (name: HealthGroupNode['group'], count: number, warnings: number): HealthGroupNode => ({ kind: 'healthGroup', id: `${node.id}|${name}`, ensemble: node.ensemble, group: name, count, warnings });
+    const group = (name: HealthGroupNode['group'], count: number, warnings: number, note: string): HealthGroupNode => ({ kind: 'healthGroup', id: `${node.id}|${name}`, ensemble: node.ensemble, group: name, count, warnings, note });
+    const hosts = ownership && ownership.hiveServer2Hosts.length > 0 ? ownership.hiveServer2Hosts.join(', ') : 'none found';
     const nodes: TreeNode[] = [
-      group('servers', health.servers.length, health.servers.filter((s) => !s.reachable || s.missing.length > 0 || s.mode === 'not serving').length),
-      group('clients', health.clients.length, health.clients.filter((c) => c.warn).length),
-      group('owners', ownership?.groups.length ?? 0, ownership?.groups.filter((g) => g.problem !== undefined).length ?? 0),
+      group('servers', health.servers.length, health.servers.filter((s) => !s.reachable || s.missing.length > 0 || s.mode === 'not serving').length, `Checked ${new Date(health.checkedAt).toLocaleTimeString()}; refresh Health to ask again.`),
+      group('clients', health.clients.length, health.clients.filter((c) => c.warn).length, 'Every server\'s connections by client address; a warning at 80 % of maxClientCnxns (50 when unlimited).'),
+      group(
+        'owners',
+        ownership?.groups.length ?? 0,
+        ownership?.groups.filter((g) => g.problem !== undefined).length ?? 0,
+        `Ephemeral locks by the session holding them. HiveServer2 hosts (the addresses holding the registrations, and the registered hosts): ${hosts}.` +
+          (ownership && ownership.persistentLocks > 0 ? ` ${ownership.persistentLocks} explicit (persistent) lock(s) have no owner session.` : ''),
+      ),
     ];
     health.hints.forEach((hint, index) => {
       const hintNode: MessageNode = { kind: 'message', id: `${node.id}|hint|${index}`, ensemble: node.ensemble, severity: 'warning', text: hint };

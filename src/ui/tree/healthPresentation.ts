@@ -50,6 +50,9 @@ function groupItem(node: HealthGroupNode): vscode.TreeItem {
   item.description = node.warnings > 0 ? `${counted} · ${plural(node.warnings, 'warning')}` : counted;
   item.iconPath = new vscode.ThemeIcon(node.warnings > 0 ? 'warning' : icons[node.group], node.warnings > 0 ? warningColor : undefined);
   item.contextValue = `health:${node.group}`;
+  if (node.note !== undefined) {
+    item.tooltip = node.note;
+  }
   return item;
 }
 

@@ -87,6 +87,8 @@ export interface HealthGroupNode extends Base {
   group: 'servers' | 'clients' | 'owners';
   count: number;
   warnings: number;
+  /** What the group's figures rest on, for its tooltip. */
+  note?: string;
 }
 export interface ZkServerNode extends Base {
   kind: 'zkServer';

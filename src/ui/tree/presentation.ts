@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { lockedAt, querySnippet } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
+import { formatSessionId } from '../../core/serverHealth';
 import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { EnsembleConfig } from '../settings';
@@ -96,6 +97,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
         ['SASL QOP', i.saslQop],
         ['Sequence', i.sequence],
         ['Registered', i.ctime ? new Date(i.ctime).toISOString() : undefined],
+        ['Owner session', i.ephemeralOwner !== undefined ? formatSessionId(i.ephemeralOwner) : undefined],
         ['Data format', i.dataFormat],
         ['Znode', i.path],
       ]);
@@ -154,6 +156,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
         ['Locked at', lock.data.lockTime ? new Date(lock.data.lockTime).toISOString() : undefined],
         ['Lock mode', lock.data.lockMode],
         ['Client', lock.data.clientIp],
+        ['Owner session', lock.ephemeralOwner !== undefined ? formatSessionId(lock.ephemeralOwner) : undefined],
         ['Znode', lock.path],
       ]);
       if (lock.data.queryString) {

@@ -55,6 +55,7 @@ test('Health: the server, connections by client, and lock owners with the stray 
 
     const ownersGroup = await find(health, 'Lock owners');
     assert.equal(description(ownersGroup), '2 sessions · 1 warning');
+    assert.match(tooltipText(ownersGroup), /HiveServer2 hosts \(the addresses holding the registrations, and the registered hosts\): 127\.0\.0\.1, .*hs2-a\.example\.com/);
     const owners = await kids(ownersGroup);
     const strayOwner = owners.find((o) => label(o) === '127.0.0.3');
     const seederOwner = owners.find((o) => label(o) === '127.0.0.1');
@@ -66,6 +67,7 @@ test('Health: the server, connections by client, and lock owners with the stray 
     assert.match(tooltipText(seederOwner), /On a HiveServer2 host:\*\* yes/);
     const strayLocks = await kids(strayOwner);
     assert.deepEqual(strayLocks.map(label), ['shared · select 1'], 'the same lock item as under Locks');
+    assert.match(tooltipText(strayLocks[0]), new RegExp(`Owner session:\\*\\* 0x${strayId}`));
     assert.equal(await clipboardAfter('hiveZk.copyUnlockStatement', strayLocks[0]), 'UNLOCK TABLE `health_check`.`leaky`;');
     await stray.remove(strayLock);
   } finally {
