@@ -27,6 +27,8 @@ export function registerViewCommands(deps: CommandDeps): void {
 
   const applyFilter = (text: string | undefined): void => {
     tree.setFilter(text);
+    // Shown above the tree while it is filtered, so a partial tree is never mistaken for the whole.
+    treeView.message = tree.filter ? `Filtered by "${tree.filter}": instances, metastores and locks that match, counted "n of m". Clear Filter (✕ above) shows everything.` : '';
     treeView.description = tree.filter ? `filter: ${tree.filter}` : '';
     void vscode.commands.executeCommand('setContext', ContextKeys.filtered, tree.filter !== undefined);
   };

@@ -24,7 +24,10 @@ export interface NamespaceNode extends Base {
   /** The namespace's znode (for HA, the registry chroot such as /hs2ActivePassiveHA-unsecure). */
   path: string;
   nsKind: 'hs2' | 'hs2-ha' | 'metastore';
+  /** Instances registered (for HA, known once listed). */
   childCount?: number;
+  /** With a filter set: how many of them match. */
+  matchCount?: number;
   missing?: boolean;
 }
 export interface InstanceNode extends Base {
@@ -47,6 +50,8 @@ export interface LockGroupNode extends Base {
   label: string;
   lockCount: number;
   waiting: number;
+  /** With a filter set: how many of its locks (on it and below) match. */
+  matchCount?: number;
 }
 export interface LockNode extends Base {
   kind: 'lock';

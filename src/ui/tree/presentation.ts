@@ -26,6 +26,12 @@ function age(epochMs: number | undefined): string {
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
 }
 
+/** "5 instances", or "2 of 5 instances" when a filter is set. */
+function counted(total: number, matching: number | undefined, noun: string): string {
+  const plural = `${noun}${total === 1 ? '' : 's'}`;
+  return matching === undefined ? `${total} ${plural}` : `${matching} of ${total} ${plural}`;
+}
+
 function modeLabel(lock: HiveLock): string {
   return lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase();
 }
@@ -70,7 +76,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     case 'namespace': {
       item = new vscode.TreeItem(node.namespace, node.missing ? none : collapsed);
       const kindLabel = node.nsKind === 'hs2-ha' ? 'active/passive HA' : node.nsKind === 'metastore' ? 'metastore' : undefined;
-      const count = node.missing ? 'not found' : node.childCount !== undefined && node.nsKind !== 'hs2-ha' ? `${node.childCount} ${node.childCount === 1 ? 'instance' : 'instances'}` : '';
+      const count = node.missing ? 'not found' : node.childCount === undefined ? '' : counted(node.childCount, node.matchCount, 'instance');
       item.description = [kindLabel, count].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(node.missing ? 'warning' : node.nsKind === 'metastore' ? 'database' : 'folder-library');
       item.contextValue = `namespace:${node.nsKind}`;
@@ -122,7 +128,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     }
     case 'lockGroup': {
       item = new vscode.TreeItem(node.label, collapsed);
-      item.description = `${node.lockCount} lock${node.lockCount === 1 ? '' : 's'}${node.waiting > 0 ? ` · ${node.waiting} waiting` : ''}`;
+      item.description = `${counted(node.lockCount, node.matchCount, 'lock')}${node.waiting > 0 ? ` · ${node.waiting} waiting` : ''}`;
       item.iconPath = new vscode.ThemeIcon(node.level === 'db' ? 'database' : node.level === 'table' ? 'table' : 'symbol-folder', node.waiting > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
       item.contextValue = `lockGroup:${node.level}`;
       item.tooltip = node.objectPath;

@@ -120,6 +120,63 @@ test('filter and reveal', async () => {
   assert.match(revealed, /^sandbox\|\/hiveserver2\/serverUri=hs2-e\.example\.com:10000;/);
 });
 
+test('a filter you can see: shown above the tree, groups without a match hidden, "n of m" counts, metastore and HA too', async () => {
+  try {
+    await vscode.commands.executeCommand('hiveZk.filter', 'hs2-d');
+    assert.match(api().view.message ?? '', /^Filtered by "hs2-d"/);
+    const hs2 = await path('sandbox', 'HiveServer2');
+    const namespaces = await kids(hs2);
+    assert.deepEqual(namespaces.map((n) => [label(n), description(n)]), [['hiveserver2', '1 of 5 instances']]);
+    assert.deepEqual((await kids(await path('sandbox', 'Locks'))).map(label), ['No lock matches the filter']);
+
+    await vscode.commands.executeCommand('hiveZk.filter', 'metastore-2');
+    const metastore = await find(await path('sandbox', 'HiveServer2'), 'hive_metastore');
+    assert.equal(description(metastore), 'metastore · 1 of 2 instances');
+    assert.deepEqual((await kids(metastore)).map(label), ['metastore-2.example.com:9083']);
+
+    await vscode.commands.executeCommand('hiveZk.filter', 'hs2-ha-2');
+    const ha = await find(await path('sandbox', 'HiveServer2'), 'hs2ActivePassiveHA');
+    assert.equal(description(ha), 'active/passive HA · 1 of 2 instances');
+
+    await vscode.commands.executeCommand('hiveZk.filter', '10.20.0.31');
+    const locks = await path('sandbox', 'Locks');
+    assert.deepEqual((await kids(locks)).map((n) => [label(n), description(n)]), [
+      ['Waiting (1)', 'longest waiting first'],
+      ['sales', '1 of 5 locks · 1 waiting'],
+    ]);
+  } finally {
+    await vscode.commands.executeCommand('hiveZk.clearFilter');
+  }
+  assert.equal(api().view.message, '');
+  assert.equal(description(await find(await path('sandbox', 'HiveServer2'), 'hiveserver2')), '5 instances');
+});
+
+test('counts stay live: a new instance seen by a watch updates "n instances" and "n of m"', async () => {
+  const seeder = new ZkSession({ connectString: SANDBOX_ZK });
+  const changed: string[] = [];
+  const subscription = api().tree.onDidChangeTreeData((node) => changed.push(node?.id ?? 'root'));
+  let created: string | undefined;
+  try {
+    const namespace = await path('sandbox', 'HiveServer2', 'hiveserver2');
+    assert.equal((await kids(namespace)).length, 5);
+    created = await registerHs2(seeder, 'hiveserver2', { host: 'hs2-d2.example.com', port: 10000, variant: 'v3-binary' });
+    await waitFor('the watch to fire', () => changed.includes(namespace.id));
+    assert.equal((await kids(namespace)).length, 6);
+    assert.equal(description(namespace), '6 instances', 'the row that was on screen');
+    assert.equal(description(await find(await path('sandbox', 'HiveServer2'), 'hiveserver2')), '6 instances', 'the section listed again');
+    await vscode.commands.executeCommand('hiveZk.filter', 'hs2-d');
+    const filtered = await find(await path('sandbox', 'HiveServer2'), 'hiveserver2');
+    assert.equal(description(filtered), '2 of 6 instances');
+  } finally {
+    await vscode.commands.executeCommand('hiveZk.clearFilter');
+    if (created) {
+      await seeder.remove(created);
+    }
+    subscription.dispose();
+    seeder.close();
+  }
+});
+
 test('a malformed ensemble entry shows as an error row; the others keep working', async () => {
   try {
     await setSetting('ensembles', [
