@@ -119,7 +119,8 @@ export class ZkServer {
       return;
     }
     const log = openSync(join(this.dir, 'server.log'), 'a');
-    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-Dzookeeper.admin.enableServer=false', ...this.jvmOptions, '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', this.configPath], {
+    // -XX:-UsePerfData: no /tmp/hsperfdata_<user> left behind (the JVM ignores TMPDIR for it).
+    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-Dzookeeper.admin.enableServer=false', ...this.jvmOptions, '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', this.configPath], {
       stdio: ['ignore', log, log],
     });
     closeSync(log);

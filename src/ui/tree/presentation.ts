@@ -6,6 +6,7 @@ import { formatLockObject, type HiveLock } from '../../core/locks';
 import { formatSessionId } from '../../core/serverHealth';
 import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
+import type { SessionState } from '../../core/zkSession';
 import type { EnsembleConfig } from '../settings';
 import { healthTreeItem } from './healthPresentation';
 import type { TreeNode } from './nodes';
@@ -24,6 +25,35 @@ function age(epochMs: number | undefined): string {
   }
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+}
+
+const STATE_LABELS: Record<SessionState, string> = {
+  idle: 'not connected',
+  connecting: 'connecting…',
+  connected: 'connected',
+  reconnecting: 'reconnecting…',
+  expired: 'session expired',
+  authFailed: 'authentication failed',
+  error: 'unreachable',
+  closed: 'closed',
+};
+
+/** The ensemble's icon says its session state at a glance. */
+function stateIcon(state: SessionState): vscode.ThemeIcon {
+  switch (state) {
+    case 'connected':
+      return new vscode.ThemeIcon('server-environment', new vscode.ThemeColor('testing.iconPassed'));
+    case 'connecting':
+    case 'reconnecting':
+      return new vscode.ThemeIcon('sync~spin');
+    case 'error':
+    case 'authFailed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    case 'expired':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    default:
+      return new vscode.ThemeIcon('server-environment');
+  }
 }
 
 /** "5 instances", or "2 of 5 instances" when a filter is set. */
@@ -46,17 +76,18 @@ function settingsTable(md: vscode.MarkdownString, rows: [string, string | undefi
   }
 }
 
-export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): vscode.TreeItem {
+export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, state: SessionState = 'idle'): vscode.TreeItem {
   const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
   const none = vscode.TreeItemCollapsibleState.None;
   let item: vscode.TreeItem;
   switch (node.kind) {
     case 'ensemble': {
       item = new vscode.TreeItem(node.ensemble, collapsed);
-      item.description = node.config.connectString;
-      item.iconPath = new vscode.ThemeIcon('server-environment');
-      item.contextValue = 'ensemble';
-      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}`;
+      const problem = state === 'error' || state === 'authFailed' || state === 'expired';
+      item.description = problem || state === 'connecting' || state === 'reconnecting' ? `${node.config.connectString} · ${STATE_LABELS[state]}` : node.config.connectString;
+      item.iconPath = stateIcon(state);
+      item.contextValue = state === 'connected' || state === 'reconnecting' ? 'ensemble:connected' : 'ensemble:disconnected';
+      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}\nsession: ${STATE_LABELS[state]}`;
       break;
     }
     case 'section': {
@@ -209,7 +240,8 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     case 'message': {
       item = new vscode.TreeItem(node.text, none);
       item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'warning' ? 'warning' : 'info');
-      item.contextValue = `message:${node.severity}`;
+      // ":retry" offers Retry inline; ":ensemble" (a connection failure) offers Edit too.
+      item.contextValue = `message:${node.severity}${node.retryId !== undefined ? ':retry' : ''}${node.retryId?.startsWith('ensemble|') ? ':ensemble' : ''}`;
       if (node.retryId !== undefined) {
         item.description = 'click to retry';
         item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };

@@ -2,7 +2,9 @@
 // raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
 // What nodes look like is in presentation.ts; watches and retries in liveUpdates.ts.
 import * as vscode from 'vscode';
-import { toHiveZkError } from '../../core/errors';
+import { parseConnectString } from '../../core/connectString';
+import { toHiveZkError, type HiveZkError } from '../../core/errors';
+import { diagnoseUnreachable } from '../../core/reachability';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances, type DiscoveredNamespace } from '../../core/hs2Registry';
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
 import { walkLocks, type HiveLock } from '../../core/locks';
@@ -31,6 +33,9 @@ import {
   type TreeNode,
 } from './nodes';
 import { toTreeItem } from './presentation';
+
+/** How long a failed namespace scan is kept (a redraw within it does not connect again). */
+const FAILURE_KEPT_MS = 2000;
 
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
@@ -78,6 +83,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         // session and re-arms the watches of what is expanded (or shows why it cannot).
         if (change.state === 'expired' || (change.state === 'connected' && change.generation > 1)) {
           this.refreshEnsemble(ensemble);
+        } else {
+          // Only the row's state icon changes: redraw it, keeping what was listed.
+          const node = this.nodes.get(ensembleId(ensemble));
+          if (node) {
+            this.changeEmitter.fire(node);
+          }
         }
       }),
     );
@@ -155,7 +166,19 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble));
+    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
+  }
+
+  /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
+  private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
+    if (failure.code === 'ZK_AUTH_FAILED') {
+      return 'Authentication failed: check the digest credential';
+    }
+    if (failure.code !== 'ZK_UNREACHABLE') {
+      return failure.message;
+    }
+    const verdict = await diagnoseUnreachable(parseConnectString(node.config.connectString), Math.min(3000, this.settings().connectTimeoutMs));
+    return verdict.label;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -168,7 +191,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     } catch (error) {
       const failure = toHiveZkError(error);
       this.log.warn(`[${node?.ensemble ?? '-'}] listing ${node?.id ?? 'root'} failed: ${failure.code}: ${failure.message}`);
-      children = [message(node, 'error', failure.message, failure.code, node?.id)];
+      const text = node?.kind === 'ensemble' ? await this.shortReason(node, failure) : failure.message;
+      children = [message(node, 'error', text, text === failure.message ? failure.code : `${failure.message} (${failure.code})`, node?.id)];
       if (node?.kind === 'ensemble') {
         this.live.scheduleRetry(node.ensemble);
       }
@@ -228,7 +252,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!scan) {
       const config = this.ensemble(name);
       scan = this.session(name).then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }));
-      scan.catch(() => this.namespaceScans.delete(name));
+      // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
+      scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
       this.namespaceScans.set(name, scan);
     }
     return scan;

@@ -5,6 +5,7 @@ import './activation.test';
 import './tree.test';
 import './commands.test';
 import './liveUpdates.test';
+import './connection.test';
 import './secrets.test';
 import './health.test';
 
