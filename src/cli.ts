@@ -14,7 +14,9 @@ import { listKyuubiEngines } from './core/kyuubiRegistry';
 import { listLlapDaemons } from './core/llapRegistry';
 import { discoveryUrl, instanceUrl } from './core/hs2Urls';
 import { formatLockObject, unlockStatement, walkLocks, type LockObject } from './core/locks';
+import { groupLocksByOwner, ownerJson, ownerOf } from './core/owners';
 import { resolveJdbcUrl } from './core/resolver';
+import { collectEnsembleHealth, formatSessionId, type HealthOptions, type SessionHolder } from './core/serverHealth';
 import { ZkSession } from './core/zkSession';
 
 const MAX_TIMEOUT_MS = 3_600_000;
@@ -29,6 +31,7 @@ const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JS
   hive-zk ensembles-from <hive-site.xml | beeline-site.xml | beeline-hs2-connection.xml>
   hive-zk beeline-site-entry <name> <jdbc-url> [--default]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]
+  hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
                   [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
 
@@ -45,16 +48,19 @@ interface Args {
 }
 
 const ZK_OPTIONS = { zk: { type: 'string' }, timeout: { type: 'string' } } as const;
+/** Commands that ask the servers who holds which session (`cons`, or the AdminServer on this port). */
+const HEALTH_OPTIONS = { ...ZK_OPTIONS, 'admin-port': { type: 'string' } } as const;
 
 /** Each command's options and positionals; anything else is refused rather than silently ignored. */
 const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; positionals: string[] }> = {
   'parse-url': { options: { 'hive-version': { type: 'string' } }, positionals: ['the JDBC URL'] },
   resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' }, 'hive-version': { type: 'string' }, 'compare-versions': { type: 'boolean' } }, positionals: ['the JDBC URL'] },
   namespaces: { options: ZK_OPTIONS, positionals: [] },
-  instances: { options: { ...ZK_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' } }, positionals: [] },
+  instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' } }, positionals: [] },
   'ensembles-from': { options: {}, positionals: ['the configuration file'] },
   'beeline-site-entry': { options: { default: { type: 'boolean' } }, positionals: ['the name', 'the JDBC URL'] },
-  locks: { options: { ...ZK_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [] },
+  locks: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [] },
+  health: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' } }, positionals: [] },
   beeline: {
     options: {
       ...ZK_OPTIONS,
@@ -156,7 +162,9 @@ async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
   if (KYUUBI_ENGINE_SPACE.test(namespace.replace(/^\/+/, ''))) {
     return { namespace, engines: await listKyuubiEngines(session, namespace) };
   }
-  return listAnyInstances(session, namespace, args.values.ha === true);
+  const listing = await listAnyInstances(session, namespace, args.values.ha === true);
+  const sessions = await sessionHolders(session, args);
+  return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
 }
 
 /** Milliseconds as digits only, within what a Node timer can hold (beyond 2^31-1 it fires at once). */
@@ -262,6 +270,7 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
         throw new HiveZkError('BAD_ARGUMENT', '--table needs --db: a table is found under its database.');
       }
       return withSession(requireFlag(args, 'zk'), args, async (session) => {
+        const sessions = await sessionHolders(session, args);
         const [database, table] = [flag(args, 'db'), flag(args, 'table')];
         const walk = await walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
           ...(database !== undefined ? { database } : {}),
@@ -284,10 +293,13 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
             query: lock.data.queryString ?? null,
             client: lock.data.clientIp ?? null,
             ephemeral: lock.ephemeral ?? null,
+            owner: ownerJson(ownerOf(lock.ephemeralOwner, sessions)),
             ...unlockOrReason(lock.object),
           })),
         };
       });
+    case 'health':
+      return health(args);
     case 'beeline':
       return beeline(args);
     default:
@@ -302,6 +314,49 @@ function unlockOrReason(object: LockObject): { unlock: string | null; unlockRefu
   } catch (error) {
     return { unlock: null, unlockRefused: toHiveZkError(error).message };
   }
+}
+
+function healthOptions(args: Args): HealthOptions {
+  const adminPort = flag(args, 'admin-port');
+  const port = adminPort !== undefined && /^\d{1,5}$/.test(adminPort) ? Number(adminPort) : undefined;
+  if (adminPort !== undefined && (port === undefined || port < 1 || port > 65535)) {
+    throw new HiveZkError('BAD_ARGUMENT', `--admin-port must be a port number, not "${preview(adminPort, 20)}".`);
+  }
+  return { timeoutMs: sessionOptions(args).requestTimeoutMs, ...(port !== undefined ? { adminPort: port } : {}) };
+}
+
+/** Which client address holds each session: `cons` only, short separate requests, never a session. */
+async function sessionHolders(session: ZkSession, args: Args): Promise<Map<string, SessionHolder>> {
+  return (await collectEnsembleHealth(session.connect, { ...healthOptions(args), words: ['cons'] })).sessions;
+}
+
+/** Servers, connections by client, and who holds the registrations and locks. */
+async function health(args: Args): Promise<unknown> {
+  const zk = requireFlag(args, 'zk');
+  const ensemble = await collectEnsembleHealth(zk, healthOptions(args));
+  // Connections are summarised by client below; each server keeps its counts.
+  const servers = ensemble.servers.map(({ connections: _connections, version, ...server }) => ({ ...server, version: version?.text ?? null, batchedReads: version?.batchedReads ?? null }));
+  const clients = ensemble.clients.map((c) => ({ ...c, sessions: c.sessions.map(formatSessionId) }));
+  let registry: unknown;
+  try {
+    registry = await withSession(zk, args, async (session) => {
+      const kinds = await discoverNamespaces(session);
+      const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
+      const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.kind === 'hs2-ha' ? n.name.replace(/-(sasl|unsecure)$/, '') : n.name, n.kind === 'hs2-ha')));
+      const instances = listings.flatMap((l) => l.instances);
+      const walk = kinds.some((n) => n.name === lockNamespace.replace(/^\/+|\/+$/g, '')) ? await walkLocks(session, lockNamespace) : undefined;
+      const ownership = groupLocksByOwner(walk?.locks ?? [], instances, ensemble.sessions, { sessionsComplete: ensemble.sessionsComplete });
+      return {
+        hiveServer2: instances.map((i) => ({ path: i.path, host: i.host ?? null, port: i.port ?? null, owner: ownerJson(ownerOf(i.ephemeralOwner, ensemble.sessions)) })),
+        locks: walk ? { root: walk.root, count: walk.locks.length, persistent: ownership.persistentLocks } : null,
+        lockOwners: ownership.groups.map((g) => ({ ...ownerJson(g.owner), count: g.count, oldest: g.oldest ?? null, onHiveServer2Host: g.onHiveServer2Host ?? null, problem: g.problem ?? null, summary: g.summary })),
+        hiveServer2Hosts: ownership.hiveServer2Hosts,
+      };
+    });
+  } catch (error) {
+    registry = { error: toHiveZkError(error).toJSON() };
+  }
+  return { connectString: ensemble.connectString, checkedAt: new Date(ensemble.checkedAt).toISOString(), servers, clients, hints: ensemble.hints, registry };
 }
 
 async function beeline(args: Args): Promise<unknown> {

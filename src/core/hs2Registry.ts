@@ -151,6 +151,8 @@ export interface Hs2Instance {
   isLeader?: boolean;
   ctime?: number;
   ephemeral?: boolean;
+  /** The ZooKeeper session (hex) that created this ephemeral registration: the HiveServer2's own. */
+  ephemeralOwner?: string;
   /** What is wrong with this registration, for display; empty when it is sound. */
   problems: string[];
   /** Set when the published host or port is one the driver cannot use. */
@@ -204,6 +206,9 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   if (stat) {
     instance.ctime = stat.ctime;
     instance.ephemeral = stat.ephemeralOwner !== '0';
+    if (instance.ephemeral) {
+      instance.ephemeralOwner = stat.ephemeralOwner;
+    }
   }
   if (data.format === 'invalid') {
     instance.problems.push(data.reason);

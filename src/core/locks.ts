@@ -154,6 +154,8 @@ export interface HiveLock extends LockName {
   ctime?: number;
   /** Implicit query locks are ephemeral; explicit LOCK TABLE locks are persistent. */
   ephemeral?: boolean;
+  /** The ZooKeeper session (hex) that holds an ephemeral lock: its lock manager's client. */
+  ephemeralOwner?: string;
   /** Per the lock manager's grant rule, against older siblings on the same object. */
   status: 'granted' | 'waiting' | 'unreadable';
   /** The older lock that this one conflicts with, when waiting. */
@@ -286,6 +288,17 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
     countVisited(chunk.length);
   };
 
+  // One string per owner session, shared by its locks (a leaking client may hold thousands).
+  const owners = new Map<string, string>();
+  const internOwner = (owner: string): string => {
+    const known = owners.get(owner);
+    if (known !== undefined) {
+      return known;
+    }
+    owners.set(owner, owner);
+    return owner;
+  };
+
   const readLocks = async (chunk: LockItem[]): Promise<void> => {
     await session.forEachData(
       chunk.map((l) => l.path),
@@ -295,7 +308,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
         if (outcome === 'unreadable') {
           result.locks.push(makeLock(item, { problems: ['not authorized to read this lock (ACL)'] }, 'unreadable'));
         } else if (outcome !== 'gone') {
-          result.locks.push(makeLock(item, decodeLockData(outcome.data), 'granted', outcome.stat.ctime, outcome.stat.ephemeralOwner !== '0'));
+          result.locks.push(makeLock(item, decodeLockData(outcome.data), 'granted', outcome.stat.ctime, outcome.stat.ephemeralOwner !== '0', internOwner(outcome.stat.ephemeralOwner)));
         }
       },
     );
@@ -332,7 +345,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
 }
 
 /** Every lock built by one literal in one property order: one hidden class, no spread copies (100k of them). */
-function makeLock(item: LockItem, data: LockData, status: HiveLock['status'], ctime?: number, ephemeral?: boolean): HiveLock {
+function makeLock(item: LockItem, data: LockData, status: HiveLock['status'], ctime?: number, ephemeral?: boolean, ephemeralOwner?: string): HiveLock {
   const lock: HiveLock = {
     mode: item.lock.mode,
     sequence: item.lock.sequence,
@@ -349,6 +362,9 @@ function makeLock(item: LockItem, data: LockData, status: HiveLock['status'], ct
   if (ctime !== undefined) {
     lock.ctime = ctime;
     lock.ephemeral = ephemeral ?? false;
+  }
+  if (ephemeral && ephemeralOwner !== undefined) {
+    lock.ephemeralOwner = ephemeralOwner;
   }
   return lock;
 }

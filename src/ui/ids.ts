@@ -31,6 +31,8 @@ export const Commands = {
   clearFilter: 'hiveZk.clearFilter',
   revealInstance: 'hiveZk.revealInstance',
   showLog: 'hiveZk.showLog',
+  connect: 'hiveZk.connect',
+  disconnect: 'hiveZk.disconnect',
   loadMore: 'hiveZk.loadMore',
 } as const;
 

@@ -23,6 +23,8 @@ export interface EnsembleConfig {
   hs2Namespaces: string[];
   lockNamespace: string;
   sessionTimeoutMs: number;
+  /** The servers' AdminServer port (admin.serverPort), asked when four-letter words are not whitelisted; default 8080. */
+  adminServerPort?: number;
 }
 
 export interface Settings {
@@ -74,6 +76,7 @@ export function readSettings(): Settings {
       hs2Namespaces: Array.isArray(raw.hs2Namespaces) && raw.hs2Namespaces.length > 0 ? raw.hs2Namespaces.map(String) : [DEFAULT_HS2_NAMESPACE],
       lockNamespace: typeof raw.lockNamespace === 'string' && raw.lockNamespace !== '' ? raw.lockNamespace : DEFAULT_LOCK_NAMESPACE,
       sessionTimeoutMs: typeof raw.sessionTimeoutMs === 'number' && raw.sessionTimeoutMs >= 2000 ? raw.sessionTimeoutMs : 30_000,
+      ...(typeof raw.adminServerPort === 'number' && Number.isInteger(raw.adminServerPort) && raw.adminServerPort >= 1 && raw.adminServerPort <= 65535 ? { adminServerPort: raw.adminServerPort } : {}),
     });
   }
   return {
@@ -101,6 +104,9 @@ export async function writeEnsembles(ensembles: readonly EnsembleConfig[]): Prom
     }
     if (e.sessionTimeoutMs !== 30_000) {
       entry.sessionTimeoutMs = e.sessionTimeoutMs;
+    }
+    if (e.adminServerPort !== undefined) {
+      entry.adminServerPort = e.adminServerPort;
     }
     return entry;
   });

@@ -201,6 +201,12 @@ function baseSettings(zk) {
   return workbenchSettings({ 'hiveZk.ensembles': [{ name: 'sandbox', connectString: zk }] });
 }
 
+// code-server, its extension hosts and Chromium write sockets and caches to the temp dir: this
+// run gets its own, removed at the end, so nothing is left in /tmp.
+const runTmp = mkdtempSync(join(tmpdir(), 'hivezk-ext-run-'));
+process.env.TMPDIR = runTmp;
+process.once('exit', () => rmSync(runTmp, { recursive: true, force: true }));
+
 async function main() {
   const started = Date.now();
   mkdirSync(RESULTS, { recursive: true });

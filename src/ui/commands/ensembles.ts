@@ -77,7 +77,8 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     return config;
   });
 
-  registerForNodes(deps, Commands.editEnsemble, ['ensemble'], async (node) => {
+  // Also offered inline on an ensemble's connection-error row.
+  registerForNodes(deps, Commands.editEnsemble, ['ensemble', 'message'], async (node) => {
     const ensemble = await pickEnsemble(settings, node);
     const connectString = await ask({ title: `Edit ${ensemble.name}`, prompt: 'ZooKeeper connect string', value: ensemble.connectString, validateInput: validateConnectString });
     const namespaces = await ask({ title: `Edit ${ensemble.name}`, prompt: 'HiveServer2 namespaces to always show (comma-separated)', value: ensemble.hs2Namespaces.join(', ') });
@@ -118,6 +119,21 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     await connections.storeCredential(ensemble.name, digest);
     log.info(`[${ensemble.name}] digest credential stored for user ${digest.slice(0, digest.indexOf(':'))}`);
     tree.refreshEnsemble(ensemble.name);
+  });
+
+  registerForNodes(deps, Commands.connect, ['ensemble'], async (node) => {
+    const ensemble = await pickEnsemble(settings, node);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Connecting to ${ensemble.name}…` }, async () => (await connections.sessionFor(ensemble)).open());
+    tree.refreshEnsemble(ensemble.name);
+    return connections.stateOf(ensemble.name);
+  });
+
+  registerForNodes(deps, Commands.disconnect, ['ensemble'], async (node) => {
+    const ensemble = await pickEnsemble(settings, node);
+    connections.close(ensemble.name);
+    log.info(`[${ensemble.name}] disconnected`);
+    tree.refreshEnsemble(ensemble.name);
+    return connections.stateOf(ensemble.name);
   });
 
   registerForNodes(deps, Commands.clearCredential, ['ensemble'], async (node) => {

@@ -39,28 +39,53 @@ export function registerViewCommands(deps: CommandDeps): void {
   register(deps, Commands.clearFilter, () => applyFilter(undefined));
 
   register(deps, Commands.revealInstance, async (arg) => {
-    const instances = await collectInstances(tree);
     const given = typeof arg === 'string' ? arg : undefined;
-    const wanted = given?.toLowerCase();
     let node: InstanceNode | undefined;
-    if (wanted !== undefined) {
-      node = instances.find((i) => `${i.instance.host}:${i.instance.port}`.toLowerCase() === wanted || i.instance.znode.toLowerCase() === wanted);
+    if (given !== undefined) {
+      const wanted = given.toLowerCase();
+      node = (await collectInstances(tree)).find((i) => `${i.instance.host}:${i.instance.port}`.toLowerCase() === wanted || i.instance.znode.toLowerCase() === wanted);
       if (!node) {
-        throw new HiveZkError('ZK_NO_NODE', `No live instance matches "${preview(given ?? '')}".`);
+        throw new HiveZkError('ZK_NO_NODE', `No live instance matches "${preview(given)}".`);
       }
     } else {
-      const picked = await vscode.window.showQuickPick(
-        instances.map((i) => ({ label: `${i.instance.host}:${i.instance.port}`, description: `${i.ensemble} · ${i.namespace}${i.instance.version ? ` · v${i.instance.version}` : ''}`, node: i })),
-        { placeHolder: 'Reveal a HiveServer2 instance', matchOnDescription: true },
-      );
-      if (!picked) {
-        throw new Cancelled();
-      }
-      node = picked.node;
+      node = await pickInstance(tree);
     }
     await treeView.reveal(node, { select: true, focus: true, expand: false });
     return node.id;
   });
+}
+
+/** A quick pick that opens at once, busy while the instances are read from every ensemble. */
+async function pickInstance(tree: HiveZkTreeProvider): Promise<InstanceNode> {
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { node: InstanceNode }>();
+  pick.placeholder = 'Reading HiveServer2 instances from every ensemble…';
+  pick.matchOnDescription = true;
+  pick.busy = true;
+  pick.show();
+  try {
+    const chosen = new Promise<InstanceNode | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]?.node));
+      pick.onDidHide(() => resolve(undefined));
+    });
+    void collectInstances(tree).then(
+      (instances) => {
+        pick.items = instances.map((i) => ({ label: `${i.instance.host}:${i.instance.port}`, description: `${i.ensemble} · ${i.namespace}${i.instance.version ? ` · v${i.instance.version}` : ''}`, node: i }));
+        pick.placeholder = 'Reveal a HiveServer2 instance';
+        pick.busy = false;
+      },
+      (error: unknown) => {
+        pick.placeholder = `Could not read the instances: ${error instanceof Error ? error.message : String(error)}`;
+        pick.busy = false;
+      },
+    );
+    const node = await chosen;
+    if (!node) {
+      throw new Cancelled();
+    }
+    return node;
+  } finally {
+    pick.dispose();
+  }
 }
 
 /** Expands each ensemble's HiveServer2 namespaces through the tree, so revealed nodes have parents. */

@@ -3,9 +3,12 @@
 import * as vscode from 'vscode';
 import { lockedAt, querySnippet } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
+import { formatSessionId } from '../../core/serverHealth';
 import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
+import type { SessionState } from '../../core/zkSession';
 import type { EnsembleConfig } from '../settings';
+import { healthTreeItem } from './healthPresentation';
 import type { TreeNode } from './nodes';
 
 function age(epochMs: number | undefined): string {
@@ -22,6 +25,35 @@ function age(epochMs: number | undefined): string {
   }
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+}
+
+const STATE_LABELS: Record<SessionState, string> = {
+  idle: 'not connected',
+  connecting: 'connecting…',
+  connected: 'connected',
+  reconnecting: 'reconnecting…',
+  expired: 'session expired',
+  authFailed: 'authentication failed',
+  error: 'unreachable',
+  closed: 'closed',
+};
+
+/** The ensemble's icon says its session state at a glance. */
+function stateIcon(state: SessionState): vscode.ThemeIcon {
+  switch (state) {
+    case 'connected':
+      return new vscode.ThemeIcon('server-environment', new vscode.ThemeColor('testing.iconPassed'));
+    case 'connecting':
+    case 'reconnecting':
+      return new vscode.ThemeIcon('sync~spin');
+    case 'error':
+    case 'authFailed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    case 'expired':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    default:
+      return new vscode.ThemeIcon('server-environment');
+  }
 }
 
 /** "5 instances", or "2 of 5 instances" when a filter is set. */
@@ -44,27 +76,31 @@ function settingsTable(md: vscode.MarkdownString, rows: [string, string | undefi
   }
 }
 
-export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): vscode.TreeItem {
+export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, state: SessionState = 'idle'): vscode.TreeItem {
   const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
   const none = vscode.TreeItemCollapsibleState.None;
   let item: vscode.TreeItem;
   switch (node.kind) {
     case 'ensemble': {
       item = new vscode.TreeItem(node.ensemble, collapsed);
-      item.description = node.config.connectString;
-      item.iconPath = new vscode.ThemeIcon('server-environment');
-      item.contextValue = 'ensemble';
-      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}`;
+      const problem = state === 'error' || state === 'authFailed' || state === 'expired';
+      item.description = problem || state === 'connecting' || state === 'reconnecting' ? `${node.config.connectString} · ${STATE_LABELS[state]}` : node.config.connectString;
+      item.iconPath = stateIcon(state);
+      item.contextValue = state === 'connected' || state === 'reconnecting' ? 'ensemble:connected' : 'ensemble:disconnected';
+      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}\nsession: ${STATE_LABELS[state]}`;
       break;
     }
     case 'section': {
-      const labels = { hs2: 'HiveServer2', locks: 'Locks', browse: 'Browse znodes' };
-      const icons = { hs2: 'server-process', locks: 'lock', browse: 'list-tree' };
+      const labels = { hs2: 'HiveServer2', locks: 'Locks', browse: 'Browse znodes', health: 'Health' };
+      const icons = { hs2: 'server-process', locks: 'lock', browse: 'list-tree', health: 'pulse' };
       item = new vscode.TreeItem(labels[node.section], collapsed);
       item.iconPath = new vscode.ThemeIcon(icons[node.section]);
       item.contextValue = `section:${node.section}`;
       if (node.section === 'locks' && config) {
         item.description = `/${config.lockNamespace}`;
+      }
+      if (node.section === 'health') {
+        item.tooltip = 'Servers, connections by client and lock owners, from the four-letter words srvr, mntr, cons, conf (or the AdminServer): short separate requests to each server, not sessions.';
       }
       break;
     }
@@ -98,6 +134,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
         ['SASL QOP', i.saslQop],
         ['Sequence', i.sequence],
         ['Registered', i.ctime ? new Date(i.ctime).toISOString() : undefined],
+        ['Owner session', i.ephemeralOwner !== undefined ? formatSessionId(i.ephemeralOwner) : undefined],
         ['Data format', i.dataFormat],
         ['Znode', i.path],
       ]);
@@ -156,6 +193,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
         ['Locked at', lock.data.lockTime ? new Date(lock.data.lockTime).toISOString() : undefined],
         ['Lock mode', lock.data.lockMode],
         ['Client', lock.data.clientIp],
+        ['Owner session', lock.ephemeralOwner !== undefined ? formatSessionId(lock.ephemeralOwner) : undefined],
         ['Znode', lock.path],
       ]);
       if (lock.data.queryString) {
@@ -202,7 +240,8 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     case 'message': {
       item = new vscode.TreeItem(node.text, none);
       item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'warning' ? 'warning' : 'info');
-      item.contextValue = `message:${node.severity}`;
+      // ":retry" offers Retry inline; ":ensemble" (a connection failure) offers Edit too.
+      item.contextValue = `message:${node.severity}${node.retryId !== undefined ? ':retry' : ''}${node.retryId?.startsWith('ensemble|') ? ':ensemble' : ''}`;
       if (node.retryId !== undefined) {
         item.description = 'click to retry';
         item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
@@ -210,6 +249,12 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
       item.tooltip = node.detail ? `${node.text}\n${node.detail}` : node.text;
       break;
     }
+    case 'healthGroup':
+    case 'zkServer':
+    case 'zkClient':
+    case 'lockOwner':
+      item = healthTreeItem(node);
+      break;
     case 'loadMore': {
       item = new vscode.TreeItem(`Load more… (${node.shown} of ${node.total})`, none);
       item.iconPath = new vscode.ThemeIcon('ellipsis');

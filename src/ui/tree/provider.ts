@@ -2,7 +2,9 @@
 // raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
 // What nodes look like is in presentation.ts; watches and retries in liveUpdates.ts.
 import * as vscode from 'vscode';
-import { toHiveZkError } from '../../core/errors';
+import { parseConnectString } from '../../core/connectString';
+import { toHiveZkError, type HiveZkError } from '../../core/errors';
+import { diagnoseUnreachable } from '../../core/reachability';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances, type DiscoveredNamespace } from '../../core/hs2Registry';
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
 import { walkLocks, type HiveLock } from '../../core/locks';
@@ -11,6 +13,7 @@ import type { ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
+import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
 import { TreeFilter } from './filter';
 import { LiveUpdates } from './liveUpdates';
@@ -31,6 +34,9 @@ import {
 } from './nodes';
 import { toTreeItem } from './presentation';
 
+/** How long a failed namespace scan is kept (a redraw within it does not connect again). */
+const FAILURE_KEPT_MS = 2000;
+
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -39,6 +45,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
   private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
   private readonly live: LiveUpdates;
+  private readonly health = new EnsembleHealthView({
+    config: (name) => this.ensemble(name),
+    session: (name) => this.session(name),
+    namespaces: (name) => this.scanNamespaces(name),
+    lockWalk: async (name) => (await this.lockIndex(name)).walk,
+  });
   private treeFilter = new TreeFilter(undefined);
   /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
   private readonly liveCounts = new Map<string, Map<string, number>>();
@@ -71,6 +83,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         // session and re-arms the watches of what is expanded (or shows why it cannot).
         if (change.state === 'expired' || (change.state === 'connected' && change.generation > 1)) {
           this.refreshEnsemble(ensemble);
+        } else {
+          // Only the row's state icon changes: redraw it, keeping what was listed.
+          const node = this.nodes.get(ensembleId(ensemble));
+          if (node) {
+            this.changeEmitter.fire(node);
+          }
         }
       }),
     );
@@ -91,6 +109,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.namespaceScans.clear();
       this.liveCounts.clear();
       this.lockIndexes.clear();
+      this.health.forgetAll();
       this.pages.clear();
       this.changeEmitter.fire(undefined);
       return;
@@ -100,6 +119,11 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.liveCounts.delete(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
+      this.lockIndexes.delete(node.ensemble);
+    }
+    if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'health')) {
+      // Owners come from the lock walk: a fresh look at who holds what walks the locks again.
+      this.health.forget(node.ensemble);
       this.lockIndexes.delete(node.ensemble);
     }
     const target = node.kind === 'lockGroup' ? this.nodes.get(sectionId(node.ensemble, 'locks')) : node;
@@ -142,7 +166,19 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble));
+    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
+  }
+
+  /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
+  private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
+    if (failure.code === 'ZK_AUTH_FAILED') {
+      return 'Authentication failed: check the digest credential';
+    }
+    if (failure.code !== 'ZK_UNREACHABLE') {
+      return failure.message;
+    }
+    const verdict = await diagnoseUnreachable(parseConnectString(node.config.connectString), Math.min(3000, this.settings().connectTimeoutMs));
+    return verdict.label;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -155,7 +191,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     } catch (error) {
       const failure = toHiveZkError(error);
       this.log.warn(`[${node?.ensemble ?? '-'}] listing ${node?.id ?? 'root'} failed: ${failure.code}: ${failure.message}`);
-      children = [message(node, 'error', failure.message, failure.code, node?.id)];
+      const text = node?.kind === 'ensemble' ? await this.shortReason(node, failure) : failure.message;
+      children = [message(node, 'error', text, text === failure.message ? failure.code : `${failure.message} (${failure.code})`, node?.id)];
       if (node?.kind === 'ensemble') {
         this.live.scheduleRetry(node.ensemble);
       }
@@ -181,6 +218,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return node.locks;
       case 'znode':
         return this.znodeChildren(node.ensemble, node.path, node.id);
+      case 'healthGroup':
+      case 'lockOwner':
+        return this.health.children(node);
       default:
         return [];
     }
@@ -212,7 +252,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!scan) {
       const config = this.ensemble(name);
       scan = this.session(name).then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }));
-      scan.catch(() => this.namespaceScans.delete(name));
+      // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
+      scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
       this.namespaceScans.set(name, scan);
     }
     return scan;
@@ -221,7 +262,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private async ensembleChildren(node: EnsembleNode): Promise<TreeNode[]> {
     // Listing the namespaces first proves the ensemble is reachable; a failure shows here.
     await this.scanNamespaces(node.ensemble);
-    return (['hs2', 'locks', 'browse'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
+    return (['hs2', 'locks', 'browse', 'health'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
   }
 
   private async sectionChildren(node: SectionNode): Promise<TreeNode[]> {
@@ -230,6 +271,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (node.section === 'locks') {
       return this.lockSectionChildren(node);
+    }
+    if (node.section === 'health') {
+      return this.health.children(node);
     }
     const config = this.ensemble(node.ensemble);
     const found = await this.scanNamespaces(node.ensemble);

@@ -5,8 +5,10 @@ import './activation.test';
 import './tree.test';
 import './commands.test';
 import './liveUpdates.test';
+import './connection.test';
 import './secrets.test';
 import './imports.test';
+import './health.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();
