@@ -1,9 +1,16 @@
-// Lint rules, including the layering the project depends on: core never imports vscode,
-// and only the session module talks to node-zookeeper-client.
+// Lint rules, including the layering the project depends on: core never imports vscode or the UI,
+// only the session module talks to node-zookeeper-client, and the CLI never imports vscode.
+// The build and test scripts (.mjs) are linted too.
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const NO_ZK_CLIENT = { name: 'node-zookeeper-client', message: 'Only src/core/zkSession.ts may use the ZooKeeper client.' };
+const NO_VSCODE_IN_CORE = { name: 'vscode', message: 'src/core is pure: it must never import vscode.' };
+const NO_UI_FROM_CORE = { group: ['**/ui', '**/ui/**', '**/extension'], message: 'src/core must not depend on the UI: the dependency runs ui → core only.' };
+
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', '*.mjs', 'test/**/*.mjs', 'test/**/*.js'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'test/**/*.js'] },
   ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ['**/*.ts'] })),
   {
     files: ['**/*.ts'],
@@ -13,22 +20,32 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       curly: ['error', 'all'],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'node-zookeeper-client', message: 'Only src/core/zkSession.ts may use the ZooKeeper client.' }] }],
+      'no-restricted-imports': ['error', { paths: [NO_ZK_CLIENT] }],
     },
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'vscode', message: 'src/core is pure: it must never import vscode.' },
-          { name: 'node-zookeeper-client', message: 'Only src/core/zkSession.ts may use the ZooKeeper client.' },
-        ],
-      }],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_CORE, NO_ZK_CLIENT], patterns: [NO_UI_FROM_CORE] }] },
   },
   {
     files: ['src/core/zkSession.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is pure: it must never import vscode.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_CORE], patterns: [NO_UI_FROM_CORE] }] },
+  },
+  {
+    files: ['src/cli.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [NO_ZK_CLIENT, { name: 'vscode', message: 'The CLI runs without VS Code: it must never import vscode.' }], patterns: [{ group: ['**/ui', '**/ui/**'], message: 'The CLI shares the core only.' }] }],
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    ...js.configs.recommended,
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      ...js.configs.recommended.rules,
+      eqeqeq: ['error', 'always'],
+      curly: ['error', 'all'],
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
   },
 );

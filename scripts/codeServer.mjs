@@ -1,15 +1,20 @@
 // code-server (VS Code in the browser, from npm) for the demo and the extension tests: installed once
 // into .vscode-test/ (offline-capable: ripgrep comes from Debian), started on 127.0.0.1 with its own
 // user-data and extensions dirs, stopped by its PID.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runQuiet, step } from './setup.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CODE_SERVER_VERSION = '4.100.3'; // = VS Code 1.100.3, runs on the system Node 20
 
-export function ensureCodeServer(log = console.log) {
+/**
+ * Installs code-server once (quietly: its native-module build output is shown only on failure) and
+ * resolves to its binary. Asynchronous, so a caller's ZooKeeper session keeps its heartbeats.
+ */
+export async function ensureCodeServer(log = console.log) {
   const dir = join(ROOT, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
   const bin = join(dir, 'node_modules', '.bin', 'code-server');
   if (existsSync(bin)) {
@@ -18,7 +23,6 @@ export function ensureCodeServer(log = console.log) {
   if (!existsSync('/usr/bin/rg')) {
     throw new Error('ripgrep is needed to install code-server offline. On Debian: sudo apt-get install -y ripgrep');
   }
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (once, about a minute)…`);
   rmSync(dir, { recursive: true, force: true });
   const tmp = join(dir, 'tmp');
   const rgCache = join(tmp, 'vscode-ripgrep-cache-1.15.11');
@@ -27,13 +31,15 @@ export function ensureCodeServer(log = console.log) {
   copyFileSync('/usr/bin/rg', join(dir, 'rg', 'rg'));
   execFileSync('tar', ['czf', join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', join(dir, 'rg'), 'rg']);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'code-server-for-hive-zk', private: true }));
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
-  });
-  if (result.status !== 0 || !existsSync(bin)) {
-    throw new Error(`code-server install failed (exit ${result.status})`);
+  await step(log, `installing code-server ${CODE_SERVER_VERSION} into .vscode-test/ (once, a few minutes)`, () =>
+    runQuiet('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
+      cwd: dir,
+      env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
+    }),
+  );
+  rmSync(tmp, { recursive: true, force: true });
+  if (!existsSync(bin)) {
+    throw new Error('code-server install finished but its binary is missing');
   }
   return bin;
 }
@@ -53,11 +59,8 @@ export function workbenchSettings(extra) {
   };
 }
 
-export function installExtension(bin, state, vsix) {
-  const result = spawnSync(bin, ['--extensions-dir', join(state, 'ext'), '--user-data-dir', join(state, 'user'), '--install-extension', vsix], { encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`installing ${vsix} into code-server failed:\n${result.stdout}${result.stderr}`);
-  }
+export async function installExtension(bin, state, vsix) {
+  await runQuiet(bin, ['--extensions-dir', join(state, 'ext'), '--user-data-dir', join(state, 'user'), '--install-extension', vsix]);
 }
 
 /** Starts code-server; resolves once /healthz answers. The returned child is killed by PID. */

@@ -4,47 +4,25 @@
 // profile when present, otherwise code-server on 127.0.0.1. Ctrl-C stops all of it, by PID.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from './codeServer.mjs';
+import { NEEDS, build, ensureDebianPackages, ensureNpmPackages, runQuiet, step } from './setup.mjs';
 
 const say = (text) => console.log(`[demo] ${text}`);
-const run = (command, args, options = {}) => {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
-  }
-};
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
-function ensureZooKeeper() {
-  if (existsSync('/usr/share/java/zookeeper.jar')) {
-    return;
-  }
-  if (process.getuid?.() === 0 && has('apt-get')) {
-    say("installing Debian's zookeeper package…");
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'zookeeper'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    return;
-  }
-  throw new Error('ZooKeeper is not installed. Run:  sudo apt-get update && sudo apt-get install -y --no-install-recommends zookeeper');
-}
-
 async function main() {
-  if (!has('java')) {
-    throw new Error('Java is needed for the sandbox ZooKeeper. Run:  sudo apt-get install -y default-jre-headless');
-  }
-  ensureZooKeeper();
-  if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) {
-    say('installing npm packages…');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
-  }
-  say('building…');
-  run('npm', ['run', '--silent', 'build']);
-  say('packaging the VSIX…');
-  run('npm', ['run', '--silent', 'package'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const desktop = has('code') && process.env.HIVEZK_DEMO_CODE_SERVER !== '1';
+  // Everything slow happens before the sandbox starts, and nothing after it blocks the event loop:
+  // the sandbox's ZooKeeper session must keep its heartbeats or its registrations vanish.
+  await ensureDebianPackages(say, desktop ? NEEDS.demo : [...NEEDS.demo, ...NEEDS.codeServer]);
+  await ensureNpmPackages(say);
+  await build(say);
+  await step(say, 'packaging the VSIX', () => runQuiet('npm', ['run', '--silent', 'package']));
   const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');
+  const bin = desktop ? undefined : await ensureCodeServer(say);
 
   const require = createRequire(import.meta.url);
   const { startSandbox } = require(join(ROOT, 'out/test/support/sandbox.js'));
@@ -61,17 +39,16 @@ async function main() {
   let editor;
   const children = [];
 
-  if (has('code') && process.env.HIVEZK_DEMO_CODE_SERVER !== '1') {
+  if (!bin) {
     // Desktop VS Code with its own profile, so your settings and extensions are left alone.
     const profile = ['--user-data-dir', join(state, 'user'), '--extensions-dir', join(state, 'ext')];
     mkdirSync(join(state, 'user', 'User'), { recursive: true });
     writeFileSync(join(state, 'user', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-    run('code', [...profile, '--install-extension', vsix]);
+    await runQuiet('code', [...profile, '--install-extension', vsix]);
     editor = spawn('code', [...profile, '--wait', '--new-window', workspace], { stdio: 'ignore' });
     say('opened desktop VS Code (a separate profile); close its window or press Ctrl-C to stop');
   } else {
-    const bin = ensureCodeServer(say);
-    installExtension(bin, state, vsix);
+    await installExtension(bin, state, vsix);
     const port = Number(process.env.HIVEZK_DEMO_PORT) || (await freePort());
     editor = await startCodeServer(bin, state, port, { settings });
     say(`VS Code (code-server) with the extension: http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);

@@ -262,9 +262,10 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
         throw new HiveZkError('BAD_ARGUMENT', '--table needs --db: a table is found under its database.');
       }
       return withSession(requireFlag(args, 'zk'), args, async (session) => {
+        const [database, table] = [flag(args, 'db'), flag(args, 'table')];
         const walk = await walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
-          ...(flag(args, 'db') !== undefined ? { database: flag(args, 'db') } : {}),
-          ...(flag(args, 'table') !== undefined ? { table: flag(args, 'table') } : {}),
+          ...(database !== undefined ? { database } : {}),
+          ...(table !== undefined ? { table } : {}),
         });
         return {
           root: walk.root,

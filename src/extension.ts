@@ -6,6 +6,7 @@ import { ContextKeys, VIEW_ID } from './ui/ids';
 import { Connections } from './ui/connections';
 import { readSettings, SECTION } from './ui/settings';
 import { SessionStatusBar } from './ui/statusBar';
+import type { TreeNode } from './ui/tree/nodes';
 import { HiveZkTreeProvider } from './ui/tree/provider';
 import { ZNODE_SCHEME, ZnodeDocumentProvider } from './ui/znodeDocument';
 
@@ -14,6 +15,7 @@ export interface HiveZkApi {
   tree: HiveZkTreeProvider;
   connections: Connections;
   statusBar: SessionStatusBar;
+  view: vscode.TreeView<TreeNode>;
   /** Where the extension's log file lives (for checks that secrets never reach it). */
   logUri: vscode.Uri;
   /** Milliseconds spent evaluating the bundle and running activate() (VS Code's own work excluded). */
@@ -57,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   registerCommands({ context, log, connections, tree, treeView, settings: currentSettings });
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
-  return { tree, connections, statusBar, logUri: context.logUri, activation };
+  return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation };
 }
 
 export function deactivate(): void {

@@ -74,3 +74,31 @@ export function lockGroupAt(index: LockIndex, objectPath: string, level: LockGro
 export function childLevel(level: LockGroupLevel): LockGroupLevel {
   return level === 'db' ? 'table' : 'partition';
 }
+
+/** When the lock was taken: its own lockTime, else the znode's creation time. */
+export function lockedAt(lock: HiveLock): number | undefined {
+  return lock.data.lockTime ?? lock.ctime;
+}
+
+/** The lock a waiting lock waits behind: the older conflicting lock on the same object. */
+export function blockerOf(index: LockIndex, lock: HiveLock): HiveLock | undefined {
+  return lock.blockedBy === undefined ? undefined : index.locksAt.get(lock.objectPath)?.find((l) => l.znode === lock.blockedBy);
+}
+
+/** Every waiting lock, the longest waiting first. */
+export function waitingLocks(index: LockIndex): HiveLock[] {
+  const since = (lock: HiveLock): number => lockedAt(lock) ?? Number.MAX_SAFE_INTEGER;
+  return index.walk.locks.filter((l) => l.status === 'waiting').sort((a, b) => since(a) - since(b));
+}
+
+/**
+ * A query shortened for a label: whitespace collapsed, cut at `max` characters. Query ids share
+ * long prefixes (hive_<timestamp>_…), so a lock is told apart by its query, not its id.
+ */
+export function querySnippet(query: string | undefined, max = 48): string | undefined {
+  const text = query?.replace(/\s+/g, ' ').trim();
+  if (!text) {
+    return undefined;
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

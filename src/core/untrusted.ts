@@ -16,9 +16,12 @@ export function findInvisible(text: string): { index: number; codePoint: string 
   return match ? { index: match.index, codePoint: codePointName(match[0]) } : undefined;
 }
 
-/** `text` with every invisible character written as \u{XXXX}, so what is shown is what is there. */
-export function escapeInvisible(text: string): string {
-  return text.replace(INVISIBLE_GLOBAL, codePointName);
+/**
+ * `text` with every invisible character written as \u{XXXX}, so what is shown is what is there;
+ * "\n" may be kept where the text is our own multi-line layout (tooltips).
+ */
+export function escapeInvisible(text: string, keepNewlines = false): string {
+  return text.replace(INVISIBLE_GLOBAL, (char) => (keepNewlines && char === '\n' ? char : codePointName(char)));
 }
 
 function codePointName(char: string): string {

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODE_SERVER_VERSION, ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from '../../scripts/codeServer.mjs';
+import { runQuiet } from '../../scripts/setup.mjs';
 
 const require = createRequire(import.meta.url);
 const RESULTS = join(ROOT, 'test-results');
@@ -167,7 +168,7 @@ async function runUiCheck(origin, folder, shots) {
 async function runVsixCheck(bin, vsix, zk) {
   const state = mkdtempSync(join(tmpdir(), 'hivezk-vsix-'));
   try {
-    installExtension(bin, state, vsix);
+    await installExtension(bin, state, vsix);
   } catch (error) {
     log(`vsix install failed: ${error.message}`);
     return false;
@@ -206,7 +207,7 @@ async function main() {
   for (const stale of readdirSync(RESULTS).filter((f) => f.endsWith('.png'))) {
     rmSync(join(RESULTS, stale));
   }
-  const bin = ensureCodeServer(log);
+  const bin = await ensureCodeServer(log);
   // Test the bundle that ships (minified, as in the VSIX); the development bundle is rebuilt at the end.
   spawnSync('node', ['esbuild.mjs', '--production'], { cwd: ROOT, stdio: 'inherit' });
   const cluster = await startZooKeeper();
@@ -240,9 +241,13 @@ async function main() {
   }
   if (!args.has('--skip-vsix')) {
     const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');
-    const build = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0 || !existsSync(vsix)) {
-      log(`packaging failed:\n${build.stdout}${build.stderr}`);
+    // Asynchronous: the sandbox's seeding session must keep its heartbeats meanwhile.
+    const packaged = await runQuiet('npm', ['run', 'package']).then(
+      () => '',
+      (error) => error.message,
+    );
+    if (packaged !== '' || !existsSync(vsix)) {
+      log(`packaging failed:\n${packaged}`);
       failures.push('vsix packaging');
     } else if (!(await runVsixCheck(bin, vsix, cluster.connectString))) {
       failures.push('vsix activation');

@@ -6,7 +6,7 @@ import { parseConnectString } from '../../src/core/connectString';
 import { discoveryUrl } from '../../src/core/hs2Urls';
 import { ZkSession } from '../../src/core/zkSession';
 import { addLeaderLatch, registerHaInstance, registerHs2, registerMetastore, takeLock } from './hiveSeed';
-import { startZooKeeper } from './zkServer';
+import { startZooKeeper, type ZkCluster } from './zkServer';
 
 export const SANDBOX = {
   hs2Namespace: 'hiveserver2',
@@ -68,14 +68,26 @@ export async function seedSandbox(session: ZkSession): Promise<void> {
 export interface RunningSandbox {
   connectString: string;
   discoveryUrl: string;
+  cluster: ZkCluster;
   /** Stops the live loop, the seeding session and the ZooKeeper server (by its PID). */
   stop(): Promise<void>;
 }
 
-/** Starts a ZooKeeper on a free loopback port, seeds it, and optionally keeps one instance coming and going. */
-export async function startSandbox(options: { live?: boolean; onError?: (message: string) => void } = {}): Promise<RunningSandbox> {
-  const cluster = await startZooKeeper();
-  const session = new ZkSession({ connectString: cluster.connectString });
+/** Removes a znode and everything below it. */
+async function removeTree(session: ZkSession, path: string): Promise<void> {
+  const { children } = await session.getChildren(path);
+  await Promise.all(children.map((child) => removeTree(session, `${path}/${child}`)));
+  await session.remove(path);
+}
+
+/**
+ * Starts a ZooKeeper on a free loopback port, seeds it, and optionally keeps one instance coming and
+ * going. Should the seeding session ever expire (its ephemeral registrations and locks vanish with
+ * it), the sandbox is wiped and seeded again on a new session.
+ */
+export async function startSandbox(options: { live?: boolean; onError?: (message: string) => void; tickTime?: number; sessionTimeoutMs?: number } = {}): Promise<RunningSandbox> {
+  const cluster = await startZooKeeper(options.tickTime !== undefined ? { tickTime: options.tickTime } : {});
+  const session = new ZkSession({ connectString: cluster.connectString, ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}) });
   try {
     await seedSandbox(session);
   } catch (error) {
@@ -84,8 +96,38 @@ export async function startSandbox(options: { live?: boolean; onError?: (message
     throw error;
   }
   let livePath: string | undefined;
+  let reseeding: Promise<void> | undefined;
+  const reseed = async (): Promise<void> => {
+    livePath = undefined;
+    const { children } = await session.getChildren('/');
+    await Promise.all(children.filter((c) => c !== 'zookeeper').map((c) => removeTree(session, `/${c}`)));
+    await seedSandbox(session);
+  };
+  let stopped = false;
+  /** Tries again every 2 s while ZooKeeper is unreachable. */
+  const reseedUntilDone = async (): Promise<void> => {
+    while (!stopped) {
+      try {
+        await reseed();
+        options.onError?.('sandbox seeded again');
+        return;
+      } catch (error) {
+        options.onError?.(`re-seeding failed (${String(error)}); trying again`);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  };
+  session.onDidChangeState((change) => {
+    if (change.state === 'expired' && !reseeding) {
+      options.onError?.('the seeding session expired and took its registrations with it: seeding again');
+      reseeding = reseedUntilDone().finally(() => (reseeding = undefined));
+    }
+  });
   const timer = options.live
     ? setInterval(() => {
+        if (reseeding) {
+          return;
+        }
         const step = livePath
           ? session.remove(livePath).then(() => (livePath = undefined))
           : registerHs2(session, SANDBOX.hs2Namespace, { host: 'hs2-live.example.com', port: 10000, version: '4.0.1', variant: 'v3-binary' }).then((p) => (livePath = p));
@@ -95,7 +137,9 @@ export async function startSandbox(options: { live?: boolean; onError?: (message
   return {
     connectString: cluster.connectString,
     discoveryUrl: discoveryUrl(parseConnectString(cluster.connectString), SANDBOX.hs2Namespace),
+    cluster,
     async stop() {
+      stopped = true;
       if (timer) {
         clearInterval(timer);
       }

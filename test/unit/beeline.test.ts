@@ -1,9 +1,9 @@
 // Beeline command building and quoting. Hostile values must either be refused or come out inert:
 // the POSIX commands are run under bash and sh against a fake beeline that records its argv.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBeelineCommand, checkPasswordForFile, quoteCmd, quotePosix, quotePwsh } from '../../src/core/beeline';
@@ -74,8 +74,17 @@ test('quoting rules per shell', () => {
 
 const hostile = ["'; touch PWNED; '", '$(touch PWNED)', '`touch PWNED`', 'a && touch PWNED', 'x | touch PWNED', '"; touch PWNED; "', '%COMSPEC%', '$HOME', "it's", '\\', '*', '~root', '!!', '{a,b}', 'a\tb'];
 
+/** The fake beelines' directories, removed when the file's tests are done: nothing is left in /tmp. */
+const fakeDirs: string[] = [];
+after(() => {
+  for (const dir of fakeDirs) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 function fakeBeeline(): { dir: string; run: (shell: string, command: string) => string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'hivezk-beeline-'));
+  fakeDirs.push(dir);
   const script = join(dir, 'beeline');
   writeFileSync(script, `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done > "${dir}/argv"\n`);
   chmodSync(script, 0o755);

@@ -1,7 +1,7 @@
 // The lock index behind the Locks tree: groups per level, locks per object, totals per group.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { childLevel, indexLocks, lockGroupAt } from '../../src/core/lockIndex';
+import { blockerOf, childLevel, indexLocks, lockedAt, lockGroupAt, querySnippet, waitingLocks } from '../../src/core/lockIndex';
 import { decodeLockObject, type HiveLock, type LockWalkResult } from '../../src/core/locks';
 
 const ROOT = '/hive_zookeeper_namespace';
@@ -63,4 +63,22 @@ test('no locks: an empty index', () => {
   const empty = indexLocks(walk([]));
   assert.equal(empty.childGroups.size, 0);
   assert.deepEqual(lockGroupAt(empty, `${ROOT}/x`, 'db'), { objectPath: `${ROOT}/x`, level: 'db', object: { database: 'x' }, label: 'x', lockCount: 0, waiting: 0 });
+});
+
+test('who blocks whom: the blocker of a waiting lock, and waiting locks oldest first', () => {
+  const older = lock(`${ROOT}/sales/orders`, 1);
+  const waitingLate = { ...lock(`${ROOT}/sales/orders`, 3, 'waiting'), blockedBy: older.znode, data: { lockTime: 3000, problems: [] } };
+  const waitingEarly = { ...lock(`${ROOT}/web/logs`, 2, 'waiting'), data: { lockTime: 1000, problems: [] } };
+  const withWaits = indexLocks(walk([older, waitingLate, waitingEarly]));
+  assert.equal(blockerOf(withWaits, waitingLate), older);
+  assert.equal(blockerOf(withWaits, older), undefined);
+  assert.deepEqual(waitingLocks(withWaits).map((l) => l.sequence), [2, 3]);
+  assert.equal(lockedAt(waitingEarly), 1000);
+});
+
+test('query snippets: whitespace collapsed, long queries cut, none for no query', () => {
+  assert.equal(querySnippet('SELECT  *\n  FROM t'), 'SELECT * FROM t');
+  assert.equal(querySnippet('x'.repeat(60), 10), `${'x'.repeat(9)}…`);
+  assert.equal(querySnippet('   '), undefined);
+  assert.equal(querySnippet(undefined), undefined);
 });

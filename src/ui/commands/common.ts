@@ -46,7 +46,7 @@ export function nodeArgument<K extends NodeKind>(id: CommandId, arg: unknown, ki
   if (kinds === 'any' ? isTreeNode(arg) : isNodeOfKind(arg, kinds)) {
     return arg as NodeOfKind<K>;
   }
-  const kind = isTreeNode(arg) ? `a ${arg.kind} item` : 'this argument';
+  const kind = isTreeNode(arg) ? `the ${arg.kind} item` : 'this argument';
   throw new HiveZkError('BAD_ARGUMENT', `${id} does not apply to ${kind}${kinds === 'any' ? '' : `; choose a ${kinds.join(' or ')} item in the Hive ZooKeeper tree`}.`);
 }
 

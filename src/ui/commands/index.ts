@@ -3,6 +3,7 @@ import type { CommandDeps } from './common';
 import { registerEnsembleCommands } from './ensembles';
 import { registerImportCommands } from './imports';
 import { registerJdbcCommands } from './jdbc';
+import { registerLockCommands } from './locks';
 import { registerViewCommands } from './view';
 import { registerZnodeCommands } from './znodes';
 
@@ -14,4 +15,5 @@ export function registerCommands(deps: CommandDeps): void {
   registerImportCommands(deps);
   registerJdbcCommands(deps);
   registerZnodeCommands(deps);
+  registerLockCommands(deps);
 }

@@ -7,6 +7,7 @@ import { HiveZkError } from '../../core/errors';
 import { discoveryUrl, instanceUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { resolveJdbcUrl, type Resolution } from '../../core/resolver';
+import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { NodeOfKind } from '../tree/nodes';
 import { ask, copy, currentShell, pickEnsemble, register, registerForNodes, validateUrl, type CommandDeps } from './common';
@@ -100,13 +101,13 @@ async function showResolution(resolution: Resolution): Promise<void> {
     const overridden = Object.keys(candidate.overriddenByUrl).join(', ');
     return {
       label: `${candidate === resolution.chosen ? '$(star-full) ' : candidate.usable ? '' : '$(warning) '}${candidate.host ?? '?'}:${candidate.port ?? '?'}`,
-      description: [candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · '),
-      detail: (candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`) + (candidate.notes ?? []).map((n) => ` · ${n.message}`).join(''),
+      description: escapeInvisible([candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · ')),
+      detail: escapeInvisible(candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`) + (candidate.notes ?? []).map((n) => ` · ${escapeInvisible(n.message)}`).join(''),
       candidate,
     };
   });
   // What the driver will really do with the URL (host-text replacement, ignored settings…) comes first.
-  const notes = resolution.notes.map((note) => ({ label: `$(info) ${note.code}`, description: '', detail: note.message, candidate: undefined }));
+  const notes = resolution.notes.map((note) => ({ label: `$(info) ${note.code}`, description: '', detail: escapeInvisible(note.message), candidate: undefined }));
   const picked = await vscode.window.showQuickPick([...notes, ...items], {
     title: `${resolution.mode} · ${resolution.namespace ?? ''} · ${resolution.candidates.length} candidate(s) · Hive ${resolution.driver} driver — pick one to copy its direct URL`,
     matchOnDetail: true,

@@ -1,6 +1,6 @@
 // Commands on the view itself: refresh, paging, the filter, revealing an instance, the log.
 import * as vscode from 'vscode';
-import { HiveZkError } from '../../core/errors';
+import { HiveZkError, preview } from '../../core/errors';
 import { Cancelled } from '../commandFunnel';
 import { Commands, ContextKeys } from '../ids';
 import type { InstanceNode } from '../tree/nodes';
@@ -27,7 +27,9 @@ export function registerViewCommands(deps: CommandDeps): void {
 
   const applyFilter = (text: string | undefined): void => {
     tree.setFilter(text);
-    treeView.description = tree.filter ? `filter: ${tree.filter}` : undefined;
+    // Shown above the tree while it is filtered, so a partial tree is never mistaken for the whole.
+    treeView.message = tree.filter ? `Filtered by "${tree.filter}": instances, metastores and locks that match, counted "n of m". Clear Filter (✕ above) shows everything.` : '';
+    treeView.description = tree.filter ? `filter: ${tree.filter}` : '';
     void vscode.commands.executeCommand('setContext', ContextKeys.filtered, tree.filter !== undefined);
   };
   register(deps, Commands.filter, async (arg) => {
@@ -44,7 +46,7 @@ export function registerViewCommands(deps: CommandDeps): void {
     if (wanted !== undefined) {
       node = instances.find((i) => `${i.instance.host}:${i.instance.port}`.toLowerCase() === wanted || i.instance.znode.toLowerCase() === wanted);
       if (!node) {
-        throw new HiveZkError('ZK_NO_NODE', `No live instance matches "${given ?? ''}".`);
+        throw new HiveZkError('ZK_NO_NODE', `No live instance matches "${preview(given ?? '')}".`);
       }
     } else {
       const picked = await vscode.window.showQuickPick(

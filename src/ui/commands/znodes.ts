@@ -1,8 +1,6 @@
-// Commands on the znodes behind tree items: copy a path or data, open a read-only document, and
-// copy the UNLOCK statement for a lock or a locked object.
+// Commands on the znodes behind tree items: copy a path or data, open a read-only document.
 import * as vscode from 'vscode';
 import { HiveZkError } from '../../core/errors';
-import { unlockStatement } from '../../core/locks';
 import { renderZnodeData } from '../../core/znodeText';
 import { Commands } from '../ids';
 import type { NodeOfKind } from '../tree/nodes';
@@ -31,16 +29,6 @@ export function registerZnodeCommands(deps: CommandDeps): void {
     const document = await vscode.workspace.openTextDocument(znodeUri(ensemble.name, path));
     await vscode.window.showTextDocument(document, { preview: true });
     return document.getText();
-  });
-
-  registerForNodes(deps, Commands.copyUnlockStatement, ['lock', 'lockGroup'], async (node) => {
-    if (node?.kind === 'lock') {
-      return copy(unlockStatement(node.lock.object), 'UNLOCK statement');
-    }
-    if (node?.kind === 'lockGroup') {
-      return copy(unlockStatement(node.object), 'UNLOCK statement');
-    }
-    throw new HiveZkError('BAD_ARGUMENT', 'Choose a lock or a locked object in the Locks tree.');
   });
 }
 

@@ -22,7 +22,10 @@ export interface NamespaceNode extends Base {
   /** The namespace's znode (for HA, the registry chroot such as /hs2ActivePassiveHA-unsecure). */
   path: string;
   nsKind: 'hs2' | 'hs2-ha' | 'metastore';
+  /** Instances registered (for HA, known once listed). */
   childCount?: number;
+  /** With a filter set: how many of them match. */
+  matchCount?: number;
   missing?: boolean;
 }
 export interface InstanceNode extends Base {
@@ -45,10 +48,21 @@ export interface LockGroupNode extends Base {
   label: string;
   lockCount: number;
   waiting: number;
+  /** With a filter set: how many of its locks (on it and below) match. */
+  matchCount?: number;
 }
 export interface LockNode extends Base {
   kind: 'lock';
   lock: HiveLock;
+  /** For a waiting lock: the lock it waits behind. */
+  blocker?: HiveLock;
+  /** Listed in the Waiting summary, away from its object: the object is named on the row. */
+  inSummary?: boolean;
+}
+/** The "Waiting" summary at the top of the Locks section: every waiting lock, longest first. */
+export interface WaitingLocksNode extends Base {
+  kind: 'waitingLocks';
+  locks: LockNode[];
 }
 export interface ZnodeNode extends Base {
   kind: 'znode';
@@ -70,11 +84,11 @@ export interface LoadMoreNode extends Base {
   total: number;
 }
 
-export type TreeNode = EnsembleNode | SectionNode | NamespaceNode | InstanceNode | MetastoreNode | LockGroupNode | LockNode | ZnodeNode | MessageNode | LoadMoreNode;
+export type TreeNode = EnsembleNode | SectionNode | NamespaceNode | InstanceNode | MetastoreNode | LockGroupNode | LockNode | WaitingLocksNode | ZnodeNode | MessageNode | LoadMoreNode;
 export type NodeKind = TreeNode['kind'];
 export type NodeOfKind<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
 
-const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'znode', 'message', 'loadMore']);
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'waitingLocks', 'znode', 'message', 'loadMore']);
 
 export function isTreeNode(value: unknown): value is TreeNode {
   const candidate = value as Partial<TreeNode> | null | undefined;

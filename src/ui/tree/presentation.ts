@@ -1,7 +1,9 @@
 // How each tree node looks: label, description, icon, tooltip, context value and click command.
-// Znode data is untrusted, so it reaches markdown only as escaped text.
+// Znode data is untrusted, so it reaches markdown only as escaped text, invisible characters shown.
 import * as vscode from 'vscode';
-import { formatLockObject } from '../../core/locks';
+import { lockedAt, querySnippet } from '../../core/lockIndex';
+import { formatLockObject, type HiveLock } from '../../core/locks';
+import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { EnsembleConfig } from '../settings';
 import type { TreeNode } from './nodes';
@@ -20,6 +22,16 @@ function age(epochMs: number | undefined): string {
   }
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+}
+
+/** "5 instances", or "2 of 5 instances" when a filter is set. */
+function counted(total: number, matching: number | undefined, noun: string): string {
+  const plural = `${noun}${total === 1 ? '' : 's'}`;
+  return matching === undefined ? `${total} ${plural}` : `${matching} of ${total} ${plural}`;
+}
+
+function modeLabel(lock: HiveLock): string {
+  return lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase();
 }
 
 function settingsTable(md: vscode.MarkdownString, rows: [string, string | undefined][]): void {
@@ -59,7 +71,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     case 'namespace': {
       item = new vscode.TreeItem(node.namespace, node.missing ? none : collapsed);
       const kindLabel = node.nsKind === 'hs2-ha' ? 'active/passive HA' : node.nsKind === 'metastore' ? 'metastore' : undefined;
-      const count = node.missing ? 'not found' : node.childCount !== undefined && node.nsKind !== 'hs2-ha' ? `${node.childCount} ${node.childCount === 1 ? 'instance' : 'instances'}` : '';
+      const count = node.missing ? 'not found' : node.childCount === undefined ? '' : counted(node.childCount, node.matchCount, 'instance');
       item.description = [kindLabel, count].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(node.missing ? 'warning' : node.nsKind === 'metastore' ? 'database' : 'folder-library');
       item.contextValue = `namespace:${node.nsKind}`;
@@ -110,27 +122,36 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     }
     case 'lockGroup': {
       item = new vscode.TreeItem(node.label, collapsed);
-      item.description = `${node.lockCount} lock${node.lockCount === 1 ? '' : 's'}${node.waiting > 0 ? ` · ${node.waiting} waiting` : ''}`;
+      item.description = `${counted(node.lockCount, node.matchCount, 'lock')}${node.waiting > 0 ? ` · ${node.waiting} waiting` : ''}`;
       item.iconPath = new vscode.ThemeIcon(node.level === 'db' ? 'database' : node.level === 'table' ? 'table' : 'symbol-folder', node.waiting > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
       item.contextValue = `lockGroup:${node.level}`;
       item.tooltip = node.objectPath;
       break;
     }
     case 'lock': {
-      const lock = node.lock;
-      item = new vscode.TreeItem(lock.data.queryId ?? lock.znode, none);
-      item.description = [lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase(), lock.status === 'granted' ? undefined : lock.status, age(lock.data.lockTime ?? lock.ctime), lock.data.clientIp, lock.ephemeral === false ? 'explicit' : undefined]
+      const { lock, blocker } = node;
+      // Query ids share long prefixes (hive_<timestamp>_…): the mode and the query tell locks apart.
+      item = new vscode.TreeItem(`${modeLabel(lock)} · ${querySnippet(lock.data.queryString) ?? lock.data.queryId ?? lock.znode}`, none);
+      item.description = [
+        node.inSummary ? formatLockObject(lock.object) : undefined,
+        lock.status === 'granted' ? undefined : lock.status,
+        age(lockedAt(lock)),
+        lock.data.clientIp,
+        lock.ephemeral === false ? 'explicit' : undefined,
+        blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
+      ]
         .filter(Boolean)
         .join(' · ');
-      const icon = lock.mode === 'EXCLUSIVE' ? 'lock' : lock.mode === 'SHARED' ? 'unlock' : 'shield';
+      // Every held lock shows a closed padlock (a shared lock is still a lock); waiting ones a clock.
+      const icon = lock.mode === 'EXCLUSIVE' ? 'lock' : lock.mode === 'SHARED' ? 'lock-small' : 'shield';
       item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(icon);
-      item.contextValue = 'lock';
+      item.contextValue = blocker ? 'lock:waiting' : 'lock';
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**${lock.mode} lock** on `);
       md.appendText(formatLockObject(lock.object));
       md.appendMarkdown('  \n');
       settingsTable(md, [
-        ['Status', lock.status + (lock.blockedBy ? ` (behind ${lock.blockedBy})` : '')],
+        ['Status', lock.status],
         ['Query id', lock.data.queryId],
         ['Locked at', lock.data.lockTime ? new Date(lock.data.lockTime).toISOString() : undefined],
         ['Lock mode', lock.data.lockMode],
@@ -140,16 +161,38 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
       if (lock.data.queryString) {
         md.appendCodeblock(lock.data.queryString, 'sql');
       }
+      if (blocker) {
+        md.appendMarkdown(`\n**Waits behind** the ${modeLabel(blocker)} lock  \n`);
+        settingsTable(md, [
+          ['Query id', blocker.data.queryId],
+          ['Client', blocker.data.clientIp],
+          ['Held for', age(lockedAt(blocker))],
+          ['Znode', blocker.znode],
+        ]);
+        if (blocker.data.queryString) {
+          md.appendCodeblock(blocker.data.queryString, 'sql');
+        }
+      }
       if (lock.data.problems.length > 0) {
         md.appendText(lock.data.problems.join('\n'));
       }
       item.tooltip = md;
       break;
     }
+    case 'waitingLocks': {
+      item = new vscode.TreeItem(`Waiting (${node.locks.length})`, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = 'longest waiting first';
+      item.iconPath = new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'));
+      item.contextValue = 'waitingLocks';
+      item.tooltip = 'Locks that wait behind an older conflicting lock on the same object, as Hive\'s lock manager decides.';
+      break;
+    }
     case 'znode': {
       const name = node.path.slice(node.path.lastIndexOf('/') + 1);
       item = new vscode.TreeItem(name, node.numChildren > 0 ? collapsed : none);
-      item.description = node.numChildren > 0 ? `${node.numChildren}` : undefined;
+      if (node.numChildren > 0) {
+        item.description = `${node.numChildren}`;
+      }
       item.iconPath = new vscode.ThemeIcon(node.numChildren > 0 ? 'folder' : 'file');
       item.contextValue = 'znode';
       item.tooltip = node.path;
@@ -176,5 +219,21 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined): 
     }
   }
   item.id = node.id;
+  return showInvisible(item);
+}
+
+/** Labels, descriptions and tooltips carry znode text: invisible characters (bidi overrides, zero-width…) are shown escaped. */
+function showInvisible(item: vscode.TreeItem): vscode.TreeItem {
+  if (typeof item.label === 'string') {
+    item.label = escapeInvisible(item.label);
+  }
+  if (typeof item.description === 'string') {
+    item.description = escapeInvisible(item.description);
+  }
+  if (typeof item.tooltip === 'string') {
+    item.tooltip = escapeInvisible(item.tooltip, true);
+  } else if (item.tooltip instanceof vscode.MarkdownString) {
+    item.tooltip.value = escapeInvisible(item.tooltip.value, true);
+  }
   return item;
 }

@@ -4,14 +4,15 @@
 import * as vscode from 'vscode';
 import { toHiveZkError } from '../../core/errors';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances, type DiscoveredNamespace } from '../../core/hs2Registry';
-import { childLevel, indexLocks, lockGroupAt, type LockIndex } from '../../core/lockIndex';
-import { formatLockObject, walkLocks, type HiveLock } from '../../core/locks';
+import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
+import { walkLocks, type HiveLock } from '../../core/locks';
 import { childPath } from '../../core/znodePath';
 import type { ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
 import { KnownNodes } from './knownNodes';
+import { TreeFilter } from './filter';
 import { LiveUpdates } from './liveUpdates';
 import {
   ensembleId,
@@ -38,7 +39,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
   private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
   private readonly live: LiveUpdates;
-  private filterText: string | undefined;
+  private treeFilter = new TreeFilter(undefined);
+  /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
+  private readonly liveCounts = new Map<string, Map<string, number>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -74,11 +77,11 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   get filter(): string | undefined {
-    return this.filterText;
+    return this.treeFilter.text;
   }
 
   setFilter(text: string | undefined): void {
-    this.filterText = text && text.trim() !== '' ? text.trim().toLowerCase() : undefined;
+    this.treeFilter = new TreeFilter(text);
     this.changeEmitter.fire(undefined);
   }
 
@@ -86,6 +89,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   refresh(node?: TreeNode): void {
     if (!node) {
       this.namespaceScans.clear();
+      this.liveCounts.clear();
       this.lockIndexes.clear();
       this.pages.clear();
       this.changeEmitter.fire(undefined);
@@ -93,6 +97,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'hs2')) {
       this.namespaceScans.delete(node.ensemble);
+      this.liveCounts.delete(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
       this.lockIndexes.delete(node.ensemble);
@@ -172,6 +177,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return this.namespaceChildren(node);
       case 'lockGroup':
         return this.lockGroupChildren(node);
+      case 'waitingLocks':
+        return node.locks;
       case 'znode':
         return this.znodeChildren(node.ensemble, node.path, node.id);
       default:
@@ -230,7 +237,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     for (const ns of found) {
       if (ns.kind === 'hs2' || ns.kind === 'hs2-ha' || ns.kind === 'metastore') {
         const namespace = ns.kind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
-        nodes.push({ kind: 'namespace', id: znodeId(node.ensemble, `/${ns.name}`), ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind: ns.kind, childCount: ns.childCount });
+        const id = znodeId(node.ensemble, `/${ns.name}`);
+        // An HA chroot's children are not its instances: its count comes with its first listing.
+        const childCount = this.liveCounts.get(node.ensemble)?.get(id) ?? (ns.kind === 'hs2-ha' ? undefined : ns.childCount);
+        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind: ns.kind, ...(childCount !== undefined ? { childCount } : {}) });
       }
     }
     for (const configured of config.hs2Namespaces) {
@@ -239,31 +249,67 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         nodes.push({ kind: 'namespace', id: znodeId(node.ensemble, path), ensemble: node.ensemble, namespace: configured, path, nsKind: 'hs2', missing: true });
       }
     }
-    return nodes.length > 0 ? nodes : [message(node, 'info', 'No HiveServer2 namespace found')];
+    if (nodes.length === 0) {
+      return [message(node, 'info', 'No HiveServer2 namespace found')];
+    }
+    if (!this.treeFilter.active) {
+      return nodes;
+    }
+    // Filtered: each namespace is listed to count its matches; those without any are hidden.
+    const session = await this.session(node.ensemble);
+    const counted = await Promise.all(
+      nodes.filter((ns) => !ns.missing).map(async (ns) => {
+        const { total, matching } = await this.listNamespace(session, ns);
+        return { ...ns, childCount: total, matchCount: matching.length };
+      }),
+    );
+    const visible = counted.filter((ns) => ns.matchCount > 0);
+    return visible.length > 0 ? visible : [message(node, 'info', 'No HiveServer2 namespace has a match for the filter')];
+  }
+
+  /** A namespace's instances (or metastores) that pass the filter, and how many there are in all. */
+  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[] }> {
+    if (node.nsKind === 'metastore') {
+      const instances = await listMetastoreInstances(session, node.namespace);
+      const matching = instances.filter((m) => this.treeFilter.metastore(m));
+      return { total: instances.length, matching: matching.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${node.path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${node.path}/${instance.znode}` })) };
+    }
+    const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
+    const matching = listing.instances.filter((i) => this.treeFilter.instance(i));
+    return {
+      total: listing.instances.length,
+      matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: node.nsKind === 'hs2-ha', instance })),
+    };
+  }
+
+  /** Keeps a namespace's "n instances" / "n of m" current as listings (and watches) see changes. */
+  private updateCounts(node: NamespaceNode, total: number, matchCount: number | undefined): void {
+    let counts = this.liveCounts.get(node.ensemble);
+    if (!counts) {
+      counts = new Map();
+      this.liveCounts.set(node.ensemble, counts);
+    }
+    counts.set(node.id, total);
+    if (node.childCount !== total || node.matchCount !== matchCount) {
+      node.childCount = total;
+      if (matchCount === undefined) {
+        delete node.matchCount;
+      } else {
+        node.matchCount = matchCount;
+      }
+      this.changeEmitter.fire(node);
+    }
   }
 
   private async namespaceChildren(node: NamespaceNode): Promise<TreeNode[]> {
     const session = await this.session(node.ensemble);
-    if (node.nsKind === 'metastore') {
-      const path = `/${node.namespace}`;
-      const instances = await listMetastoreInstances(session, node.namespace);
-      return this.page(node, instances.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${path}/${instance.znode}` })));
+    const watch = this.settings().liveUpdates && node.nsKind !== 'metastore' ? this.live.watcherFor(node.id, session) : undefined;
+    const { total, matching } = await this.listNamespace(session, node, watch);
+    this.updateCounts(node, total, this.treeFilter.active ? matching.length : undefined);
+    if (matching.length === 0) {
+      return [message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
     }
-    const watch = this.settings().liveUpdates ? this.live.watcherFor(node.id, session) : undefined;
-    const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
-    const instances = listing.instances.filter((i) => this.matches(i.znode, i.host, i.version, i.transportMode, i.principal));
-    const nodes: TreeNode[] = instances.map((instance) => ({
-      kind: 'instance',
-      id: znodeId(node.ensemble, instance.path),
-      ensemble: node.ensemble,
-      namespace: node.namespace,
-      ha: node.nsKind === 'hs2-ha',
-      instance,
-    }));
-    if (nodes.length === 0) {
-      return [message(node, 'info', listing.instances.length > 0 ? 'No instance matches the filter' : 'No live instance registered')];
-    }
-    return this.page(node, nodes);
+    return this.page(node, matching);
   }
 
   private lockIndex(name: string): Promise<LockIndex> {
@@ -286,34 +332,81 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private async lockSectionChildren(node: SectionNode): Promise<TreeNode[]> {
     const index = await this.lockIndex(node.ensemble);
     const dbs = index.childGroups.get(index.root) ?? [];
-    const nodes: TreeNode[] = dbs.map((path) => this.lockGroupNode(node.ensemble, index, path, 'db'));
+    const nodes: TreeNode[] = [];
+    // Who blocks whom first: the waiting locks, longest waiting first (ids apart from the same
+    // locks further down the tree).
+    const waiting = this.lockNodes(node.ensemble, index, waitingLocks(index), '|waiting');
+    if (waiting.length > 0) {
+      nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, locks: waiting });
+    }
+    nodes.push(...this.lockGroupNodes(node.ensemble, index, dbs, 'db'));
     const rootLocks = index.locksAt.get(index.root) ?? [];
-    nodes.push(...this.lockNodes(node.ensemble, rootLocks));
+    nodes.push(...this.lockNodes(node.ensemble, index, rootLocks));
     for (const path of index.walk.unreadable) {
       nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: 'Add a digest credential for this ensemble to read it.' });
     }
     if (nodes.length === 0) {
-      return [message(node, 'info', `No locks under ${index.root}`)];
+      return [message(node, 'info', this.treeFilter.active && index.walk.locks.length > 0 ? 'No lock matches the filter' : `No locks under ${index.root}`)];
     }
     return this.page(node, nodes);
   }
 
   private async lockGroupChildren(node: LockGroupNode): Promise<TreeNode[]> {
     const index = await this.lockIndex(node.ensemble);
-    const groups = (index.childGroups.get(node.objectPath) ?? []).map((path) => this.lockGroupNode(node.ensemble, index, path, childLevel(node.level)));
-    const locks = this.lockNodes(node.ensemble, index.locksAt.get(node.objectPath) ?? []);
+    const groups = this.lockGroupNodes(node.ensemble, index, index.childGroups.get(node.objectPath) ?? [], childLevel(node.level));
+    const locks = this.lockNodes(node.ensemble, index, index.locksAt.get(node.objectPath) ?? []);
     return this.page(node, [...locks, ...groups]);
   }
 
-  private lockGroupNode(ensemble: string, index: LockIndex, objectPath: string, level: LockGroupNode['level']): LockGroupNode {
-    const group = lockGroupAt(index, objectPath, level);
-    return { kind: 'lockGroup', id: znodeId(ensemble, objectPath), ensemble, ...group };
+  /** Groups at these object paths; with a filter, only those holding a match, counted "n of m". */
+  private lockGroupNodes(ensemble: string, index: LockIndex, objectPaths: readonly string[], level: LockGroupNode['level']): LockGroupNode[] {
+    const matching = this.treeFilter.active ? this.treeFilter.lockTotals(index) : undefined;
+    const nodes: LockGroupNode[] = [];
+    for (const objectPath of objectPaths) {
+      const node: LockGroupNode = { kind: 'lockGroup', id: znodeId(ensemble, objectPath), ensemble, ...lockGroupAt(index, objectPath, level) };
+      if (matching) {
+        node.matchCount = matching.get(objectPath) ?? 0;
+        if (node.matchCount === 0) {
+          continue;
+        }
+      }
+      nodes.push(node);
+    }
+    return nodes;
   }
 
-  private lockNodes(ensemble: string, locks: HiveLock[]): LockNode[] {
+  private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {
     return locks
-      .filter((l) => this.matches(l.znode, l.data.queryId, l.data.queryString, l.data.clientIp, formatLockObject(l.object)))
-      .map((lock) => ({ kind: 'lock', id: znodeId(ensemble, lock.path), ensemble, lock }));
+      .filter((l) => this.treeFilter.lock(l))
+      .map((lock) => {
+        const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
+        const blocker = blockerOf(index, lock);
+        if (blocker) {
+          node.blocker = blocker;
+        }
+        if (idSuffix !== '') {
+          node.inSummary = true;
+        }
+        return node;
+      });
+  }
+
+  /**
+   * The tree node of a lock, listing the Locks section and the groups down to it so that it can be
+   * revealed (its ancestors known); undefined if it is gone or filtered out.
+   */
+  async lockNode(ensemble: string, lockPath: string): Promise<LockNode | undefined> {
+    const ensembleNode = (await this.getChildren()).find((n) => n.id === ensembleId(ensemble));
+    let current = ensembleNode && (await this.getChildren(ensembleNode)).find((n) => n.id === sectionId(ensemble, 'locks'));
+    while (current) {
+      const children = await this.getChildren(current);
+      const found = children.find((n): n is LockNode => n.kind === 'lock' && n.lock.path === lockPath);
+      if (found) {
+        return found;
+      }
+      current = children.find((n) => n.kind === 'lockGroup' && lockPath.startsWith(`${n.objectPath}/`));
+    }
+    return undefined;
   }
 
   private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {
@@ -345,11 +438,6 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       nodes.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total: items.length });
     }
     return nodes;
-  }
-
-  private matches(...fields: (string | undefined)[]): boolean {
-    const filter = this.filterText;
-    return filter === undefined || fields.some((f) => f?.toLowerCase().includes(filter));
   }
 
   dispose(): void {

@@ -1,6 +1,11 @@
 // Entry point loaded by VS Code through extensionTestsPath: the standard run(): Promise<void>.
+// Activation goes first (it measures activation); the feature files each restore what they change.
 import { runRegistered } from './harness';
-import './extension.test';
+import './activation.test';
+import './tree.test';
+import './commands.test';
+import './liveUpdates.test';
+import './secrets.test';
 import './imports.test';
 
 export async function run(): Promise<void> {

@@ -1,0 +1,49 @@
+// npm test: from a fresh clone to the whole suite. Sets up what is missing (Debian and npm packages,
+// quietly), then build, lint, unit, integration and extension tests, one progress line per step.
+// Every temporary file of the run lives in one directory that is removed at the end.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NEEDS, ROOT, build, ensureDebianPackages, ensureNpmPackages, step } from './setup.mjs';
+
+const say = (text) => console.log(`[test ${new Date().toISOString().slice(11, 19)}] ${text}`);
+const runTmp = mkdtempSync(join(tmpdir(), 'hivezk-test-run-'));
+const env = { ...process.env, TMPDIR: runTmp };
+
+/** Runs one step with its output shown (test reports are the point of this command). */
+function visible(command, args) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env });
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code})`))));
+  });
+}
+
+const cleanUp = () => rmSync(runTmp, { recursive: true, force: true });
+process.once('SIGINT', () => {
+  cleanUp();
+  process.exit(130);
+});
+
+async function main() {
+  await ensureDebianPackages(say, NEEDS.test);
+  await ensureNpmPackages(say);
+  await build(say);
+  await step(say, 'lint', () => visible('npm', ['run', '--silent', 'lint']));
+  await step(say, 'unit tests', () => visible('npm', ['run', '--silent', 'test:unit']));
+  await step(say, 'integration tests (real ZooKeeper)', () => visible('npm', ['run', '--silent', 'test:integration']));
+  await step(say, 'extension tests (real VS Code)', () => visible('npm', ['run', '--silent', 'test:extension']));
+}
+
+main().then(
+  () => {
+    cleanUp();
+    say('all passed');
+  },
+  (error) => {
+    cleanUp();
+    console.error(`[test] ${error.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,51 @@
+// The tree's text filter: which instances, metastores and locks match, and how many locks match on
+// and below each locked object (so groups show "n of m" and groups without a match are hidden).
+import type { Hs2Instance, MetastoreInstance } from '../../core/hs2Registry';
+import type { LockIndex } from '../../core/lockIndex';
+import { formatLockObject, type HiveLock } from '../../core/locks';
+
+export class TreeFilter {
+  /** Lower-cased filter text; undefined when no filter is set. */
+  readonly text: string | undefined;
+
+  constructor(text: string | undefined) {
+    this.text = text && text.trim() !== '' ? text.trim().toLowerCase() : undefined;
+  }
+
+  get active(): boolean {
+    return this.text !== undefined;
+  }
+
+  instance(i: Hs2Instance): boolean {
+    return this.matches(i.znode, i.host, i.version, i.transportMode, i.principal);
+  }
+
+  metastore(m: MetastoreInstance): boolean {
+    return this.matches(m.znode, m.host, m.uri);
+  }
+
+  lock(l: HiveLock): boolean {
+    return this.matches(l.znode, l.data.queryId, l.data.queryString, l.data.clientIp, formatLockObject(l.object));
+  }
+
+  /** Matching locks on and below each object path (every ancestor counts its descendants' locks). */
+  lockTotals(index: LockIndex): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const lock of index.walk.locks) {
+      if (!this.lock(lock)) {
+        continue;
+      }
+      let path = index.root;
+      for (const segment of lock.objectPath.slice(index.root.length + 1).split('/').filter(Boolean)) {
+        path = `${path}/${segment}`;
+        totals.set(path, (totals.get(path) ?? 0) + 1);
+      }
+    }
+    return totals;
+  }
+
+  private matches(...fields: (string | undefined)[]): boolean {
+    const filter = this.text;
+    return filter === undefined || fields.some((f) => f?.toLowerCase().includes(filter));
+  }
+}
