@@ -102,12 +102,12 @@ async function showResolution(resolution: Resolution): Promise<void> {
     return {
       label: `${candidate === resolution.chosen ? '$(star-full) ' : candidate.usable ? '' : '$(warning) '}${candidate.host ?? '?'}:${candidate.port ?? '?'}`,
       description: escapeInvisible([candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · ')),
-      detail: escapeInvisible(candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`) + (candidate.notes ?? []).map((n) => ` · ${escapeInvisible(n.message)}`).join(''),
+      detail: escapeInvisible((candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`) + (candidate.notes ?? []).map((n) => ` · ${n.message}`).join('')),
       candidate,
     };
   });
   // What the driver will really do with the URL (host-text replacement, ignored settings…) comes first.
-  const notes = resolution.notes.map((note) => ({ label: `$(info) ${note.code}`, description: '', detail: escapeInvisible(note.message), candidate: undefined }));
+  const notes = resolution.notes.map((note) => ({ label: `$(info) ${note.code}`, description: '', detail: note.message, candidate: undefined }));
   const picked = await vscode.window.showQuickPick([...notes, ...items], {
     title: `${resolution.mode} · ${resolution.namespace ?? ''} · ${resolution.candidates.length} candidate(s) · Hive ${resolution.driver} driver — pick one to copy its direct URL`,
     matchOnDetail: true,
