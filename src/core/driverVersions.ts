@@ -232,12 +232,16 @@ export function parseLegacyHostPort(text: string, version: HiveDriverVersion): {
     const port = parseJavaInt(parts[1] ?? '');
     return port === undefined ? undefined : { host: parts[0] ?? '', port };
   }
-  const bracketed = /^\[([0-9A-Fa-f:.%\w]+)\]:(\d+)$/.exec(text);
+  // IPStackUtils.getHostAndPort: the last ":" splits; the port must match 0|[1-9]\d{0,4} and be <= 65535;
+  // a non-empty host loses its brackets when it has both.
   const cut = text.lastIndexOf(':');
-  const host = bracketed ? bracketed[1] : cut > 0 ? text.slice(0, cut) : undefined;
-  const portText = bracketed ? bracketed[2] : cut > 0 ? text.slice(cut + 1) : undefined;
-  if (host === undefined || portText === undefined || !/^(0|[1-9]\d{0,4})$/.test(portText) || Number(portText) > 65535 || host.startsWith('[')) {
+  const portText = text.slice(cut + 1);
+  let host = text.slice(0, cut);
+  if (cut === -1 || host === '' || !/^(0|[1-9]\d{0,4})$/.test(portText) || Number(portText) > 65535) {
     return undefined;
+  }
+  if (host.startsWith('[') && host.endsWith(']')) {
+    host = host.slice(1, -1);
   }
   return { host, port: Number(portText) };
 }

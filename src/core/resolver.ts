@@ -260,11 +260,12 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl, driver: HiveDriverVers
   const target = connectTarget(instance);
   if ('problem' in target) {
     candidate.problem = target.problem;
-    const ipv6 = instance.unreadableText === undefined ? undefined : parseLegacyHostPort(instance.unreadableText, driver);
-    if (ipv6 && has(driver, 'legacyHostPortIpv6')) {
-      candidate.host = ipv6.host;
-      candidate.port = ipv6.port;
-      candidate.problem = `the Hive ${driver} driver connects to [${preview(ipv6.host, 60)}]:${ipv6.port} (${differenceById('legacyHostPortIpv6').hiveIssue}); this tool does not build IPv6 URLs`;
+    const legacy = instance.unreadableText === undefined ? undefined : parseLegacyHostPort(instance.unreadableText, driver);
+    if (legacy && has(driver, 'legacyHostPortIpv6')) {
+      candidate.host = legacy.host;
+      candidate.port = legacy.port;
+      const why = legacy.host.includes(':') ? 'this tool does not build IPv6 URLs' : legacy.port === 0 ? 'port 0 cannot be connected to' : 'this tool cannot build a URL for that host';
+      candidate.problem = `the Hive ${driver} driver reads host "${preview(legacy.host, 60)}" and port ${legacy.port} from this data (${differenceById('legacyHostPortIpv6').hiveIssue}), but ${why}`;
     }
     return candidate;
   }

@@ -1,7 +1,7 @@
 // One test per quirk explanation, each named by the Hive source that causes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainUrl, ignoredByAuth } from '../../src/core/driverQuirks';
+import { compareDriverVersions, explainUrl, ignoredByAuth } from '../../src/core/driverQuirks';
 
 const codes = (url: string, version: '2' | '3' | '4.0' | '4.1+' = '4.1+'): string[] => explainUrl(url, version).map((n) => n.code);
 
@@ -64,4 +64,24 @@ test('java.net.URI fragment: a "#" inside session variables sends the rest to hi
 test('HIVE-28217: a port-less direct URL is explained for drivers without a default port', () => {
   assert.ok(codes('jdbc:hive2://h/', '3').includes('NO_DEFAULT_PORT'));
   assert.ok(!codes('jdbc:hive2://h/', '4.1+').includes('NO_DEFAULT_PORT'));
+});
+
+test('hostile URLs: repeated host text, many password= and "=" keys give notes or typed errors, never a crash', () => {
+  const inputs = [
+    `jdbc:hive2://a:1/;${'k=a:1;'.repeat(3000)}` /* the host text repeated 3000 times */,
+    `jdbc:hive2://h:1/;${';xpassword=1'.repeat(1000)}`,
+    `jdbc:hive2://h:1/;${'a=b=c;'.repeat(2000)}`,
+    `jdbc:hive2://h:1/;p=${'#'.repeat(5000)}`,
+    `jdbc:hive2://${'x'.repeat(300)}/;principal=${'x'.repeat(300)}`,
+  ];
+  for (const input of inputs) {
+    for (const version of ['2', '3', '4.0', '4.1+'] as const) {
+      try {
+        assert.ok(Array.isArray(explainUrl(input, version)));
+      } catch (error) {
+        assert.ok(error instanceof Error && 'code' in error, `typed error for ${input.slice(0, 40)}`);
+      }
+    }
+    assert.ok(Array.isArray(compareDriverVersions(input).readings));
+  }
 });

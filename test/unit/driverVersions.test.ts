@@ -72,6 +72,9 @@ const rowTests: Record<DifferenceId, () => void> = {
     assert.deepEqual(parseLegacyHostPort('[::1]:10000', '4.1+'), { host: '::1', port: 10000 });
     assert.deepEqual(parseLegacyHostPort('fe80::1:10000', '4.1+'), { host: 'fe80::1', port: 10000 });
     assert.equal(parseLegacyHostPort('h:99999', '4.1+'), undefined);
+    assert.equal(parseLegacyHostPort('h:010', '4.1+'), undefined); // leading zero refused by the port pattern
+    assert.equal(parseLegacyHostPort(':10000', '4.1+'), undefined); // empty host
+    assert.deepEqual(parseLegacyHostPort('h:0', '4.1+'), { host: 'h', port: 0 });
   },
 };
 

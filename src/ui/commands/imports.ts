@@ -3,13 +3,16 @@
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/connectString';
 import { HiveZkError } from '../../core/errors';
-import { ensemblesFromHiveSite, formatBeelineSiteEntry, MAX_CONFIG_BYTES, readBeelineSite, type EnsembleEntry } from '../../core/hiveSite';
+import type { EnsembleEntry } from '../../core/hiveSite';
 import { discoveryUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';
 import { ask, copy, register, registerForNodes, type CommandDeps } from './common';
+
+/** The XML parser is loaded on first use, not at activation (it is most of this feature's code). */
+const hiveSite = (): Promise<typeof import('../../core/hiveSite')> => import('../../core/hiveSite');
 
 async function readConfigFile(arg: unknown, title: string): Promise<{ text: string; uri: vscode.Uri }> {
   let uri = arg instanceof vscode.Uri ? arg : undefined;
@@ -21,6 +24,7 @@ async function readConfigFile(arg: unknown, title: string): Promise<{ text: stri
     throw new Cancelled();
   }
   const stat = await vscode.workspace.fs.stat(uri);
+  const { MAX_CONFIG_BYTES } = await hiveSite();
   if (stat.size > MAX_CONFIG_BYTES) {
     throw new HiveZkError('BAD_CONFIG_FILE', `${uri.fsPath} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; it is not read.`);
   }
@@ -54,7 +58,7 @@ export function registerImportCommands(deps: CommandDeps): void {
 
   register(deps, Commands.addEnsemblesFromHiveSite, async (arg) => {
     const { text, uri } = await readConfigFile(arg, 'Add Ensembles from hive-site.xml');
-    const { ensembles, settings: site } = ensemblesFromHiveSite(text, 'hive-site');
+    const { ensembles, settings: site } = (await hiveSite()).ensemblesFromHiveSite(text, 'hive-site');
     site.warnings.forEach((w) => log.warn(`${uri.fsPath}: ${w}`));
     if (ensembles.length === 0) {
       throw new HiveZkError('BAD_CONFIG_FILE', `No ZooKeeper ensemble in ${uri.fsPath}: ${site.warnings[0] ?? 'hive.zookeeper.quorum is not set.'}`);
@@ -66,7 +70,7 @@ export function registerImportCommands(deps: CommandDeps): void {
 
   register(deps, Commands.addFromBeelineSite, async (arg) => {
     const { text, uri } = await readConfigFile(arg, 'Add from beeline-site.xml');
-    const site = readBeelineSite(text);
+    const site = (await hiveSite()).readBeelineSite(text);
     site.warnings.forEach((w) => log.warn(`${uri.fsPath}: ${w}`));
     const entries: EnsembleEntry[] = [];
     for (const named of site.urls) {
@@ -106,7 +110,7 @@ export function registerImportCommands(deps: CommandDeps): void {
         value: ensemble.name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'hive',
         validateInput: (value) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value) && value !== 'default' ? undefined : 'Letters, digits, ".", "_" or "-" (not "default").'),
       }));
-    const entry = await copy(formatBeelineSiteEntry(name, url), 'beeline-site.xml entry');
+    const entry = await copy((await hiveSite()).formatBeelineSiteEntry(name, url), 'beeline-site.xml entry');
     void vscode.window.showInformationMessage(`Copied a beeline-site.xml entry: paste it into ~/.beeline/beeline-site.xml, then run beeline -c ${name}.`);
     return entry;
   });
