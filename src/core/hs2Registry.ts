@@ -42,26 +42,44 @@ export interface InstanceName {
 
 /** Decodes "serverUri=host:port;version=…;sequence=…"; undefined if the name is not of that form. */
 export function parseInstanceName(name: string): InstanceName | undefined {
-  const parts = new Map<string, string>();
-  for (const part of name.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) {
-      parts.set(part.slice(0, eq), part.slice(eq + 1));
+  // Scanned with indexOf, not split + Map: this runs once per registration of every listing.
+  let serverUri: string | undefined;
+  let serviceUri: string | undefined;
+  let version: string | undefined;
+  let sequence: string | undefined;
+  const extra: Record<string, string> = {};
+  for (let start = 0; start <= name.length; ) {
+    const semicolon = name.indexOf(';', start);
+    const end = semicolon === -1 ? name.length : semicolon;
+    const eq = name.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const key = name.slice(start, eq);
+      const value = name.slice(eq + 1, end);
+      if (key === 'serverUri') {
+        serverUri = value;
+      } else if (key === 'serviceUri') {
+        serviceUri = value;
+      } else if (key === 'version') {
+        version = value;
+      } else if (key === 'sequence') {
+        sequence = value;
+      } else {
+        extra[key] = value;
+      }
     }
+    start = end + 1;
   }
-  const endpoint = parseHostPort(parts.get('serverUri') ?? '');
+  // Kyuubi names the same part "serviceUri" (ZookeeperDiscoveryClient); Hive's driver ignores names either way.
+  const endpoint = parseHostPort(serverUri ?? serviceUri ?? '');
   if (!endpoint) {
     return undefined;
   }
-  const result: InstanceName = { ...endpoint, extra: {} };
-  for (const [key, value] of parts) {
-    if (key === 'version') {
-      result.version = value;
-    } else if (key === 'sequence') {
-      result.sequence = value;
-    } else if (key !== 'serverUri') {
-      result.extra[key] = value;
-    }
+  const result: InstanceName = { host: endpoint.host, port: endpoint.port, extra };
+  if (version !== undefined) {
+    result.version = version;
+  }
+  if (sequence !== undefined) {
+    result.sequence = sequence;
   }
   return result;
 }
@@ -69,7 +87,7 @@ export function parseInstanceName(name: string): InstanceName | undefined {
 export type InstanceData =
   | { format: 'config'; settings: Record<string, string>; duplicateKeys: string[] }
   | { format: 'legacy'; host: string; port: number }
-  | { format: 'invalid'; reason: string };
+  | { format: 'invalid'; reason: string; /** Short data that is not "host:port" to Hive ≤ 4.0 (newer drivers may read it: HIVE-28782). */ text?: string };
 
 /** Decodes an instance znode's data: 2.0+ "k=v;k=v" configs, or the 1.x "host:port". */
 export function decodeInstanceData(data: Uint8Array): InstanceData {
@@ -94,7 +112,11 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
     return { format: 'config', settings, duplicateKeys };
   }
   const legacy = parseHostPort(text, parseJavaInt);
-  return legacy ? { format: 'legacy', ...legacy } : { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
+  if (legacy) {
+    return { format: 'legacy', ...legacy };
+  }
+  const invalid: InstanceData = { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
+  return text.length <= 256 ? { ...invalid, text } : invalid;
 }
 
 /** "host:port"; the port is read as the reader of that text does (URI parsers: ASCII digits; Hive's legacy data: Integer.parseInt). */
@@ -129,10 +151,14 @@ export interface Hs2Instance {
   isLeader?: boolean;
   ctime?: number;
   ephemeral?: boolean;
+  /** The ZooKeeper session (hex) that created this ephemeral registration: the HiveServer2's own. */
+  ephemeralOwner?: string;
   /** What is wrong with this registration, for display; empty when it is sound. */
   problems: string[];
   /** Set when the published host or port is one the driver cannot use. */
   endpointProblem?: string;
+  /** Data no Hive ≤ 4.0 driver can read, kept for the version-aware resolver (e.g. an IPv6 "host:port"). */
+  unreadableText?: string;
 }
 
 /**
@@ -180,9 +206,15 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   if (stat) {
     instance.ctime = stat.ctime;
     instance.ephemeral = stat.ephemeralOwner !== '0';
+    if (instance.ephemeral) {
+      instance.ephemeralOwner = stat.ephemeralOwner;
+    }
   }
   if (data.format === 'invalid') {
     instance.problems.push(data.reason);
+    if (data.text !== undefined) {
+      instance.unreadableText = data.text;
+    }
   } else if (data.format === 'legacy') {
     instance.host = data.host;
     instance.port = data.port;
@@ -291,11 +323,13 @@ export async function listInstances(session: ZkSession, namespace: string, watch
   }
   const otherChildren = children.filter((c) => NON_INSTANCE_CHILDREN.has(c));
   const candidates = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
-  const read = await session.getDataMany(candidates.map((child) => `${path}/${child}`));
-  const instances = candidates
-    .map((child, i) => instanceFromRead(path, child, read[i]))
-    .filter((i): i is Hs2Instance => i !== undefined)
-    .sort(compareInstances);
+  // Decoded as each batch arrives, while the next is still on the wire.
+  const described = new Array<Hs2Instance | undefined>(candidates.length);
+  await session.forEachData(
+    candidates.map((child) => `${path}/${child}`),
+    (read, i) => (described[i] = instanceFromRead(path, candidates[i], read)),
+  );
+  const instances = described.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
   return { namespace, path, instances, otherChildren };
 }
 
@@ -420,14 +454,15 @@ export async function listHaInstances(session: ZkSession, namespace: string, wat
       continue;
     }
     const { children } = listing;
-    const read = await session.getDataMany(children.map((child) => `${path}/${child}`));
-    const instances = children
-      .map((child, i) => {
-        const outcome = unlessMissingOutcome(read[i], () => undefined, { unreadable: false });
-        return outcome && describeHaInstance(path, child, outcome.data, outcome.stat);
-      })
-      .filter((i): i is Hs2Instance => i !== undefined)
-      .sort(compareInstances);
+    const described = new Array<Hs2Instance | undefined>(children.length);
+    await session.forEachData(
+      children.map((child) => `${path}/${child}`),
+      (read, i) => {
+        const outcome = unlessMissingOutcome(read, () => undefined, { unreadable: false });
+        described[i] = outcome && describeHaInstance(path, children[i], outcome.data, outcome.stat);
+      },
+    );
+    const instances = described.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
     return { namespace, path, instances, otherChildren: [] };
   }
   throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${preview(namespace)} (looked for ${haRegistryPaths(namespace).map((p) => `${preview(p)}/instances`).join(' and ')}).`, { namespace });
@@ -466,7 +501,7 @@ export async function listMetastoreInstances(session: ZkSession, namespace: stri
 
 // ---- Which top-level znodes are what
 
-export type NamespaceKind = 'hs2' | 'hs2-ha' | 'metastore' | 'locks' | 'other';
+export type NamespaceKind = 'hs2' | 'hs2-ha' | 'metastore' | 'locks' | 'llap' | 'kyuubi' | 'kyuubi-engine' | 'other';
 
 export interface DiscoveredNamespace {
   name: string;
@@ -478,6 +513,9 @@ export interface NamespaceHints {
   hs2Namespaces?: readonly string[];
   lockNamespace?: string;
 }
+
+/** Kyuubi engine spaces: <serverSpace>_<version>_<SHARE_LEVEL>_<ENGINE_TYPE> (EngineRef.scala). */
+export const KYUUBI_ENGINE_SPACE = /^(.+)_(\d[\w.-]*)_(CONNECTION|USER|GROUP|SERVER_LOCAL|SERVER)_(SPARK_SQL|FLINK_SQL|TRINO|HIVE_SQL|JDBC|CHAT)$/;
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
@@ -492,7 +530,7 @@ export async function discoverNamespaces(session: ZkSession, hints: NamespaceHin
     const kids = listings[i] ?? [];
     const kind = classify(name, kids, hs2Hints, lockNamespace);
     // For HS2 namespaces the count is of registrations, leaving out Curator's leader latch.
-    const childCount = kind === 'hs2' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
+    const childCount = kind === 'hs2' || kind === 'kyuubi' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
     return { name, kind, childCount };
   });
 }
@@ -503,6 +541,15 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   }
   if (kids.some((k) => k.startsWith('serverUri=')) || hs2Hints.has(name)) {
     return 'hs2';
+  }
+  if (/^llap-(sasl|unsecure)$/.test(name) || (kids.length > 0 && kids.every((k) => k.startsWith('user-')))) {
+    return 'llap';
+  }
+  if (name === 'kyuubi' || kids.some((k) => k.startsWith('serviceUri='))) {
+    return 'kyuubi';
+  }
+  if (KYUUBI_ENGINE_SPACE.test(name)) {
+    return 'kyuubi-engine';
   }
   if (/-(sasl|unsecure)$/.test(name) && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
     return 'hs2-ha';

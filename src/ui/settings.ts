@@ -1,6 +1,7 @@
 // Reads and writes the extension's settings; every key is named once, here.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../core/connectString';
+import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/driverVersions';
 import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
 import { toHiveZkError } from '../core/errors';
 
@@ -13,6 +14,7 @@ export const SettingKeys = {
   liveUpdates: 'tree.liveUpdates',
   beelinePath: 'beeline.path',
   beelineUser: 'beeline.user',
+  driverVersion: 'driver.hiveVersion',
 } as const;
 
 export interface EnsembleConfig {
@@ -21,6 +23,8 @@ export interface EnsembleConfig {
   hs2Namespaces: string[];
   lockNamespace: string;
   sessionTimeoutMs: number;
+  /** The servers' AdminServer port (admin.serverPort), asked when four-letter words are not whitelisted; default 8080. */
+  adminServerPort?: number;
 }
 
 export interface Settings {
@@ -33,9 +37,20 @@ export interface Settings {
   liveUpdates: boolean;
   beelinePath: string;
   beelineUser: string;
+  /** The Hive JDBC driver URLs are parsed, resolved and built for. */
+  driverVersion: HiveDriverVersion;
 }
 
 type RawEnsemble = Partial<EnsembleConfig> & Record<string, unknown>;
+
+/** An unknown value (hand-edited settings.json) falls back to the default rather than failing every command. */
+function driverVersionSetting(value: string): HiveDriverVersion {
+  try {
+    return parseDriverVersion(String(value));
+  } catch {
+    return DEFAULT_DRIVER_VERSION;
+  }
+}
 
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
@@ -61,6 +76,7 @@ export function readSettings(): Settings {
       hs2Namespaces: Array.isArray(raw.hs2Namespaces) && raw.hs2Namespaces.length > 0 ? raw.hs2Namespaces.map(String) : [DEFAULT_HS2_NAMESPACE],
       lockNamespace: typeof raw.lockNamespace === 'string' && raw.lockNamespace !== '' ? raw.lockNamespace : DEFAULT_LOCK_NAMESPACE,
       sessionTimeoutMs: typeof raw.sessionTimeoutMs === 'number' && raw.sessionTimeoutMs >= 2000 ? raw.sessionTimeoutMs : 30_000,
+      ...(typeof raw.adminServerPort === 'number' && Number.isInteger(raw.adminServerPort) && raw.adminServerPort >= 1 && raw.adminServerPort <= 65535 ? { adminServerPort: raw.adminServerPort } : {}),
     });
   }
   return {
@@ -72,6 +88,7 @@ export function readSettings(): Settings {
     liveUpdates: config.get<boolean>(SettingKeys.liveUpdates, true),
     beelinePath: config.get<string>(SettingKeys.beelinePath, 'beeline'),
     beelineUser: config.get<string>(SettingKeys.beelineUser, ''),
+    driverVersion: driverVersionSetting(config.get<string>(SettingKeys.driverVersion, DEFAULT_DRIVER_VERSION)),
   };
 }
 
@@ -87,6 +104,9 @@ export async function writeEnsembles(ensembles: readonly EnsembleConfig[]): Prom
     }
     if (e.sessionTimeoutMs !== 30_000) {
       entry.sessionTimeoutMs = e.sessionTimeoutMs;
+    }
+    if (e.adminServerPort !== undefined) {
+      entry.adminServerPort = e.adminServerPort;
     }
     return entry;
   });

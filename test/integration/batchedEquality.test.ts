@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances } from '../../src/core/hs2Registry';
 import { walkLocks } from '../../src/core/locks';
 import { resolveJdbcUrl } from '../../src/core/resolver';
-import { ZkSession, type ZkSessionOptions } from '../../src/core/zkSession';
+import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zkSession';
 import { mkdirp, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';
 import { startPre36Proxy, type Pre36Proxy } from '../support/pre36Proxy';
 import { SANDBOX, seedSandbox } from '../support/sandbox';
@@ -135,15 +135,18 @@ function deletingAfterListing(session: ZkSession, pick: (parent: string, childre
           return listing;
         };
       }
-      if (property === 'getChildrenMany') {
-        return async (paths: string[]) => {
-          const listings = await target.getChildrenMany(paths);
-          for (const [i, listing] of listings.entries()) {
-            if (Array.isArray(listing)) {
-              await remove(paths[i], listing);
+      if (property === 'forEachChildren') {
+        return async (paths: string[], each: (outcome: ReadOutcome<string[]>, index: number) => void) => {
+          const listed: [string, string[]][] = [];
+          await target.forEachChildren(paths, (outcome, index) => {
+            if (Array.isArray(outcome)) {
+              listed.push([paths[index] ?? '', outcome]);
             }
+            each(outcome, index);
+          });
+          for (const [parent, children] of listed) {
+            await remove(parent, children);
           }
-          return listings;
         };
       }
       const value: unknown = Reflect.get(target, property, target);

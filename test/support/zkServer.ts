@@ -10,7 +10,9 @@ import { join } from 'node:path';
 
 const JAVA_DIR = '/usr/share/java';
 const ZK_JAR = join(JAVA_DIR, 'zookeeper.jar');
-const CLASSPATH = [ZK_JAR, join(JAVA_DIR, 'slf4j-simple.jar')].join(':');
+// servlet-api.jar (a dependency of Debian's jetty9, itself one of zookeeper's) is not in the
+// zookeeper jar's manifest Class-Path; without it the AdminServer silently does not start.
+const CLASSPATH = [ZK_JAR, join(JAVA_DIR, 'slf4j-simple.jar'), join(JAVA_DIR, 'servlet-api.jar')].join(':');
 const running = new Set<ChildProcess>();
 
 // Servers never outlive the process that started them: not on exit, and not on Ctrl-C or a kill
@@ -100,6 +102,8 @@ export class ZkServer {
     readonly dir: string,
     private readonly configPath: string,
     private readonly jvmOptions: string[] = [],
+    /** The AdminServer's HTTP port on 127.0.0.1, when started with `adminServer`. */
+    readonly adminPort?: number,
   ) {}
 
   get pid(): number | undefined {
@@ -210,7 +214,20 @@ export class ZkCluster {
   }
 }
 
-export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number; maxSessionTimeoutMs?: number; requireSasl?: boolean } = {}): Promise<ZkCluster> {
+export interface StartOptions {
+  size?: 1 | 3;
+  tickTime?: number;
+  maxSessionTimeoutMs?: number;
+  requireSasl?: boolean;
+  /** `4lw.commands.whitelist` (default "*"). ZooKeeper 3.5+ always adds `srvr`, which readiness uses. */
+  fourLetterWords?: string;
+  /** Starts each server's AdminServer (Jetty) on its own free port on 127.0.0.1, never 8080. */
+  adminServer?: boolean;
+  /** `maxClientCnxns`, connections per client address per server (default 0: unlimited). */
+  maxClientCnxns?: number;
+}
+
+export async function startZooKeeper(options: StartOptions = {}): Promise<ZkCluster> {
   ensureZooKeeperInstalled();
   const size = options.size ?? 1;
   const tickTime = options.tickTime ?? 2000;
@@ -218,6 +235,10 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
   const specs: Required<ServerSpec>[] = [];
   for (let i = 0; i < size; i += 1) {
     specs.push({ clientPort: await freePort(), peerPort: await freePort(), electionPort: await freePort() });
+  }
+  const adminPorts: (number | undefined)[] = [];
+  for (let i = 0; i < size; i += 1) {
+    adminPorts.push(options.adminServer ? await freePort() : undefined);
   }
   const servers = specs.map((spec, index) => {
     const id = index + 1;
@@ -230,9 +251,8 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
       `dataDir=${dataDir}`,
       `clientPort=${spec.clientPort}`,
       'clientPortAddress=127.0.0.1',
-      '4lw.commands.whitelist=*',
-      'admin.enableServer=false',
-      'maxClientCnxns=0',
+      `4lw.commands.whitelist=${options.fourLetterWords ?? '*'}`,
+      `maxClientCnxns=${options.maxClientCnxns ?? 0}`,
       `maxSessionTimeout=${options.maxSessionTimeoutMs ?? 60_000}`,
     ];
     if (size > 1) {
@@ -241,6 +261,13 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
       writeFileSync(join(dataDir, 'myid'), `${id}\n`);
     }
     const jvmOptions: string[] = [];
+    const adminPort = adminPorts[index];
+    if (adminPort === undefined) {
+      lines.push('admin.enableServer=false');
+    } else {
+      lines.push('admin.enableServer=true', 'admin.serverAddress=127.0.0.1', `admin.serverPort=${adminPort}`);
+      jvmOptions.push('-Dzookeeper.admin.enableServer=true'); // the later -D wins over start()'s default
+    }
     if (options.requireSasl) {
       // A server that only serves SASL-authenticated sessions (ZooKeeper 3.6+ enforcement).
       const jaas = join(dir, 'jaas.conf');
@@ -250,7 +277,7 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
     }
     const configPath = join(dir, 'zoo.cfg');
     writeFileSync(configPath, lines.join('\n') + '\n');
-    return new ZkServer(id, spec.clientPort, dir, configPath, jvmOptions);
+    return new ZkServer(id, spec.clientPort, dir, configPath, jvmOptions, adminPort);
   });
   const cluster = new ZkCluster(servers, root);
   try {

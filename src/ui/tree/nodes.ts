@@ -2,6 +2,8 @@
 // survives a refresh, and the guards commands use to accept only the nodes they apply to.
 import type { Hs2Instance, MetastoreInstance } from '../../core/hs2Registry';
 import type { HiveLock, LockObject } from '../../core/locks';
+import type { LockOwnerGroup } from '../../core/owners';
+import type { ClientGroup, ServerHealth } from '../../core/serverHealth';
 import type { EnsembleConfig } from '../settings';
 
 interface Base {
@@ -14,7 +16,7 @@ export interface EnsembleNode extends Base {
 }
 export interface SectionNode extends Base {
   kind: 'section';
-  section: 'hs2' | 'locks' | 'browse';
+  section: 'hs2' | 'locks' | 'browse' | 'health';
 }
 export interface NamespaceNode extends Base {
   kind: 'namespace';
@@ -84,11 +86,48 @@ export interface LoadMoreNode extends Base {
   total: number;
 }
 
-export type TreeNode = EnsembleNode | SectionNode | NamespaceNode | InstanceNode | MetastoreNode | LockGroupNode | LockNode | WaitingLocksNode | ZnodeNode | MessageNode | LoadMoreNode;
+/** Under an ensemble's Health section: its servers, its connections by client, its lock owners. */
+export interface HealthGroupNode extends Base {
+  kind: 'healthGroup';
+  group: 'servers' | 'clients' | 'owners';
+  count: number;
+  warnings: number;
+  /** What the group's figures rest on, for its tooltip. */
+  note?: string;
+}
+export interface ZkServerNode extends Base {
+  kind: 'zkServer';
+  server: ServerHealth;
+}
+export interface ZkClientNode extends Base {
+  kind: 'zkClient';
+  client: ClientGroup;
+}
+export interface LockOwnerNode extends Base {
+  kind: 'lockOwner';
+  owner: LockOwnerGroup;
+}
+
+export type TreeNode =
+  | EnsembleNode
+  | SectionNode
+  | NamespaceNode
+  | InstanceNode
+  | MetastoreNode
+  | LockGroupNode
+  | LockNode
+  | WaitingLocksNode
+  | ZnodeNode
+  | MessageNode
+  | LoadMoreNode
+  | HealthGroupNode
+  | ZkServerNode
+  | ZkClientNode
+  | LockOwnerNode;
 export type NodeKind = TreeNode['kind'];
 export type NodeOfKind<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
 
-const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'waitingLocks', 'znode', 'message', 'loadMore']);
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'waitingLocks', 'znode', 'message', 'loadMore', 'healthGroup', 'zkServer', 'zkClient', 'lockOwner']);
 
 export function isTreeNode(value: unknown): value is TreeNode {
   const candidate = value as Partial<TreeNode> | null | undefined;

@@ -3,10 +3,12 @@
 import * as vscode from 'vscode';
 import { lockedAt, querySnippet } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
+import { formatSessionId } from '../../core/serverHealth';
 import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { SessionState } from '../../core/zkSession';
 import type { EnsembleConfig } from '../settings';
+import { healthTreeItem } from './healthPresentation';
 import type { TreeNode } from './nodes';
 
 function age(epochMs: number | undefined): string {
@@ -89,13 +91,16 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       break;
     }
     case 'section': {
-      const labels = { hs2: 'HiveServer2', locks: 'Locks', browse: 'Browse znodes' };
-      const icons = { hs2: 'server-process', locks: 'lock', browse: 'list-tree' };
+      const labels = { hs2: 'HiveServer2', locks: 'Locks', browse: 'Browse znodes', health: 'Health' };
+      const icons = { hs2: 'server-process', locks: 'lock', browse: 'list-tree', health: 'pulse' };
       item = new vscode.TreeItem(labels[node.section], collapsed);
       item.iconPath = new vscode.ThemeIcon(icons[node.section]);
       item.contextValue = `section:${node.section}`;
       if (node.section === 'locks' && config) {
         item.description = `/${config.lockNamespace}`;
+      }
+      if (node.section === 'health') {
+        item.tooltip = 'Servers, connections by client and lock owners, from the four-letter words srvr, mntr, cons, conf (or the AdminServer): short separate requests to each server, not sessions.';
       }
       break;
     }
@@ -129,6 +134,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
         ['SASL QOP', i.saslQop],
         ['Sequence', i.sequence],
         ['Registered', i.ctime ? new Date(i.ctime).toISOString() : undefined],
+        ['Owner session', i.ephemeralOwner !== undefined ? formatSessionId(i.ephemeralOwner) : undefined],
         ['Data format', i.dataFormat],
         ['Znode', i.path],
       ]);
@@ -187,6 +193,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
         ['Locked at', lock.data.lockTime ? new Date(lock.data.lockTime).toISOString() : undefined],
         ['Lock mode', lock.data.lockMode],
         ['Client', lock.data.clientIp],
+        ['Owner session', lock.ephemeralOwner !== undefined ? formatSessionId(lock.ephemeralOwner) : undefined],
         ['Znode', lock.path],
       ]);
       if (lock.data.queryString) {
@@ -245,6 +252,12 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       item.tooltip = node.detail ? `${node.text}\n${node.detail}` : node.text;
       break;
     }
+    case 'healthGroup':
+    case 'zkServer':
+    case 'zkClient':
+    case 'lockOwner':
+      item = healthTreeItem(node);
+      break;
     case 'loadMore': {
       item = new vscode.TreeItem(`Load more… (${node.shown} of ${node.total})`, none);
       item.iconPath = new vscode.ThemeIcon('ellipsis');

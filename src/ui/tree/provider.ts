@@ -13,6 +13,7 @@ import type { ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
+import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
 import { TreeFilter } from './filter';
 import { LiveUpdates } from './liveUpdates';
@@ -55,6 +56,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
   private readonly listingEnsembles = new Set<string>();
   private readonly redrawAfterListing = new Set<string>();
+  private readonly health = new EnsembleHealthView({
+    config: (name) => this.ensemble(name),
+    session: (name) => this.session(name),
+    namespaces: (name) => this.scanNamespaces(name),
+    lockWalk: async (name) => (await this.lockIndex(name)).walk,
+  });
   private treeFilter = new TreeFilter(undefined);
   /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
   private readonly liveCounts = new Map<string, Map<string, number>>();
@@ -109,6 +116,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.namespaceScans.clear();
       this.liveCounts.clear();
       this.lockIndexes.clear();
+      this.health.forgetAll();
       this.pages.clear();
       this.changeEmitter.fire(undefined);
       return;
@@ -118,6 +126,11 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.liveCounts.delete(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
+      this.lockIndexes.delete(node.ensemble);
+    }
+    if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'health')) {
+      // Owners come from the lock walk: a fresh look at who holds what walks the locks again.
+      this.health.forget(node.ensemble);
       this.lockIndexes.delete(node.ensemble);
     }
     const target = node.kind === 'lockGroup' ? this.nodes.get(sectionId(node.ensemble, 'locks')) : node;
@@ -257,6 +270,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return node.locks;
       case 'znode':
         return this.znodeChildren(node.ensemble, node.path, node.id);
+      case 'healthGroup':
+      case 'lockOwner':
+        return this.health.children(node);
       default:
         return [];
     }
@@ -304,7 +320,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private async ensembleChildren(node: EnsembleNode): Promise<TreeNode[]> {
     // Listing the namespaces first proves the ensemble is reachable; a failure shows here.
     await this.scanNamespaces(node.ensemble);
-    return (['hs2', 'locks', 'browse'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
+    return (['hs2', 'locks', 'browse', 'health'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
   }
 
   private async sectionChildren(node: SectionNode): Promise<TreeNode[]> {
@@ -313,6 +329,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (node.section === 'locks') {
       return this.lockSectionChildren(node);
+    }
+    if (node.section === 'health') {
+      return this.health.children(node);
     }
     const config = this.ensemble(node.ensemble);
     const found = await this.scanNamespaces(node.ensemble);

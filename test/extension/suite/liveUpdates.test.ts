@@ -67,7 +67,7 @@ test('closeAll racing a session being created: the late session is not kept, cur
   const session = await pending;
   assert.equal(session.connectString, SANDBOX_ZK, 'the session in use is built from the current settings');
   assert.equal(await api().connections.sessionFor(stale), session, 'one session per ensemble afterwards');
-  assert.deepEqual((await kids(await find(undefined, 'sandbox'))).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+  assert.deepEqual((await kids(await find(undefined, 'sandbox'))).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
 });
 
 test('a stopped ensemble shows an error node, and recovers when it returns', async () => {
@@ -80,7 +80,7 @@ test('a stopped ensemble shows an error node, and recovers when it returns', asy
       { name: 'flaky', connectString: cluster.connectString },
     ]);
     const flaky = await waitFor('the flaky ensemble', async () => (await kids()).find((n) => label(n) === 'flaky'));
-    assert.deepEqual((await kids(flaky)).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+    assert.deepEqual((await kids(flaky)).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
     await cluster.servers[0]?.stop();
     api().tree.refresh(flaky);
     const started = Date.now();
@@ -98,14 +98,14 @@ test('a stopped ensemble shows an error node, and recovers when it returns', asy
       async () => {
         const children = await kids(flaky);
         last = children.map(label);
-        return children.length === 3 ? children : undefined;
+        return children.length === 4 ? children : undefined;
       },
       30_000,
     ).catch((error: unknown) => {
       // Say what the tree and the session looked like, should this ever fail again.
       throw new Error(`${String(error)}; tree showed ${JSON.stringify(last)}, session ${api().connections.stateOf('flaky')}`);
     });
-    assert.deepEqual(recovered.map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+    assert.deepEqual(recovered.map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
   } finally {
     await onlySandbox();
     await setSetting('connection.connectTimeoutMs', undefined);

@@ -10,7 +10,7 @@ import { api, kids, label, description, find, path, waitFor, setSetting, onlySan
 
 test('the tree shows the seeded namespaces, instances (with details) and HA leader', async () => {
   const ensemble = await find(undefined, 'sandbox');
-  assert.deepEqual((await kids(ensemble)).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+  assert.deepEqual((await kids(ensemble)).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
   const hs2 = await path('sandbox', 'HiveServer2');
   const namespaces = await kids(hs2);
   assert.deepEqual(namespaces.map(label), ['hive_metastore', 'hiveserver2', 'hiveserver2-analytics', 'hs2ActivePassiveHA']);
@@ -191,7 +191,7 @@ test('a malformed ensemble entry shows as an error row; the others keep working'
     assert.deepEqual(roots.map((n) => n.kind), ['ensemble', 'message', 'message']);
     assert.match(label(roots[1]), /^typo: Invalid port "21B1"/);
     assert.match(label(roots[2]), /^sandbox: Another ensemble has the same name/);
-    assert.deepEqual((await kids(roots[0])).map(label), ['HiveServer2', 'Locks', 'Browse znodes']);
+    assert.deepEqual((await kids(roots[0])).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
   } finally {
     await onlySandbox();
   }

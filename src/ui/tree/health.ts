@@ -1,0 +1,129 @@
+// The Health section of an ensemble: servers, connections by client and lock owners, from one
+// snapshot per ensemble (short separate TCP requests to each server, plus the tree's own lock walk).
+import { toHiveZkError } from '../../core/errors';
+import { listHaInstances, listInstances, type DiscoveredNamespace, type Hs2Instance } from '../../core/hs2Registry';
+import type { HiveLock, LockWalkResult } from '../../core/locks';
+import { groupLocksByOwner, type LockOwnership } from '../../core/owners';
+import { collectEnsembleHealth, type EnsembleHealth } from '../../core/serverHealth';
+import type { ZkSession } from '../../core/zkSession';
+import type { EnsembleConfig } from '../settings';
+import { message, type HealthGroupNode, type LockNode, type LockOwnerNode, type MessageNode, type SectionNode, type TreeNode, type ZkClientNode, type ZkServerNode } from './nodes';
+
+export interface HealthSnapshot {
+  health: EnsembleHealth;
+  /** Undefined when the registry could not be read (the servers' own facts are still shown). */
+  ownership?: LockOwnership;
+  locksByOwner: Map<string, HiveLock[]>;
+  registryError?: string;
+}
+
+/** What the Health section borrows from the tree: the session, the namespace scan and the lock walk it already caches. */
+export interface HealthSources {
+  config(ensemble: string): EnsembleConfig;
+  session(ensemble: string): Promise<ZkSession>;
+  namespaces(ensemble: string): Promise<DiscoveredNamespace[]>;
+  lockWalk(ensemble: string): Promise<LockWalkResult>;
+}
+
+export class EnsembleHealthView {
+  private readonly snapshots = new Map<string, Promise<HealthSnapshot>>();
+
+  constructor(private readonly sources: HealthSources) {}
+
+  forget(ensemble: string): void {
+    this.snapshots.delete(ensemble);
+  }
+
+  forgetAll(): void {
+    this.snapshots.clear();
+  }
+
+  async children(node: SectionNode | HealthGroupNode | LockOwnerNode): Promise<TreeNode[]> {
+    const snapshot = await this.snapshot(node.ensemble);
+    if (node.kind === 'section') {
+      return this.sectionChildren(node, snapshot);
+    }
+    if (node.kind === 'lockOwner') {
+      // The same locks as under Locks, under ids of their own (a tree id may appear once).
+      return (snapshot.locksByOwner.get(node.owner.owner.sessionId) ?? []).map((lock): LockNode => ({ kind: 'lock', id: `${node.id}|${lock.path}`, ensemble: node.ensemble, lock }));
+    }
+    const { health } = snapshot;
+    switch (node.group) {
+      case 'servers':
+        return health.servers.map((server): ZkServerNode => ({ kind: 'zkServer', id: `${node.id}|${server.server}`, ensemble: node.ensemble, server }));
+      case 'clients':
+        return health.clients.length > 0
+          ? health.clients.map((client): ZkClientNode => ({ kind: 'zkClient', id: `${node.id}|${client.address}`, ensemble: node.ensemble, client }))
+          : [message(node, 'info', health.servers.some((s) => s.connections !== undefined) ? 'No client connections' : 'Connections unavailable: see the hint under Health')];
+      case 'owners': {
+        if (!snapshot.ownership) {
+          return [message(node, 'error', snapshot.registryError ?? 'The registry could not be read')];
+        }
+        const owners = snapshot.ownership.groups.map((owner): LockOwnerNode => ({ kind: 'lockOwner', id: `${node.id}|${owner.owner.sessionId}`, ensemble: node.ensemble, owner }));
+        return owners.length > 0 ? owners : [message(node, 'info', snapshot.ownership.persistentLocks > 0 ? 'Only explicit (persistent) locks: no owner session' : 'No locks')];
+      }
+    }
+  }
+
+  private sectionChildren(node: SectionNode, snapshot: HealthSnapshot): TreeNode[] {
+    const { health, ownership } = snapshot;
+    const group = (name: HealthGroupNode['group'], count: number, warnings: number, note: string): HealthGroupNode => ({ kind: 'healthGroup', id: `${node.id}|${name}`, ensemble: node.ensemble, group: name, count, warnings, note });
+    const hosts = ownership && ownership.hiveServer2Hosts.length > 0 ? ownership.hiveServer2Hosts.join(', ') : 'none found';
+    const nodes: TreeNode[] = [
+      group('servers', health.servers.length, health.servers.filter((s) => !s.reachable || s.missing.length > 0 || s.mode === 'not serving').length, `Checked ${new Date(health.checkedAt).toLocaleTimeString()}; refresh Health to ask again.`),
+      group('clients', health.clients.length, health.clients.filter((c) => c.warn).length, 'Every server\'s connections by client address; a warning at 80 % of maxClientCnxns (50 when unlimited).'),
+      group(
+        'owners',
+        ownership?.groups.length ?? 0,
+        ownership?.groups.filter((g) => g.problem !== undefined).length ?? 0,
+        `Ephemeral locks by the session holding them. HiveServer2 hosts (the addresses holding the registrations, and the registered hosts): ${hosts}.` +
+          (ownership && ownership.persistentLocks > 0 ? ` ${ownership.persistentLocks} explicit (persistent) lock(s) have no owner session.` : ''),
+      ),
+    ];
+    health.hints.forEach((hint, index) => {
+      const hintNode: MessageNode = { kind: 'message', id: `${node.id}|hint|${index}`, ensemble: node.ensemble, severity: 'warning', text: hint };
+      nodes.push(hintNode);
+    });
+    return nodes;
+  }
+
+  private snapshot(ensemble: string): Promise<HealthSnapshot> {
+    let snapshot = this.snapshots.get(ensemble);
+    if (!snapshot) {
+      snapshot = this.take(ensemble);
+      snapshot.catch(() => this.snapshots.delete(ensemble));
+      this.snapshots.set(ensemble, snapshot);
+    }
+    return snapshot;
+  }
+
+  private async take(ensemble: string): Promise<HealthSnapshot> {
+    const config = this.sources.config(ensemble);
+    const health = await collectEnsembleHealth(config.connectString, config.adminServerPort !== undefined ? { adminPort: config.adminServerPort } : {});
+    try {
+      const [walk, instances] = await Promise.all([this.sources.lockWalk(ensemble), this.instances(ensemble)]);
+      const ownership = groupLocksByOwner(walk.locks, instances, health.sessions, { sessionsComplete: health.sessionsComplete });
+      const locksByOwner = new Map<string, HiveLock[]>();
+      for (const lock of walk.locks) {
+        if (lock.ephemeralOwner !== undefined) {
+          const list = locksByOwner.get(lock.ephemeralOwner);
+          if (list) {
+            list.push(lock);
+          } else {
+            locksByOwner.set(lock.ephemeralOwner, [lock]);
+          }
+        }
+      }
+      return { health, ownership, locksByOwner };
+    } catch (error) {
+      return { health, locksByOwner: new Map(), registryError: toHiveZkError(error).message };
+    }
+  }
+
+  private async instances(ensemble: string): Promise<Hs2Instance[]> {
+    const session = await this.sources.session(ensemble);
+    const registries = (await this.sources.namespaces(ensemble)).filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha');
+    const listings = await Promise.all(registries.map((n) => (n.kind === 'hs2-ha' ? listHaInstances(session, n.name.replace(/-(sasl|unsecure)$/, '')) : listInstances(session, n.name))));
+    return listings.flatMap((l) => l.instances);
+  }
+}
