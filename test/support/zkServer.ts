@@ -10,7 +10,11 @@ import { join } from 'node:path';
 
 const JAVA_DIR = '/usr/share/java';
 const ZK_JAR = join(JAVA_DIR, 'zookeeper.jar');
-const CLASSPATH = [ZK_JAR, join(JAVA_DIR, 'slf4j-simple.jar')].join(':');
+// Netty's codec, resolver and unix-common jars are what the TLS port (Netty factory) needs besides
+// zookeeper.jar; without netty-codec every handshake dies with a NoClassDefFoundError.
+const CLASSPATH = [ZK_JAR, 'slf4j-simple.jar', 'netty-codec.jar', 'netty-resolver.jar', 'netty-transport-native-unix-common.jar']
+  .map((jar) => (jar.startsWith('/') ? jar : join(JAVA_DIR, jar)))
+  .join(':');
 const running = new Set<ChildProcess>();
 
 // Servers never outlive the process that started them: not on exit, and not on Ctrl-C or a kill
@@ -97,6 +101,8 @@ export class ZkServer {
   constructor(
     readonly id: number,
     readonly clientPort: number,
+    /** The TLS port (secureClientPort), when the server has one. */
+    readonly securePort: number | undefined,
     readonly dir: string,
     private readonly configPath: string,
     private readonly jvmOptions: string[] = [],
@@ -181,6 +187,11 @@ export class ZkCluster {
     return this.servers.map((s) => `127.0.0.1:${s.clientPort}`).join(',');
   }
 
+  /** The TLS ports (secureClientPort) as a connect string. */
+  get secureConnectString(): string {
+    return this.servers.map((s) => `127.0.0.1:${s.securePort ?? 0}`).join(',');
+  }
+
   /** The port of the single server (standalone) or the first one. */
   get port(): number {
     return this.servers[0]?.clientPort ?? 0;
@@ -209,14 +220,39 @@ export class ZkCluster {
   }
 }
 
-export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number; maxSessionTimeoutMs?: number; requireSasl?: boolean } = {}): Promise<ZkCluster> {
+/** Stores for a `secureClientPort`: the server's key + chain and the CA it trusts for client certificates. */
+export interface ServerTls {
+  keyStore: string;
+  trustStore: string;
+  password: string;
+  clientAuth?: 'need' | 'want' | 'none';
+}
+
+/** SASL the server enforces: DIGEST-MD5 users (name → password), or Kerberos with a service keytab. */
+export type ServerSasl =
+  | { mechanism: 'digest'; users: Record<string, string> }
+  | { mechanism: 'kerberos'; principal: string; keytab: string; krb5Conf: string };
+
+export interface StartOptions {
+  size?: 1 | 3;
+  tickTime?: number;
+  maxSessionTimeoutMs?: number;
+  /** The 3.6-style flag (sessionRequireClientSASLAuth) with a digest JAAS section no client here uses. */
+  requireSasl?: boolean;
+  /** Adds a `secureClientPort` (Netty) beside the plain port, which stays for the rig's `srvr` probes. */
+  tls?: ServerTls;
+  /** Requires SASL on every session (enforce.auth.enabled + enforce.auth.schemes=sasl). */
+  sasl?: ServerSasl;
+}
+
+export async function startZooKeeper(options: StartOptions = {}): Promise<ZkCluster> {
   ensureZooKeeperInstalled();
   const size = options.size ?? 1;
   const tickTime = options.tickTime ?? 2000;
   const root = mkdtempSync(join(tmpdir(), 'hivezk-zk-'));
-  const specs: Required<ServerSpec>[] = [];
+  const specs: (Required<ServerSpec> & { securePort: number | undefined })[] = [];
   for (let i = 0; i < size; i += 1) {
-    specs.push({ clientPort: await freePort(), peerPort: await freePort(), electionPort: await freePort() });
+    specs.push({ clientPort: await freePort(), peerPort: await freePort(), electionPort: await freePort(), securePort: options.tls ? await freePort() : undefined });
   }
   const servers = specs.map((spec, index) => {
     const id = index + 1;
@@ -247,9 +283,25 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
       lines.push('authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider', 'sessionRequireClientSASLAuth=true');
       jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`, '-Dzookeeper.sessionRequireClientSASLAuth=true');
     }
+    if (options.tls) {
+      const tls = options.tls;
+      lines.push(
+        `secureClientPort=${spec.securePort}`,
+        'secureClientPortAddress=127.0.0.1',
+        'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+        `ssl.keyStore.location=${tls.keyStore}`,
+        `ssl.keyStore.password=${tls.password}`,
+        `ssl.trustStore.location=${tls.trustStore}`,
+        `ssl.trustStore.password=${tls.password}`,
+        `ssl.clientAuth=${tls.clientAuth ?? 'need'}`,
+      );
+    }
+    if (options.sasl) {
+      jvmOptions.push(...saslServerSetup(options.sasl, dir, lines));
+    }
     const configPath = join(dir, 'zoo.cfg');
     writeFileSync(configPath, lines.join('\n') + '\n');
-    return new ZkServer(id, spec.clientPort, dir, configPath, jvmOptions);
+    return new ZkServer(id, spec.clientPort, spec.securePort, dir, configPath, jvmOptions);
   });
   const cluster = new ZkCluster(servers, root);
   try {
@@ -260,6 +312,30 @@ export async function startZooKeeper(options: { size?: 1 | 3; tickTime?: number;
     throw error;
   }
   return cluster;
+}
+
+/** Writes the JAAS `Server` section, adds the enforcement lines and returns the JVM options. */
+function saslServerSetup(sasl: ServerSasl, dir: string, lines: string[]): string[] {
+  const jaas = join(dir, 'jaas.conf');
+  lines.push('authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider', 'enforce.auth.enabled=true', 'enforce.auth.schemes=sasl');
+  if (sasl.mechanism === 'digest') {
+    const users = Object.entries(sasl.users).map(([name, password]) => `  user_${name}="${password}"`);
+    writeFileSync(jaas, `Server {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n${users.join('\n')};\n};\n`);
+    return [`-Djava.security.auth.login.config=${jaas}`];
+  }
+  writeFileSync(
+    jaas,
+    [
+      'Server {',
+      '  com.sun.security.auth.module.Krb5LoginModule required',
+      '  useKeyTab=true storeKey=true useTicketCache=false isInitiator=false',
+      `  keyTab="${sasl.keytab}"`,
+      `  principal="${sasl.principal}";`,
+      '};',
+      '',
+    ].join('\n'),
+  );
+  return [`-Djava.security.auth.login.config=${jaas}`, `-Djava.security.krb5.conf=${sasl.krb5Conf}`, '-Dsun.security.krb5.disableReferrals=true'];
 }
 
 export function delay(ms: number): Promise<void> {
