@@ -6,6 +6,9 @@
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError, type ErrorCode } from './errors';
+import { LIBRARY_STATES, SocketHook, type LibraryConnectionManager, type ZkTransport } from './zkSocketHook';
+
+export type { HandshakeChannel, ServerAddress, ZkTransport } from './zkSocketHook';
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'expired' | 'authFailed' | 'error' | 'closed';
 
@@ -19,6 +22,8 @@ export interface ZkSessionOptions {
   maxInFlight?: number;
   /** Digest credential "user:password". A secret: never logged or echoed. */
   digest?: string;
+  /** How sockets are made and what runs on each new connection (TLS, SASL); plain TCP when absent. */
+  transport?: ZkTransport;
 }
 
 export interface ZnodeStat {
@@ -152,9 +157,11 @@ tolerateUnknownErrorCodes();
 
 export class ZkSession {
   readonly connect: ConnectString;
-  private readonly options: Required<Omit<ZkSessionOptions, 'digest' | 'connectString'>> & { digest?: string };
+  private readonly options: Required<Omit<ZkSessionOptions, 'digest' | 'connectString' | 'transport'>> & { digest?: string; transport: ZkTransport };
   private readonly limiter: Semaphore;
   private client: Client | undefined;
+  /** Our socket hook under each client (its connections, errors, handshake outcome). */
+  private readonly hooks = new WeakMap<Client, SocketHook>();
   private connecting: Promise<Client> | undefined;
   private currentState: SessionState = 'idle';
   private generationCounter = 0;
@@ -174,6 +181,7 @@ export class ZkSession {
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
       maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
       ...(options.digest !== undefined ? { digest: options.digest } : {}),
+      transport: options.transport ?? {},
     };
     this.limiter = new Semaphore(this.options.maxInFlight);
   }
@@ -370,22 +378,34 @@ export class ZkSession {
   }
 
   private startClient(): Promise<Client> {
+    const internalsProblems = libraryInternalsProblems();
+    if (internalsProblems.length > 0) {
+      return Promise.reject(new HiveZkError('ZK_ERROR', `The bundled node-zookeeper-client is not the version this extension was built for: ${internalsProblems.join('; ')}.`));
+    }
     const client = zookeeper.createClient(this.connectString, {
       sessionTimeout: this.options.sessionTimeoutMs,
       spinDelay: 200,
       retries: 0,
     });
+    const hook = new SocketHook(connectionManagerOf(client), {
+      transport: this.options.transport,
+      handshakeTimeoutMs: this.options.connectTimeoutMs,
+    });
+    this.hooks.set(client, hook);
     this.generationCounter += 1;
     this.setState('connecting');
     return new Promise<Client>((resolve, reject) => {
       let established = false;
       const timer = setTimeout(() => {
         shutDown(client, 0);
-        const error = new HiveZkError(
-          'ZK_UNREACHABLE',
-          `Could not connect to ZooKeeper at ${this.connectString} within ${this.options.connectTimeoutMs} ms. Check the hosts, ports and firewall.`,
-          { connectString: this.connectString },
-        );
+        const lastError = hook.lastError?.error.message;
+        const error =
+          hook.describeLastError() ??
+          new HiveZkError(
+            'ZK_UNREACHABLE',
+            `Could not connect to ZooKeeper at ${this.connectString} within ${this.options.connectTimeoutMs} ms${lastError ? ` (last error: ${lastError})` : ''}. Check the hosts, ports and firewall.`,
+            lastError ? { connectString: this.connectString, lastError } : { connectString: this.connectString },
+          );
         this.setState('error', error);
         reject(error);
       }, this.options.connectTimeoutMs);
@@ -408,7 +428,8 @@ export class ZkSession {
           this.retire(client, 'expired', new HiveZkError('ZK_SESSION_EXPIRED', 'The ZooKeeper session expired; a new one is made on next use.'), reject);
         } else if (name === 'AUTH_FAILED') {
           clearTimeout(timer);
-          this.retire(client, 'authFailed', new HiveZkError('ZK_AUTH_FAILED', `ZooKeeper rejected the credentials for ${this.connectString}.`), reject);
+          const failure = hook.handshakeFailure ?? new HiveZkError('ZK_AUTH_FAILED', `ZooKeeper rejected the credentials for ${this.connectString}.`);
+          this.retire(client, 'authFailed', failure, reject);
         }
       });
       if (this.options.digest !== undefined) {
@@ -472,6 +493,47 @@ export class ZkSession {
       listener(change);
     }
   }
+}
+
+function connectionManagerOf(client: Client): LibraryConnectionManager {
+  return (client as unknown as { connectionManager: LibraryConnectionManager }).connectionManager;
+}
+
+const HOOKED_METHODS = ['connect', 'findNextServer', 'setState', 'onSocketConnected', 'onSocketData', 'onSocketDrain', 'onSocketClosed', 'onSocketError', 'onSocketConnectTimeout', 'queue'] as const;
+
+let internalsChecked: string[] | undefined;
+
+/**
+ * What the socket hook needs from node-zookeeper-client's internals and does not find (empty when
+ * all is in place). The library is pinned; this is the loud failure if an upgrade moves them.
+ */
+export function libraryInternalsProblems(): string[] {
+  if (internalsChecked) {
+    return internalsChecked;
+  }
+  const problems: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require('node-zookeeper-client/package.json') as { version?: string };
+  if (pkg.version !== '1.1.3') {
+    problems.push(`version ${String(pkg.version)} instead of 1.1.3`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const managerClass = require('node-zookeeper-client/lib/ConnectionManager.js') as { prototype: Record<string, unknown>; STATES?: Record<string, number> };
+  for (const method of HOOKED_METHODS) {
+    if (typeof managerClass.prototype[method] !== 'function') {
+      problems.push(`ConnectionManager.${method} is missing`);
+    }
+  }
+  const states = managerClass.STATES ?? {};
+  if (states.CONNECTING !== LIBRARY_STATES.CONNECTING || states.AUTHENTICATION_FAILED !== LIBRARY_STATES.AUTHENTICATION_FAILED || states.CONNECTED !== 2) {
+    problems.push('ConnectionManager.STATES changed');
+  }
+  const client = zookeeper.createClient('127.0.0.1:1', { sessionTimeout: 1000, spinDelay: 0, retries: 0 }) as unknown as { connectionManager?: unknown };
+  if (!(client.connectionManager instanceof (managerClass as unknown as new () => unknown))) {
+    problems.push('Client.connectionManager is gone');
+  }
+  internalsChecked = problems;
+  return problems;
 }
 
 /**

@@ -1,0 +1,63 @@
+// The frame splitter and the library guard: whole frames whatever the slicing, and a loud
+// failure if node-zookeeper-client's internals that the socket hook drives ever move.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, requestFrame } from '../../src/core/zkWire';
+import { libraryInternalsProblems } from '../../src/core/zkSession';
+
+function frame(body: Buffer): Buffer {
+  const out = Buffer.alloc(4 + body.length);
+  out.writeInt32BE(body.length, 0);
+  body.copy(out, 4);
+  return out;
+}
+
+test('FrameSplitter hands on exactly the frames sent, however the stream is cut', () => {
+  const frames = [0, 1, 3, 4, 17, 70_000, 0, 5, 1_000_000].map((size, i) => frame(Buffer.alloc(size, i + 1)));
+  const stream = Buffer.concat(frames);
+  for (const cut of [1, 2, 3, 5, 7, 1000, 65_536, stream.length]) {
+    const splitter = new FrameSplitter();
+    const seen: Buffer[] = [];
+    for (let offset = 0; offset < stream.length; offset += cut) {
+      splitter.push(stream.subarray(offset, offset + cut), (f) => seen.push(Buffer.from(f)));
+    }
+    assert.equal(seen.length, frames.length, `cut ${cut}`);
+    seen.forEach((f, i) => assert.ok(f.equals(frames[i]), `frame ${i} with cut ${cut}`));
+  }
+});
+
+test('FrameSplitter refuses impossible lengths', () => {
+  const negative = Buffer.alloc(8);
+  negative.writeInt32BE(-5, 0);
+  assert.throws(() => new FrameSplitter().push(negative, () => undefined), /impossible length/);
+  const huge = Buffer.alloc(4);
+  huge.writeInt32BE(MAX_FRAME_BYTES, 0);
+  assert.throws(() => new FrameSplitter().push(huge, () => undefined), /impossible length/);
+});
+
+test('request frames and ConnectResponse timeouts are read and written as jute does', () => {
+  const request = requestFrame(7, 22, Buffer.from([1, 2]));
+  assert.deepEqual([...request], [0, 0, 0, 10, 0, 0, 0, 7, 0, 0, 0, 22, 1, 2]);
+  const connectResponse = Buffer.alloc(40);
+  connectResponse.writeInt32BE(36, 0);
+  connectResponse.writeInt32BE(30_000, 8);
+  assert.equal(connectResponseTimeout(connectResponse), 30_000);
+});
+
+// If this fails, node-zookeeper-client changed: re-read lib/ConnectionManager.js against
+// src/core/zkSocketHook.ts (connect, the socket handlers, CONNECTING/AUTHENTICATION_FAILED, queue)
+// and the batched-read request in zkSession.ts, then update the fingerprint below.
+test('GUARD: node-zookeeper-client internals used by the socket hook are where they were', () => {
+  assert.deepEqual(libraryInternalsProblems(), []);
+  const source = readFileSync(require.resolve('node-zookeeper-client/lib/ConnectionManager.js'), 'utf8');
+  const connect = /ConnectionManager\.prototype\.connect = function \(\) \{([\s\S]*?)\n\};/.exec(source)?.[1] ?? '';
+  for (const part of ['self.setState(STATES.CONNECTING)', 'self.findNextServer(function (server)', 'self.socket = net.connect(server)', 'self.connectTimeoutHandler = setTimeout', "self.socket.on('connect', self.onSocketConnected", "self.socket.on('data', self.onSocketData", "self.socket.on('drain', self.onSocketDrain", "self.socket.on('close', self.onSocketClosed", "self.socket.on('error', self.onSocketError"]) {
+    assert.ok(connect.includes(part), `ConnectionManager.connect still does ${part}`);
+  }
+  assert.match(source, /if \(self\.state === STATES\.CONNECTING\) \{\s*\/\/ Handle connect response\./, 'the first frame in CONNECTING is the ConnectResponse');
+  assert.match(source, /case STATES\.AUTHENTICATION_FAILED:\s*errorCode = Exception\.AUTH_FAILED;\s*retry = false;/, 'AUTHENTICATION_FAILED stops reconnecting');
+  const fingerprint = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  assert.equal(fingerprint, '51fbfd9f71e6ccfe', 'lib/ConnectionManager.js changed: re-verify the hook, then update this fingerprint');
+});
