@@ -2,6 +2,7 @@
 // request: the frame codec and the token loop, independent of the mechanism (DIGEST-MD5, GSSAPI).
 
 import { HiveZkError } from './errors';
+import { juteBuffer, OPCODES, replyHeader, requestFrame } from './zkWire';
 
 /** One client side of a SASL mechanism. */
 export interface SaslMechanism {
@@ -14,21 +15,14 @@ export interface SaslMechanism {
   readonly complete: boolean;
 }
 
-export const SASL_OPCODE = 102;
 /** Server tokens are small (a DIGEST challenge, a Kerberos AP-REP); anything larger is not SASL. */
 const MAX_TOKEN_BYTES = 64 * 1024;
 /** The exchange is a handful of round trips; a server that keeps asking is broken or hostile. */
 const MAX_ROUND_TRIPS = 10;
 
-/** A length-prefixed request frame: RequestHeader{xid, type=102} + GetSASLRequest{buffer token}. */
+/** A request frame: RequestHeader{xid, type=102} + GetSASLRequest{buffer token}. */
 export function encodeSaslRequest(xid: number, token: Buffer): Buffer {
-  const frame = Buffer.alloc(4 + 4 + 4 + 4 + token.length);
-  frame.writeInt32BE(frame.length - 4, 0);
-  frame.writeInt32BE(xid, 4);
-  frame.writeInt32BE(SASL_OPCODE, 8);
-  frame.writeInt32BE(token.length, 12);
-  token.copy(frame, 16);
-  return frame;
+  return requestFrame(xid, OPCODES.sasl, juteBuffer(token));
 }
 
 export interface SaslReply {
@@ -38,26 +32,20 @@ export interface SaslReply {
   token: Buffer;
 }
 
-/** Decodes a reply frame (with or without its 4-byte length prefix): ReplyHeader + SetSASLResponse. */
-export function decodeSaslReply(frame: Buffer, hasLengthPrefix = true): SaslReply {
-  const body = hasLengthPrefix ? frame.subarray(4) : frame;
-  if (hasLengthPrefix && (frame.length < 4 || frame.readInt32BE(0) !== body.length)) {
-    throw new HiveZkError('ZK_SASL_FAILED', 'The server sent a malformed SASL reply (bad frame length).');
+/** Decodes a whole reply frame: ReplyHeader{xid, zxid, err} + SetSASLResponse{buffer token}; an error reply may end after the header. */
+export function decodeSaslReply(frame: Buffer): SaslReply {
+  if (frame.length < 20 || frame.readInt32BE(0) !== frame.length - 4) {
+    throw new HiveZkError('ZK_SASL_FAILED', 'The server sent a malformed SASL reply.');
   }
-  // ReplyHeader{int xid, long zxid, int err} then SetSASLResponse{buffer token}; an error reply may end after the header.
-  if (body.length < 16) {
-    throw new HiveZkError('ZK_SASL_FAILED', 'The server sent a malformed SASL reply (too short).');
-  }
-  const xid = body.readInt32BE(0);
-  const err = body.readInt32BE(12);
-  const length = body.length >= 20 ? body.readInt32BE(16) : -1;
+  const { xid, err } = replyHeader(frame);
+  const length = frame.length >= 24 ? frame.readInt32BE(20) : -1;
   if (length === -1) {
     return { xid, err, token: Buffer.alloc(0) };
   }
-  if (length < 0 || length > MAX_TOKEN_BYTES || 20 + length > body.length) {
+  if (length < 0 || length > MAX_TOKEN_BYTES || 24 + length > frame.length) {
     throw new HiveZkError('ZK_SASL_FAILED', 'The server sent a malformed SASL reply (bad token length).');
   }
-  return { xid, err, token: Buffer.from(body.subarray(20, 20 + length)) };
+  return { xid, err, token: Buffer.from(frame.subarray(24, 24 + length)) };
 }
 
 /**

@@ -569,7 +569,7 @@ function mapError(error: Error, path: string, connectString: string): HiveZkErro
     ZK_CONNECTION_LOSS: `Lost the connection to ZooKeeper (${connectString}) while reading ${path}; try again.`,
     ZK_SESSION_EXPIRED: `The ZooKeeper session expired while reading ${path}; try again.`,
     ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
-    ZK_SASL_REQUIRED: `${connectString} requires SASL (Kerberos) authentication, which this ZooKeeper client cannot do; ask for a non-SASL port or read-only access.`,
+    ZK_SASL_REQUIRED: `${connectString} requires SASL authentication and none is configured: set up SASL DIGEST-MD5 or Kerberos for this ensemble.`,
   };
   return new HiveZkError(code, messages[code] ?? `ZooKeeper error on ${path}: ${error.message}`, { path, zkCode: rawCode }, { cause: error });
 }

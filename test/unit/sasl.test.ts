@@ -102,6 +102,7 @@ test('opcode 102 frames: request layout and reply decoding, error replies withou
   huge.writeInt32BE(1_000_000, 20);
   assert.throws(() => decodeSaslReply(huge), isCode('ZK_SASL_FAILED'));
   assert.throws(() => decodeSaslReply(Buffer.from([0, 0, 0, 2, 1, 2])), isCode('ZK_SASL_FAILED'));
+  assert.throws(() => decodeSaslReply(failed.subarray(0, 22)), isCode('ZK_SASL_FAILED'), 'length prefix disagrees');
 });
 
 function replyFrame(xid: number, err: number, token?: Buffer): Buffer {
