@@ -8,10 +8,11 @@ import type { SaslMechanism } from './sasl';
 export const DEFAULT_KERBEROS_SERVICE = 'zookeeper';
 
 /** The parts of the `kerberos` package used here (it ships its own types, but is optional). */
+/** Tokens are base64; the package answers null where GSSAPI has no output token. */
 interface KerberosClient {
-  step(challenge: string): Promise<string>;
-  unwrap(challenge: string): Promise<string>;
-  wrap(challenge: string, options?: { protect?: boolean }): Promise<string>;
+  step(challenge: string): Promise<string | null>;
+  unwrap(challenge: string): Promise<string | null>;
+  wrap(challenge: string, options?: { protect?: boolean }): Promise<string | null>;
   contextComplete: boolean;
   username?: string;
 }
@@ -55,6 +56,8 @@ function defaultLoad(): unknown {
   return require(name);
 }
 
+const fromBase64 = (token: string | null): Buffer => Buffer.from(token ?? '', 'base64');
+
 /** GSS failures that mean "no usable ticket": the fix is `kinit`, not a different server. */
 const NO_TICKET = /No Kerberos credentials available|No credentials cache found|Credentials cache file .* not found|Ticket expired|credentials have expired|Matching credential not found/i;
 
@@ -84,7 +87,7 @@ export function createGssapiClient(host: string, options: { service?: string; lo
     const kerberos = options.load ? options.load() : loadKerberos();
     try {
       client = await kerberos.initializeClient(`${service}@${host}`, kerberos.GSS_MECH_OID_KRB5 !== undefined ? { mechOID: kerberos.GSS_MECH_OID_KRB5 } : {});
-      return Buffer.from(await client.step(''), 'base64');
+      return fromBase64(await client.step(''));
     } catch (error) {
       throw toKerberosError(error, target);
     }
@@ -97,15 +100,15 @@ export function createGssapiClient(host: string, options: { service?: string; lo
     try {
       if (!client.contextComplete) {
         // The server's AP-REP (mutual authentication); GSSAPI answers with an empty token.
-        return Buffer.from(await client.step(serverToken.toString('base64')), 'base64');
+        return fromBase64(await client.step(serverToken.toString('base64')));
       }
       // RFC 4752 §3.1: the server offers security layers in a wrapped 4-byte message.
-      const offer = Buffer.from(await client.unwrap(serverToken.toString('base64')), 'base64');
+      const offer = fromBase64(await client.unwrap(serverToken.toString('base64')));
       if (offer.length !== 4 || ((offer[0] ?? 0) & 0x01) === 0) {
         throw new HiveZkError('ZK_SASL_FAILED', `The server ${target} does not offer the "no security layer" option this client needs.`);
       }
       const choice = Buffer.concat([Buffer.from([0x01, 0, 0, 0]), Buffer.from(client.username ?? '', 'utf8')]);
-      const wrapped = Buffer.from(await client.wrap(choice.toString('base64'), { protect: false }), 'base64');
+      const wrapped = fromBase64(await client.wrap(choice.toString('base64'), { protect: false }));
       done = true;
       return wrapped;
     } catch (error) {
