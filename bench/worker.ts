@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     if (workload === 'expand') {
       checksum += (await listInstances(session, namespace)).instances.length;
     } else if (workload === 'walk') {
-      checksum += (await walkLocks(session, namespace, { concurrency: depth })).locks.length;
+      checksum += (await walkLocks(session, namespace)).locks.length;
     } else if (workload === 'resolve' || workload === 'resolve-all') {
       const url = `jdbc:hive2://${connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${namespace}`;
       const resolution = await resolveJdbcUrl(url, () => session, { pickOnly: workload === 'resolve' });

@@ -5,7 +5,7 @@
 import { isValidHost, parsePort } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
 import { splitPairs } from './pairs';
-import type { WatchListener, ZkSession, ZnodeStat } from './zkSession';
+import type { ReadOutcome, WatchListener, ZkSession, ZnodeStat } from './zkSession';
 
 export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
 export const DEFAULT_HA_NAMESPACE = 'hs2ActivePassiveHA';
@@ -231,7 +231,7 @@ export interface NamespaceListing {
 /** Children of an HS2 namespace that are not registrations (HIVE-25411: the driver does not skip them). */
 export const NON_INSTANCE_CHILDREN = new Set(['leader']);
 
-/** Lists a namespace's instances: one getChildren, then every getData at once on the shared session. */
+/** Lists a namespace's instances: one getChildren (watched, if asked), then one batched read of their data. */
 export async function listInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
   const path = namespacePath(namespace);
   let children: string[];
@@ -245,27 +245,41 @@ export async function listInstances(session: ZkSession, namespace: string, watch
   }
   const otherChildren = children.filter((c) => NON_INSTANCE_CHILDREN.has(c));
   const candidates = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
-  const read = await Promise.all(candidates.map((child) => readInstance(session, path, child)));
-  const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+  const read = await session.getDataMany(candidates.map((child) => `${path}/${child}`));
+  const instances = candidates
+    .map((child, i) => instanceFromRead(path, child, read[i]))
+    .filter((i): i is Hs2Instance => i !== undefined)
+    .sort(compareInstances);
   return { namespace, path, instances, otherChildren };
 }
 
 /** Reads and describes one registration; undefined if it has gone, "unreadable" if its ACL denies us. */
 export async function readInstance(session: ZkSession, parent: string, child: string): Promise<Hs2Instance | undefined> {
+  let read: ReadOutcome<{ data: Buffer; stat: ZnodeStat }>;
   try {
-    const { data, stat } = await session.getData(`${parent}/${child}`);
-    return describeInstance(parent, child, decodeInstanceData(data), stat);
+    read = await session.getData(`${parent}/${child}`);
   } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      return undefined; // deregistered between the listing and the read
+    if (!(error instanceof HiveZkError)) {
+      throw error;
     }
-    if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-      const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
-      instance.dataFormat = 'unreadable';
-      return instance;
-    }
-    throw error;
+    read = error;
   }
+  return instanceFromRead(parent, child, read);
+}
+
+function instanceFromRead(parent: string, child: string, read: ReadOutcome<{ data: Buffer; stat: ZnodeStat }>): Hs2Instance | undefined {
+  if (!(read instanceof HiveZkError)) {
+    return describeInstance(parent, child, decodeInstanceData(read.data), read.stat);
+  }
+  if (read.code === 'ZK_NO_NODE') {
+    return undefined; // deregistered between the listing and the read
+  }
+  if (read.code === 'ZK_NO_AUTH') {
+    const instance = describeInstance(parent, child, { format: 'invalid', reason: 'not authorized to read this znode (ACL)' });
+    instance.dataFormat = 'unreadable';
+    return instance;
+  }
+  throw read;
 }
 
 /** By sequence (fixed-width digits), so plain code-unit order is right and much cheaper than localeCompare. */
@@ -368,20 +382,20 @@ export async function listHaInstances(session: ZkSession, namespace: string, wat
       }
       throw error;
     }
-    const read = await Promise.all(
-      children.map(async (child) => {
-        try {
-          const { data, stat } = await session.getData(`${path}/${child}`);
-          return describeHaInstance(path, child, data, stat);
-        } catch (error) {
-          if (isHiveZkError(error, 'ZK_NO_NODE')) {
+    const read = await session.getDataMany(children.map((child) => `${path}/${child}`));
+    const instances = children
+      .map((child, i) => {
+        const outcome = read[i];
+        if (outcome instanceof HiveZkError) {
+          if (outcome.code === 'ZK_NO_NODE') {
             return undefined;
           }
-          throw error;
+          throw outcome;
         }
-      }),
-    );
-    const instances = read.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+        return describeHaInstance(path, child, outcome.data, outcome.stat);
+      })
+      .filter((i): i is Hs2Instance => i !== undefined)
+      .sort(compareInstances);
     return { namespace, path, instances, otherChildren: [] };
   }
   throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${namespace} (looked for ${haRegistryPaths(namespace).map((p) => `${p}/instances`).join(' and ')}).`, { namespace });
@@ -408,19 +422,19 @@ export function parseMetastoreZnode(name: string, data: Uint8Array): MetastoreIn
 export async function listMetastoreInstances(session: ZkSession, namespace: string): Promise<MetastoreInstance[]> {
   const path = namespacePath(namespace);
   const { children } = await session.getChildren(path);
-  const read = await Promise.all(
-    children.map(async (child) => {
-      try {
-        return parseMetastoreZnode(child, (await session.getData(`${path}/${child}`)).data);
-      } catch (error) {
-        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
+  const read = await session.getDataMany(children.map((child) => `${path}/${child}`));
+  return children
+    .map((child, i) => {
+      const outcome = read[i];
+      if (outcome instanceof HiveZkError) {
+        if (outcome.code === 'ZK_NO_NODE' || outcome.code === 'ZK_NO_AUTH') {
           return undefined;
         }
-        throw error;
+        throw outcome;
       }
-    }),
-  );
-  return read.filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
+      return parseMetastoreZnode(child, outcome.data);
+    })
+    .filter((m): m is MetastoreInstance => m !== undefined).sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
 }
 
 // ---- Which top-level znodes are what
@@ -440,22 +454,19 @@ export interface NamespaceHints {
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
-/** Classifies every top-level znode by what it holds, with one batch of concurrent listings. */
+/** Classifies every top-level znode by what it holds, with one batched read of their listings. */
 export async function discoverNamespaces(session: ZkSession, hints: NamespaceHints = {}): Promise<DiscoveredNamespace[]> {
   const { children } = await session.getChildren('/');
   const names = children.filter((c) => c !== 'zookeeper').sort();
-  const listings = await Promise.all(
-    names.map(async (name) => {
-      try {
-        return (await session.getChildren(`/${name}`)).children;
-      } catch (error) {
-        if (isHiveZkError(error, 'ZK_NO_NODE') || isHiveZkError(error, 'ZK_NO_AUTH')) {
-          return [];
-        }
-        throw error;
+  const listings = (await session.getChildrenMany(names.map((name) => `/${name}`))).map((outcome) => {
+    if (outcome instanceof HiveZkError) {
+      if (outcome.code === 'ZK_NO_NODE' || outcome.code === 'ZK_NO_AUTH') {
+        return [];
       }
-    }),
-  );
+      throw outcome;
+    }
+    return outcome;
+  });
   const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
   return names.map((name, i) => {

@@ -1,8 +1,8 @@
 // Hive's ZooKeeperHiveLockManager as it lays out znodes: lock names and data, object paths
 // (db / encoded table / escaped partition segments), which locks would wait per its grant rule,
-// and a bounded-concurrency walk of the lock tree on the shared session.
+// and a walk of the lock tree in batched reads on the shared session.
 
-import { isHiveZkError, preview } from './errors';
+import { HiveZkError, preview } from './errors';
 import { decodeText, namespacePath } from './hs2Registry';
 import type { ZkSession } from './zkSession';
 
@@ -199,8 +199,8 @@ export interface LockWalkOptions {
   database?: string;
   /** The table's plain name; it is encoded as Hive 2.0+ does to find its znode. */
   table?: string;
-  /** Work items (znodes) being read at once. */
-  concurrency?: number;
+  /** Znodes per batched read (listings or lock data); a few such reads are in flight at once. */
+  chunkSize?: number;
   /** Called every so often with the number of znodes visited. */
   onProgress?: (visited: number) => void;
   /** Stop collecting after this many locks (the walk still reports `truncated`). */
@@ -222,15 +222,17 @@ export function encodeTableName(name: string): string {
 }
 
 /** A znode to list, or a lock to read; locks share their object's path and decoded object. */
-type WorkItem =
-  | { kind: 'node'; path: string; segments: string[] }
-  | { kind: 'lock'; path: string; znode: string; lock: LockName; objectPath: string; object: LockObject };
+type NodeItem = { path: string; segments: string[] };
+type LockItem = { path: string; znode: string; lock: LockName; objectPath: string; object: LockObject };
+
+/** Batched reads of the walk on the wire or being decoded at once: enough to keep the session's batches flowing. */
+const WALK_TASKS = 4;
 
 /**
- * Walks the lock tree depth-first with a bounded number of reads in flight on the shared session.
- * Depth-first keeps the pending frontier small (a partition's locks are read right after it is
- * listed), and each object's path and decoded name are shared by its locks: at 100k locks this is
- * what keeps the walk's memory in bounds (measured in `npm run bench`).
+ * Walks the lock tree in batched reads (multiRead where the server has it): each chunk of znodes is
+ * listed in one call, and the locks found are read in chunks too. Lock chunks go first and nodes are
+ * taken depth-first, which keeps the frontier small; each object's path and decoded name are shared
+ * by its locks. At 100k locks this is what keeps the walk's memory in bounds (`npm run bench`).
  */
 export async function walkLocks(session: ZkSession, lockNamespace: string, options: LockWalkOptions = {}): Promise<LockWalkResult> {
   const root = namespacePath(lockNamespace);
@@ -239,85 +241,106 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   );
   const result: LockWalkResult = { root, locks: [], visited: 0, truncated: false, unreadable: [] };
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const stack: WorkItem[] = [{ kind: 'node', path: [root, ...startSegments].join('/'), segments: startSegments }];
+  const chunkSize = Math.max(1, options.chunkSize ?? 500);
+  const nodes: NodeItem[] = [{ path: [root, ...startSegments].join('/'), segments: startSegments }];
+  const locks: LockItem[] = [];
+  let locksReserved = 0;
 
-  const visit = async (item: WorkItem): Promise<void> => {
-    result.visited += 1;
-    if (result.visited % 5000 === 0) {
+  const countVisited = (count: number): void => {
+    const before = Math.floor(result.visited / 5000);
+    result.visited += count;
+    if (Math.floor(result.visited / 5000) > before) {
       options.onProgress?.(result.visited);
-    }
-    if (item.kind === 'lock') {
-      await readLock(session, item, result, limit);
-      return;
-    }
-    let children: string[];
-    try {
-      ({ children } = await session.getChildren(item.path));
-    } catch (error) {
-      if (isHiveZkError(error, 'ZK_NO_NODE')) {
-        return; // released while we walked
-      }
-      if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-        result.unreadable.push(item.path);
-        return;
-      }
-      throw error;
-    }
-    let object: LockObject | undefined;
-    for (const child of children) {
-      const lock = parseLockName(child);
-      if (lock) {
-        object ??= decodeLockObject(item.segments);
-        stack.push({ kind: 'lock', path: `${item.path}/${child}`, znode: child, lock, objectPath: item.path, object });
-      } else {
-        stack.push({ kind: 'node', path: `${item.path}/${child}`, segments: [...item.segments, child] });
-      }
     }
   };
 
-  await drain(stack, options.concurrency ?? 64, visit);
+  const listNodes = async (chunk: NodeItem[]): Promise<void> => {
+    const listings = await session.getChildrenMany(chunk.map((n) => n.path));
+    countVisited(chunk.length);
+    chunk.forEach((item, i) => {
+      const children = listings[i];
+      if (children instanceof HiveZkError) {
+        if (children.code === 'ZK_NO_NODE') {
+          return; // released while we walked
+        }
+        if (children.code === 'ZK_NO_AUTH') {
+          result.unreadable.push(item.path);
+          return;
+        }
+        throw children;
+      }
+      let object: LockObject | undefined;
+      for (const child of children) {
+        const lock = parseLockName(child);
+        if (lock) {
+          object ??= decodeLockObject(item.segments);
+          locks.push({ path: `${item.path}/${child}`, znode: child, lock, objectPath: item.path, object });
+        } else {
+          nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
+        }
+      }
+    });
+  };
+
+  const readLocks = async (chunk: LockItem[]): Promise<void> => {
+    const reads = await session.getDataMany(chunk.map((l) => l.path));
+    countVisited(chunk.length);
+    locksReserved -= chunk.length;
+    chunk.forEach((item, i) => {
+      const read = reads[i];
+      const base: Omit<HiveLock, 'data' | 'status'> = { ...item.lock, znode: item.znode, path: item.path, objectPath: item.objectPath, object: item.object };
+      if (!(read instanceof HiveZkError)) {
+        result.locks.push({ ...base, data: decodeLockData(read.data), ctime: read.stat.ctime, ephemeral: read.stat.ephemeralOwner !== '0', status: 'granted' });
+      } else if (read.code === 'ZK_NO_AUTH') {
+        result.locks.push({ ...base, data: { problems: ['not authorized to read this lock (ACL)'] }, status: 'unreadable' });
+      } else if (read.code !== 'ZK_NO_NODE') {
+        throw read;
+      }
+    });
+  };
+
+  /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */
+  const nextTask = (): (() => Promise<void>) | undefined => {
+    if (locks.length > 0) {
+      const room = limit - result.locks.length - locksReserved;
+      if (room <= 0) {
+        countVisited(locks.length);
+        locks.length = 0;
+        result.truncated = true;
+        return nextTask();
+      }
+      const chunk = locks.splice(Math.max(0, locks.length - Math.min(chunkSize, room)));
+      locksReserved += chunk.length;
+      return () => readLocks(chunk);
+    }
+    if (nodes.length > 0) {
+      const chunk = nodes.splice(Math.max(0, nodes.length - chunkSize));
+      return () => listNodes(chunk);
+    }
+    return undefined;
+  };
+
+  await runTasks(nextTask, WALK_TASKS);
+  result.unreadable.sort();
   markConflicts(result.locks);
   result.locks.sort((a, b) => (a.objectPath === b.objectPath ? a.sequence - b.sequence : a.objectPath < b.objectPath ? -1 : 1));
   return result;
 }
 
-async function readLock(session: ZkSession, item: Extract<WorkItem, { kind: 'lock' }>, result: LockWalkResult, limit: number): Promise<void> {
-  if (result.locks.length >= limit) {
-    result.truncated = true;
-    return;
-  }
-  const base: Omit<HiveLock, 'data' | 'status'> = { ...item.lock, znode: item.znode, path: item.path, objectPath: item.objectPath, object: item.object };
-  try {
-    const { data, stat } = await session.getData(item.path);
-    result.locks.push({ ...base, data: decodeLockData(data), ctime: stat.ctime, ephemeral: stat.ephemeralOwner !== '0', status: 'granted' });
-  } catch (error) {
-    if (isHiveZkError(error, 'ZK_NO_NODE')) {
-      return;
-    }
-    if (isHiveZkError(error, 'ZK_NO_AUTH')) {
-      result.locks.push({ ...base, data: { problems: ['not authorized to read this lock (ACL)'] }, status: 'unreadable' });
-      return;
-    }
-    throw error;
-  }
-}
-
-/** Runs `visit` over a stack that grows as it is processed, `concurrency` items at a time. */
-async function drain<T>(stack: T[], concurrency: number, visit: (item: T) => Promise<void>): Promise<void> {
+/** Runs tasks from `next` (which may find more work as tasks finish), `width` at a time; the first failure rejects. */
+async function runTasks(next: () => (() => Promise<void>) | undefined, width: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     let active = 0;
     let failed = false;
     const pump = (): void => {
-      while (!failed && active < concurrency && stack.length > 0) {
-        const item = stack.pop() as T;
+      for (let task = active < width ? next() : undefined; !failed && task; task = active < width ? next() : undefined) {
         active += 1;
-        visit(item).then(
+        task().then(
           () => {
             active -= 1;
-            if (active === 0 && stack.length === 0) {
+            pump();
+            if (active === 0 && !failed) {
               resolve();
-            } else {
-              pump();
             }
           },
           (error: unknown) => {

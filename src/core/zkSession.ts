@@ -7,6 +7,7 @@ import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError, type ErrorCode } from './errors';
 import { LIBRARY_STATES, SocketHook, type LibraryConnectionManager, type ZkTransport } from './zkSocketHook';
+import { decodeMultiReadResponse, multiReadFrame, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
 
 export type { HandshakeChannel, ServerAddress, ZkTransport } from './zkSocketHook';
 
@@ -24,7 +25,23 @@ export interface ZkSessionOptions {
   digest?: string;
   /** How sockets are made and what runs on each new connection (TLS, SASL); plain TCP when absent. */
   transport?: ZkTransport;
+  /** Batched reads (getDataMany/getChildrenMany) through multiRead on ZooKeeper 3.6+. */
+  multiRead?: MultiReadOptions;
 }
+
+export interface MultiReadOptions {
+  /** false: batched reads are always pipelined single reads (as on servers before 3.6). */
+  enabled?: boolean;
+  /** Ops per batch at most. */
+  maxOps?: number;
+  /** Expected response bytes per batch at most (from known data sizes, else what earlier batches returned). */
+  maxBytes?: number;
+  /** Batches on the wire at once, per session. */
+  inFlight?: number;
+}
+
+/** A batched read's outcome for one znode: its value, or the error a single read would have thrown. */
+export type ReadOutcome<T> = T | HiveZkError;
 
 export interface ZnodeStat {
   version: number;
@@ -66,6 +83,48 @@ const DEFAULTS = {
   requestTimeoutMs: 15_000,
   maxInFlight: 128,
 };
+
+const MULTI_READ_DEFAULTS: Required<MultiReadOptions> = { enabled: true, maxOps: 500, maxBytes: 1024 * 1024, inFlight: 2 };
+
+/** ZooKeeper's answer to an opcode it does not know (servers before 3.6 to multiRead); they then close the connection. */
+const UNIMPLEMENTED = -6;
+
+/** What a client has learnt about multiRead: probed per connection, refused for good once a server says -6. */
+interface MultiReadSupport {
+  unsupported: boolean;
+  /** The connection on which a multiRead last succeeded. */
+  supportedOn: number;
+  failedProbes: number;
+  /** Decoded replies by xid, filled by the socket hook just before the library hands us the reply. */
+  replies: Map<number, MultiReadReply>;
+}
+
+interface MultiReadReply {
+  results?: MultiReadResult[];
+  bytes?: number;
+  failure?: Error;
+}
+
+/** The library decodes no payload for a DELETE reply: our multiRead is filed under that type. */
+const LIBRARY_DISPATCH_WITHOUT_PAYLOAD = 2;
+
+/** Runs in the socket's data path for every frame, before the library sees it. */
+function decodeMultiReadReply(support: MultiReadSupport, frame: Buffer): void {
+  if (support.replies.size === 0 || frame.length < 20) {
+    return;
+  }
+  const { xid, err } = replyHeader(frame);
+  const reply = support.replies.get(xid);
+  if (!reply || err !== 0) {
+    return;
+  }
+  try {
+    reply.results = decodeMultiReadResponse(frame);
+    reply.bytes = frame.length;
+  } catch (error) {
+    reply.failure = error instanceof Error ? error : new Error(String(error));
+  }
+}
 
 interface PendingRequest {
   deadline: number;
@@ -157,11 +216,18 @@ tolerateUnknownErrorCodes();
 
 export class ZkSession {
   readonly connect: ConnectString;
-  private readonly options: Required<Omit<ZkSessionOptions, 'digest' | 'connectString' | 'transport'>> & { digest?: string; transport: ZkTransport };
+  private readonly options: Required<Omit<ZkSessionOptions, 'digest' | 'connectString' | 'transport' | 'multiRead'>> & { digest?: string; transport: ZkTransport; multiRead: Required<MultiReadOptions> };
   private readonly limiter: Semaphore;
   private client: Client | undefined;
   /** Our socket hook under each client (its connections, errors, handshake outcome). */
   private readonly hooks = new WeakMap<Client, SocketHook>();
+  private readonly multiReadSupport = new WeakMap<Client, MultiReadSupport>();
+  private readonly batchLimiter: Semaphore;
+  /** A multiRead probe in progress: nothing else is sent meanwhile (an old server closes the connection). */
+  private probing: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] = [];
+  /** Expected response bytes per op, learnt from earlier batches, for sizing the next ones. */
+  private readonly bytesPerOp: Record<MultiReadKind, number> = { data: 512, children: 512 };
   private connecting: Promise<Client> | undefined;
   private currentState: SessionState = 'idle';
   private generationCounter = 0;
@@ -182,8 +248,10 @@ export class ZkSession {
       maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
       ...(options.digest !== undefined ? { digest: options.digest } : {}),
       transport: options.transport ?? {},
+      multiRead: { ...MULTI_READ_DEFAULTS, ...options.multiRead },
     };
     this.limiter = new Semaphore(this.options.maxInFlight);
+    this.batchLimiter = new Semaphore(this.options.multiRead.inFlight);
   }
 
   get connectString(): string {
@@ -237,6 +305,30 @@ export class ZkSession {
         client.getData(path, cb);
       }
     }).then(([data, stat]) => ({ data: data ?? Buffer.alloc(0), stat: toStat(stat) }));
+  }
+
+  /**
+   * Reads many znodes' data: multiRead batches on ZooKeeper 3.6+, pipelined single reads on older
+   * servers. Each znode gets its data or the error a single getData would throw (ZK_NO_NODE,
+   * ZK_NO_AUTH, …). No watches (multiRead carries none): watch with getData.
+   * `expectedBytes` (index-aligned, e.g. the children's stat dataLength) keeps big znodes in small batches.
+   */
+  async getDataMany(paths: readonly string[], options: { expectedBytes?: readonly (number | undefined)[] } = {}): Promise<ReadOutcome<{ data: Buffer; stat: ZnodeStat }>[]> {
+    return this.readMany('data', paths, options.expectedBytes) as Promise<ReadOutcome<{ data: Buffer; stat: ZnodeStat }>[]>;
+  }
+
+  /** Lists many znodes' children as getDataMany reads data (the stat is not part of a multiRead listing). */
+  async getChildrenMany(paths: readonly string[]): Promise<ReadOutcome<string[]>[]> {
+    return this.readMany('children', paths) as Promise<ReadOutcome<string[]>[]>;
+  }
+
+  /** What this session's current client knows about multiRead: 'unknown' until it has been tried. */
+  get multiReadState(): 'unknown' | 'supported' | 'unsupported' {
+    const support = this.client ? this.multiReadSupport.get(this.client) : undefined;
+    if (!support || (!support.unsupported && support.supportedOn === 0)) {
+      return 'unknown';
+    }
+    return support.unsupported ? 'unsupported' : 'supported';
   }
 
   /** The node's stat, or undefined if it does not exist. Works on nodes we may not read. */
@@ -294,12 +386,18 @@ export class ZkSession {
     this.listeners.clear();
   }
 
-  private async request<T extends unknown[]>(path: string, invoke: (client: Client, callback: Cb<T>) => void): Promise<T> {
-    if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')) || path.includes('//') || /[\u0000-\u001f\u007f]/.test(path)) {
-      throw new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
+  private async request<T extends unknown[]>(path: string, invoke: (client: Client, callback: Cb<T>) => void, mode: 'normal' | 'probe' = 'normal'): Promise<T> {
+    const invalid = pathProblem(path);
+    if (invalid) {
+      throw invalid;
     }
-    return this.limiter.run(async () => {
-      const client = await this.ensureClient();
+    const send = async (): Promise<T> => {
+      let client = await this.ensureClient();
+      // While a probe is out, nothing else may be on the wire (the probe may cost the connection).
+      while (mode === 'normal' && this.probing) {
+        await this.probing;
+        client = await this.ensureClient();
+      }
       this.requestCounter += 1;
       return new Promise<T>((resolve, reject) => {
         const entry: PendingRequest = {
@@ -311,6 +409,11 @@ export class ZkSession {
         const finish = (error: HiveZkError | undefined, results?: T): void => {
           if (!this.pending.delete(entry)) {
             return; // already settled
+          }
+          if (this.pending.size === 0 && this.idleWaiters.length > 0) {
+            for (const wake of this.idleWaiters.splice(0)) {
+              wake();
+            }
           }
           if (error) {
             reject(error);
@@ -332,7 +435,219 @@ export class ZkSession {
           finish(new HiveZkError('BAD_ARGUMENT', error instanceof Error ? error.message : String(error), { path }));
         }
       });
+    };
+    // The probe takes no slot: requests holding every slot may be waiting for it.
+    return mode === 'probe' ? send() : this.limiter.run(send);
+  }
+
+  private async readMany(kind: MultiReadKind, paths: readonly string[], expectedBytes?: readonly (number | undefined)[]): Promise<ReadOutcome<unknown>[]> {
+    const results: ReadOutcome<unknown>[] = new Array<ReadOutcome<unknown>>(paths.length);
+    const valid: number[] = [];
+    paths.forEach((path, i) => {
+      const problem = pathProblem(path);
+      if (problem) {
+        results[i] = problem;
+      } else {
+        valid.push(i);
+      }
     });
+    if (!this.options.multiRead.enabled || valid.length === 0) {
+      await this.readSingly(kind, paths, valid, results);
+      return results;
+    }
+    const { maxOps, maxBytes } = this.options.multiRead;
+    let cursor = 0;
+    // Batches are cut when taken, so each uses what the previous ones taught about sizes.
+    const nextBatch = (): number[] | undefined => {
+      if (cursor >= valid.length) {
+        return undefined;
+      }
+      const batch: number[] = [];
+      let bytes = 0;
+      while (cursor < valid.length && batch.length < maxOps) {
+        const index = valid[cursor];
+        const expected = (expectedBytes?.[index] ?? this.bytesPerOp[kind]) + 100;
+        if (batch.length > 0 && bytes + expected > maxBytes) {
+          break;
+        }
+        batch.push(index);
+        bytes += expected;
+        cursor += 1;
+      }
+      return batch;
+    };
+    const worker = async (): Promise<void> => {
+      for (let batch = nextBatch(); batch; batch = nextBatch()) {
+        await this.readBatch(kind, paths, batch, results);
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.multiRead.inFlight }, worker));
+    return results;
+  }
+
+  /** One batch: multiRead where this connection supports it, else the same reads one by one. */
+  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], results: ReadOutcome<unknown>[]): Promise<void> {
+    if (!(await this.multiReadUsable())) {
+      await this.readSingly(kind, paths, batch, results);
+      return;
+    }
+    const batchPaths = batch.map((i) => paths[i]);
+    let outcome: { results: MultiReadResult[]; bytes: number };
+    try {
+      outcome = await this.batchLimiter.run(() => this.sendMultiRead(kind, batchPaths, 'normal'));
+    } catch (error) {
+      if (isUnimplemented(error)) {
+        // The server (before 3.6) closed the connection; the session reconnects on its own.
+        this.markMultiReadUnsupported();
+        await this.readSingly(kind, paths, batch, results);
+        return;
+      }
+      batch.forEach((index, i) => {
+        results[index] = perPathError(error, batchPaths[i], this.connectString);
+      });
+      return;
+    }
+    const observed = outcome.bytes / Math.max(1, batch.length);
+    this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
+    batch.forEach((index, i) => {
+      results[index] = this.toOutcome(outcome.results[i], batchPaths[i]);
+    });
+  }
+
+  private toOutcome(result: MultiReadResult | undefined, path: string): ReadOutcome<unknown> {
+    if (!result) {
+      return new HiveZkError('ZK_ERROR', `ZooKeeper's multiRead answer had no result for ${path}.`, { path });
+    }
+    if ('errorCode' in result) {
+      return errorFromCode(result.errorCode, path, this.connectString);
+    }
+    return 'children' in result ? result.children : result;
+  }
+
+  /** Pipelined single reads, at most maxInFlight at once, each outcome kept as a single read reports it. */
+  private async readSingly(kind: MultiReadKind, paths: readonly string[], indices: readonly number[], results: ReadOutcome<unknown>[]): Promise<void> {
+    let cursor = 0;
+    const worker = async (): Promise<void> => {
+      while (cursor < indices.length) {
+        const index = indices[cursor++];
+        const path = paths[index];
+        try {
+          results[index] = kind === 'data' ? await this.getData(path) : (await this.getChildren(path)).children;
+        } catch (error) {
+          results[index] = error instanceof HiveZkError ? error : new HiveZkError('ZK_ERROR', String(error), { path }, { cause: error });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(indices.length, this.options.maxInFlight) }, worker));
+  }
+
+  /**
+   * Whether to send a multiRead now: known per connection, probed once per new connection with a
+   * one-op batch while nothing else is on the wire. A -6 answer, or two probes that came to nothing,
+   * settle it for this client: single reads from then on, never a loop.
+   */
+  private async multiReadUsable(): Promise<boolean> {
+    for (;;) {
+      const client = await this.ensureClient();
+      const support = this.multiReadSupport.get(client);
+      const hook = this.hooks.get(client);
+      if (!support || !hook || support.unsupported) {
+        return false;
+      }
+      if (support.supportedOn === hook.connectionId) {
+        return true;
+      }
+      if (this.probing) {
+        await this.probing;
+        continue;
+      }
+      let supported = false;
+      this.probing = (async () => {
+        await this.whenIdle();
+        try {
+          await this.sendMultiRead('data', ['/'], 'probe');
+          supported = true;
+        } catch (error) {
+          support.failedProbes += 1;
+          if (isUnimplemented(error) || support.failedProbes >= 2) {
+            support.unsupported = true;
+          }
+          if (isUnimplemented(error)) {
+            // The server closes the connection right after its answer: hold everything back until
+            // it has, so nothing else is written to a connection about to go.
+            await hook.currentSocketClosed(1000);
+          }
+        }
+      })().finally(() => {
+        this.probing = undefined;
+      });
+      await this.probing;
+      return supported;
+    }
+  }
+
+  private markMultiReadUnsupported(): void {
+    const support = this.client ? this.multiReadSupport.get(this.client) : undefined;
+    if (support) {
+      support.unsupported = true;
+    }
+  }
+
+  private whenIdle(): Promise<void> {
+    return this.pending.size === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Sends one multiRead through the library's own queue, so xids, ordering, pings and reconnects stay
+   * its business. Its header is written with opcode 22 but the library files it as a DELETE, whose
+   * reply it does not decode; the socket hook decodes the reply (decodeMultiReadReply) first.
+   */
+  private async sendMultiRead(kind: MultiReadKind, paths: readonly string[], mode: 'normal' | 'probe'): Promise<{ results: MultiReadResult[]; bytes: number }> {
+    const chroot = this.connect.chroot;
+    const serverPaths = chroot ? paths.map((p) => (p === '/' ? chroot : chroot + p)) : paths;
+    let answer: MultiReadReply | undefined;
+    await this.request<[]>(
+      paths[0],
+      (client, callback) => {
+        const support = this.multiReadSupport.get(client);
+        const hook = this.hooks.get(client);
+        if (!support || !hook) {
+          callback(new Error('No socket hook on this client.'));
+          return;
+        }
+        const header = { xid: 0, type: LIBRARY_DISPATCH_WITHOUT_PAYLOAD };
+        let written: { xid: number; connectionId: number } | undefined;
+        connectionManagerOf(client).queue(
+          {
+            header,
+            payload: null,
+            // The library calls this as it writes the packet, right after assigning the xid.
+            toBuffer: () => {
+              written = { xid: header.xid, connectionId: hook.connectionId };
+              support.replies.set(header.xid, {});
+              return multiReadFrame(header.xid, kind, serverPaths);
+            },
+          },
+          (error) => {
+            const reply = written ? support.replies.get(written.xid) : undefined;
+            if (written) {
+              support.replies.delete(written.xid);
+            }
+            if (error) {
+              callback(error);
+            } else if (reply?.results && written) {
+              support.supportedOn = written.connectionId;
+              answer = reply;
+              callback(null);
+            } else {
+              callback(reply?.failure ?? new Error('ZooKeeper sent no readable multiRead answer.'));
+            }
+          },
+        );
+      },
+      mode,
+    );
+    return { results: answer?.results ?? [], bytes: answer?.bytes ?? 0 };
   }
 
   private track(entry: PendingRequest): void {
@@ -387,11 +702,14 @@ export class ZkSession {
       spinDelay: 200,
       retries: 0,
     });
+    const support: MultiReadSupport = { unsupported: false, supportedOn: 0, failedProbes: 0, replies: new Map() };
     const hook = new SocketHook(connectionManagerOf(client), {
       transport: this.options.transport,
       handshakeTimeoutMs: this.options.connectTimeoutMs,
+      inspectFrame: (frame) => decodeMultiReadReply(support, frame),
     });
     this.hooks.set(client, hook);
+    this.multiReadSupport.set(client, support);
     this.generationCounter += 1;
     this.setState('connecting');
     return new Promise<Client>((resolve, reject) => {
@@ -560,8 +878,35 @@ function shutDown(client: Client, graceMs: number): void {
   }
 }
 
+function pathProblem(path: unknown): HiveZkError | undefined {
+  if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')) || path.includes('//') || /[\u0000-\u001f\u007f]/.test(path)) {
+    return new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
+  }
+  return undefined;
+}
+
+function isUnimplemented(error: unknown): boolean {
+  return error instanceof HiveZkError && error.details.zkCode === UNIMPLEMENTED;
+}
+
+/** A whole batch's failure as each of its znodes would have seen it in a single read. */
+function perPathError(error: unknown, path: string, connectString: string): HiveZkError {
+  if (error instanceof HiveZkError) {
+    const zkCode = error.details.zkCode;
+    if (typeof zkCode === 'number') {
+      return errorFromCode(zkCode, path, connectString, error);
+    }
+    return error;
+  }
+  return new HiveZkError('ZK_ERROR', String(error), { path }, { cause: error });
+}
+
 function mapError(error: Error, path: string, connectString: string): HiveZkError {
   const rawCode = (error as { getCode?: () => number }).getCode?.();
+  return errorFromCode(rawCode, path, connectString, error);
+}
+
+function errorFromCode(rawCode: number | undefined, path: string, connectString: string, cause?: Error): HiveZkError {
   const code: ErrorCode = (rawCode !== undefined ? CODE_MAP[rawCode] : undefined) ?? 'ZK_ERROR';
   const messages: Partial<Record<ErrorCode, string>> = {
     ZK_NO_NODE: `The znode ${path} does not exist.`,
@@ -571,7 +916,8 @@ function mapError(error: Error, path: string, connectString: string): HiveZkErro
     ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
     ZK_SASL_REQUIRED: `${connectString} requires SASL authentication and none is configured: set up SASL DIGEST-MD5 or Kerberos for this ensemble.`,
   };
-  return new HiveZkError(code, messages[code] ?? `ZooKeeper error on ${path}: ${error.message}`, { path, zkCode: rawCode }, { cause: error });
+  const fallback = `ZooKeeper error on ${path}: ${cause?.message ?? `code ${rawCode}`}`;
+  return new HiveZkError(code, messages[code] ?? fallback, { path, zkCode: rawCode }, cause ? { cause } : {});
 }
 
 function toWatchEvent(event: ZkEvent): { type: WatchEventType; path: string } {

@@ -55,6 +55,8 @@ export interface LibraryConnectionManager {
   onSocketError(error: Error): void;
   onSocketConnectTimeout(): void;
   connect(): void;
+  /** Queues a request; the library assigns `header.xid` just before it calls `toBuffer()` to write it. */
+  queue(request: { header: { xid: number; type: number }; payload: null; toBuffer(): Buffer }, callback: (error?: Error | null) => void): void;
 }
 
 /** ConnectionManager.STATES of the library, checked by libraryInternalsProblems() in zkSession.ts. */
@@ -78,8 +80,25 @@ export class SocketHook {
   /** Set when the handshake refused this session; the session reports it instead of a generic auth failure. */
   handshakeFailure: HiveZkError | undefined;
 
+  private socketCloseWaiters: (() => void)[] = [];
+
   constructor(private readonly manager: LibraryConnectionManager, private readonly options: SocketHookOptions) {
     manager.connect = () => this.connect();
+  }
+
+  /** Resolves once the current socket has closed (at once if there is none), or after `maxWaitMs`. */
+  currentSocketClosed(maxWaitMs: number): Promise<void> {
+    const socket = this.manager.socket;
+    if (!socket || socket.destroyed) {
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      this.socketCloseWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** The connect error worth showing: the transport's reading of the last socket error, if any. */
@@ -106,6 +125,9 @@ export class SocketHook {
       socket.on('close', (hasError: boolean) => {
         connection.closed();
         manager.onSocketClosed(hasError);
+        for (const wake of this.socketCloseWaiters.splice(0)) {
+          wake();
+        }
       });
       socket.on('error', (error: Error) => {
         this.lastError = { error, server };

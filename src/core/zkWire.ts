@@ -1,5 +1,7 @@
 // ZooKeeper's wire format where the session needs it below the client library: length-prefixed
-// frames, and the few jute records the library cannot read or write itself.
+// frames, and the few jute records the library cannot read or write itself (multiRead, SASL).
+
+import type { ZnodeStat } from './zkSession';
 
 /** Larger frames mean a broken or hostile peer; ZooKeeper's own client stops far below this. */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
@@ -106,4 +108,112 @@ export function juteBuffer(bytes: Buffer | undefined): Buffer {
 /** The ReplyHeader {xid, zxid, err} that opens every response frame after the ConnectResponse. */
 export function replyHeader(frame: Buffer): { xid: number; err: number } {
   return { xid: frame.readInt32BE(4), err: frame.readInt32BE(16) };
+}
+
+export type MultiReadKind = 'data' | 'children';
+
+/**
+ * A multiRead request (opcode 22, ZooKeeper 3.6+): a MultiHeader {type, done=false, err=-1} and a
+ * {path, watch=false} request per op, closed by MultiHeader {-1, true, -1}. Paths are server paths
+ * (chroot already applied).
+ */
+export function multiReadFrame(xid: number, kind: MultiReadKind, serverPaths: readonly string[]): Buffer {
+  const opcode = kind === 'data' ? OPCODES.getData : OPCODES.getChildren;
+  let size = 12 + 9; // length, xid, type; closing MultiHeader
+  const encoded = serverPaths.map((path) => Buffer.from(path, 'utf8'));
+  for (const path of encoded) {
+    size += 9 + 4 + path.length + 1;
+  }
+  const frame = Buffer.allocUnsafe(size);
+  let at = frame.writeInt32BE(size - 4, 0);
+  at = frame.writeInt32BE(xid, at);
+  at = frame.writeInt32BE(OPCODES.multiRead, at);
+  for (const path of encoded) {
+    at = frame.writeInt32BE(opcode, at);
+    at = frame.writeUInt8(0, at);
+    at = frame.writeInt32BE(-1, at);
+    at = frame.writeInt32BE(path.length, at);
+    at += path.copy(frame, at);
+    at = frame.writeUInt8(0, at);
+  }
+  at = frame.writeInt32BE(-1, at);
+  at = frame.writeUInt8(1, at);
+  frame.writeInt32BE(-1, at);
+  return frame;
+}
+
+/** One op's outcome in a multiRead response: data + stat, children, or a ZooKeeper error code. */
+export type MultiReadResult = { data: Buffer; stat: ZnodeStat } | { children: string[] } | { errorCode: number };
+
+const OP_ERROR = -1;
+const STAT_BYTES = 68;
+
+/**
+ * Decodes a multiRead response frame (after its 16-byte ReplyHeader). Data is copied out, so no
+ * result keeps the whole frame alive. Throws on anything that is not a well-formed response.
+ */
+export function decodeMultiReadResponse(frame: Buffer): MultiReadResult[] {
+  const results: MultiReadResult[] = [];
+  let at = 20;
+  const need = (bytes: number): void => {
+    if (bytes < 0 || at + bytes > frame.length) {
+      throw new Error('Truncated multiRead response.');
+    }
+  };
+  for (;;) {
+    need(9);
+    const type = frame.readInt32BE(at);
+    const done = frame.readUInt8(at + 4) !== 0;
+    at += 9;
+    if (done) {
+      return results;
+    }
+    if (type === OPCODES.getData) {
+      need(4);
+      const length = frame.readInt32BE(at);
+      at += 4;
+      const size = Math.max(length, 0);
+      need(size + STAT_BYTES);
+      const data = Buffer.from(frame.subarray(at, at + size));
+      at += size;
+      results.push({ data, stat: readStat(frame, at) });
+      at += STAT_BYTES;
+    } else if (type === OPCODES.getChildren) {
+      need(4);
+      const count = frame.readInt32BE(at);
+      at += 4;
+      const children: string[] = [];
+      for (let i = 0; i < count; i += 1) {
+        need(4);
+        const length = frame.readInt32BE(at);
+        at += 4;
+        need(length);
+        children.push(frame.toString('utf8', at, at + length));
+        at += length;
+      }
+      results.push({ children });
+    } else if (type === OP_ERROR) {
+      need(4);
+      results.push({ errorCode: frame.readInt32BE(at) });
+      at += 4;
+    } else {
+      throw new Error(`Unexpected op type ${type} in a multiRead response.`);
+    }
+  }
+}
+
+/** jute Stat: czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, dataLength, numChildren, pzxid. */
+function readStat(frame: Buffer, at: number): ZnodeStat {
+  const long = (offset: number): number => frame.readInt32BE(at + offset) * 2 ** 32 + frame.readUInt32BE(at + offset + 4);
+  const owner = frame.toString('hex', at + 44, at + 52).replace(/^0+/, '');
+  return {
+    version: frame.readInt32BE(at + 32),
+    cversion: frame.readInt32BE(at + 36),
+    aversion: frame.readInt32BE(at + 40),
+    numChildren: frame.readInt32BE(at + 56),
+    dataLength: frame.readInt32BE(at + 52),
+    ctime: long(16),
+    mtime: long(24),
+    ephemeralOwner: owner === '' ? '0' : owner,
+  };
 }

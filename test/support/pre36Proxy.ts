@@ -1,0 +1,76 @@
+// A loopback proxy in front of a real ZooKeeper that answers multiRead (opcode 22) as servers
+// before 3.6 do (ZooKeeperServer.submitRequest → UnimplementedRequestProcessor): a -6 reply with
+// zxid -1, then the connection is closed; the session itself lives on. Everything else passes through.
+
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { FrameSplitter, OPCODES } from '../../src/core/zkWire';
+
+export interface Pre36Proxy {
+  port: number;
+  /** multiRead requests refused so far. */
+  refused: number;
+  /** Client connections accepted so far. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+export async function startPre36Proxy(targetPort: number): Promise<Pre36Proxy> {
+  const sockets = new Set<Socket>();
+  const proxy: Pre36Proxy = { port: 0, refused: 0, connections: 0, close: () => Promise.resolve() };
+  const server: Server = createServer((client) => {
+    proxy.connections += 1;
+    const upstream = connect({ host: '127.0.0.1', port: targetPort });
+    sockets.add(client).add(upstream);
+    const splitter = new FrameSplitter();
+    let connectRequestSeen = false;
+    let refusing = false;
+    client.on('data', (chunk: Buffer) => {
+      splitter.push(chunk, (frame) => {
+        if (refusing) {
+          return;
+        }
+        if (connectRequestSeen && frame.length >= 12 && frame.readInt32BE(8) === OPCODES.multiRead) {
+          refusing = true;
+          proxy.refused += 1;
+          const reply = Buffer.alloc(20);
+          reply.writeInt32BE(16, 0);
+          reply.writeInt32BE(frame.readInt32BE(4), 4); // the request's xid
+          reply.fill(0xff, 8, 16); // zxid -1: the request never reached the pipeline
+          reply.writeInt32BE(-6, 16);
+          client.end(reply);
+          upstream.destroy();
+          return;
+        }
+        connectRequestSeen = true;
+        upstream.write(frame);
+      });
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!refusing) {
+        client.write(chunk);
+      }
+    });
+    const closeBoth = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('close', closeBoth);
+    upstream.on('close', () => {
+      if (!refusing) {
+        closeBoth();
+      }
+    });
+    client.on('error', closeBoth);
+    upstream.on('error', closeBoth);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.port = (server.address() as { port: number }).port;
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      sockets.forEach((s) => s.destroy());
+      server.close(() => resolve());
+    });
+  return proxy;
+}
