@@ -9,7 +9,9 @@ import { discoveryUrl, instanceUrl } from './core/hs2Urls';
 import { parseJdbcUrl } from './core/jdbcUrl';
 import { formatLockObject, unlockStatement, walkLocks } from './core/locks';
 import { resolveJdbcUrl } from './core/resolver';
-import { ZkSession } from './core/zkSession';
+import { secureTransport } from './core/secureTransport';
+import { ZkSession, type ZkSessionOptions } from './core/zkSession';
+import { SECURITY_BOOLEAN_FLAGS, SECURITY_USAGE, SECURITY_VALUE_FLAGS, securityFromFlags } from './cliSecurity';
 
 const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JSON output)
 
@@ -23,15 +25,15 @@ const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JS
 
   --timeout <ms>   connect and request timeout (default 10000)
   A digest credential "user:password" is read from the HIVEZK_DIGEST environment variable.
-`;
+${SECURITY_USAGE}`;
 
 interface Args {
   positional: string[];
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['zk', 'namespace', 'db', 'table', 'instance', 'user', 'shell', 'timeout']);
-const BOOLEAN_FLAGS = new Set(['ha', 'password-env', 'help', 'json', 'pick-only']);
+const VALUE_FLAGS = new Set<string>(['zk', 'namespace', 'db', 'table', 'instance', 'user', 'shell', 'timeout', ...SECURITY_VALUE_FLAGS]);
+const BOOLEAN_FLAGS = new Set<string>(['ha', 'password-env', 'help', 'json', 'pick-only', ...SECURITY_BOOLEAN_FLAGS]);
 
 export function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
@@ -79,13 +81,20 @@ function requirePositional(args: Args, what: string): string {
   return value;
 }
 
-function sessionOptions(args: Args): { connectTimeoutMs: number; requestTimeoutMs: number; digest?: string } {
+/** Timeouts, the digest credential and TLS/SASL security; `urlSessionVars` are a JDBC URL's (for resolve). */
+function sessionOptions(args: Args, urlSessionVars?: Record<string, string>): Omit<ZkSessionOptions, 'connectString'> {
   const timeout = Number(flag(args, 'timeout') ?? 10_000);
   if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new HiveZkError('BAD_ARGUMENT', '--timeout must be a positive number of milliseconds.');
   }
   const digest = process.env.HIVEZK_DIGEST;
-  return digest ? { connectTimeoutMs: timeout, requestTimeoutMs: timeout, digest } : { connectTimeoutMs: timeout, requestTimeoutMs: timeout };
+  const security = securityFromFlags((name) => args.flags.get(name), process.env, urlSessionVars);
+  return {
+    connectTimeoutMs: timeout,
+    requestTimeoutMs: timeout,
+    ...(digest ? { digest } : {}),
+    ...(security ? { transport: secureTransport(security) } : {}),
+  };
 }
 
 async function withSession<T>(connectString: string, args: Args, work: (session: ZkSession) => Promise<T>): Promise<T> {
@@ -127,7 +136,7 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
         return await resolveJdbcUrl(
           url,
           (connectString) => {
-            const session = new ZkSession({ connectString, ...sessionOptions(args) });
+            const session = new ZkSession({ connectString, ...sessionOptions(args, parseJdbcUrl(url).sessionVars) });
             sessions.push(session);
             return session;
           },

@@ -2,6 +2,7 @@
 // (ZooKeeperHiveClientHelper.configureConnParams / applyConfs), and explains every step:
 // all candidates, the driver's random pick, which settings came from the znode, and why it fails.
 
+import { ZK_TLS_URL_KEYS } from './secureTransport';
 import { HiveZkError, isHiveZkError } from './errors';
 import {
   DEFAULT_HA_NAMESPACE,
@@ -66,7 +67,7 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
   if (!url.discovery) {
     const host = url.hosts[0];
     const port = host ? effectivePort(url, host) : undefined;
-    const candidate: Candidate = { znode: '', fromZnode: {}, overriddenByUrl: {}, usable: true, url: input, driverUrl: input };
+    const candidate: Candidate = { znode: '', fromZnode: {}, overriddenByUrl: {}, usable: true, url: maskZooKeeperPasswords(input), driverUrl: maskZooKeeperPasswords(input) };
     if (host) {
       candidate.host = host.host;
     }
@@ -230,7 +231,13 @@ export function applyPublishedSettings(
   return result;
 }
 
-const DISCOVERY_KEYS = new Set(['serviceDiscoveryMode', 'zooKeeperNamespace', 'password']);
+// ZooKeeper-only parameters (discovery, and TLS to ZooKeeper with its store passwords) stay out of resolved URLs.
+const DISCOVERY_KEYS = new Set<string>(['serviceDiscoveryMode', 'zooKeeperNamespace', 'password', ...Object.values(ZK_TLS_URL_KEYS)]);
+
+/** The ZooKeeper store passwords a URL may carry, masked wherever the input URL is echoed. */
+function maskZooKeeperPasswords(text: string): string {
+  return text.replace(new RegExp(`(;(?:${ZK_TLS_URL_KEYS.truststorePassword}|${ZK_TLS_URL_KEYS.keystorePassword})=)[^;?#]*`, 'g'), '$1***');
+}
 
 function toCandidate(instance: Hs2Instance, url: JdbcUrl, input: string): Candidate {
   const candidate: Candidate = { znode: instance.znode, fromZnode: {}, overriddenByUrl: {}, usable: false };
@@ -266,7 +273,7 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl, input: string): Candid
   }
   try {
     candidate.url = formatJdbcUrl({ hosts: [{ host, port }], database: url.database, sessionVars, hiveConfs: url.hiveConfs, hiveVars: url.hiveVars });
-    candidate.driverUrl = input.replace(url.authority, `${host}:${port}`);
+    candidate.driverUrl = maskZooKeeperPasswords(input.replace(url.authority, `${host}:${port}`));
     candidate.usable = true;
   } catch (error) {
     candidate.problem = isHiveZkError(error) ? error.message : String(error);

@@ -6,7 +6,7 @@ import { HiveZkError } from './errors';
 import { createGssapiClient } from './kerberos';
 import { runSaslExchange, type SaslMechanism } from './sasl';
 import { createDigestMd5Client, type DigestCredential } from './saslDigest';
-import { describeTlsFailure, loadTlsMaterial, tlsConnectOptions, type TlsConfig } from './tls';
+import { describeTlsFailure, isCertificateFailure, loadTlsMaterial, parseStoreType, tlsConnectOptions, type TlsConfig } from './tls';
 import type { ZkTransport } from './zkSocketHook';
 
 export type SaslConfig =
@@ -36,6 +36,7 @@ export function secureTransport(security: SessionSecurity): ZkTransport {
       const address = `${server.host}:${server.port}`;
       return new HiveZkError('ZK_TLS_FAILED', `TLS to ${address} failed: ${describeTlsFailure(error, address)}.`, { server: address, tlsCode: code || undefined });
     };
+    transport.isFatal = isCertificateFailure;
   }
   const sasl = security.sasl;
   if (sasl) {
@@ -46,6 +47,54 @@ export function secureTransport(security: SessionSecurity): ZkTransport {
     };
   }
   return transport;
+}
+
+/** Hive JDBC URL session variables that configure TLS to ZooKeeper (Hive 4's ZooKeeperHiveClientHelper). */
+export const ZK_TLS_URL_KEYS = {
+  enable: 'zooKeeperSSLEnable',
+  truststoreLocation: 'zooKeeperTruststoreLocation',
+  truststorePassword: 'zooKeeperTruststorePassword',
+  truststoreType: 'zooKeeperTruststoreType',
+  keystoreLocation: 'zooKeeperKeystoreLocation',
+  keystorePassword: 'zooKeeperKeystorePassword',
+  keystoreType: 'zooKeeperKeystoreType',
+} as const;
+
+/**
+ * TLS settings carried by a JDBC URL (`zooKeeperSSLEnable=true` + store parameters), as the driver
+ * reads them (exact key names); undefined when the URL does not turn TLS on.
+ */
+export function tlsFromJdbcSessionVars(vars: Readonly<Record<string, string>>): TlsConfig | undefined {
+  if (vars[ZK_TLS_URL_KEYS.enable]?.trim().toLowerCase() !== 'true') {
+    return undefined;
+  }
+  const value = (key: string): string | undefined => (vars[key] !== undefined && vars[key] !== '' ? vars[key] : undefined);
+  const config: TlsConfig = {};
+  const truststore = value(ZK_TLS_URL_KEYS.truststoreLocation);
+  if (truststore) {
+    config.caFile = truststore;
+    const password = value(ZK_TLS_URL_KEYS.truststorePassword);
+    const type = parseStoreType(value(ZK_TLS_URL_KEYS.truststoreType));
+    if (password !== undefined) {
+      config.caPassword = password;
+    }
+    if (type) {
+      config.caType = type;
+    }
+  }
+  const keystore = value(ZK_TLS_URL_KEYS.keystoreLocation);
+  if (keystore) {
+    config.keystoreFile = keystore;
+    const password = value(ZK_TLS_URL_KEYS.keystorePassword);
+    const type = parseStoreType(value(ZK_TLS_URL_KEYS.keystoreType));
+    if (password !== undefined) {
+      config.keystorePassword = password;
+    }
+    if (type) {
+      config.keystoreType = type;
+    }
+  }
+  return config;
 }
 
 /** A line for logs and status text that says how a session is secured, without any secret. */

@@ -156,6 +156,7 @@ export function tlsConnectOptions(material: TlsMaterial, host: string, port: num
   };
 }
 
+const CLIENT_CERT_REJECTED = /ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE_REQUIRED|ALERT_UNKNOWN_CA|ALERT_CERTIFICATE_UNKNOWN|ALERT_HANDSHAKE_FAILURE/i;
 const UNKNOWN_CA = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -164,6 +165,13 @@ const UNKNOWN_CA = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'CERT_UNTRUSTED',
 ]);
+
+/** Failures a retry cannot fix: the certificates on one side are not what the other accepts. */
+export function isCertificateFailure(error: unknown): boolean {
+  const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+  const message = error instanceof Error ? error.message : '';
+  return UNKNOWN_CA.has(code) || code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' || CLIENT_CERT_REJECTED.test(`${code} ${message}`);
+}
 
 /** Why a TLS connection to `address` failed, in words a user can act on. */
 export function describeTlsFailure(error: unknown, address: string): string {
@@ -178,7 +186,7 @@ export function describeTlsFailure(error: unknown, address: string): string {
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
     return `the server certificate of ${address} is expired or not yet valid (${code})`;
   }
-  if (/ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE_REQUIRED|ALERT_UNKNOWN_CA|ALERT_CERTIFICATE_UNKNOWN|ALERT_HANDSHAKE_FAILURE/i.test(code + ' ' + message)) {
+  if (CLIENT_CERT_REJECTED.test(`${code} ${message}`)) {
     return `${address} rejected the client certificate (or none was given); the server requires one its CA signed (${code || 'TLS alert'})`;
   }
   if (code === 'ECONNRESET' || /wrong version number|packet length too long|unknown protocol|socket disconnected before secure TLS connection/i.test(message)) {

@@ -8,11 +8,12 @@ import { listInstances } from '../../src/core/hs2Registry';
 import { walkLocks } from '../../src/core/locks';
 import { secureTransport } from '../../src/core/secureTransport';
 import { ZkSession, type StateChange } from '../../src/core/zkSession';
+import { errorCode, hiveZk } from '../support/cli';
 import { registerHs2, takeLock } from '../support/hiveSeed';
 import { startKdc, type Kdc } from '../support/kdc';
 import { delay, startZooKeeper, type ZkCluster } from '../support/zkServer';
 
-const CONNECT_TIMEOUT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 10_000;
 const ALICE_PASSWORD = 'alice-kerberos-pw-5';
 
 let kdc: Kdc;
@@ -95,4 +96,18 @@ test('Kerberos: a service name the KDC does not know → ZK_SASL_FAILED naming t
   } finally {
     session.close();
   }
+});
+
+test('CLI: --sasl kerberos lists instances with a ticket; without one it exits 1 with ZK_KERBEROS_UNAVAILABLE', async (t) => {
+  process.env.KRB5CCNAME = aliceCache;
+  const seeder = kerberosSession();
+  t.after(() => seeder.close());
+  await registerHs2(seeder, 'hs2-krbcli', { host: 'krbcli.example.com', port: 10000, variant: 'v3-binary', version: '3.1.3' });
+  const env = { KRB5_CONFIG: kdc.krb5Conf, KRB5CCNAME: aliceCache };
+  const listed = await hiveZk(env, 'instances', '--zk', connectString(), '--namespace', 'hs2-krbcli', '--sasl', 'kerberos', '--kerberos-service', 'zookeeper', '--timeout', '15000');
+  assert.equal(listed.code, 0, listed.output);
+  assert.deepEqual((listed.json.instances as { host: string }[]).map((i) => i.host), ['krbcli.example.com']);
+  const noTicket = await hiveZk({ ...env, KRB5CCNAME: `FILE:${kdc.dir}/none` }, 'namespaces', '--zk', connectString(), '--sasl', 'kerberos', '--timeout', '5000');
+  assert.deepEqual([noTicket.code, errorCode(noTicket)], [1, 'ZK_KERBEROS_UNAVAILABLE'], noTicket.output);
+  assert.ok(noTicket.ms < 5000 + 3000, `took ${noTicket.ms} ms`);
 });

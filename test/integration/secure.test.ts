@@ -10,6 +10,7 @@ import { walkLocks } from '../../src/core/locks';
 import { secureTransport, type SessionSecurity } from '../../src/core/secureTransport';
 import { ZkSession, type StateChange } from '../../src/core/zkSession';
 import { makeTestCertificates, type TestCertificates } from '../support/certs';
+import { errorCode, hiveZk } from '../support/cli';
 import { registerHs2, takeLock } from '../support/hiveSeed';
 import { delay, startZooKeeper, type ZkCluster } from '../support/zkServer';
 
@@ -34,9 +35,11 @@ after(async () => {
 const goodTls = (): SessionSecurity['tls'] => ({ caFile: certs.caPem, certFile: certs.clientCertPem, keyFile: certs.clientKeyPem });
 const digest = (password = DIGEST_PASSWORD): SessionSecurity['sasl'] => ({ mechanism: 'digest', credential: { username: 'bob', password } });
 
-function secureSession(connectString: string, security: SessionSecurity): ZkSession {
-  return new ZkSession({ connectString, connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs: CONNECT_TIMEOUT_MS, transport: secureTransport(security) });
+/** Sessions expected to work get time to spare on a loaded machine; those expected to fail get CONNECT_TIMEOUT_MS. */
+function secureSession(connectString: string, security: SessionSecurity, timeoutMs = 15_000): ZkSession {
+  return new ZkSession({ connectString, connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, transport: secureTransport(security) });
 }
+const failingSession = (connectString: string, security: SessionSecurity): ZkSession => secureSession(connectString, security, CONNECT_TIMEOUT_MS);
 
 /** Seeds one HS2 instance and one lock through `session`, then lists and walks them back. */
 async function listsInstancesAndReadsLocks(session: ZkSession, tag: string): Promise<void> {
@@ -99,16 +102,21 @@ test('TLS: Java stores work as they are (JKS truststore, PKCS12 keystore), by ho
   }
 });
 
-test('TLS: a CA that did not sign the server → ZK_TLS_FAILED (unknown CA)', async () => {
-  await failsWith(secureSession(tlsZk.secureConnectString, { tls: { ...goodTls(), caFile: certs.otherCaPem } }), 'ZK_TLS_FAILED', /not signed by a trusted CA/);
+test('TLS: a CA that did not sign the server → ZK_TLS_FAILED (unknown CA) at once, not after retrying until the timeout', async () => {
+  const session = failingSession(tlsZk.secureConnectString, { tls: { ...goodTls(), caFile: certs.otherCaPem } });
+  const states: string[] = [];
+  session.onDidChangeState((c) => states.push(c.state));
+  await failsWith(session, 'ZK_TLS_FAILED', /not signed by a trusted CA/);
+  // 'authFailed' is the give-up-now path; a connect timeout would end in 'error'.
+  assert.deepEqual(states.slice(0, 2), ['connecting', 'authFailed']);
 });
 
 test('TLS: no client certificate where the server needs one → ZK_TLS_FAILED', async () => {
-  await failsWith(secureSession(tlsZk.secureConnectString, { tls: { caFile: certs.caPem } }), 'ZK_TLS_FAILED', /client certificate|did not speak TLS/);
+  await failsWith(failingSession(tlsZk.secureConnectString, { tls: { caFile: certs.caPem } }), 'ZK_TLS_FAILED', /client certificate|did not speak TLS/);
 });
 
 test('TLS: the plain client port → ZK_TLS_FAILED saying it is not a TLS port', async () => {
-  await failsWith(secureSession(tlsZk.connectString, { tls: goodTls() }), 'ZK_TLS_FAILED', /did not speak TLS/);
+  await failsWith(failingSession(tlsZk.connectString, { tls: goodTls() }), 'ZK_TLS_FAILED', /did not speak TLS/);
 });
 
 test('TLS: a wrong keystore password is ZK_TLS_FAILED before any connection, without the password', () => {
@@ -130,7 +138,7 @@ test('SASL DIGEST-MD5: an enforcing server accepts the credential; instances and
 
 test('SASL DIGEST-MD5: a wrong password → ZK_SASL_FAILED at once, the password nowhere', async () => {
   const wrong = 'not-bobs-password-3';
-  const error = await failsWith(secureSession(saslZk.connectString, { sasl: digest(wrong) }), 'ZK_SASL_FAILED', /rejected the DIGEST-MD5 authentication/, [wrong, DIGEST_PASSWORD]);
+  const error = await failsWith(failingSession(saslZk.connectString, { sasl: digest(wrong) }), 'ZK_SASL_FAILED', /rejected the DIGEST-MD5 authentication/, [wrong, DIGEST_PASSWORD]);
   assert.equal(error.details.zkCode, -124);
 });
 
@@ -168,4 +176,42 @@ test('SASL DIGEST-MD5 is redone on the new connection after a server restart: sa
   } finally {
     session.close();
   }
+});
+
+test('CLI: --tls with Java stores (passwords from env) lists instances; resolve honours zooKeeperSSLEnable and masks store passwords', async (t) => {
+  // The instance is ephemeral: the seeding session stays open while the CLI reads it.
+  const seeder = secureSession(tlsZk.secureConnectString, { tls: goodTls() });
+  t.after(() => seeder.close());
+  await registerHs2(seeder, 'hs2-cli', { host: 'cli.example.com', port: 10000, variant: 'v3-binary', version: '3.1.3' });
+  const env = { HIVEZK_TLS_TRUSTSTORE_PASSWORD: certs.password, HIVEZK_TLS_KEYSTORE_PASSWORD: certs.password };
+  const listed = await hiveZk(env, 'instances', '--zk', tlsZk.secureConnectString, '--namespace', 'hs2-cli', '--tls', '--tls-ca', certs.truststoreJks, '--tls-keystore', certs.clientP12, '--timeout', '15000');
+  assert.equal(listed.code, 0, listed.output);
+  assert.deepEqual((listed.json.instances as { host: string }[]).map((i) => i.host), ['cli.example.com']);
+  const pem = await hiveZk({}, 'locks', '--zk', tlsZk.secureConnectString, '--tls', '--tls-ca', certs.caPem, '--tls-cert', certs.clientCertPem, '--tls-key', certs.clientKeyPem, '--timeout', '15000');
+  assert.equal(pem.code, 0, pem.output);
+  const url =
+    `jdbc:hive2://${tlsZk.secureConnectString}/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hs2-cli;zooKeeperSSLEnable=true` +
+    `;zooKeeperTruststoreLocation=${certs.truststoreP12};zooKeeperTruststorePassword=${certs.password};zooKeeperTruststoreType=PKCS12` +
+    `;zooKeeperKeystoreLocation=${certs.clientJks};zooKeeperKeystorePassword=${certs.password};zooKeeperKeystoreType=JKS`;
+  const resolved = await hiveZk({}, 'resolve', url, '--timeout', '15000');
+  assert.equal(resolved.code, 0, resolved.output);
+  assert.match((resolved.json.chosen as { url: string }).url, /^jdbc:hive2:\/\/cli\.example\.com:10000\/default/);
+  assert.ok(!resolved.output.includes(certs.password), 'store password printed');
+});
+
+test('CLI: TLS and SASL failures exit 1 with their code within the timeout, secrets nowhere', async () => {
+  const wrongCa = await hiveZk({}, 'namespaces', '--zk', tlsZk.secureConnectString, '--tls-ca', certs.otherCaPem, '--tls-cert', certs.clientCertPem, '--tls-key', certs.clientKeyPem, '--timeout', '3000');
+  assert.deepEqual([wrongCa.code, errorCode(wrongCa)], [1, 'ZK_TLS_FAILED'], wrongCa.output);
+  assert.ok(wrongCa.ms < 3000 + 3000, `took ${wrongCa.ms} ms`);
+  const wrongPassword = 'cli-wrong-password-1';
+  const badSasl = await hiveZk({ HIVEZK_SASL: `bob:${wrongPassword}` }, 'instances', '--zk', saslZk.connectString, '--sasl', 'digest', '--timeout', '3000');
+  assert.deepEqual([badSasl.code, errorCode(badSasl)], [1, 'ZK_SASL_FAILED'], badSasl.output);
+  assert.ok(!badSasl.output.includes(wrongPassword));
+  const goodSasl = await hiveZk({ HIVEZK_SASL: `bob:${DIGEST_PASSWORD}` }, 'namespaces', '--zk', saslZk.connectString, '--sasl', 'digest', '--timeout', '15000');
+  assert.equal(goodSasl.code, 0, goodSasl.output);
+  assert.ok(!goodSasl.output.includes(DIGEST_PASSWORD));
+  const noSasl = await hiveZk({}, 'namespaces', '--zk', saslZk.connectString, '--timeout', '3000');
+  assert.deepEqual([noSasl.code, errorCode(noSasl)], [1, 'ZK_SASL_REQUIRED'], noSasl.output);
+  const noCredential = await hiveZk({ HIVEZK_SASL: '' }, 'namespaces', '--zk', saslZk.connectString, '--sasl', 'digest');
+  assert.deepEqual([noCredential.code, errorCode(noCredential)], [2, 'BAD_ARGUMENT']);
 });

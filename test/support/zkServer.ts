@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -307,6 +308,7 @@ export async function startZooKeeper(options: StartOptions = {}): Promise<ZkClus
   try {
     servers.forEach((s) => s.start());
     await Promise.all(servers.map((s) => s.waitServing()));
+    await Promise.all(servers.flatMap((s) => (s.securePort ? [waitTlsAnswers(s.securePort)] : [])));
   } catch (error) {
     await cluster.stop();
     throw error;
@@ -336,6 +338,32 @@ function saslServerSetup(sasl: ServerSasl, dir: string, lines: string[]): string
     ].join('\n'),
   );
   return [`-Djava.security.auth.login.config=${jaas}`, `-Djava.security.krb5.conf=${sasl.krb5Conf}`, '-Dsun.security.krb5.disableReferrals=true'];
+}
+
+/**
+ * Waits until the TLS port completes a handshake far enough to judge us (it rejects this
+ * certificate-less probe): the JVM's first handshake is slow, and tests should not time that.
+ */
+async function waitTlsAnswers(port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+      const done = (result: boolean): void => {
+        socket.destroy();
+        resolve(result);
+      };
+      socket.setTimeout(5000, () => done(false));
+      socket.once('secureConnect', () => done(true));
+      // An alert from the server (it wants a client certificate) is an answer; a refusal is not.
+      socket.once('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ECONNRESET'));
+    });
+    if (answered) {
+      return;
+    }
+    await delay(200);
+  }
+  throw new Error(`The TLS port ${port} did not answer a handshake within ${timeoutMs} ms`);
 }
 
 export function delay(ms: number): Promise<void> {
