@@ -112,8 +112,12 @@ export function createDigestMd5Client(credential: DigestCredential, options: { c
   const digestUri = `${ZK_DIGEST_SERVICE}/${ZK_DIGEST_SERVER_NAME}`;
 
   const answerChallenge = (challenge: Buffer): Buffer => {
-    if (challenge.length === 0 || challenge.length > MAX_CHALLENGE_BYTES) {
-      throw new HiveZkError('ZK_SASL_FAILED', 'The server sent an empty or oversized DIGEST-MD5 challenge.');
+    if (challenge.length === 0) {
+      // What a server without a SASL (JAAS Server) configuration answers.
+      throw new HiveZkError('ZK_SASL_FAILED', 'The server did not start a DIGEST-MD5 exchange: it seems to have no SASL configured (JAAS "Server" section). Connect without SASL, or check the server.');
+    }
+    if (challenge.length > MAX_CHALLENGE_BYTES) {
+      throw new HiveZkError('ZK_SASL_FAILED', 'The server sent an oversized DIGEST-MD5 challenge.');
     }
     const directives = parseDigestDirectives(challenge.toString('utf8'));
     const nonce = directives.get('nonce');

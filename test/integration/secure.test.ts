@@ -142,6 +142,10 @@ test('SASL DIGEST-MD5: a wrong password → ZK_SASL_FAILED at once, the password
   assert.equal(error.details.zkCode, -124);
 });
 
+test('SASL DIGEST-MD5 against a server without SASL → ZK_SASL_FAILED saying the server has none', async () => {
+  await failsWith(failingSession(tlsZk.connectString, { sasl: digest() }), 'ZK_SASL_FAILED', /no SASL configured/, [DIGEST_PASSWORD]);
+});
+
 test('SASL: a server that enforces SASL, and no SASL configured → ZK_SASL_REQUIRED', async () => {
   const session = new ZkSession({ connectString: saslZk.connectString, connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs: CONNECT_TIMEOUT_MS });
   try {
