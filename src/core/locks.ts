@@ -290,6 +290,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       chunk.map((l) => l.path),
       (read, i) => {
         const item = chunk[i];
+        locksReserved -= 1; // delivered: counted in result.locks from here on, or gone
         if (!(read instanceof HiveZkError)) {
           result.locks.push(makeLock(item, decodeLockData(read.data), 'granted', read.stat.ctime, read.stat.ephemeralOwner !== '0'));
         } else if (read.code === 'ZK_NO_AUTH') {
@@ -300,7 +301,6 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       },
     );
     countVisited(chunk.length);
-    locksReserved -= chunk.length;
   };
 
   /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */
