@@ -1,7 +1,9 @@
 // The anchor for `npm run bench`: ZooKeeper's own Java client (Debian's jars), async API with a
 // bounded number of requests in flight, doing the same work as the extension's core against the
-// same server. Prints {"runs":[ms,...],"requests":n} on stdout.
+// same server; per request, or batched with multiRead (ZooKeeper.multi of Op.getData/Op.getChildren,
+// ZooKeeper 3.6+). Prints {"runs":[ms,...],"requests":n} on stdout.
 //   java ZkBench <connectString> expand|walk|resolve <path> <runs> <inflight>
+//   java ZkBench <connectString> expand-multi|walk-multi <path> <runs> <batches in flight> <ops per batch>
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 import java.util.concurrent.*;
@@ -16,6 +18,7 @@ public class ZkBench {
   public static void main(String[] args) throws Exception {
     String connect = args[0], workload = args[1], path = args[2];
     int runs = Integer.parseInt(args[3]), inflight = Integer.parseInt(args[4]);
+    int batch = args.length > 5 ? Integer.parseInt(args[5]) : 500;
     CountDownLatch connected = new CountDownLatch(1);
     zk = new ZooKeeper(connect, 30000, e -> { if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown(); });
     if (!connected.await(15, TimeUnit.SECONDS)) throw new IllegalStateException("could not connect");
@@ -27,6 +30,8 @@ public class ZkBench {
         case "expand": expand(path, inflight); break;
         case "walk": walk(path, inflight); break;
         case "resolve": resolve(path); break;
+        case "expand-multi": expandMulti(path, inflight, batch); break;
+        case "walk-multi": walkMulti(path, inflight, batch); break;
         default: throw new IllegalArgumentException(workload);
       }
       if (run >= 0) times.add((System.nanoTime() - t0) / 1e6);
@@ -97,6 +102,72 @@ public class ZkBench {
         }, null);
       }
     }
+  }
+
+  /** expand with multiRead: list the namespace, then its children's data in batches, `inflight` batches at once. */
+  static void expandMulti(String ns, int inflight, int batch) throws Exception {
+    List<String> children = zk.getChildren(ns, false);
+    requests.incrementAndGet();
+    List<String> paths = new ArrayList<>(children.size());
+    for (String child : children) paths.add(ns + "/" + child);
+    readBatches(paths, true, inflight, batch, result -> {
+      byte[] data = ((OpResult.GetDataResult) result).getData();
+      if (data != null) decodeInstance(data);
+    });
+  }
+
+  /** walk with multiRead, level by level: each level's listings in batches, then the locks found, in batches. */
+  static void walkMulti(String root, int inflight, int batch) throws Exception {
+    List<String> level = new ArrayList<>(List.of(root));
+    while (!level.isEmpty()) {
+      List<String> next = Collections.synchronizedList(new ArrayList<>());
+      List<String> locks = Collections.synchronizedList(new ArrayList<>());
+      List<String> parents = level;
+      // Results come back in op order; each batch knows its offset into `parents`.
+      readBatches(parents, false, inflight, batch, null, (offset, results) -> {
+        for (int i = 0; i < results.size(); i++) {
+          if (!(results.get(i) instanceof OpResult.GetChildrenResult)) continue;
+          String parent = parents.get(offset + i);
+          for (String child : ((OpResult.GetChildrenResult) results.get(i)).getChildren()) {
+            (child.startsWith("LOCK-") ? locks : next).add(parent + "/" + child);
+          }
+        }
+      });
+      readBatches(new ArrayList<>(locks), true, inflight, batch, result -> {
+        byte[] data = ((OpResult.GetDataResult) result).getData();
+        if (data != null) decodedSink += new String(data, StandardCharsets.UTF_8).split(":").length;
+      });
+      level = new ArrayList<>(next);
+    }
+  }
+
+  interface ResultSink { void accept(OpResult result); }
+  interface BatchSink { void accept(int offset, List<OpResult> results); }
+
+  static void readBatches(List<String> paths, boolean data, int inflight, int batch, ResultSink each) throws Exception {
+    readBatches(paths, data, inflight, batch, each, null);
+  }
+
+  static void readBatches(List<String> paths, boolean data, int inflight, int batch, ResultSink each, BatchSink whole) throws Exception {
+    Semaphore slots = new Semaphore(inflight);
+    int batches = (paths.size() + batch - 1) / batch;
+    CountDownLatch done = new CountDownLatch(batches);
+    for (int start = 0; start < paths.size(); start += batch) {
+      List<Op> ops = new ArrayList<>();
+      for (String p : paths.subList(start, Math.min(paths.size(), start + batch))) ops.add(data ? Op.getData(p) : Op.getChildren(p));
+      final int offset = start;
+      slots.acquire();
+      requests.incrementAndGet();
+      zk.multi(ops, (rc, p, ctx, results) -> {
+        if (results != null) {
+          if (each != null) for (OpResult r : results) if (!(r instanceof OpResult.ErrorResult)) each.accept(r);
+          if (whole != null) whole.accept(offset, results);
+        }
+        slots.release();
+        done.countDown();
+      }, null);
+    }
+    done.await();
   }
 
   /** What the JDBC driver does: list the namespace, read one random child. */

@@ -1,7 +1,8 @@
 // npm run bench: the core's one shared session against ZooKeeper's own Java client (async API,
-// same pipelining depth), same work, same server, same run. Prints a table of medians and ratios.
+// same pipelining depth; and its multiRead, same batch size), same work, same server, same run.
+// Prints a table of medians and ratios.
 // Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ const ROOT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const QUICK = process.env.BENCH_QUICK === '1';
 const DEPTH = 128; // requests in flight, ours (session default) and Java's
+const BATCH = 500; // ops per multiRead batch, ours (session default) and Java's
+const BATCHES_IN_FLIGHT = 2;
 const JAVA_DIR = join(ROOT, 'out', 'bench', 'java');
 const CLASSPATH = [JAVA_DIR, '/usr/share/java/zookeeper.jar', '/usr/share/java/zookeeper-jute.jar', '/usr/share/java/slf4j-nop.jar'].join(':');
 
@@ -24,6 +27,8 @@ interface Measured {
   requests: number;
   roundTrips?: number;
   maxRssMb?: number;
+  checksum?: number;
+  digest?: string;
 }
 
 const median = (values: number[]): number => {
@@ -32,17 +37,34 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1]) + (sorted[mid])) / 2;
 };
 
-function ours(zk: string, workload: string, path: string, runs: number, depth = DEPTH): Measured {
+/** Our core in its own process; `multiRead: false` is the single-read path (servers before 3.6, and before batching). */
+function ours(zk: string, workload: string, path: string, runs: number, options: { depth?: number; multiRead?: boolean; digest?: boolean } = {}): Measured {
   const out = execFileSync('node', ['--max-old-space-size=512', join(ROOT, 'out', 'bench', 'worker.js'), zk, workload, path, String(runs)], {
     encoding: 'utf8',
-    env: { ...process.env, HIVEZK_BENCH_DEPTH: String(depth) },
+    env: {
+      ...process.env,
+      HIVEZK_BENCH_DEPTH: String(options.depth ?? DEPTH),
+      HIVEZK_BENCH_MULTIREAD: options.multiRead === false ? '0' : '1',
+      HIVEZK_BENCH_DIGEST: options.digest ? '1' : '0',
+    },
   });
   return JSON.parse(out) as Measured;
 }
 
 function java(zk: string, workload: string, path: string, runs: number, depth = DEPTH): Measured {
-  const out = execFileSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'ZkBench', zk, workload, path, String(runs), String(depth)], { encoding: 'utf8' });
+  const out = execFileSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'ZkBench', zk, workload, path, String(runs), String(depth), String(BATCH)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Measured;
+}
+
+/** The loopback proxy that answers multiRead as ZooKeeper 3.4/3.5 do, in its own process (the bench blocks on its workers). */
+async function startOldServerProxy(port: number): Promise<{ connectString: string; stop(): void }> {
+  const script = `require(${JSON.stringify(join(ROOT, 'out', 'test', 'support', 'pre36Proxy.js'))}).startPre36Proxy(${port}).then((p) => console.log(p.port))`;
+  const child = spawn('node', ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proxyPort = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`the proxy exited with ${code}`)));
+  });
+  return { connectString: `127.0.0.1:${proxyPort}`, stop: () => child.kill() };
 }
 
 async function seedInstances(session: ZkSession, namespace: string, count: number): Promise<void> {
@@ -98,7 +120,7 @@ async function main(): Promise<void> {
   const seeder = new ZkSession({ connectString: zk, requestTimeoutMs: 120_000 });
   const results: Record<string, unknown>[] = [];
   const lines: string[] = [];
-  const widths = [44, 12, 12, 8, 22, 26];
+  const widths = [44, 10, 10, 10, 7, 8, 30, 26];
   const print = (cells: string[]): void => {
     const line = row(cells, widths);
     lines.push(line);
@@ -112,37 +134,53 @@ async function main(): Promise<void> {
     const locks10k = await seedLocks(seeder, 'locks10k', 10, 10, 20, 5);
     const locks100k = QUICK ? 0 : await seedLocks(seeder, 'locks100k', 10, 10, 100, 10);
     seeder.close();
-    console.log(`seeded 11,010 instances and ${locks10k + locks100k} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement, ${DEPTH} requests in flight\n`);
+    console.log(`seeded 11,010 instances and ${locks10k + locks100k} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement; single reads ${DEPTH} in flight, multiRead ${BATCH} ops × ${BATCHES_IN_FLIGHT} in flight\n`);
 
-    print(['workload', 'ours (ms)', 'Java (ms)', 'ratio', 'goal', 'notes']);
-    print(['-'.repeat(44), '-'.repeat(12), '-'.repeat(12), '-'.repeat(8), '-'.repeat(22), '-'.repeat(26)]);
-    // Ours takes a namespace name, Java a path.
-    const compare = (name: string, workload: string, path: string, goal: number, runs = RUNS): void => {
+    print(['workload', 'ours (ms)', 'Java (ms)', 'Java multi', 'ratio', 'vs multi', 'goal', 'notes']);
+    print(widths.map((w) => '-'.repeat(w)));
+    // Ours batched (multiRead) against Java per request and Java's own multiRead. Ours takes a namespace name, Java a path.
+    const compare = (name: string, workload: string, path: string, runs: number, rssGoalMb?: number): void => {
       const a = ours(zk, workload, path, runs);
-      const b = java(zk, workload, path.startsWith('/') ? path : `/${path}`, runs);
+      const javaPath = path.startsWith('/') ? path : `/${path}`;
+      const b = java(zk, workload, javaPath, runs);
+      const m = java(zk, `${workload}-multi`, javaPath, runs, BATCHES_IN_FLIGHT);
       const ratio = median(a.runs) / median(b.runs);
-      const notes = `${a.requests} requests, RSS ${a.maxRssMb ?? '?'} MB`;
-      print([name, median(a.runs).toFixed(1), median(b.runs).toFixed(1), `${ratio.toFixed(2)}×`, `≤ ${goal}× ${ratio <= goal ? 'met' : 'MISSED'}`, notes]);
-      results.push({ name, ours: a, java: b, ratio, goal });
+      const vsMulti = median(a.runs) / median(m.runs);
+      const met = ratio <= 0.35 && vsMulti <= 1.2 && (rssGoalMb === undefined || (a.maxRssMb ?? Infinity) <= rssGoalMb);
+      const goal = `≤ 0.35× / ≤ 1.2×${rssGoalMb ? `, ≤ ${rssGoalMb} MB` : ''} ${met ? 'met' : 'MISSED'}`;
+      print([name, median(a.runs).toFixed(1), median(b.runs).toFixed(1), median(m.runs).toFixed(1), `${ratio.toFixed(2)}×`, `${vsMulti.toFixed(2)}×`, goal, `${a.requests} requests, RSS ${a.maxRssMb ?? '?'} MB`]);
+      results.push({ name, ours: a, java: b, javaMulti: m, ratio, vsMulti });
     };
-    compare('1. expand namespace, 1k instances', 'expand', '/bench1k', 1.2);
-    compare('1. expand namespace, 10k instances', 'expand', '/bench10k', 1.2);
-    compare('2. walk lock tree, 10k locks', 'walk', 'locks10k', 1.5);
+    compare('1. expand namespace, 1k instances', 'expand', '/bench1k', RUNS);
+    compare('1. expand namespace, 10k instances', 'expand', '/bench10k', RUNS);
+    compare('2. walk lock tree, 10k locks', 'walk', 'locks10k', RUNS);
     if (!QUICK) {
-      const runs = Math.max(3, Math.ceil(RUNS / 2));
-      const a = ours(zk, 'walk', 'locks100k', runs);
-      const b = java(zk, 'walk', '/locks100k', runs);
-      const ratio = median(a.runs) / median(b.runs);
-      const rssOk = (a.maxRssMb ?? Infinity) < 200;
-      print(['2. walk lock tree, 100k locks', median(a.runs).toFixed(1), median(b.runs).toFixed(1), `${ratio.toFixed(2)}×`, `≤ 1.5× ${ratio <= 1.5 ? 'met' : 'MISSED'}, RSS ${rssOk ? 'met' : 'MISSED'}`, `${a.requests} requests, RSS ${a.maxRssMb ?? '?'} MB`]);
-      results.push({ name: 'walk 100k', ours: a, java: b, ratio, goal: 1.5 });
+      compare('2. walk lock tree, 100k locks', 'walk', 'locks100k', Math.max(3, Math.ceil(RUNS / 2)), 150);
+    }
+    // A server before 3.6 (emulated by a proxy): the fallback against plain single reads, both through the proxy.
+    const oldServer = await startOldServerProxy(cluster.port);
+    try {
+      for (const [name, workload, path] of [
+        ['6. expand 10k, server before 3.6', 'expand', '/bench10k'],
+        ['6. walk 10k locks, server before 3.6', 'walk', 'locks10k'],
+      ] as const) {
+        const fallback = ours(oldServer.connectString, workload, path, RUNS, { digest: true });
+        const single = ours(oldServer.connectString, workload, path, RUNS, { multiRead: false, digest: true });
+        const reference = ours(zk, workload, path, 1, { digest: true });
+        const ratio = median(fallback.runs) / median(single.runs);
+        const same = fallback.digest !== undefined && fallback.digest === single.digest && fallback.digest === reference.digest;
+        print([name, median(fallback.runs).toFixed(1), '—', '—', `${ratio.toFixed(2)}×`, '—', `same result ${same ? 'met' : 'MISSED'}, ≤ 1× ${ratio <= 1 ? 'met' : 'MISSED'}`, `vs single reads ${median(single.runs).toFixed(0)} ms; ${fallback.requests} requests`]);
+        results.push({ name, fallback, single, ratio, same });
+      }
+    } finally {
+      oldServer.stop();
     }
     {
       const a = ours(zk, 'resolve', 'bench1k', RUNS * 4);
       const b = java(zk, 'resolve', '/bench1k', RUNS * 4);
-      print(['3. resolve, the driver\'s pick (1k, warm)', median(a.runs).toFixed(1), median(b.runs).toFixed(1), `${(median(a.runs) / median(b.runs)).toFixed(2)}×`, `2 round trips ${a.roundTrips === 2 ? 'met' : 'MISSED'}`, `${a.roundTrips} round trips, ${a.requests} requests`]);
+      print(['3. resolve, the driver\'s pick (1k, warm)', median(a.runs).toFixed(1), median(b.runs).toFixed(1), '—', `${(median(a.runs) / median(b.runs)).toFixed(2)}×`, '—', `2 round trips ${a.roundTrips === 2 ? 'met' : 'MISSED'}`, `${a.roundTrips} round trips, ${a.requests} requests`]);
       const all = ours(zk, 'resolve-all', 'bench1k', RUNS);
-      print(['3. resolve, every candidate (1k, warm)', median(all.runs).toFixed(1), '—', '—', `2 round trips ${all.roundTrips === 2 ? 'met' : 'MISSED'}`, `${all.roundTrips} round trips, ${all.requests} requests`]);
+      print(['3. resolve, every candidate (1k, warm)', median(all.runs).toFixed(1), '—', '—', '—', '—', `2 round trips ${all.roundTrips === 2 ? 'met' : 'MISSED'}`, `${all.roundTrips} round trips, ${all.requests} requests`]);
       results.push({ name: 'resolve', ours: a, java: b, all });
     }
 
@@ -167,7 +205,7 @@ async function main(): Promise<void> {
     const after = await countSessionConnections(cluster.port);
     session.close();
     const held = Math.max(during, after) - baseline;
-    print(['4. 1,000 concurrent tree/command/resolve ops', `${held} conn`, '—', '—', `exactly 1 ${held === 1 ? 'met' : 'MISSED'}`, `${session.requestCount} requests on one session`]);
+    print(['4. 1,000 concurrent tree/command/resolve ops', `${held} conn`, '—', '—', '—', '—', `exactly 1 ${held === 1 ? 'met' : 'MISSED'}`, `${session.requestCount} requests on one session`]);
     results.push({ name: 'connections', held, requests: session.requestCount });
 
     // 5. Bundle, VSIX, activation.
@@ -182,10 +220,12 @@ async function main(): Promise<void> {
       ? (JSON.parse(readFileSync(activationFile, 'utf8')) as { hostActivateMs: number; moduleEvalMs: number; activateMs: number; connectionsMade: number })
       : undefined;
     const ownMs = activation ? activation.moduleEvalMs + activation.activateMs : NaN;
-    print(['5. bundle / VSIX size', `${bundleKb.toFixed(0)} KB`, '—', '—', 'small', `VSIX ${vsixKb.toFixed(0)} KB (incl. screenshot)`]);
+    print(['5. bundle / VSIX size', `${bundleKb.toFixed(0)} KB`, '—', '—', '—', '—', 'small', `VSIX ${vsixKb.toFixed(0)} KB (incl. screenshot)`]);
     print([
       '5. activation in VS Code (last npm test)',
       activation ? ownMs.toFixed(1) : 'n/a',
+      '—',
+      '—',
       '—',
       '—',
       activation ? `< 30 ms ${ownMs < 30 && activation.connectionsMade === 0 ? 'met' : 'MISSED'}` : 'run npm test first',
@@ -196,10 +236,10 @@ async function main(): Promise<void> {
     results.push({ name: 'size', bundleKb, vsixKb, activation });
 
     // Where the time goes: pipelining depth, and decoding on its own.
-    console.log('\nPipelining depth (requests in flight), expand 10k / walk 10k, ours vs Java, medians in ms:');
+    console.log('\nSingle reads only (servers before 3.6), by pipelining depth: expand 10k / walk 10k, ours vs Java per request, medians in ms:');
     for (const depth of [16, 64, 256]) {
-      const e = [ours(zk, 'expand', '/bench10k', 3, depth), java(zk, 'expand', '/bench10k', 3, depth)] as const;
-      const w = [ours(zk, 'walk', 'locks10k', 3, depth), java(zk, 'walk', '/locks10k', 3, depth)] as const;
+      const e = [ours(zk, 'expand', '/bench10k', 3, { depth, multiRead: false }), java(zk, 'expand', '/bench10k', 3, depth)] as const;
+      const w = [ours(zk, 'walk', 'locks10k', 3, { depth, multiRead: false }), java(zk, 'walk', '/locks10k', 3, depth)] as const;
       const line = `  depth ${String(depth).padStart(3)}: expand ${median(e[0].runs).toFixed(0)} / ${median(e[1].runs).toFixed(0)}   walk ${median(w[0].runs).toFixed(0)} / ${median(w[1].runs).toFixed(0)}`;
       lines.push(line);
       console.log(line);

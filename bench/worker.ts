@@ -1,6 +1,9 @@
 // One benchmark workload on the extension's core, in its own process so that its peak RSS is its own.
 //   node out/bench/worker.js <connectString> expand|walk|resolve <namespace> <runs>
-// Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n}.
+// Env: HIVEZK_BENCH_DEPTH (requests in flight), HIVEZK_BENCH_MULTIREAD=0 (single reads only),
+// HIVEZK_BENCH_DIGEST=1 (a digest of the last result, taken outside the timing; costs memory).
+// Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}.
+import { createHash } from 'node:crypto';
 import { listInstances } from '../src/core/hs2Registry';
 import { walkLocks } from '../src/core/locks';
 import { resolveJdbcUrl } from '../src/core/resolver';
@@ -9,19 +12,24 @@ import { ZkSession } from '../src/core/zkSession';
 async function main(): Promise<void> {
   const [connectString = '', workload = '', namespace = '', runsText = '5'] = process.argv.slice(2);
   const depth = Number(process.env.HIVEZK_BENCH_DEPTH ?? 128);
-  const session = new ZkSession({ connectString, requestTimeoutMs: 60_000, maxInFlight: depth });
+  const multiRead = process.env.HIVEZK_BENCH_MULTIREAD !== '0';
+  const session = new ZkSession({ connectString, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: multiRead } });
   await session.open();
   const runs: number[] = [];
   let requests = 0;
   let roundTrips = 0;
   let checksum = 0;
+  let digest: string | undefined;
   for (let run = -1; run < Number(runsText); run += 1) {
     const before = session.requestCount;
     const started = process.hrtime.bigint();
+    let result: unknown;
     if (workload === 'expand') {
-      checksum += (await listInstances(session, namespace)).instances.length;
+      result = await listInstances(session, namespace);
+      checksum += (result as { instances: unknown[] }).instances.length;
     } else if (workload === 'walk') {
-      checksum += (await walkLocks(session, namespace)).locks.length;
+      result = await walkLocks(session, namespace);
+      checksum += (result as { locks: unknown[] }).locks.length;
     } else if (workload === 'resolve' || workload === 'resolve-all') {
       const url = `jdbc:hive2://${connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${namespace}`;
       const resolution = await resolveJdbcUrl(url, () => session, { pickOnly: workload === 'resolve' });
@@ -35,10 +43,13 @@ async function main(): Promise<void> {
       runs.push(Number(elapsed.toFixed(2)));
       requests = session.requestCount - before;
     }
+    if (process.env.HIVEZK_BENCH_DIGEST === '1' && result !== undefined) {
+      digest = createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16);
+    }
   }
   session.close();
   const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum })}\n`);
+  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum, digest })}\n`);
 }
 
 main().catch((error: unknown) => {

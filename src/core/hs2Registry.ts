@@ -38,26 +38,40 @@ export interface InstanceName {
 
 /** Decodes "serverUri=host:port;version=…;sequence=…"; undefined if the name is not of that form. */
 export function parseInstanceName(name: string): InstanceName | undefined {
-  const parts = new Map<string, string>();
-  for (const part of name.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) {
-      parts.set(part.slice(0, eq), part.slice(eq + 1));
+  // Scanned with indexOf, not split + Map: this runs once per registration of every listing.
+  let serverUri: string | undefined;
+  let version: string | undefined;
+  let sequence: string | undefined;
+  const extra: Record<string, string> = {};
+  for (let start = 0; start <= name.length; ) {
+    const semicolon = name.indexOf(';', start);
+    const end = semicolon === -1 ? name.length : semicolon;
+    const eq = name.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const key = name.slice(start, eq);
+      const value = name.slice(eq + 1, end);
+      if (key === 'serverUri') {
+        serverUri = value;
+      } else if (key === 'version') {
+        version = value;
+      } else if (key === 'sequence') {
+        sequence = value;
+      } else {
+        extra[key] = value;
+      }
     }
+    start = end + 1;
   }
-  const endpoint = parseHostPort(parts.get('serverUri') ?? '');
+  const endpoint = parseHostPort(serverUri ?? '');
   if (!endpoint) {
     return undefined;
   }
-  const result: InstanceName = { ...endpoint, extra: {} };
-  for (const [key, value] of parts) {
-    if (key === 'version') {
-      result.version = value;
-    } else if (key === 'sequence') {
-      result.sequence = value;
-    } else if (key !== 'serverUri') {
-      result.extra[key] = value;
-    }
+  const result: InstanceName = { host: endpoint.host, port: endpoint.port, extra };
+  if (version !== undefined) {
+    result.version = version;
+  }
+  if (sequence !== undefined) {
+    result.sequence = sequence;
   }
   return result;
 }
@@ -245,11 +259,13 @@ export async function listInstances(session: ZkSession, namespace: string, watch
   }
   const otherChildren = children.filter((c) => NON_INSTANCE_CHILDREN.has(c));
   const candidates = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
-  const read = await session.getDataMany(candidates.map((child) => `${path}/${child}`));
-  const instances = candidates
-    .map((child, i) => instanceFromRead(path, child, read[i]))
-    .filter((i): i is Hs2Instance => i !== undefined)
-    .sort(compareInstances);
+  // Decoded as each batch arrives, while the next is still on the wire.
+  const described = new Array<Hs2Instance | undefined>(candidates.length);
+  await session.forEachData(
+    candidates.map((child) => `${path}/${child}`),
+    (read, i) => (described[i] = instanceFromRead(path, candidates[i], read)),
+  );
+  const instances = described.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
   return { namespace, path, instances, otherChildren };
 }
 
@@ -382,20 +398,18 @@ export async function listHaInstances(session: ZkSession, namespace: string, wat
       }
       throw error;
     }
-    const read = await session.getDataMany(children.map((child) => `${path}/${child}`));
-    const instances = children
-      .map((child, i) => {
-        const outcome = read[i];
-        if (outcome instanceof HiveZkError) {
-          if (outcome.code === 'ZK_NO_NODE') {
-            return undefined;
-          }
-          throw outcome;
+    const described = new Array<Hs2Instance | undefined>(children.length);
+    await session.forEachData(
+      children.map((child) => `${path}/${child}`),
+      (read, i) => {
+        if (!(read instanceof HiveZkError)) {
+          described[i] = describeHaInstance(path, children[i], read.data, read.stat);
+        } else if (read.code !== 'ZK_NO_NODE') {
+          throw read;
         }
-        return describeHaInstance(path, child, outcome.data, outcome.stat);
-      })
-      .filter((i): i is Hs2Instance => i !== undefined)
-      .sort(compareInstances);
+      },
+    );
+    const instances = described.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
     return { namespace, path, instances, otherChildren: [] };
   }
   throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${namespace} (looked for ${haRegistryPaths(namespace).map((p) => `${p}/instances`).join(' and ')}).`, { namespace });

@@ -43,6 +43,16 @@ export interface MultiReadOptions {
 /** A batched read's outcome for one znode: its value, or the error a single read would have thrown. */
 export type ReadOutcome<T> = T | HiveZkError;
 
+export interface ZnodeData {
+  data: Buffer;
+  stat: ZnodeStat;
+}
+
+export interface BatchReadOptions {
+  /** Expected data sizes, index-aligned with the paths (e.g. the stat dataLength from an earlier read): big znodes go in small batches. */
+  expectedBytes?: readonly (number | undefined)[];
+}
+
 export interface ZnodeStat {
   version: number;
   cversion: number;
@@ -85,6 +95,10 @@ const DEFAULTS = {
 };
 
 const MULTI_READ_DEFAULTS: Required<MultiReadOptions> = { enabled: true, maxOps: 500, maxBytes: 1024 * 1024, inFlight: 2 };
+/** Ops in a session's first batch of each kind, before any response has shown how big znodes are. */
+const SLOW_START_OPS = 32;
+
+type Sink = (outcome: ReadOutcome<unknown>, index: number) => void;
 
 /** ZooKeeper's answer to an opcode it does not know (servers before 3.6 to multiRead); they then close the connection. */
 const UNIMPLEMENTED = -6;
@@ -228,6 +242,8 @@ export class ZkSession {
   private idleWaiters: (() => void)[] = [];
   /** Expected response bytes per op, learnt from earlier batches, for sizing the next ones. */
   private readonly bytesPerOp: Record<MultiReadKind, number> = { data: 512, children: 512 };
+  /** Whether any batch of that kind has come back yet: until then, sizes are guesses and batches start small. */
+  private readonly sizesLearnt: Record<MultiReadKind, boolean> = { data: false, children: false };
   private connecting: Promise<Client> | undefined;
   private currentState: SessionState = 'idle';
   private generationCounter = 0;
@@ -311,15 +327,32 @@ export class ZkSession {
    * Reads many znodes' data: multiRead batches on ZooKeeper 3.6+, pipelined single reads on older
    * servers. Each znode gets its data or the error a single getData would throw (ZK_NO_NODE,
    * ZK_NO_AUTH, …). No watches (multiRead carries none): watch with getData.
-   * `expectedBytes` (index-aligned, e.g. the children's stat dataLength) keeps big znodes in small batches.
    */
-  async getDataMany(paths: readonly string[], options: { expectedBytes?: readonly (number | undefined)[] } = {}): Promise<ReadOutcome<{ data: Buffer; stat: ZnodeStat }>[]> {
-    return this.readMany('data', paths, options.expectedBytes) as Promise<ReadOutcome<{ data: Buffer; stat: ZnodeStat }>[]>;
+  async getDataMany(paths: readonly string[], options: BatchReadOptions = {}): Promise<ReadOutcome<ZnodeData>[]> {
+    const results = new Array<ReadOutcome<ZnodeData>>(paths.length);
+    await this.forEachData(paths, (outcome, index) => (results[index] = outcome), options);
+    return results;
   }
 
   /** Lists many znodes' children as getDataMany reads data (the stat is not part of a multiRead listing). */
   async getChildrenMany(paths: readonly string[]): Promise<ReadOutcome<string[]>[]> {
-    return this.readMany('children', paths) as Promise<ReadOutcome<string[]>[]>;
+    const results = new Array<ReadOutcome<string[]>>(paths.length);
+    await this.forEachChildren(paths, (outcome, index) => (results[index] = outcome));
+    return results;
+  }
+
+  /**
+   * getDataMany that hands each outcome to `each` as soon as its batch arrives, in no set order:
+   * decoding overlaps the reads still on the wire, and nothing is kept. An exception from `each`
+   * fails the whole call.
+   */
+  async forEachData(paths: readonly string[], each: (outcome: ReadOutcome<ZnodeData>, index: number) => void, options: BatchReadOptions = {}): Promise<void> {
+    await this.readMany('data', paths, each as (outcome: ReadOutcome<unknown>, index: number) => void, options.expectedBytes);
+  }
+
+  /** getChildrenMany, each outcome handed on as it arrives (see forEachData). */
+  async forEachChildren(paths: readonly string[], each: (outcome: ReadOutcome<string[]>, index: number) => void): Promise<void> {
+    await this.readMany('children', paths, each as (outcome: ReadOutcome<unknown>, index: number) => void);
   }
 
   /** What this session's current client knows about multiRead: 'unknown' until it has been tried. */
@@ -440,20 +473,19 @@ export class ZkSession {
     return mode === 'probe' ? send() : this.limiter.run(send);
   }
 
-  private async readMany(kind: MultiReadKind, paths: readonly string[], expectedBytes?: readonly (number | undefined)[]): Promise<ReadOutcome<unknown>[]> {
-    const results: ReadOutcome<unknown>[] = new Array<ReadOutcome<unknown>>(paths.length);
+  private async readMany(kind: MultiReadKind, paths: readonly string[], sink: Sink, expectedBytes?: readonly (number | undefined)[]): Promise<void> {
     const valid: number[] = [];
     paths.forEach((path, i) => {
       const problem = pathProblem(path);
       if (problem) {
-        results[i] = problem;
+        sink(problem, i);
       } else {
         valid.push(i);
       }
     });
-    if (!this.options.multiRead.enabled || valid.length === 0) {
-      await this.readSingly(kind, paths, valid, results);
-      return results;
+    if (!this.options.multiRead.enabled || valid.length === 0 || this.multiReadState === 'unsupported') {
+      await this.readSingly(kind, paths, valid, sink);
+      return;
     }
     const { maxOps, maxBytes } = this.options.multiRead;
     let cursor = 0;
@@ -464,9 +496,16 @@ export class ZkSession {
       }
       const batch: number[] = [];
       let bytes = 0;
+      // The server builds each answer whole in memory: until real sizes are known (unknown znodes
+      // may be 1 MB each), a batch of unknown sizes stays small.
+      const opsCap = this.sizesLearnt[kind] ? maxOps : Math.min(maxOps, SLOW_START_OPS);
       while (cursor < valid.length && batch.length < maxOps) {
         const index = valid[cursor];
-        const expected = (expectedBytes?.[index] ?? this.bytesPerOp[kind]) + 100;
+        const known = expectedBytes?.[index];
+        if (known === undefined && batch.length >= opsCap) {
+          break;
+        }
+        const expected = (known ?? this.bytesPerOp[kind]) + 100;
         if (batch.length > 0 && bytes + expected > maxBytes) {
           break;
         }
@@ -478,18 +517,24 @@ export class ZkSession {
     };
     const worker = async (): Promise<void> => {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
-        await this.readBatch(kind, paths, batch, results);
+        if (!(await this.readBatch(kind, paths, batch, sink))) {
+          // No multiRead here (any more): everything left goes as one pipeline of single reads,
+          // not batch by batch, which would stall the pipeline at every batch's slowest read.
+          const rest = valid.slice(cursor);
+          cursor = valid.length;
+          await this.readSingly(kind, paths, rest, sink);
+        }
       }
     };
-    await Promise.all(Array.from({ length: this.options.multiRead.inFlight }, worker));
-    return results;
+    // One worker more than batches on the wire: while one decodes its answer, the others' batches are out.
+    await Promise.all(Array.from({ length: this.options.multiRead.inFlight + 1 }, worker));
   }
 
-  /** One batch: multiRead where this connection supports it, else the same reads one by one. */
-  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], results: ReadOutcome<unknown>[]): Promise<void> {
+  /** One batch: multiRead where this connection supports it, else the same reads one by one (then false). */
+  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], sink: Sink): Promise<boolean> {
     if (!(await this.multiReadUsable())) {
-      await this.readSingly(kind, paths, batch, results);
-      return;
+      await this.readSingly(kind, paths, batch, sink);
+      return false;
     }
     const batchPaths = batch.map((i) => paths[i]);
     let outcome: { results: MultiReadResult[]; bytes: number };
@@ -499,19 +544,17 @@ export class ZkSession {
       if (isUnimplemented(error)) {
         // The server (before 3.6) closed the connection; the session reconnects on its own.
         this.markMultiReadUnsupported();
-        await this.readSingly(kind, paths, batch, results);
-        return;
+        await this.readSingly(kind, paths, batch, sink);
+        return false;
       }
-      batch.forEach((index, i) => {
-        results[index] = perPathError(error, batchPaths[i], this.connectString);
-      });
-      return;
+      batch.forEach((index, i) => sink(perPathError(error, batchPaths[i], this.connectString), index));
+      return true;
     }
     const observed = outcome.bytes / Math.max(1, batch.length);
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
-    batch.forEach((index, i) => {
-      results[index] = this.toOutcome(outcome.results[i], batchPaths[i]);
-    });
+    this.sizesLearnt[kind] = true;
+    batch.forEach((index, i) => sink(this.toOutcome(outcome.results[i], batchPaths[i]), index));
+    return true;
   }
 
   private toOutcome(result: MultiReadResult | undefined, path: string): ReadOutcome<unknown> {
@@ -525,17 +568,19 @@ export class ZkSession {
   }
 
   /** Pipelined single reads, at most maxInFlight at once, each outcome kept as a single read reports it. */
-  private async readSingly(kind: MultiReadKind, paths: readonly string[], indices: readonly number[], results: ReadOutcome<unknown>[]): Promise<void> {
+  private async readSingly(kind: MultiReadKind, paths: readonly string[], indices: readonly number[], sink: Sink): Promise<void> {
     let cursor = 0;
     const worker = async (): Promise<void> => {
       while (cursor < indices.length) {
         const index = indices[cursor++];
         const path = paths[index];
+        let outcome: ReadOutcome<unknown>;
         try {
-          results[index] = kind === 'data' ? await this.getData(path) : (await this.getChildren(path)).children;
+          outcome = kind === 'data' ? await this.getData(path) : (await this.getChildren(path)).children;
         } catch (error) {
-          results[index] = error instanceof HiveZkError ? error : new HiveZkError('ZK_ERROR', String(error), { path }, { cause: error });
+          outcome = error instanceof HiveZkError ? error : new HiveZkError('ZK_ERROR', String(error), { path }, { cause: error });
         }
+        sink(outcome, index);
       }
     };
     await Promise.all(Array.from({ length: Math.min(indices.length, this.options.maxInFlight) }, worker));
