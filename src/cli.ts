@@ -17,7 +17,9 @@ import { formatLockObject, unlockStatement, walkLocks, type LockObject } from '.
 import { groupLocksByOwner, ownerJson, ownerOf } from './core/owners';
 import { resolveJdbcUrl } from './core/resolver';
 import { collectEnsembleHealth, formatSessionId, type HealthOptions, type SessionHolder } from './core/serverHealth';
-import { ZkSession } from './core/zkSession';
+import { secureTransport } from './core/secureTransport';
+import { ZkSession, type ZkSessionOptions } from './core/zkSession';
+import { SECURITY_BOOLEAN_FLAGS, SECURITY_USAGE, SECURITY_VALUE_FLAGS, securityFromFlags } from './cliSecurity';
 
 const MAX_TIMEOUT_MS = 3_600_000;
 
@@ -39,7 +41,7 @@ const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JS
   --timeout <ms>   connect and request timeout, 1-${MAX_TIMEOUT_MS} (default 10000)
   A digest credential "user:password" is read from the HIVEZK_DIGEST environment variable.
   Passwords never go on beeline's command line: it prompts for them (--password-prompt) or reads a file.
-`;
+${SECURITY_USAGE}`;
 
 interface Args {
   command: string;
@@ -47,14 +49,22 @@ interface Args {
   values: Record<string, string | boolean | undefined>;
 }
 
-const ZK_OPTIONS = { zk: { type: 'string' }, timeout: { type: 'string' } } as const;
+/** TLS and SASL options of every command that talks to ZooKeeper (cliSecurity.ts). */
+const SECURITY_OPTIONS: Record<string, { type: 'string' | 'boolean' }> = {};
+for (const name of SECURITY_VALUE_FLAGS) {
+  SECURITY_OPTIONS[name] = { type: 'string' };
+}
+for (const name of SECURITY_BOOLEAN_FLAGS) {
+  SECURITY_OPTIONS[name] = { type: 'boolean' };
+}
+const ZK_OPTIONS = { zk: { type: 'string' }, timeout: { type: 'string' }, ...SECURITY_OPTIONS } as const;
 /** Commands that ask the servers who holds which session (`cons`, or the AdminServer on this port). */
 const HEALTH_OPTIONS = { ...ZK_OPTIONS, 'admin-port': { type: 'string' } } as const;
 
 /** Each command's options and positionals; anything else is refused rather than silently ignored. */
 const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; positionals: string[] }> = {
   'parse-url': { options: { 'hive-version': { type: 'string' } }, positionals: ['the JDBC URL'] },
-  resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' }, 'hive-version': { type: 'string' }, 'compare-versions': { type: 'boolean' } }, positionals: ['the JDBC URL'] },
+  resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' }, 'hive-version': { type: 'string' }, 'compare-versions': { type: 'boolean' }, ...SECURITY_OPTIONS }, positionals: ['the JDBC URL'] },
   namespaces: { options: ZK_OPTIONS, positionals: [] },
   instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' } }, positionals: [] },
   'ensembles-from': { options: {}, positionals: ['the configuration file'] },
@@ -179,10 +189,17 @@ export function parseTimeout(text: string | undefined): number {
   return value;
 }
 
-function sessionOptions(args: Args): { connectTimeoutMs: number; requestTimeoutMs: number; digest?: string } {
+/** Timeouts, the digest credential and TLS/SASL security; `urlSessionVars` are a JDBC URL's (for resolve). */
+function sessionOptions(args: Args, urlSessionVars?: Readonly<Record<string, string>>): Omit<ZkSessionOptions, 'connectString'> {
   const timeout = parseTimeout(flag(args, 'timeout'));
   const digest = process.env.HIVEZK_DIGEST;
-  return digest ? { connectTimeoutMs: timeout, requestTimeoutMs: timeout, digest } : { connectTimeoutMs: timeout, requestTimeoutMs: timeout };
+  const security = securityFromFlags((name) => (args.values[name] === true ? true : flag(args, name)), process.env, urlSessionVars);
+  return {
+    connectTimeoutMs: timeout,
+    requestTimeoutMs: timeout,
+    ...(digest ? { digest } : {}),
+    ...(security ? { transport: secureTransport(security) } : {}),
+  };
 }
 
 async function withSession<T>(connectString: string, args: Args, work: (session: ZkSession) => Promise<T>): Promise<T> {
@@ -238,7 +255,7 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
         return await resolveJdbcUrl(
           url,
           (connectString) => {
-            const session = new ZkSession({ connectString, ...sessionOptions(args) });
+            const session = new ZkSession({ connectString, ...sessionOptions(args, parseJdbcUrlAs(url, driverVersion(args)).sessionVars) });
             sessions.push(session);
             return session;
           },
@@ -322,7 +339,7 @@ function healthOptions(args: Args): HealthOptions {
   if (adminPort !== undefined && (port === undefined || port < 1 || port > 65535)) {
     throw new HiveZkError('BAD_ARGUMENT', `--admin-port must be a port number, not "${preview(adminPort, 20)}".`);
   }
-  return { timeoutMs: sessionOptions(args).requestTimeoutMs, ...(port !== undefined ? { adminPort: port } : {}) };
+  return { timeoutMs: parseTimeout(flag(args, 'timeout')), ...(port !== undefined ? { adminPort: port } : {}) };
 }
 
 /** Which client address holds each session: `cons` only, short separate requests, never a session. */

@@ -304,6 +304,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       chunk.map((l) => l.path),
       (read, i) => {
         const item = chunk[i];
+        locksReserved -= 1; // delivered: counted in result.locks from here on, or gone
         const outcome = unlessMissingOutcome(read, (reason) => reason);
         if (outcome === 'unreadable') {
           result.locks.push(makeLock(item, { problems: ['not authorized to read this lock (ACL)'] }, 'unreadable'));
@@ -313,7 +314,6 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       },
     );
     countVisited(chunk.length);
-    locksReserved -= chunk.length;
   };
 
   /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */

@@ -2,9 +2,11 @@
 // (ZooKeeperHiveClientHelper.configureConnParams / applyConfs), and explains every step:
 // all candidates, the driver's random pick, which settings came from the znode, and why it fails.
 
-import { explainUrl, compareDriverVersions, isPasswordKey, type DriverNote, type VersionDisagreement } from './driverQuirks';
+import { explainUrl, compareDriverVersions, type DriverNote, type VersionDisagreement } from './driverQuirks';
 import { DEFAULT_DRIVER_VERSION, differenceById, emptyNamespaceMessage, has, parseJdbcUrlAs, parseLegacyHostPort, type HiveDriverVersion } from './driverVersions';
 import { HiveZkError, isHiveZkError, preview } from './errors';
+import { isSecretKey, withoutSecrets } from './secretParams';
+import { ZK_TLS_URL_KEYS } from './secureTransport';
 import {
   DEFAULT_HA_NAMESPACE,
   DEFAULT_HS2_NAMESPACE,
@@ -245,9 +247,8 @@ export function applyPublishedSettings(
   return { ...(host !== undefined ? { host } : {}), ...(port !== undefined ? { port } : {}), fromZnode, overriddenByUrl };
 }
 
-/** Session variables that never appear in a URL this tool prints. */
-const SECRET_KEYS: ReadonlySet<string> = new Set(['password']);
-const DISCOVERY_KEYS: ReadonlySet<string> = new Set(['serviceDiscoveryMode', 'zooKeeperNamespace', ...SECRET_KEYS]);
+/** ZooKeeper-only parameters (discovery, and TLS to ZooKeeper) stay out of the direct URLs built for a server. */
+const ZOOKEEPER_KEYS: ReadonlySet<string> = new Set(['serviceDiscoveryMode', 'zooKeeperNamespace', ...Object.values(ZK_TLS_URL_KEYS)]);
 
 function toCandidate(instance: Hs2Instance, url: JdbcUrl, driver: HiveDriverVersion): Candidate {
   const candidate: Candidate = { znode: instance.znode, fromZnode: {}, overriddenByUrl: {}, usable: false };
@@ -281,7 +282,7 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl, driver: HiveDriverVers
       candidate.notes = notes;
     }
   }
-  const sessionVars = withoutKeys({ ...url.sessionVars, ...candidate.fromZnode }, DISCOVERY_KEYS);
+  const sessionVars = withoutKeys({ ...url.sessionVars, ...candidate.fromZnode }, ZOOKEEPER_KEYS);
   try {
     candidate.url = formatJdbcUrl({ hosts: [{ host, port }], database: url.database, sessionVars, hiveConfs: url.hiveConfs, hiveVars: url.hiveVars });
     candidate.driverUrl = driverUrlFor(url, { host, port });
@@ -318,14 +319,15 @@ function publishedSettingNotes(settings: Readonly<Record<string, string>>, url: 
 /**
  * The URL the driver itself goes on with: the input with the ensemble replaced by the chosen
  * server, discovery parameters kept. Built from the parsed parts (never by replacing text), and
- * without the password.
+ * without secrets.
  */
 function driverUrlFor(url: JdbcUrl, server: { host: string; port?: number }): string {
-  return formatJdbcUrl({ hosts: [server], database: url.database, sessionVars: withoutKeys(url.sessionVars, SECRET_KEYS), hiveConfs: url.hiveConfs, hiveVars: url.hiveVars });
+  return formatJdbcUrl({ hosts: [server], database: url.database, sessionVars: withoutSecrets(url.sessionVars), hiveConfs: url.hiveConfs, hiveVars: url.hiveVars });
 }
 
+/** The record without the given keys and without any secret (secretParams.ts). */
 function withoutKeys(record: Readonly<Record<string, string>>, keys: ReadonlySet<string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key) && !(keys.has('password') && isPasswordKey(key))));
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key) && !isSecretKey(key)));
 }
 
 async function explainMissingNamespace(session: ZkSession, namespace: string, ensemble: string, original: HiveZkError): Promise<HiveZkError> {

@@ -487,7 +487,7 @@ export class ZkSession {
         valid.push(i);
       }
     });
-    if (!this.options.multiRead.enabled || valid.length === 0) {
+    if (!this.options.multiRead.enabled || valid.length === 0 || this.multiReadState === 'unsupported') {
       await this.readSingly(kind, paths, valid, sink);
       return;
     }
@@ -521,18 +521,24 @@ export class ZkSession {
     };
     const worker = async (): Promise<void> => {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
-        await this.readBatch(kind, paths, batch, sink);
+        if (!(await this.readBatch(kind, paths, batch, sink))) {
+          // No multiRead here (any more): everything left goes as one pipeline of single reads,
+          // not batch by batch, which would stall the pipeline at every batch's slowest read.
+          const rest = valid.slice(cursor);
+          cursor = valid.length;
+          await this.readSingly(kind, paths, rest, sink);
+        }
       }
     };
     // One worker more than batches on the wire: while one decodes its answer, the others' batches are out.
     await Promise.all(Array.from({ length: this.options.multiRead.inFlight + 1 }, worker));
   }
 
-  /** One batch: multiRead where this connection supports it, else the same reads one by one. */
-  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], sink: Sink): Promise<void> {
+  /** One batch: multiRead where this connection supports it, else the same reads one by one (then false). */
+  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], sink: Sink): Promise<boolean> {
     if (!(await this.multiReadUsable())) {
       await this.readSingly(kind, paths, batch, sink);
-      return;
+      return false;
     }
     const batchPaths = batch.map((i) => paths[i]);
     let outcome: { results: MultiReadResult[]; bytes: number };
@@ -543,15 +549,16 @@ export class ZkSession {
         // The server (before 3.6) closed the connection; the session reconnects on its own.
         this.markMultiReadUnsupported();
         await this.readSingly(kind, paths, batch, sink);
-        return;
+        return false;
       }
       batch.forEach((index, i) => sink(perPathError(error, batchPaths[i], this.connectString), index));
-      return;
+      return true;
     }
     const observed = outcome.bytes / Math.max(1, batch.length);
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
     this.sizesLearnt[kind] = true;
     batch.forEach((index, i) => sink(this.toOutcome(outcome.results[i], batchPaths[i]), index));
+    return true;
   }
 
   private toOutcome(result: MultiReadResult | undefined, path: string): ReadOutcome<unknown> {
@@ -972,7 +979,7 @@ function errorFromCode(rawCode: number | undefined, path: string, connectString:
     ZK_CONNECTION_LOSS: `Lost the connection to ZooKeeper (${connectString}) while reading ${path}; try again.`,
     ZK_SESSION_EXPIRED: `The ZooKeeper session expired while reading ${path}; try again.`,
     ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
-    ZK_SASL_REQUIRED: `${connectString} requires SASL (Kerberos) authentication, which this ZooKeeper client cannot do; ask for a non-SASL port or read-only access.`,
+    ZK_SASL_REQUIRED: `${connectString} requires SASL authentication and none is configured: set up SASL DIGEST-MD5 or Kerberos for this ensemble.`,
   };
   const fallback = `ZooKeeper error on ${path}: ${cause?.message ?? `code ${rawCode}`}`;
   return new HiveZkError(code, messages[code] ?? fallback, { path, zkCode: rawCode }, cause ? { cause } : {});

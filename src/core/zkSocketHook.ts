@@ -38,11 +38,18 @@ export interface ZkTransport {
   createSocket?(server: ServerAddress): net.Socket;
   handshake?(channel: HandshakeChannel): Promise<void>;
   describeError?(error: Error, server: ServerAddress): HiveZkError | undefined;
+  /**
+   * A socket error retrying cannot fix (say a certificate the other side rejects). Once every server
+   * of the connect string has failed so, the session fails at once with `describeError`'s error
+   * instead of reconnecting until the connect timeout.
+   */
+  isFatal?(error: Error): boolean;
 }
 
 /** The parts of the library's ConnectionManager (node-zookeeper-client 1.1.3) this hook drives. */
 export interface LibraryConnectionManager {
   socket: net.Socket | undefined;
+  servers: unknown[];
   connectTimeout: number;
   connectTimeoutHandler: NodeJS.Timeout | null;
   state: number;
@@ -79,6 +86,8 @@ export class SocketHook {
   lastError: { error: Error; server: ServerAddress } | undefined;
   /** Set when the handshake refused this session; the session reports it instead of a generic auth failure. */
   handshakeFailure: HiveZkError | undefined;
+  /** Servers whose last connection failed for good (isFatal), since the last accepted connection. */
+  private readonly fatalServers = new Set<string>();
 
   private socketCloseWaiters: (() => void)[] = [];
 
@@ -123,6 +132,12 @@ export class SocketHook {
       socket.on('data', (chunk: Buffer) => connection.receive(chunk));
       socket.on('drain', () => manager.onSocketDrain());
       socket.on('close', (hasError: boolean) => {
+        // The library clears its connect timer on connect or error only; a socket closed during a
+        // TLS handshake (or destroyed by a shutdown) would leave it running and keep the process alive.
+        if (manager.socket === socket && manager.connectTimeoutHandler) {
+          clearTimeout(manager.connectTimeoutHandler);
+          manager.connectTimeoutHandler = null;
+        }
         connection.closed();
         manager.onSocketClosed(hasError);
         for (const wake of this.socketCloseWaiters.splice(0)) {
@@ -131,6 +146,14 @@ export class SocketHook {
       });
       socket.on('error', (error: Error) => {
         this.lastError = { error, server };
+        if (this.options.transport.isFatal?.(error)) {
+          this.fatalServers.add(`${server.host}:${server.port}`);
+          if (this.fatalServers.size >= manager.servers.length) {
+            this.handshakeFailure = this.describeLastError();
+            // As for a failed handshake: the library's close handler stops instead of reconnecting.
+            manager.setState(LIBRARY_STATES.AUTHENTICATION_FAILED);
+          }
+        }
         manager.onSocketError(error);
       });
     });
@@ -138,6 +161,7 @@ export class SocketHook {
 
   /** Called by a connection once the server accepted the session on it. */
   accepted(): number {
+    this.fatalServers.clear();
     this.connectionId += 1;
     this.options.onConnection?.(this.connectionId);
     return this.connectionId;

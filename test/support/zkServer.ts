@@ -5,14 +5,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const JAVA_DIR = '/usr/share/java';
 const ZK_JAR = join(JAVA_DIR, 'zookeeper.jar');
-// servlet-api.jar (a dependency of Debian's jetty9, itself one of zookeeper's) is not in the
-// zookeeper jar's manifest Class-Path; without it the AdminServer silently does not start.
-const CLASSPATH = [ZK_JAR, join(JAVA_DIR, 'slf4j-simple.jar'), join(JAVA_DIR, 'servlet-api.jar')].join(':');
+// Besides zookeeper.jar: servlet-api.jar (a dependency of Debian's jetty9, missing from the zookeeper
+// jar's Class-Path; without it the AdminServer silently does not start), and Netty's codec, resolver
+// and unix-common jars for the TLS port (without netty-codec every handshake dies).
+const CLASSPATH = [ZK_JAR, 'slf4j-simple.jar', 'servlet-api.jar', 'netty-codec.jar', 'netty-resolver.jar', 'netty-transport-native-unix-common.jar']
+  .map((jar) => (jar.startsWith('/') ? jar : join(JAVA_DIR, jar)))
+  .join(':');
 const running = new Set<ChildProcess>();
 
 // Servers never outlive the process that started them: not on exit, and not on Ctrl-C or a kill
@@ -99,6 +103,8 @@ export class ZkServer {
   constructor(
     readonly id: number,
     readonly clientPort: number,
+    /** The TLS port (secureClientPort), when the server has one. */
+    readonly securePort: number | undefined,
     readonly dir: string,
     private readonly configPath: string,
     private readonly jvmOptions: string[] = [],
@@ -186,6 +192,11 @@ export class ZkCluster {
     return this.servers.map((s) => `127.0.0.1:${s.clientPort}`).join(',');
   }
 
+  /** The TLS ports (secureClientPort) as a connect string. */
+  get secureConnectString(): string {
+    return this.servers.map((s) => `127.0.0.1:${s.securePort ?? 0}`).join(',');
+  }
+
   /** The port of the single server (standalone) or the first one. */
   get port(): number {
     return this.servers[0]?.clientPort ?? 0;
@@ -214,6 +225,19 @@ export class ZkCluster {
   }
 }
 
+/** Stores for a `secureClientPort`: the server's key + chain and the CA it trusts for client certificates. */
+export interface ServerTls {
+  keyStore: string;
+  trustStore: string;
+  password: string;
+  clientAuth?: 'need' | 'want' | 'none';
+}
+
+/** SASL the server enforces: DIGEST-MD5 users (name → password), or Kerberos with a service keytab. */
+export type ServerSasl =
+  | { mechanism: 'digest'; users: Record<string, string> }
+  | { mechanism: 'kerberos'; principal: string; keytab: string; krb5Conf: string };
+
 export interface StartOptions {
   size?: 1 | 3;
   tickTime?: number;
@@ -225,6 +249,10 @@ export interface StartOptions {
   adminServer?: boolean;
   /** `maxClientCnxns`, connections per client address per server (default 0: unlimited). */
   maxClientCnxns?: number;
+  /** Adds a `secureClientPort` (Netty) beside the plain port, which stays for the rig's `srvr` probes. */
+  tls?: ServerTls;
+  /** Requires SASL on every session (enforce.auth.enabled + enforce.auth.schemes=sasl). */
+  sasl?: ServerSasl;
 }
 
 export async function startZooKeeper(options: StartOptions = {}): Promise<ZkCluster> {
@@ -232,9 +260,9 @@ export async function startZooKeeper(options: StartOptions = {}): Promise<ZkClus
   const size = options.size ?? 1;
   const tickTime = options.tickTime ?? 2000;
   const root = mkdtempSync(join(tmpdir(), 'hivezk-zk-'));
-  const specs: Required<ServerSpec>[] = [];
+  const specs: (Required<ServerSpec> & { securePort: number | undefined })[] = [];
   for (let i = 0; i < size; i += 1) {
-    specs.push({ clientPort: await freePort(), peerPort: await freePort(), electionPort: await freePort() });
+    specs.push({ clientPort: await freePort(), peerPort: await freePort(), electionPort: await freePort(), securePort: options.tls ? await freePort() : undefined });
   }
   const adminPorts: (number | undefined)[] = [];
   for (let i = 0; i < size; i += 1) {
@@ -275,19 +303,86 @@ export async function startZooKeeper(options: StartOptions = {}): Promise<ZkClus
       lines.push('authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider', 'sessionRequireClientSASLAuth=true');
       jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`, '-Dzookeeper.sessionRequireClientSASLAuth=true');
     }
+    if (options.tls) {
+      const tls = options.tls;
+      lines.push(
+        `secureClientPort=${spec.securePort}`,
+        'secureClientPortAddress=127.0.0.1',
+        'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+        `ssl.keyStore.location=${tls.keyStore}`,
+        `ssl.keyStore.password=${tls.password}`,
+        `ssl.trustStore.location=${tls.trustStore}`,
+        `ssl.trustStore.password=${tls.password}`,
+        `ssl.clientAuth=${tls.clientAuth ?? 'need'}`,
+      );
+    }
+    if (options.sasl) {
+      jvmOptions.push(...saslServerSetup(options.sasl, dir, lines));
+    }
     const configPath = join(dir, 'zoo.cfg');
     writeFileSync(configPath, lines.join('\n') + '\n');
-    return new ZkServer(id, spec.clientPort, dir, configPath, jvmOptions, adminPort);
+    return new ZkServer(id, spec.clientPort, spec.securePort, dir, configPath, jvmOptions, adminPort);
   });
   const cluster = new ZkCluster(servers, root);
   try {
     servers.forEach((s) => s.start());
     await Promise.all(servers.map((s) => s.waitServing()));
+    await Promise.all(servers.flatMap((s) => (s.securePort ? [waitTlsAnswers(s.securePort)] : [])));
   } catch (error) {
     await cluster.stop();
     throw error;
   }
   return cluster;
+}
+
+/** Writes the JAAS `Server` section, adds the enforcement lines and returns the JVM options. */
+function saslServerSetup(sasl: ServerSasl, dir: string, lines: string[]): string[] {
+  const jaas = join(dir, 'jaas.conf');
+  lines.push('authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider', 'enforce.auth.enabled=true', 'enforce.auth.schemes=sasl');
+  if (sasl.mechanism === 'digest') {
+    const users = Object.entries(sasl.users).map(([name, password]) => `  user_${name}="${password}"`);
+    writeFileSync(jaas, `Server {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n${users.join('\n')};\n};\n`);
+    return [`-Djava.security.auth.login.config=${jaas}`];
+  }
+  writeFileSync(
+    jaas,
+    [
+      'Server {',
+      '  com.sun.security.auth.module.Krb5LoginModule required',
+      '  useKeyTab=true storeKey=true useTicketCache=false isInitiator=false',
+      `  keyTab="${sasl.keytab}"`,
+      `  principal="${sasl.principal}";`,
+      '};',
+      '',
+    ].join('\n'),
+  );
+  return [`-Djava.security.auth.login.config=${jaas}`, `-Djava.security.krb5.conf=${sasl.krb5Conf}`, '-Dsun.security.krb5.disableReferrals=true'];
+}
+
+/**
+ * Waits until the TLS port completes a handshake far enough to judge us (it rejects this
+ * certificate-less probe): the JVM's first handshake is slow, and tests should not time that.
+ */
+async function waitTlsAnswers(port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+      const done = (result: boolean): void => {
+        socket.destroy();
+        resolve(result);
+      };
+      socket.setTimeout(5000, () => done(false));
+      socket.once('secureConnect', () => done(true));
+      // An alert from the server (it wants a client certificate) is an answer; a refusal is not.
+      socket.once('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ECONNRESET'));
+    });
+    if (answered) {
+      return;
+    }
+    await delay(200);
+  }
+  throw new Error(`The TLS port ${port} did not answer a handshake within ${timeoutMs} ms`);
 }
 
 export function delay(ms: number): Promise<void> {

@@ -1,0 +1,113 @@
+// Kerberos (SASL GSSAPI) against a real MIT KDC and a ZooKeeper whose JAAS Server section holds a
+// service keytab: a `kinit` ticket lists instances and reads locks; no ticket is
+// ZK_KERBEROS_UNAVAILABLE within the connect timeout, with no reconnect loop.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HiveZkError } from '../../src/core/errors';
+import { listInstances } from '../../src/core/hs2Registry';
+import { walkLocks } from '../../src/core/locks';
+import { secureTransport } from '../../src/core/secureTransport';
+import { ZkSession, type StateChange } from '../../src/core/zkSession';
+import { errorCode, hiveZk } from '../support/cli';
+import { registerHs2, takeLock } from '../support/hiveSeed';
+import { startKdc, type Kdc } from '../support/kdc';
+import { delay, startZooKeeper, type ZkCluster } from '../support/zkServer';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const ALICE_PASSWORD = 'alice-kerberos-pw-5';
+
+let kdc: Kdc;
+let zk: ZkCluster;
+let aliceCache: string;
+const savedEnv = { KRB5_CONFIG: process.env.KRB5_CONFIG, KRB5CCNAME: process.env.KRB5CCNAME };
+before(async () => {
+  kdc = await startKdc();
+  kdc.addPrincipal('zookeeper/localhost');
+  kdc.addPrincipal('alice', ALICE_PASSWORD);
+  const keytab = kdc.keytab(`zookeeper/localhost@${kdc.realm}`);
+  aliceCache = kdc.kinit('alice', ALICE_PASSWORD);
+  zk = await startZooKeeper({ sasl: { mechanism: 'kerberos', principal: `zookeeper/localhost@${kdc.realm}`, keytab, krb5Conf: kdc.krb5Conf } });
+  // The GSSAPI library reads these from the process environment, as for any kinit user.
+  process.env.KRB5_CONFIG = kdc.krb5Conf;
+});
+after(async () => {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) {
+      delete process.env[key];
+    } else {
+      process.env[key] = value;
+    }
+  }
+  await zk?.stop();
+  await kdc?.stop();
+});
+
+/** Service principals name the host: connect by the name the keytab holds (zookeeper/localhost). */
+const connectString = (): string => `localhost:${zk.port}`;
+const kerberosSession = (): ZkSession =>
+  new ZkSession({ connectString: connectString(), connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs: CONNECT_TIMEOUT_MS, transport: secureTransport({ sasl: { mechanism: 'kerberos' } }) });
+
+test('Kerberos: a kinit ticket authenticates; instances and locks', async () => {
+  process.env.KRB5CCNAME = aliceCache;
+  const session = kerberosSession();
+  try {
+    await registerHs2(session, 'hs2-krb', { host: 'krb.example.com', port: 10000, variant: 'v3-kerberos', version: '3.1.3', principal: 'hive/_HOST@HIVEZK.TEST' });
+    await takeLock(session, 'locks_krb', { db: 'sales', mode: 'EXCLUSIVE', queryId: 'q_krb', query: 'insert' });
+    const listing = await listInstances(session, 'hs2-krb');
+    assert.deepEqual(listing.instances.map((i) => [i.host, i.principal]), [['krb.example.com', 'hive/_HOST@HIVEZK.TEST']]);
+    const locks = await walkLocks(session, 'locks_krb');
+    assert.deepEqual(locks.locks.map((l) => [l.mode, l.data.queryId]), [['EXCLUSIVE', 'q_krb']]);
+  } finally {
+    session.close();
+  }
+});
+
+test('Kerberos: no ticket → ZK_KERBEROS_UNAVAILABLE saying to kinit, within the timeout, no reconnect loop', async () => {
+  process.env.KRB5CCNAME = `FILE:${kdc.dir}/no-such-ccache`;
+  const session = kerberosSession();
+  const changes: StateChange[] = [];
+  session.onDidChangeState((c) => changes.push(c));
+  const started = Date.now();
+  try {
+    const error = await session.open().then(
+      () => assert.fail('the session should not open'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof HiveZkError, String(error));
+    assert.equal(error.code, 'ZK_KERBEROS_UNAVAILABLE', error.message);
+    assert.match(error.message, /kinit/);
+    assert.ok(Date.now() - started < CONNECT_TIMEOUT_MS + 1500);
+    const count = changes.length;
+    await delay(1000);
+    assert.equal(changes.length, count, changes.map((c) => c.state).join(', '));
+    assert.equal(session.state, 'authFailed');
+    assert.ok(!JSON.stringify(error).includes(ALICE_PASSWORD));
+  } finally {
+    session.close();
+    process.env.KRB5CCNAME = aliceCache;
+  }
+});
+
+test('Kerberos: a service name the KDC does not know → ZK_SASL_FAILED naming the principal', async () => {
+  process.env.KRB5CCNAME = aliceCache;
+  const session = new ZkSession({ connectString: connectString(), connectTimeoutMs: CONNECT_TIMEOUT_MS, transport: secureTransport({ sasl: { mechanism: 'kerberos', service: 'zk-nope' } }) });
+  try {
+    await assert.rejects(session.open(), (e: unknown) => e instanceof HiveZkError && e.code === 'ZK_SASL_FAILED' && /zk-nope\/localhost/.test(e.message));
+  } finally {
+    session.close();
+  }
+});
+
+test('CLI: --sasl kerberos lists instances with a ticket; without one it exits 1 with ZK_KERBEROS_UNAVAILABLE', async (t) => {
+  process.env.KRB5CCNAME = aliceCache;
+  const seeder = kerberosSession();
+  t.after(() => seeder.close());
+  await registerHs2(seeder, 'hs2-krbcli', { host: 'krbcli.example.com', port: 10000, variant: 'v3-binary', version: '3.1.3' });
+  const env = { KRB5_CONFIG: kdc.krb5Conf, KRB5CCNAME: aliceCache };
+  const listed = await hiveZk(env, 'instances', '--zk', connectString(), '--namespace', 'hs2-krbcli', '--sasl', 'kerberos', '--kerberos-service', 'zookeeper', '--timeout', '15000');
+  assert.equal(listed.code, 0, listed.output);
+  assert.deepEqual((listed.json.instances as { host: string }[]).map((i) => i.host), ['krbcli.example.com']);
+  const noTicket = await hiveZk({ ...env, KRB5CCNAME: `FILE:${kdc.dir}/none` }, 'namespaces', '--zk', connectString(), '--sasl', 'kerberos', '--timeout', '5000');
+  assert.deepEqual([noTicket.code, errorCode(noTicket)], [1, 'ZK_KERBEROS_UNAVAILABLE'], noTicket.output);
+  assert.ok(noTicket.ms < 5000 + 3000, `took ${noTicket.ms} ms`);
+});
