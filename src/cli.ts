@@ -1,13 +1,18 @@
 // hive-zk: the core's twin for terminals and scripts. Every command prints JSON on stdout and
 // exits 0, or prints {"error":{"code","message"}} and exits 1 (2 for bad usage).
 
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { buildBeelineCommand, SHELL_KINDS, type PasswordSource, type ShellKind } from './core/beeline';
 import { parseConnectString } from './core/connectString';
+import { explainUrl, isPasswordKey } from './core/driverQuirks';
+import { DEFAULT_DRIVER_VERSION, parseDriverVersion, parseJdbcUrlAs, type HiveDriverVersion } from './core/driverVersions';
 import { HiveZkError, preview, toHiveZkError } from './core/errors';
-import { discoverNamespaces, listHaInstances, listInstances, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, type NamespaceListing } from './core/hs2Registry';
+import { configFileKind, ensemblesFromHiveSite, formatBeelineSiteEntry, MAX_CONFIG_BYTES, parseHadoopXml, readBeelineSite, readHs2ConnectionFile } from './core/hiveSite';
+import { discoverNamespaces, listHaInstances, listInstances, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, KYUUBI_ENGINE_SPACE, type NamespaceListing } from './core/hs2Registry';
+import { listKyuubiEngines } from './core/kyuubiRegistry';
+import { listLlapDaemons } from './core/llapRegistry';
 import { discoveryUrl, instanceUrl } from './core/hs2Urls';
-import { parseJdbcUrl } from './core/jdbcUrl';
 import { formatLockObject, unlockStatement, walkLocks, type LockObject } from './core/locks';
 import { groupLocksByOwner, ownerJson, ownerOf } from './core/owners';
 import { resolveJdbcUrl } from './core/resolver';
@@ -18,15 +23,19 @@ const MAX_TIMEOUT_MS = 3_600_000;
 
 const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JSON output)
 
-  hive-zk parse-url <jdbc-url>
-  hive-zk resolve <jdbc-url> [--pick-only]
+  hive-zk parse-url <jdbc-url> [--hive-version v]
+  hive-zk resolve <jdbc-url> [--pick-only] [--hive-version v] [--compare-versions]
   hive-zk namespaces --zk <connect string>
-  hive-zk instances --zk <connect string> [--namespace ns] [--ha]
+  hive-zk instances --zk <connect string> [--namespace ns] [--ha | --llap]
+                    (LLAP namespaces llap-*, and Kyuubi servers and engine spaces, are recognised by name)
+  hive-zk ensembles-from <hive-site.xml | beeline-site.xml | beeline-hs2-connection.xml>
+  hive-zk beeline-site-entry <name> <jdbc-url> [--default]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]
   hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
                   [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
 
+  --hive-version v the Hive JDBC driver to answer for: 2, 3, 4.0 or 4.1+ (default ${DEFAULT_DRIVER_VERSION})
   --timeout <ms>   connect and request timeout, 1-${MAX_TIMEOUT_MS} (default 10000)
   A digest credential "user:password" is read from the HIVEZK_DIGEST environment variable.
   Passwords never go on beeline's command line: it prompts for them (--password-prompt) or reads a file.
@@ -44,10 +53,12 @@ const HEALTH_OPTIONS = { ...ZK_OPTIONS, 'admin-port': { type: 'string' } } as co
 
 /** Each command's options and positionals; anything else is refused rather than silently ignored. */
 const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; positionals: string[] }> = {
-  'parse-url': { options: {}, positionals: ['the JDBC URL'] },
-  resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' } }, positionals: ['the JDBC URL'] },
+  'parse-url': { options: { 'hive-version': { type: 'string' } }, positionals: ['the JDBC URL'] },
+  resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' }, 'hive-version': { type: 'string' }, 'compare-versions': { type: 'boolean' } }, positionals: ['the JDBC URL'] },
   namespaces: { options: ZK_OPTIONS, positionals: [] },
-  instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' } }, positionals: [] },
+  instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' } }, positionals: [] },
+  'ensembles-from': { options: {}, positionals: ['the configuration file'] },
+  'beeline-site-entry': { options: { default: { type: 'boolean' } }, positionals: ['the name', 'the JDBC URL'] },
   locks: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [] },
   health: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' } }, positionals: [] },
   beeline: {
@@ -56,6 +67,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
       namespace: { type: 'string' },
       instance: { type: 'string' },
       ha: { type: 'boolean' },
+      'hive-version': { type: 'string' },
       user: { type: 'string' },
       shell: { type: 'string' },
       'password-prompt': { type: 'boolean' },
@@ -110,6 +122,51 @@ function requirePositional(args: Args, what: string): string {
   return value;
 }
 
+function driverVersion(args: Args): HiveDriverVersion {
+  const text = flag(args, 'hive-version');
+  return text === undefined ? DEFAULT_DRIVER_VERSION : parseDriverVersion(text);
+}
+
+/** Reads a configuration file no larger than the core accepts. */
+function readConfigFile(path: string): string {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    throw new HiveZkError('BAD_ARGUMENT', `Cannot read ${preview(path)}: ${preview(error instanceof Error ? error.message : String(error), 120)}`);
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    throw new HiveZkError('BAD_CONFIG_FILE', `${preview(path)} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; it is not read.`);
+  }
+  return readFileSync(path, 'utf8');
+}
+
+function ensemblesFrom(path: string): unknown {
+  const text = readConfigFile(path);
+  const kind = configFileKind(parseHadoopXml(text).properties);
+  if (kind === 'beeline-site') {
+    return { kind, ...readBeelineSite(text) };
+  }
+  if (kind === 'beeline-hs2-connection') {
+    return { kind, ...readHs2ConnectionFile(text) };
+  }
+  const { ensembles, settings } = ensemblesFromHiveSite(text);
+  return { kind, ensembles, settings };
+}
+
+async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
+  const namespace = flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE;
+  if (args.values.llap === true || /^llap-(sasl|unsecure)$/.test(namespace)) {
+    return listLlapDaemons(session, namespace);
+  }
+  if (KYUUBI_ENGINE_SPACE.test(namespace.replace(/^\/+/, ''))) {
+    return { namespace, engines: await listKyuubiEngines(session, namespace) };
+  }
+  const listing = await listAnyInstances(session, namespace, args.values.ha === true);
+  const sessions = await sessionHolders(session, args);
+  return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
+}
+
 /** Milliseconds as digits only, within what a Node timer can hold (beyond 2^31-1 it fires at once). */
 export function parseTimeout(text: string | undefined): number {
   if (text === undefined) {
@@ -156,12 +213,23 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
   const args = parseArgs(argv);
   switch (args.command) {
     case 'parse-url': {
-      const url = parseJdbcUrl(requirePositional(args, 'the JDBC URL'));
-      const sessionVars = { ...url.sessionVars };
-      if (sessionVars.password !== undefined) {
-        sessionVars.password = '(hidden)';
-      }
-      return { hosts: url.hosts, database: url.database, sessionVars, hiveConfs: url.hiveConfs, hiveVars: url.hiveVars, discovery: url.discovery ?? null, embedded: url.embedded };
+      const input = requirePositional(args, 'the JDBC URL');
+      const driver = driverVersion(args);
+      const url = parseJdbcUrlAs(input, driver);
+      // Any key holding (part of) a password is masked, key and value: "password=ab" from "password=ab=c" too.
+      const sessionVars = Object.fromEntries(Object.entries(url.sessionVars).map(([k, v]) => (isPasswordKey(k) ? [k.includes('=') ? `${k.slice(0, k.indexOf('='))}=…` : k, '(hidden)'] : [k, v])));
+      return {
+        driver,
+        hosts: url.hosts,
+        port: url.driverPort ?? null,
+        database: url.database,
+        sessionVars,
+        hiveConfs: url.hiveConfs,
+        hiveVars: url.hiveVars,
+        discovery: url.discovery ?? null,
+        embedded: url.embedded,
+        notes: explainUrl(input, driver),
+      };
     }
     case 'resolve': {
       const url = requirePositional(args, 'the JDBC URL');
@@ -174,7 +242,7 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
             sessions.push(session);
             return session;
           },
-          { pickOnly: args.values['pick-only'] === true },
+          { pickOnly: args.values['pick-only'] === true, driver: driverVersion(args), compareVersions: args.values['compare-versions'] === true },
         );
       } finally {
         sessions.forEach((s) => s.close());
@@ -183,11 +251,20 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
     case 'namespaces':
       return withSession(requireFlag(args, 'zk'), args, async (session) => ({ namespaces: await discoverNamespaces(session) }));
     case 'instances':
-      return withSession(requireFlag(args, 'zk'), args, async (session) => {
-        const listing = await listAnyInstances(session, flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE, args.values.ha === true);
-        const sessions = await sessionHolders(session, args);
-        return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
-      });
+      if (args.values.ha === true && args.values.llap === true) {
+        throw new HiveZkError('BAD_ARGUMENT', 'Give --ha or --llap, not both.');
+      }
+      return withSession(requireFlag(args, 'zk'), args, (session) => listRegistry(session, args));
+    case 'ensembles-from':
+      return ensemblesFrom(requirePositional(args, 'the configuration file'));
+    case 'beeline-site-entry': {
+      const [name, url] = args.positional;
+      if (name === undefined || url === undefined) {
+        throw new HiveZkError('BAD_ARGUMENT', 'Give a name and a JDBC URL.');
+      }
+      parseJdbcUrlAs(url, DEFAULT_DRIVER_VERSION);
+      return { name, entry: formatBeelineSiteEntry(name, url, { makeDefault: args.values.default === true }) };
+    }
     case 'locks':
       if (flag(args, 'table') !== undefined && flag(args, 'db') === undefined) {
         throw new HiveZkError('BAD_ARGUMENT', '--table needs --db: a table is found under its database.');
@@ -289,7 +366,7 @@ async function beeline(args: Args): Promise<unknown> {
   }
   let url = args.positional[0];
   if (url !== undefined) {
-    for (const name of ['zk', 'namespace', 'instance', 'ha', 'timeout']) {
+    for (const name of ['zk', 'namespace', 'instance', 'ha', 'timeout', 'hive-version']) {
       if (args.values[name] !== undefined) {
         throw new HiveZkError('BAD_ARGUMENT', `--${name} does not go with a JDBC URL: give either the URL or --zk and --namespace.`);
       }
@@ -299,7 +376,7 @@ async function beeline(args: Args): Promise<unknown> {
     const namespace = requireFlag(args, 'namespace');
     const znode = flag(args, 'instance');
     if (znode === undefined) {
-      url = discoveryUrl(parseConnectString(zk), namespace, { ha: args.values.ha === true });
+      url = discoveryUrl(parseConnectString(zk), namespace, { ha: args.values.ha === true, driver: driverVersion(args) });
     } else {
       url = await withSession(zk, args, async (session) => {
         const instance = (await listAnyInstances(session, namespace, args.values.ha === true)).instances.find((i) => i.znode === znode || i.path === znode);

@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'NAMESPACE_EMPTY'
   | 'NO_LEADER'
   | 'BAD_ZNODE_DATA'
-  | 'UNSAFE_VALUE';
+  | 'UNSAFE_VALUE'
+  | 'BAD_CONFIG_FILE';
 
 /** Codes where trying the same thing again later can succeed. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -44,6 +44,7 @@ export interface InstanceName {
 export function parseInstanceName(name: string): InstanceName | undefined {
   // Scanned with indexOf, not split + Map: this runs once per registration of every listing.
   let serverUri: string | undefined;
+  let serviceUri: string | undefined;
   let version: string | undefined;
   let sequence: string | undefined;
   const extra: Record<string, string> = {};
@@ -56,6 +57,8 @@ export function parseInstanceName(name: string): InstanceName | undefined {
       const value = name.slice(eq + 1, end);
       if (key === 'serverUri') {
         serverUri = value;
+      } else if (key === 'serviceUri') {
+        serviceUri = value;
       } else if (key === 'version') {
         version = value;
       } else if (key === 'sequence') {
@@ -66,7 +69,8 @@ export function parseInstanceName(name: string): InstanceName | undefined {
     }
     start = end + 1;
   }
-  const endpoint = parseHostPort(serverUri ?? '');
+  // Kyuubi names the same part "serviceUri" (ZookeeperDiscoveryClient); Hive's driver ignores names either way.
+  const endpoint = parseHostPort(serverUri ?? serviceUri ?? '');
   if (!endpoint) {
     return undefined;
   }
@@ -83,7 +87,7 @@ export function parseInstanceName(name: string): InstanceName | undefined {
 export type InstanceData =
   | { format: 'config'; settings: Record<string, string>; duplicateKeys: string[] }
   | { format: 'legacy'; host: string; port: number }
-  | { format: 'invalid'; reason: string };
+  | { format: 'invalid'; reason: string; /** Short data that is not "host:port" to Hive ≤ 4.0 (newer drivers may read it: HIVE-28782). */ text?: string };
 
 /** Decodes an instance znode's data: 2.0+ "k=v;k=v" configs, or the 1.x "host:port". */
 export function decodeInstanceData(data: Uint8Array): InstanceData {
@@ -108,7 +112,11 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
     return { format: 'config', settings, duplicateKeys };
   }
   const legacy = parseHostPort(text, parseJavaInt);
-  return legacy ? { format: 'legacy', ...legacy } : { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
+  if (legacy) {
+    return { format: 'legacy', ...legacy };
+  }
+  const invalid: InstanceData = { format: 'invalid', reason: `data is neither "k=v;…" nor "host:port": "${preview(text)}"` };
+  return text.length <= 256 ? { ...invalid, text } : invalid;
 }
 
 /** "host:port"; the port is read as the reader of that text does (URI parsers: ASCII digits; Hive's legacy data: Integer.parseInt). */
@@ -149,6 +157,8 @@ export interface Hs2Instance {
   problems: string[];
   /** Set when the published host or port is one the driver cannot use. */
   endpointProblem?: string;
+  /** Data no Hive ≤ 4.0 driver can read, kept for the version-aware resolver (e.g. an IPv6 "host:port"). */
+  unreadableText?: string;
 }
 
 /**
@@ -202,6 +212,9 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   }
   if (data.format === 'invalid') {
     instance.problems.push(data.reason);
+    if (data.text !== undefined) {
+      instance.unreadableText = data.text;
+    }
   } else if (data.format === 'legacy') {
     instance.host = data.host;
     instance.port = data.port;
@@ -488,7 +501,7 @@ export async function listMetastoreInstances(session: ZkSession, namespace: stri
 
 // ---- Which top-level znodes are what
 
-export type NamespaceKind = 'hs2' | 'hs2-ha' | 'metastore' | 'locks' | 'other';
+export type NamespaceKind = 'hs2' | 'hs2-ha' | 'metastore' | 'locks' | 'llap' | 'kyuubi' | 'kyuubi-engine' | 'other';
 
 export interface DiscoveredNamespace {
   name: string;
@@ -500,6 +513,9 @@ export interface NamespaceHints {
   hs2Namespaces?: readonly string[];
   lockNamespace?: string;
 }
+
+/** Kyuubi engine spaces: <serverSpace>_<version>_<SHARE_LEVEL>_<ENGINE_TYPE> (EngineRef.scala). */
+export const KYUUBI_ENGINE_SPACE = /^(.+)_(\d[\w.-]*)_(CONNECTION|USER|GROUP|SERVER_LOCAL|SERVER)_(SPARK_SQL|FLINK_SQL|TRINO|HIVE_SQL|JDBC|CHAT)$/;
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
@@ -514,7 +530,7 @@ export async function discoverNamespaces(session: ZkSession, hints: NamespaceHin
     const kids = listings[i] ?? [];
     const kind = classify(name, kids, hs2Hints, lockNamespace);
     // For HS2 namespaces the count is of registrations, leaving out Curator's leader latch.
-    const childCount = kind === 'hs2' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
+    const childCount = kind === 'hs2' || kind === 'kyuubi' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
     return { name, kind, childCount };
   });
 }
@@ -525,6 +541,15 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   }
   if (kids.some((k) => k.startsWith('serverUri=')) || hs2Hints.has(name)) {
     return 'hs2';
+  }
+  if (/^llap-(sasl|unsecure)$/.test(name) || (kids.length > 0 && kids.every((k) => k.startsWith('user-')))) {
+    return 'llap';
+  }
+  if (name === 'kyuubi' || kids.some((k) => k.startsWith('serviceUri='))) {
+    return 'kyuubi';
+  }
+  if (KYUUBI_ENGINE_SPACE.test(name)) {
+    return 'kyuubi-engine';
   }
   if (/-(sasl|unsecure)$/.test(name) && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
     return 'hs2-ha';

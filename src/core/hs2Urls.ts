@@ -2,6 +2,7 @@
 // URL for one instance carrying the settings its znode publishes (as the driver would apply them).
 
 import type { ConnectString } from './connectString';
+import { differenceById, has, type HiveDriverVersion } from './driverVersions';
 import { HiveZkError, preview } from './errors';
 import { connectTarget, type Hs2Instance } from './hs2Registry';
 import { formatJdbcUrl } from './jdbcUrl';
@@ -17,7 +18,11 @@ export interface UrlOptions {
  * The URL clients use for service discovery. A JDBC URL cannot carry a ZooKeeper chroot (its first
  * "/" ends the host list), so a chroot is folded into zooKeeperNamespace, which the driver reads as a path.
  */
-export function discoveryUrl(connect: ConnectString, namespace: string, options: UrlOptions & { ha?: boolean } = {}): string {
+export function discoveryUrl(connect: ConnectString, namespace: string, options: UrlOptions & { ha?: boolean; driver?: HiveDriverVersion } = {}): string {
+  if (options.ha && options.driver !== undefined && !has(options.driver, 'zooKeeperHA')) {
+    const row = differenceById('zooKeeperHA');
+    throw new HiveZkError('BAD_ARGUMENT', `A Hive ${options.driver} driver has no active/passive HA discovery (${row.hiveIssue}, Hive ${row.firstRelease}): connect to the active instance's own URL instead.`);
+  }
   const chroot = connect.chroot ? connect.chroot.replace(/^\//, '') + '/' : '';
   return formatJdbcUrl({
     hosts: connect.servers,

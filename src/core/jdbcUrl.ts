@@ -161,14 +161,6 @@ function parseSingleHost(authority: string): UrlHost {
   return portText ? { host, port: Number(portText) } : { host };
 }
 
-/** The port a direct URL's host really uses: the driver's default when the URL gives none. */
-export function effectivePort(url: JdbcUrl, host: UrlHost): number {
-  if (host.port !== undefined) {
-    return host.port;
-  }
-  return url.sessionVars.transportMode?.toLowerCase() === 'http' ? DEFAULT_HS2_HTTP_PORT : DEFAULT_HS2_BINARY_PORT;
-}
-
 export interface JdbcUrlParts {
   hosts: readonly (HostPort | UrlHost)[];
   database?: string;

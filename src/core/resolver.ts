@@ -2,6 +2,8 @@
 // (ZooKeeperHiveClientHelper.configureConnParams / applyConfs), and explains every step:
 // all candidates, the driver's random pick, which settings came from the znode, and why it fails.
 
+import { explainUrl, compareDriverVersions, isPasswordKey, type DriverNote, type VersionDisagreement } from './driverQuirks';
+import { DEFAULT_DRIVER_VERSION, differenceById, emptyNamespaceMessage, has, parseJdbcUrlAs, parseLegacyHostPort, type HiveDriverVersion } from './driverVersions';
 import { HiveZkError, isHiveZkError, preview } from './errors';
 import {
   DEFAULT_HA_NAMESPACE,
@@ -16,7 +18,7 @@ import {
   readInstance,
   type Hs2Instance,
 } from './hs2Registry';
-import { effectivePort, formatJdbcUrl, parseJdbcUrl, type JdbcUrl } from './jdbcUrl';
+import { formatJdbcUrl, type JdbcUrl } from './jdbcUrl';
 import { namespacePath } from './znodePath';
 import type { ZkSession } from './zkSession';
 
@@ -36,6 +38,8 @@ export interface Candidate {
   problem?: string;
   isLeader?: boolean;
   version?: string;
+  /** What the driver does with this server that its registration does not say (see driverQuirks.ts). */
+  notes?: DriverNote[];
 }
 
 export interface Resolution {
@@ -46,6 +50,11 @@ export interface Resolution {
   chosen?: Candidate;
   /** Sequential request rounds sent to ZooKeeper. */
   roundTrips: number;
+  /** The driver version this answer is for, and what that driver will really do with the URL. */
+  driver: HiveDriverVersion;
+  notes: DriverNote[];
+  /** With compareVersions: how each driver version reads the URL, and where they differ. */
+  versions?: VersionDisagreement;
 }
 
 export type SessionProvider = (connectString: string) => ZkSession;
@@ -58,17 +67,34 @@ export interface ResolveOptions {
    * driver's rejected list) instead of every candidate: two round trips whatever the namespace size.
    */
   pickOnly?: boolean;
+  /** Resolve as this Hive JDBC driver does (default DEFAULT_DRIVER_VERSION). */
+  driver?: HiveDriverVersion;
+  /** Also read the URL with every driver version and report where they disagree. */
+  compareVersions?: boolean;
 }
 
 export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider, options: ResolveOptions = {}): Promise<Resolution> {
-  const url = parseJdbcUrl(input);
+  const driver = options.driver ?? DEFAULT_DRIVER_VERSION;
+  const resolution = await resolveAs(input, driver, sessionFor, options);
+  resolution.notes = [...explainUrl(input, driver), ...resolution.notes];
+  if (options.compareVersions) {
+    resolution.versions = compareDriverVersions(input);
+  }
+  return resolution;
+}
+
+async function resolveAs(input: string, driver: HiveDriverVersion, sessionFor: SessionProvider, options: ResolveOptions): Promise<Resolution> {
+  const url = parseJdbcUrlAs(input, driver);
   if (url.embedded) {
     throw new HiveZkError('URL_NOT_DISCOVERY', 'This URL names an embedded HiveServer2 (no host); there is nothing to resolve.');
   }
   if (!url.discovery) {
     const host = url.hosts[0];
-    const port = host ? effectivePort(url, host) : undefined;
-    const candidate: Candidate = { znode: '', fromZnode: {}, overriddenByUrl: {}, usable: true };
+    const port = url.driverPort !== undefined && url.driverPort > 0 ? url.driverPort : undefined;
+    const candidate: Candidate = { znode: '', fromZnode: {}, overriddenByUrl: {}, usable: url.driverPort !== -1 };
+    if (url.driverPort === -1) {
+      candidate.problem = `the Hive ${driver} driver applies no default port (it connects to port -1); ${differenceById('defaultPort').hiveIssue} added one in ${differenceById('defaultPort').firstRelease}`;
+    }
     try {
       candidate.url = candidate.driverUrl = driverUrlFor(url, host ?? { host: '' });
     } catch (error) {
@@ -80,7 +106,7 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
     if (port !== undefined) {
       candidate.port = port;
     }
-    return { mode: 'direct', candidates: [candidate], chosen: candidate, roundTrips: 0 };
+    return { mode: 'direct', candidates: [candidate], chosen: candidate, roundTrips: 0, driver, notes: [] };
   }
   const session = sessionFor(url.authority);
   const ha = url.discovery === 'zooKeeperHA';
@@ -89,7 +115,7 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
   let instances: Hs2Instance[];
   try {
     if (options.pickOnly && !ha) {
-      return await resolvePickOnly(session, url, namespace, random);
+      return await resolvePickOnly(session, url, namespace, random, driver);
     }
     instances = (ha ? await listHaInstances(session, namespace) : await listInstances(session, namespace)).instances;
   } catch (error) {
@@ -103,12 +129,12 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
   }
   // One listing, then every data read issued at once.
   const roundTrips = instances.length > 0 ? 2 : 1;
-  const candidates = instances.map((instance) => toCandidate(instance, url));
-  const resolution: Resolution = { mode: url.discovery, namespace, ensemble: url.authority, candidates, roundTrips };
+  const candidates = instances.map((instance) => toCandidate(instance, url, driver));
+  const resolution: Resolution = { mode: url.discovery, namespace, ensemble: url.authority, candidates, roundTrips, driver, notes: [] };
   if (candidates.length === 0) {
     throw new HiveZkError(
       'NAMESPACE_EMPTY',
-      `No live HiveServer2 instance is registered under /${namespace} on ${url.authority} (Hive's driver fails with "Unable to read HiveServer2 configs from ZooKeeper").`,
+      `No live HiveServer2 instance is registered under /${namespace} on ${url.authority} (the Hive ${driver} driver fails with "${emptyNamespaceMessage(driver)}").`,
       { namespace },
     );
   }
@@ -135,7 +161,7 @@ export async function resolveJdbcUrl(input: string, sessionFor: SessionProvider,
 }
 
 /** The driver's own procedure: list, pick uniformly at random, read that one; reject and repeat if unusable. */
-async function resolvePickOnly(session: ZkSession, url: JdbcUrl, namespace: string, random: () => number): Promise<Resolution> {
+async function resolvePickOnly(session: ZkSession, url: JdbcUrl, namespace: string, random: () => number, driver: HiveDriverVersion): Promise<Resolution> {
   const path = namespacePath(namespace);
   let children: string[];
   try {
@@ -156,9 +182,9 @@ async function resolvePickOnly(session: ZkSession, url: JdbcUrl, namespace: stri
     if (!instance) {
       continue;
     }
-    const candidate = toCandidate(instance, url);
+    const candidate = toCandidate(instance, url, driver);
     if (candidate.usable) {
-      return { mode: 'zooKeeper', namespace, ensemble: url.authority, candidates: [...rejected, candidate], chosen: candidate, roundTrips: 1 + reads };
+      return { mode: 'zooKeeper', namespace, ensemble: url.authority, candidates: [...rejected, candidate], chosen: candidate, roundTrips: 1 + reads, driver, notes: [] };
     }
     rejected.push(candidate);
   }
@@ -204,7 +230,8 @@ export function applyPublishedSettings(
         }
         break;
       case HS2_KEYS.principal:
-        if (Object.prototype.hasOwnProperty.call(sessionVars, 'principal') || sessionVars.auth === 'delegationToken') {
+        // HIVE-11875: the driver compares auth with equalsIgnoreCase.
+        if (Object.prototype.hasOwnProperty.call(sessionVars, 'principal') || sessionVars.auth?.toLowerCase() === 'delegationtoken') {
           overriddenByUrl.principal = value;
         } else {
           fromZnode.principal = value;
@@ -222,7 +249,7 @@ export function applyPublishedSettings(
 const SECRET_KEYS: ReadonlySet<string> = new Set(['password']);
 const DISCOVERY_KEYS: ReadonlySet<string> = new Set(['serviceDiscoveryMode', 'zooKeeperNamespace', ...SECRET_KEYS]);
 
-function toCandidate(instance: Hs2Instance, url: JdbcUrl): Candidate {
+function toCandidate(instance: Hs2Instance, url: JdbcUrl, driver: HiveDriverVersion): Candidate {
   const candidate: Candidate = { znode: instance.znode, fromZnode: {}, overriddenByUrl: {}, usable: false };
   if (instance.version !== undefined) {
     candidate.version = instance.version;
@@ -233,6 +260,13 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl): Candidate {
   const target = connectTarget(instance);
   if ('problem' in target) {
     candidate.problem = target.problem;
+    const legacy = instance.unreadableText === undefined ? undefined : parseLegacyHostPort(instance.unreadableText, driver);
+    if (legacy && has(driver, 'legacyHostPortIpv6')) {
+      candidate.host = legacy.host;
+      candidate.port = legacy.port;
+      const why = legacy.host.includes(':') ? 'this tool does not build IPv6 URLs' : legacy.port === 0 ? 'port 0 cannot be connected to' : 'this tool cannot build a URL for that host';
+      candidate.problem = `the Hive ${driver} driver reads host "${preview(legacy.host, 60)}" and port ${legacy.port} from this data (${differenceById('legacyHostPortIpv6').hiveIssue}), but ${why}`;
+    }
     return candidate;
   }
   const { host, port } = target;
@@ -242,6 +276,10 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl): Candidate {
     const applied = applyPublishedSettings(instance.settings, url.sessionVars);
     candidate.fromZnode = applied.fromZnode;
     candidate.overriddenByUrl = applied.overriddenByUrl;
+    const notes = publishedSettingNotes(instance.settings, url);
+    if (notes.length > 0) {
+      candidate.notes = notes;
+    }
   }
   const sessionVars = withoutKeys({ ...url.sessionVars, ...candidate.fromZnode }, DISCOVERY_KEYS);
   try {
@@ -254,6 +292,29 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl): Candidate {
   return candidate;
 }
 
+const APPLY_CONFS = 'jdbc/.../ZooKeeperHiveClientHelper.java applyConfs';
+
+/** Published settings the driver uses differently from how they read: retries, auth overrides. */
+function publishedSettingNotes(settings: Readonly<Record<string, string>>, url: JdbcUrl): DriverNote[] {
+  const notes: DriverNote[] = [];
+  const httpPort = settings[HS2_KEYS.httpPort];
+  if (url.discovery === 'zooKeeper' && httpPort !== undefined && settings[HS2_KEYS.binaryPort] === undefined) {
+    notes.push({
+      code: 'HTTP_PORT_IGNORED_ON_RETRY',
+      message: `This server publishes only its HTTP port (${preview(httpPort, 10)}). The driver uses it when this is its first pick, but on a failover retry it keeps the previous server's port and ignores it: set retries=1 (the default) or register every server on the same HTTP port.`,
+      source: `${APPLY_CONFS}: http.port only "if (!(connParams.getPort() > 0))"`,
+    });
+  }
+  const auth = url.sessionVars.auth;
+  if (settings[HS2_KEYS.authentication]?.toUpperCase() === 'NOSASL' && auth !== undefined && auth !== 'noSasl') {
+    notes.push({ code: 'SERVER_FORCES_NOSASL', message: `The server runs with NOSASL: the driver replaces the URL's auth=${preview(auth, 30)} with noSasl${url.sessionVars.principal !== undefined ? ' and ignores its principal' : ''}.`, source: APPLY_CONFS });
+  }
+  if (settings[HS2_KEYS.principal] !== undefined && url.sessionVars.principal === undefined && auth?.toLowerCase() === 'delegationtoken') {
+    notes.push({ code: 'ZNODE_PRINCIPAL_IGNORED_TOKEN', message: `The published principal is not used: auth=${preview(auth, 30)} (matched in any case) means a delegation token.`, source: `${APPLY_CONFS} (HIVE-11875)` });
+  }
+  return notes;
+}
+
 /**
  * The URL the driver itself goes on with: the input with the ensemble replaced by the chosen
  * server, discovery parameters kept. Built from the parsed parts (never by replacing text), and
@@ -264,7 +325,7 @@ function driverUrlFor(url: JdbcUrl, server: { host: string; port?: number }): st
 }
 
 function withoutKeys(record: Readonly<Record<string, string>>, keys: ReadonlySet<string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key)));
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key) && !(keys.has('password') && isPasswordKey(key))));
 }
 
 async function explainMissingNamespace(session: ZkSession, namespace: string, ensemble: string, original: HiveZkError): Promise<HiveZkError> {

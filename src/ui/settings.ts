@@ -1,6 +1,7 @@
 // Reads and writes the extension's settings; every key is named once, here.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../core/connectString';
+import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/driverVersions';
 import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
 import { toHiveZkError } from '../core/errors';
 
@@ -13,6 +14,7 @@ export const SettingKeys = {
   liveUpdates: 'tree.liveUpdates',
   beelinePath: 'beeline.path',
   beelineUser: 'beeline.user',
+  driverVersion: 'driver.hiveVersion',
 } as const;
 
 export interface EnsembleConfig {
@@ -35,9 +37,20 @@ export interface Settings {
   liveUpdates: boolean;
   beelinePath: string;
   beelineUser: string;
+  /** The Hive JDBC driver URLs are parsed, resolved and built for. */
+  driverVersion: HiveDriverVersion;
 }
 
 type RawEnsemble = Partial<EnsembleConfig> & Record<string, unknown>;
+
+/** An unknown value (hand-edited settings.json) falls back to the default rather than failing every command. */
+function driverVersionSetting(value: string): HiveDriverVersion {
+  try {
+    return parseDriverVersion(String(value));
+  } catch {
+    return DEFAULT_DRIVER_VERSION;
+  }
+}
 
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
@@ -75,6 +88,7 @@ export function readSettings(): Settings {
     liveUpdates: config.get<boolean>(SettingKeys.liveUpdates, true),
     beelinePath: config.get<string>(SettingKeys.beelinePath, 'beeline'),
     beelineUser: config.get<string>(SettingKeys.beelineUser, ''),
+    driverVersion: driverVersionSetting(config.get<string>(SettingKeys.driverVersion, DEFAULT_DRIVER_VERSION)),
   };
 }
 

@@ -160,3 +160,65 @@ export async function takeLock(session: ZkSession, root: string, spec: LockSpec)
     [spec.queryId, String(spec.lockTime ?? Date.now()), spec.explicit ? 'EXPLICIT' : 'IMPLICIT', spec.query.replace(/:/g, '').trim(), spec.client ?? '10.0.0.7'].join(':');
   return session.create(`${objectPath}/LOCK-${spec.mode}-`, Buffer.from(data), spec.explicit ? 'persistentSequential' : 'ephemeralSequential');
 }
+
+export interface LlapSpec {
+  namespace?: string;
+  user?: string;
+  cluster?: string;
+  host: string;
+  rpcPort?: number;
+  executors?: number;
+  memoryMb?: number;
+  /** Slot number to claim; undefined registers the worker without a slot. */
+  slot?: number;
+}
+
+/** An LLAP daemon as LlapZookeeperRegistryImpl writes it: worker-<seq> ServiceRecord plus slot-<n> naming its unique id. */
+export async function registerLlapDaemon(session: ZkSession, spec: LlapSpec): Promise<{ worker: string; uniqueId: string }> {
+  const workers = `/${spec.namespace ?? 'llap-unsecure'}/user-${spec.user ?? 'hive'}/${spec.cluster ?? 'llap0'}/workers`;
+  await mkdirp(session, workers);
+  const uniqueId = randomUUID();
+  const ipc = (api: string, port: number) => ({ api, addressType: 'host/port', protocolType: 'hadoop/IPC', addresses: [{ host: spec.host, port: String(port) }] });
+  const record = {
+    type: 'JSONServiceRecord',
+    external: [{ api: 'services', addressType: 'uri', protocolType: 'webui', addresses: [{ uri: `http://${spec.host}:15002` }] }],
+    internal: [
+      ipc('llap', spec.rpcPort ?? 15001),
+      ipc('llapmng', 15004),
+      { api: 'shuffle', addressType: 'host/port', protocolType: 'tcp', addresses: [{ host: spec.host, port: '15551' }] },
+      ipc('llapoutputformat', 15003),
+    ],
+    'registry.unique.id': uniqueId,
+    'hive.llap.daemon.num.enabled.executors': String(spec.executors ?? 4),
+    'hive.llap.daemon.memory.per.instance.mb': String(spec.memoryMb ?? 8192),
+    'hive.llap.daemon.container.id': 'container_1700000000000_0001_01_000002',
+  };
+  const worker = await session.create(`${workers}/worker-`, Buffer.from(JSON.stringify(record)), 'ephemeralSequential');
+  if (spec.slot !== undefined) {
+    await session.create(`${workers}/slot-${spec.slot}`, Buffer.from(uniqueId), 'ephemeral');
+  }
+  return { worker, uniqueId };
+}
+
+export interface KyuubiSpec {
+  host: string;
+  port: number;
+  version?: string;
+  /** HS2-style key=value data (kyuubi.ha.zookeeper.publish.configs=true); otherwise "host:port". */
+  publishConfigs?: boolean;
+  refId?: string;
+}
+
+function kyuubiData(spec: KyuubiSpec): string {
+  if (!spec.publishConfigs) {
+    return `${spec.host}:${spec.port}`;
+  }
+  return [`hive.server2.thrift.bind.host=${spec.host}`, 'hive.server2.transport.mode=binary', `hive.server2.thrift.port=${spec.port}`, 'hive.server2.thrift.sasl.qop=auth', 'hive.server2.authentication=NONE'].join(';');
+}
+
+/** A Kyuubi server or engine registration: "serviceUri=host:port;version=…;[refId=…;]sequence=". */
+export async function registerKyuubi(session: ZkSession, parent: string, spec: KyuubiSpec): Promise<string> {
+  await mkdirp(session, parent);
+  const name = `serviceUri=${spec.host}:${spec.port};version=${spec.version ?? '1.9.2'};${spec.refId ? `refId=${spec.refId};` : ''}sequence=`;
+  return session.create(`${parent}/${name}`, Buffer.from(kyuubiData(spec)), 'ephemeralSequential');
+}

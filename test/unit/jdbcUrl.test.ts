@@ -1,7 +1,8 @@
 // Table tests of jdbc:hive2:// parsing and formatting against the driver's rules (hive-zk-spec §2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { effectivePort, formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbcUrl';
+import { formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbcUrl';
+import { driverPort } from '../../src/core/driverVersions';
 import { HiveZkError } from '../../src/core/errors';
 
 const parses: [string, string, Partial<ReturnType<typeof parseJdbcUrl>>][] = [
@@ -64,11 +65,12 @@ for (const [name, url, code, message] of rejects) {
   });
 }
 
-test('effective port follows the driver default (10000, 10001 for http)', () => {
+test('HIVE-28217: the 4.1+ driver default port (10000, 10001 for http); none before', () => {
   const binary = parseJdbcUrl('jdbc:hive2://h/');
   const http = parseJdbcUrl('jdbc:hive2://h/;transportMode=http');
-  assert.equal(effectivePort(binary, binary.hosts[0]), 10000);
-  assert.equal(effectivePort(http, http.hosts[0]), 10001);
+  assert.equal(driverPort(binary, binary.hosts[0], '4.1+'), 10000);
+  assert.equal(driverPort(http, http.hosts[0], '4.1+'), 10001);
+  assert.equal(driverPort(binary, binary.hosts[0], '4.0'), -1);
 });
 
 test('format: round-trips through the parser', () => {

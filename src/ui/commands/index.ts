@@ -1,6 +1,7 @@
 // Registers every command, one module per concern, each through the one error funnel.
 import type { CommandDeps } from './common';
 import { registerEnsembleCommands } from './ensembles';
+import { registerImportCommands } from './imports';
 import { registerJdbcCommands } from './jdbc';
 import { registerLockCommands } from './locks';
 import { registerViewCommands } from './view';
@@ -11,6 +12,7 @@ export type { CommandDeps } from './common';
 export function registerCommands(deps: CommandDeps): void {
   registerViewCommands(deps);
   registerEnsembleCommands(deps);
+  registerImportCommands(deps);
   registerJdbcCommands(deps);
   registerZnodeCommands(deps);
   registerLockCommands(deps);

@@ -29,7 +29,7 @@ export function registerJdbcCommands(deps: CommandDeps): void {
     const ensemble = await pickEnsemble(settings, node);
     const connect = parseConnectString(ensemble.connectString);
     if (node?.kind === 'namespace') {
-      return { url: discoveryUrl(connect, node.namespace, { ha: node.nsKind === 'hs2-ha' }), label: node.namespace };
+      return { url: discoveryUrl(connect, node.namespace, { ha: node.nsKind === 'hs2-ha', driver: settings().driverVersion }), label: node.namespace };
     }
     const namespace = ensemble.hs2Namespaces[0] ?? 'hiveserver2';
     return { url: discoveryUrl(connect, namespace), label: `${ensemble.name}/${namespace}` };
@@ -56,10 +56,14 @@ export function registerJdbcCommands(deps: CommandDeps): void {
       { location: vscode.ProgressLocation.Notification, title: 'Resolving JDBC URL…' },
       (): Promise<Resolution> =>
         url.discovery
-          ? connections.withSessionFor(url.authority, (session) => resolveJdbcUrl(text.trim(), () => session))
-          : resolveJdbcUrl(text.trim(), () => {
-              throw new HiveZkError('URL_NOT_DISCOVERY', 'No ZooKeeper needed for a direct URL.');
-            }),
+          ? connections.withSessionFor(url.authority, (session) => resolveJdbcUrl(text.trim(), () => session, { driver: settings().driverVersion }))
+          : resolveJdbcUrl(
+              text.trim(),
+              () => {
+                throw new HiveZkError('URL_NOT_DISCOVERY', 'No ZooKeeper needed for a direct URL.');
+              },
+              { driver: settings().driverVersion },
+            ),
     );
     log.info(`resolved ${url.discovery ?? 'direct'} URL: ${resolution.candidates.length} candidate(s), driver would pick ${resolution.chosen?.host ?? '-'}:${resolution.chosen?.port ?? '-'}`);
     if (interactive) {
@@ -112,15 +116,17 @@ async function showResolution(resolution: Resolution): Promise<void> {
     return {
       label: `${candidate === resolution.chosen ? '$(star-full) ' : candidate.usable ? '' : '$(warning) '}${candidate.host ?? '?'}:${candidate.port ?? '?'}`,
       description: escapeInvisible([candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · ')),
-      detail: escapeInvisible(candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`),
+      detail: escapeInvisible((candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`) + (candidate.notes ?? []).map((n) => ` · ${n.message}`).join('')),
       candidate,
     };
   });
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `${resolution.mode} · ${resolution.namespace ?? ''} · ${resolution.candidates.length} candidate(s) — pick one to copy its direct URL`,
+  // What the driver will really do with the URL (host-text replacement, ignored settings…) comes first.
+  const notes = resolution.notes.map((note) => ({ label: `$(info) ${note.code}`, description: '', detail: note.message, candidate: undefined }));
+  const picked = await vscode.window.showQuickPick([...notes, ...items], {
+    title: `${resolution.mode} · ${resolution.namespace ?? ''} · ${resolution.candidates.length} candidate(s) · Hive ${resolution.driver} driver — pick one to copy its direct URL`,
     matchOnDetail: true,
   });
-  if (picked?.candidate.url) {
+  if (picked?.candidate?.url) {
     await copy(picked.candidate.url, `JDBC URL for ${picked.candidate.host ?? ''}`);
   }
 }
