@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   const connections = new Connections(context.secrets, log, currentSettings);
   const tree = new HiveZkTreeProvider(connections, currentSettings, log);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const statusBar = new SessionStatusBar(connections, currentSettings);
+  const statusBar = new SessionStatusBar(connections, currentSettings, tree);
   const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', ContextKeys.hasEnsembles, settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);
   void setHasEnsembles();
 

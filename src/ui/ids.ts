@@ -32,6 +32,8 @@ export const Commands = {
   revealInstance: 'hiveZk.revealInstance',
   showLog: 'hiveZk.showLog',
   connect: 'hiveZk.connect',
+  copyConnectString: 'hiveZk.copyConnectString',
+  copyMetastoreUris: 'hiveZk.copyMetastoreUris',
   disconnect: 'hiveZk.disconnect',
   loadMore: 'hiveZk.loadMore',
 } as const;

@@ -1,9 +1,11 @@
-// One status-bar item for the ensembles' sessions: their state at a glance, a click opens the log.
+// One status-bar item for the ensembles: session state and health at a glance ("prod: 5 HS2 ·
+// 1 waiting"), each ensemble in the tooltip; a click opens the log.
 import * as vscode from 'vscode';
 import type { SessionState } from '../core/zkSession';
 import type { Connections } from './connections';
 import { Commands, ContextKeys, STATUS_BAR_ID } from './ids';
 import type { Settings } from './settings';
+import type { HiveZkTreeProvider } from './tree/provider';
 
 const ICONS: Record<SessionState, string> = {
   idle: '$(circle-outline)',
@@ -20,19 +22,33 @@ export class SessionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: vscode.Disposable;
 
+  private readonly summarySubscription: vscode.Disposable;
+
   constructor(
     private readonly connections: Connections,
     private readonly settings: () => Settings,
+    private readonly tree: Pick<HiveZkTreeProvider, 'summary' | 'onDidChangeSummary'>,
   ) {
     this.item.name = 'Hive ZooKeeper';
     this.item.command = Commands.showLog;
     this.subscription = connections.onDidChangeState(() => this.update());
+    this.summarySubscription = tree.onDidChangeSummary(() => this.update());
     this.update();
+  }
+
+  /** "5 HS2 · 1 waiting" from what the tree has listed (empty until it has). */
+  private health(name: string): string {
+    const { hs2, waiting } = this.tree.summary(name);
+    return [hs2 !== undefined ? `${hs2} HS2` : undefined, waiting ? `${waiting} waiting` : undefined].filter(Boolean).join(' · ');
   }
 
   /** Text currently shown, for tests and logs. */
   get text(): string {
     return this.item.text;
+  }
+
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
   }
 
   update(): void {
@@ -46,14 +62,17 @@ export class SessionStatusBar implements vscode.Disposable {
     }
     const worst = active.find((s) => s.state === 'error' || s.state === 'authFailed') ?? active.find((s) => s.state === 'expired') ?? active.find((s) => s.state !== 'connected') ?? active[0];
     const connected = active.filter((s) => s.state === 'connected').length;
-    this.item.text = active.length === 1 && worst ? `${ICONS[worst.state]} ZK ${worst.name}: ${worst.state}` : `${ICONS[worst?.state ?? 'connected']} ZK ${connected}/${active.length} connected`;
-    this.item.tooltip = `Hive ZooKeeper sessions (click for the log)\n${states.map((s) => `${s.name}: ${s.state}`).join('\n')}`;
+    const single = active.length === 1 && worst ? worst : undefined;
+    const singleHealth = single?.state === 'connected' ? this.health(single.name) : '';
+    this.item.text = single ? `${ICONS[single.state]} ${single.name}: ${singleHealth || single.state}` : `${ICONS[worst?.state ?? 'connected']} ZK ${connected}/${active.length} connected`;
+    this.item.tooltip = `Hive ZooKeeper (click for the log)\n${states.map((s) => `${s.name}: ${[s.state, this.health(s.name)].filter(Boolean).join(' · ')}`).join('\n')}`;
     this.item.backgroundColor = worst && ['error', 'authFailed', 'expired'].includes(worst.state) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 
   dispose(): void {
     this.subscription.dispose();
+    this.summarySubscription.dispose();
     this.item.dispose();
   }
 }

@@ -6,7 +6,7 @@ import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';
-import { ask, pickEnsemble, register, registerForNodes, validateConnectString, validateDiscoveryUrl, type CommandDeps } from './common';
+import { ask, copy, pickEnsemble, register, registerForNodes, validateConnectString, validateDiscoveryUrl, type CommandDeps } from './common';
 
 export function registerEnsembleCommands(deps: CommandDeps): void {
   const { log, connections, tree, settings } = deps;
@@ -119,6 +119,11 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     await connections.storeCredential(ensemble.name, digest);
     log.info(`[${ensemble.name}] digest credential stored for user ${digest.slice(0, digest.indexOf(':'))}`);
     tree.refreshEnsemble(ensemble.name);
+  });
+
+  registerForNodes(deps, Commands.copyConnectString, ['ensemble'], async (node) => {
+    const ensemble = await pickEnsemble(settings, node);
+    return copy(ensemble.connectString, `connect string of ${ensemble.name}`);
   });
 
   registerForNodes(deps, Commands.connect, ['ensemble'], async (node) => {

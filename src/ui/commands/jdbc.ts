@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { buildBeelineCommand, type ShellKind } from '../../core/beeline';
 import { parseConnectString } from '../../core/connectString';
 import { HiveZkError } from '../../core/errors';
+import { listMetastoreInstances } from '../../core/hs2Registry';
 import { discoveryUrl, instanceUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { resolveJdbcUrl, type Resolution } from '../../core/resolver';
@@ -80,6 +81,19 @@ export function registerJdbcCommands(deps: CommandDeps): void {
       void showResolution(resolution);
     }
     return resolution;
+  });
+
+  registerForNodes(deps, Commands.copyMetastoreUris, ['namespace'], async (node) => {
+    if (node?.nsKind !== 'metastore') {
+      throw new HiveZkError('BAD_ARGUMENT', 'Choose a metastore namespace in the Hive ZooKeeper tree.');
+    }
+    const ensemble = await pickEnsemble(settings, node);
+    const instances = await listMetastoreInstances(await connections.sessionFor(ensemble), node.namespace);
+    if (instances.length === 0) {
+      throw new HiveZkError('NAMESPACE_EMPTY', `No metastore is registered under ${node.path}.`);
+    }
+    // What a client's hive-site.xml wants when it does not use metastore discovery itself.
+    return copy(instances.map((m) => m.uri).join(','), 'hive.metastore.uris');
   });
 
   registerForNodes(deps, Commands.copyJdbcUrl, URL_NODES, async (node) => {

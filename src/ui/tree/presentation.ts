@@ -234,7 +234,10 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       item.iconPath = new vscode.ThemeIcon(node.numChildren > 0 ? 'folder' : 'file');
       item.contextValue = 'znode';
       item.tooltip = node.path;
-      item.command = { command: Commands.openZnode, title: 'Open Znode Data', arguments: [node] };
+      // A parent expands on click; only a leaf opens its data (Open Znode Data is in the menu).
+      if (node.numChildren === 0) {
+        item.command = { command: Commands.openZnode, title: 'Open Znode Data', arguments: [node] };
+      }
       break;
     }
     case 'message': {
@@ -264,6 +267,11 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
     }
   }
   item.id = node.id;
+  // Rich tooltips are not read out by screen readers: the row itself carries its label and details.
+  if (item.tooltip instanceof vscode.MarkdownString) {
+    const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    item.accessibilityInformation = { label: typeof item.description === 'string' && item.description !== '' ? `${text}, ${item.description}` : text };
+  }
   return showInvisible(item);
 }
 

@@ -36,10 +36,18 @@ import { toTreeItem } from './presentation';
 
 /** How long a failed namespace scan is kept (a redraw within it does not connect again). */
 const FAILURE_KEPT_MS = 2000;
+/** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
+const REDRAW_DELAY_MS = 300;
 
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly summaryEmitter = new vscode.EventEmitter<string>();
+  /** Fires with an ensemble's name when what the tree knows of its health changes. */
+  readonly onDidChangeSummary = this.summaryEmitter.event;
+  /** Per ensemble: the latest namespace scan and lock index, for health at a glance. */
+  private readonly lastScans = new Map<string, DiscoveredNamespace[]>();
+  private readonly lastWaiting = new Map<string, number>();
   private readonly nodes: KnownNodes;
   private readonly pages = new Map<string, number>();
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
@@ -51,6 +59,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     namespaces: (name) => this.scanNamespaces(name),
     lockWalk: async (name) => (await this.lockIndex(name)).walk,
   });
+  /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
+  private readonly listingEnsembles = new Set<string>();
+  private readonly redrawAfterListing = new Set<string>();
   private treeFilter = new TreeFilter(undefined);
   /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
   private readonly liveCounts = new Map<string, Map<string, number>>();
@@ -84,11 +95,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         if (change.state === 'expired' || (change.state === 'connected' && change.generation > 1)) {
           this.refreshEnsemble(ensemble);
         } else {
-          // Only the row's state icon changes: redraw it, keeping what was listed.
-          const node = this.nodes.get(ensembleId(ensemble));
-          if (node) {
-            this.changeEmitter.fire(node);
-          }
+          this.redrawEnsembleRow(ensemble);
         }
       }),
     );
@@ -169,6 +176,42 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
   }
 
+  /**
+   * Only the row's state icon changes: redraw it, keeping what was listed. Never while its children
+   * are being listed (VS Code would drop that listing): then once the listing is done.
+   */
+  private redrawEnsembleRow(ensemble: string): void {
+    const id = ensembleId(ensemble);
+    if (this.listingEnsembles.has(id)) {
+      this.redrawAfterListing.add(id);
+      return;
+    }
+    const node = this.nodes.get(id);
+    if (node) {
+      this.changeEmitter.fire(node);
+    }
+  }
+
+  /**
+   * What the tree knows of an ensemble's health: live HiveServer2 instances (plain and HA) and
+   * waiting locks, each undefined until listed.
+   */
+  summary(ensemble: string): { hs2?: number; waiting?: number } {
+    const scan = this.lastScans.get(ensemble);
+    const counts = this.liveCounts.get(ensemble);
+    const summary: { hs2?: number; waiting?: number } = {};
+    if (scan) {
+      summary.hs2 = scan
+        .filter((ns) => ns.kind === 'hs2' || ns.kind === 'hs2-ha')
+        .reduce((sum, ns) => sum + (counts?.get(znodeId(ensemble, `/${ns.name}`)) ?? (ns.kind === 'hs2' ? ns.childCount : 0)), 0);
+    }
+    const waiting = this.lastWaiting.get(ensemble);
+    if (waiting !== undefined) {
+      summary.waiting = waiting;
+    }
+    return summary;
+  }
+
   /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
   private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
     if (failure.code === 'ZK_AUTH_FAILED') {
@@ -183,6 +226,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     let children: TreeNode[];
+    if (node?.kind === 'ensemble') {
+      this.listingEnsembles.add(node.id);
+    }
     try {
       children = await this.childrenOf(node);
       if (node?.kind === 'ensemble') {
@@ -198,6 +244,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
     }
     this.nodes.listed(node, children);
+    if (node?.kind === 'ensemble') {
+      this.listingEnsembles.delete(node.id);
+      if (this.redrawAfterListing.delete(node.id)) {
+        setTimeout(() => this.redrawEnsembleRow(node.ensemble), REDRAW_DELAY_MS);
+      }
+    }
     return children;
   }
 
@@ -251,7 +303,13 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     let scan = this.namespaceScans.get(name);
     if (!scan) {
       const config = this.ensemble(name);
-      scan = this.session(name).then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }));
+      scan = this.session(name)
+        .then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }))
+        .then((found) => {
+          this.lastScans.set(name, found);
+          this.summaryEmitter.fire(name);
+          return found;
+        });
       // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
       scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
       this.namespaceScans.set(name, scan);
@@ -333,7 +391,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       counts = new Map();
       this.liveCounts.set(node.ensemble, counts);
     }
-    counts.set(node.id, total);
+    if (counts.get(node.id) !== total) {
+      counts.set(node.id, total);
+      this.summaryEmitter.fire(node.ensemble);
+    }
     if (node.childCount !== total || node.matchCount !== matchCount) {
       node.childCount = total;
       if (matchCount === undefined) {
@@ -363,7 +424,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       const walking = Promise.resolve(
         vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, async () => {
           const walk = await walkLocks(await this.session(name), config.lockNamespace);
-          return indexLocks(walk);
+          const index = indexLocks(walk);
+          this.lastWaiting.set(name, waitingLocks(index).length);
+          this.summaryEmitter.fire(name);
+          return index;
         }),
       );
       walking.catch(() => this.lockIndexes.delete(name));
@@ -489,5 +553,6 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       disposable.dispose();
     }
     this.changeEmitter.dispose();
+    this.summaryEmitter.dispose();
   }
 }

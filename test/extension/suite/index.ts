@@ -6,6 +6,7 @@ import './tree.test';
 import './commands.test';
 import './liveUpdates.test';
 import './connection.test';
+import './conveniences.test';
 import './secrets.test';
 import './imports.test';
 import './health.test';

@@ -221,5 +221,7 @@ test('all of the tree above used exactly one session (one connection) to the san
   const seederConnections = 1; // the runner's seeding session holds the ephemeral registrations
   assert.equal(await countSessionConnections(SANDBOX_PORT), seederConnections + 1);
   assert.equal(api().connections.stateOf('sandbox'), 'connected');
-  assert.match(api().statusBar.text, /ZK sandbox: connected/);
+  // Health at a glance once the tree has listed: instances (5 plain + 2 HA) and waiting locks.
+  assert.match(api().statusBar.text, /sandbox: \d+ HS2 · 1 waiting$/);
+  assert.match(api().statusBar.tooltip, /^sandbox: connected · \d+ HS2 · 1 waiting$/m);
 });
