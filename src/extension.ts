@@ -31,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   const connections = new Connections(context.secrets, log, currentSettings);
   const tree = new HiveZkTreeProvider(connections, currentSettings, log);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const znodeDocuments = new ZnodeDocumentProvider(connections, currentSettings);
   const statusBar = new SessionStatusBar(connections, currentSettings, tree);
   const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', ContextKeys.hasEnsembles, settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);
   void setHasEnsembles();
@@ -41,7 +42,8 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
     tree,
     treeView,
     statusBar,
-    vscode.workspace.registerTextDocumentContentProvider(ZNODE_SCHEME, new ZnodeDocumentProvider(connections, currentSettings)),
+    znodeDocuments,
+    vscode.workspace.registerTextDocumentContentProvider(ZNODE_SCHEME, znodeDocuments),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SECTION)) {
         return;
@@ -56,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
       log.info(`settings changed: ${settings.ensembles.length} ensemble(s)`);
     }),
   );
-  registerCommands({ context, log, connections, tree, treeView, settings: currentSettings });
+  registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings });
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
   return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation };

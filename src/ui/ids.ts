@@ -23,6 +23,7 @@ export const Commands = {
   copyZnodePath: 'hiveZk.copyZnodePath',
   copyZnodeData: 'hiveZk.copyZnodeData',
   openZnode: 'hiveZk.openZnode',
+  refreshZnodeDocument: 'hiveZk.refreshZnodeDocument',
   copyUnlockStatement: 'hiveZk.copyUnlockStatement',
   copyQueryId: 'hiveZk.copyQueryId',
   copyQueryText: 'hiveZk.copyQueryText',

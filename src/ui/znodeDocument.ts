@@ -1,6 +1,8 @@
-// Read-only documents showing a znode's data (text / JSON / hex), stat and ACL.
+// Read-only documents showing a znode: for Hive's own znodes (instances, locks, metastores) the
+// decoded fields one per line first, then the raw data (text / JSON / hex), stat and ACL.
 import * as vscode from 'vscode';
 import { HiveZkError, toHiveZkError } from '../core/errors';
+import { describeHiveZnode } from '../core/znodeDetails';
 import { renderZnodeData } from '../core/znodeText';
 import type { Connections } from './connections';
 import type { Settings } from './settings';
@@ -11,7 +13,19 @@ export function znodeUri(ensemble: string, path: string): vscode.Uri {
   return vscode.Uri.from({ scheme: ZNODE_SCHEME, path, query: new URLSearchParams({ ensemble }).toString() });
 }
 
-export class ZnodeDocumentProvider implements vscode.TextDocumentContentProvider {
+export class ZnodeDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changeEmitter.event;
+
+  /** Reads the znode again for an open document. */
+  refresh(uri: vscode.Uri): void {
+    this.changeEmitter.fire(uri);
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+
   constructor(
     private readonly connections: Connections,
     private readonly settings: () => Settings,
@@ -38,8 +52,13 @@ export class ZnodeDocumentProvider implements vscode.TextDocumentContentProvider
       `# created ${new Date(stat.ctime).toISOString()} · modified ${new Date(stat.mtime).toISOString()}`,
       `# ACL: ${aclText}`,
     );
+    const details = describeHiveZnode(path, data.data, stat);
+    if (details) {
+      const width = Math.max(...details.rows.map(([key]) => key.length));
+      lines.push('', `# decoded: ${details.title}`, ...details.rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`));
+    }
     const rendered = renderZnodeData(data.data);
-    lines.push(`# data (${rendered.format}${rendered.truncated ? ', first 256 KiB' : ''}):`, '', rendered.text);
+    lines.push('', `# raw data (${rendered.format}${rendered.truncated ? ', first 256 KiB' : ''}):`, '', rendered.text);
     return lines.join('\n');
   }
 }

@@ -11,6 +11,7 @@ import type { CommandId } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
 import { isNodeOfKind, isTreeNode, type NodeKind, type NodeOfKind, type TreeNode } from '../tree/nodes';
 import type { HiveZkTreeProvider } from '../tree/provider';
+import type { ZnodeDocumentProvider } from '../znodeDocument';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -18,6 +19,7 @@ export interface CommandDeps {
   connections: Connections;
   tree: HiveZkTreeProvider;
   treeView: vscode.TreeView<TreeNode>;
+  znodeDocuments: ZnodeDocumentProvider;
   settings: () => Settings;
 }
 

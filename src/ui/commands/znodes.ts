@@ -4,8 +4,8 @@ import { HiveZkError } from '../../core/errors';
 import { renderZnodeData } from '../../core/znodeText';
 import { Commands } from '../ids';
 import type { NodeOfKind } from '../tree/nodes';
-import { znodeUri } from '../znodeDocument';
-import { copy, pickEnsemble, registerForNodes, type CommandDeps } from './common';
+import { ZNODE_SCHEME, znodeUri } from '../znodeDocument';
+import { copy, pickEnsemble, register, registerForNodes, type CommandDeps } from './common';
 
 /** The nodes that stand for one znode. */
 const ZNODE_NODES = ['namespace', 'instance', 'metastore', 'lock', 'lockGroup', 'znode'] as const;
@@ -13,6 +13,13 @@ type ZnodeBackedNode = NodeOfKind<(typeof ZNODE_NODES)[number]>;
 
 export function registerZnodeCommands(deps: CommandDeps): void {
   const { connections, settings } = deps;
+
+  register(deps, Commands.refreshZnodeDocument, (arg) => {
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    if (uri?.scheme === ZNODE_SCHEME) {
+      deps.znodeDocuments.refresh(uri);
+    }
+  });
 
   registerForNodes(deps, Commands.copyZnodePath, ZNODE_NODES, async (node) => copy(znodePathOf(node), 'znode path'));
 
@@ -26,7 +33,12 @@ export function registerZnodeCommands(deps: CommandDeps): void {
   registerForNodes(deps, Commands.openZnode, ZNODE_NODES, async (node) => {
     const path = znodePathOf(node);
     const ensemble = await pickEnsemble(settings, node);
-    const document = await vscode.workspace.openTextDocument(znodeUri(ensemble.name, path));
+    const uri = znodeUri(ensemble.name, path);
+    // Opened again (a click on its row): show what the znode holds now.
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
+      deps.znodeDocuments.refresh(uri);
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: true });
     return document.getText();
   });

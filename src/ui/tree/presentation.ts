@@ -267,6 +267,10 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
     }
   }
   item.id = node.id;
+  // A click on an instance, a lock or a metastore opens its details: decoded fields and raw data.
+  if (node.kind === 'instance' || node.kind === 'lock' || node.kind === 'metastore') {
+    item.command = { command: Commands.openZnode, title: 'Show Details', arguments: [node] };
+  }
   // Rich tooltips are not read out by screen readers: the row itself carries its label and details.
   if (item.tooltip instanceof vscode.MarkdownString) {
     const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');

@@ -41,3 +41,22 @@ test('the welcome view has no literal backticks; title actions that need an ense
   }
   assert.ok(manifest.categories.length > 1, 'more than "Other"');
 });
+
+test('details on click: an instance, a lock and a metastore open decoded fields and the raw data, refreshable', async () => {
+  const instance = await path('sandbox', 'HiveServer2', 'hiveserver2', 'hs2-b.example.com:10000');
+  const click = api().tree.getTreeItem(instance).command;
+  assert.equal(click?.command, 'hiveZk.openZnode');
+  const text = await vscode.commands.executeCommand<string>(click.command, ...((click.arguments ?? []) as unknown[]));
+  assert.match(text, /# decoded: HiveServer2 instance\nHost +hs2-b\.example\.com\nPort +10000\nVersion +2\.3\.9/);
+  assert.match(text, /# raw data \(text\):/);
+  const metastore = (await kids(await path('sandbox', 'HiveServer2', 'hive_metastore')))[0];
+  assert.ok(metastore);
+  assert.match(await vscode.commands.executeCommand<string>('hiveZk.openZnode', metastore), /# decoded: Hive metastore\nHost +metastore-1\.example\.com/);
+  const [waiting] = await kids(await find(await path('sandbox', 'Locks'), 'Waiting (1)'));
+  assert.ok(waiting);
+  const lockText = await vscode.commands.executeCommand<string>('hiveZk.openZnode', waiting);
+  assert.match(lockText, /# decoded: Hive lock\nMode +EXCLUSIVE\nObject +sales\.orders \(ds=2026-11-24\)/);
+  // Opening it again reads the znode again (the refresh path); the text is the same znode's.
+  assert.match(await vscode.commands.executeCommand<string>('hiveZk.openZnode', waiting), /Mode +EXCLUSIVE/);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+});
