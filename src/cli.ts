@@ -3,9 +3,9 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { buildBeelineCommand, SHELL_KINDS, type PasswordSource, type ShellKind } from './core/beeline';
+import { buildBeelineCommand, checkPasswordForFile, SHELL_KINDS, type PasswordSource, type ShellKind } from './core/beeline';
 import { parseConnectString } from './core/connectString';
-import { explainUrl, isPasswordKey } from './core/driverQuirks';
+import { explainUrl } from './core/driverQuirks';
 import { DEFAULT_DRIVER_VERSION, parseDriverVersion, parseJdbcUrlAs, type HiveDriverVersion } from './core/driverVersions';
 import { HiveZkError, preview, toHiveZkError } from './core/errors';
 import { configFileKind, ensemblesFromHiveSite, formatBeelineSiteEntry, MAX_CONFIG_BYTES, parseHadoopXml, readBeelineSite, readHs2ConnectionFile } from './core/hiveSite';
@@ -16,6 +16,8 @@ import { discoveryUrl, instanceUrl } from './core/hs2Urls';
 import { formatLockObject, unlockStatement, walkLocks, type LockObject } from './core/locks';
 import { groupLocksByOwner, ownerJson, ownerOf } from './core/owners';
 import { resolveJdbcUrl } from './core/resolver';
+import { maskSecrets } from './core/secretParams';
+import { escapeInvisible } from './core/untrusted';
 import { collectEnsembleHealth, formatSessionId, type HealthOptions, type SessionHolder } from './core/serverHealth';
 import { secureTransport } from './core/secureTransport';
 import { ZkSession, type ZkSessionOptions } from './core/zkSession';
@@ -101,9 +103,24 @@ export function parseArgs(argv: readonly string[]): Args {
   }
   let parsed;
   try {
-    parsed = parseNodeArgs({ args: [...rest], options: spec.options, strict: true, allowPositionals: true });
+    parsed = parseNodeArgs({ args: [...rest], options: spec.options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     throw new HiveZkError('BAD_ARGUMENT', `${preview(error instanceof Error ? error.message : String(error), 200)} (see hive-zk --help).`);
+  }
+  // util.parseArgs keeps the last of a repeated option; which one was meant is not ours to guess.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option') {
+      if (seen.has(token.name)) {
+        throw new HiveZkError('BAD_ARGUMENT', `--${preview(token.name, 40)} is given more than once.`);
+      }
+      seen.add(token.name);
+    }
+  }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === '') {
+      throw new HiveZkError('BAD_ARGUMENT', `--${preview(name, 40)} needs a non-empty value.`);
+    }
   }
   if (parsed.positionals.length > spec.positionals.length) {
     throw new HiveZkError('BAD_ARGUMENT', `Unexpected argument "${preview(parsed.positionals[spec.positionals.length], 60)}" for ${command}.`);
@@ -234,7 +251,7 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
       const driver = driverVersion(args);
       const url = parseJdbcUrlAs(input, driver);
       // Any key holding (part of) a password is masked, key and value: "password=ab" from "password=ab=c" too.
-      const sessionVars = Object.fromEntries(Object.entries(url.sessionVars).map(([k, v]) => (isPasswordKey(k) ? [k.includes('=') ? `${k.slice(0, k.indexOf('='))}=…` : k, '(hidden)'] : [k, v])));
+      const sessionVars = maskSecrets(url.sessionVars);
       return {
         driver,
         hosts: url.hosts,
@@ -285,6 +302,12 @@ export async function runCommand(argv: readonly string[]): Promise<unknown> {
     case 'locks':
       if (flag(args, 'table') !== undefined && flag(args, 'db') === undefined) {
         throw new HiveZkError('BAD_ARGUMENT', '--table needs --db: a table is found under its database.');
+      }
+      for (const name of ['db', 'table']) {
+        const value = flag(args, name);
+        if (value !== undefined && (value.includes('/') || value === '.' || value === '..')) {
+          throw new HiveZkError('BAD_ARGUMENT', `--${name} names one ${name === 'db' ? 'database' : 'table'}: "${preview(value, 60)}" is a path.`);
+        }
       }
       return withSession(requireFlag(args, 'zk'), args, async (session) => {
         const sessions = await sessionHolders(session, args);
@@ -408,10 +431,30 @@ async function beeline(args: Args): Promise<unknown> {
   if (passwordFile !== undefined && args.values['password-prompt'] === true) {
     throw new HiveZkError('BAD_ARGUMENT', 'Give --password-prompt or --password-file, not both.');
   }
+  if (passwordFile !== undefined) {
+    checkPasswordFile(passwordFile);
+  }
   const password: PasswordSource = passwordFile !== undefined ? { kind: 'file', path: passwordFile } : args.values['password-prompt'] === true ? { kind: 'prompt' } : { kind: 'none' };
   const user = flag(args, 'user');
   const command = buildBeelineCommand({ url, password, ...(user !== undefined ? { user } : {}) });
   return { url, shell, argv: command.argv, command: command.display(shell) };
+}
+
+/**
+ * The file must hold a password beeline reads back unchanged: it trims the file (Java's trim: code
+ * points up to U+0020) and re-splits the password in its !connect line. Its content is never echoed.
+ */
+function checkPasswordFile(path: string): void {
+  let content: string;
+  try {
+    if (statSync(path).size > 4096) {
+      throw new HiveZkError('BAD_ARGUMENT', `The password file ${preview(path)} is larger than 4 KB; it is not a password file.`);
+    }
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw error instanceof HiveZkError ? error : new HiveZkError('BAD_ARGUMENT', `Cannot read the password file ${preview(path)} (beeline could not either).`);
+  }
+  checkPasswordForFile(content.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, ''));
 }
 
 async function main(): Promise<void> {
@@ -431,7 +474,9 @@ async function main(): Promise<void> {
     exitCode = failure.code === 'BAD_ARGUMENT' ? 2 : 1;
   }
   // Exit as soon as the answer is out: the ZooKeeper library can leave timers behind a closed client.
-  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`, () => process.exit(exitCode));
+  // Znode text is printed with invisible characters (bidi overrides, C1 controls…) escaped, like everywhere else.
+  const json = JSON.stringify(output, (_key, value: unknown) => (typeof value === 'string' ? escapeInvisible(value) : value), 2);
+  process.stdout.write(`${json}\n`, () => process.exit(exitCode));
 }
 
 if (require.main === module) {

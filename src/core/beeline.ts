@@ -6,6 +6,7 @@
 
 import { HiveZkError, preview } from './errors';
 import { parseJdbcUrl } from './jdbcUrl';
+import { isSecretKey, redactUrlText } from './secretParams';
 import { findInvisible } from './untrusted';
 
 export type ShellKind = 'posix' | 'pwsh' | 'cmd';
@@ -42,8 +43,9 @@ export interface BeelineCommand {
 
 export function buildBeelineCommand(request: BeelineRequest): BeelineCommand {
   const url = parseJdbcUrl(request.url);
-  if (Object.prototype.hasOwnProperty.call(url.sessionVars, 'password')) {
-    throw unsafe('URL', request.url, 'it carries a password, which would be visible to every user of the machine (ps); use a password prompt or file instead');
+  const secret = Object.keys(url.sessionVars).find(isSecretKey);
+  if (secret !== undefined) {
+    throw unsafe('URL', request.url, `it carries the secret parameter ${preview(secret.split('=')[0] ?? secret, 40)}, which every user of the machine could read on beeline's command line (ps); use a password prompt or file instead`);
   }
   const program = request.beelinePath?.trim() || 'beeline';
   const args = ['-u', checkBeelineValue('URL', request.url)];
@@ -143,7 +145,8 @@ function checkPrintable(what: string, value: string): string {
 }
 
 function unsafe(what: string, value: string, reason: string): HiveZkError {
-  return new HiveZkError('UNSAFE_VALUE', `Refusing to build a beeline command: the ${what} "${preview(value, 60)}" — ${reason}.`, { what });
+  const shown = what === 'URL' ? redactUrlText(value) : value;
+  return new HiveZkError('UNSAFE_VALUE', `Refusing to build a beeline command: the ${what} "${preview(shown, 60)}" — ${reason}.`, { what });
 }
 
 function tooLong(length: number): HiveZkError {

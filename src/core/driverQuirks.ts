@@ -2,6 +2,7 @@
 // host-text replacement, settings ignored because of auth or transport, values the driver
 // mis-splits, and where driver versions disagree. Notes never contain a password.
 
+import { isSecretKey, maskSecrets } from './secretParams';
 import { preview } from './errors';
 import {
   DUMMY_AUTHORITY,
@@ -37,21 +38,11 @@ export interface DriverNote {
   source: string;
 }
 
-const SECRET_KEYS = new Set(['password', 'trustStorePassword', 'keyStorePassword', 'zooKeeperKeystorePassword', 'zooKeeperTruststorePassword', 'jwt']);
-
-/**
- * Keys that carry (part of) a password: any case of "password" (the 4.1+ driver reads them all,
- * HIVE-28805), and greedy keys such as "password=ab" from "password=ab=c", which hold its start.
- */
-export function isPasswordKey(key: string): boolean {
-  return /^password(=|$)/i.test(key);
-}
-
 function shown(key: string, value: string | undefined): string {
   if (value === undefined) {
     return '(unset)';
   }
-  return SECRET_KEYS.has(key) || /password/i.test(key) ? '(hidden)' : `"${preview(value, 60)}"`;
+  return isSecretKey(key) ? '(hidden)' : `"${preview(value, 60)}"`;
 }
 
 /** Notes about the URL alone, as the given driver version reads it. */
@@ -90,7 +81,7 @@ function hostTextReplacement(input: string, url: DriverUrl): DriverNote[] {
   ];
   for (const [what, mine, driver] of groups) {
     for (const [key, value] of Object.entries(mine)) {
-      if (driver[key] !== value && !isPasswordKey(key)) {
+      if (driver[key] !== value && !isSecretKey(key)) {
         const hint = key === 'principal' ? ` Write the principal with _HOST (e.g. "${preview(value.split(url.authority).join('_HOST'), 60)}"), which the driver expands to the server's host name.` : ' Avoid repeating the host text in values.';
         notes.push({ code: 'HOST_TEXT_REPLACED', message: `${what} ${key}: the driver uses ${shown(key, driver[key])}, not ${shown(key, value)}, because it replaces every occurrence of "${preview(url.authority, 60)}" with ${DUMMY_AUTHORITY}.${hint}`, source });
       }
@@ -196,7 +187,7 @@ export function compareDriverVersions(input: string): VersionDisagreement {
   const readings = HIVE_DRIVER_VERSIONS.map((version): VersionReading => {
     try {
       const url = parseJdbcUrlAs(input, version);
-      const reading: VersionReading = { version, mode: url.embedded ? 'embedded' : (url.discovery ?? 'direct'), sessionKeys: Object.keys(url.sessionVars).map((k) => (isPasswordKey(k) && k.includes('=') ? `${k.slice(0, k.indexOf('='))}=…` : k)).sort() };
+      const reading: VersionReading = { version, mode: url.embedded ? 'embedded' : (url.discovery ?? 'direct'), sessionKeys: Object.keys(maskSecrets(url.sessionVars)).sort() };
       if (!url.discovery && url.hosts[0]) {
         reading.host = url.hosts[0].host;
       }

@@ -408,7 +408,10 @@ export function decodeServiceRecord(data: Uint8Array): ServiceRecord | undefined
     }
     for (const address of addresses as unknown[]) {
       const { host, port } = (address ?? {}) as { host?: unknown; port?: unknown };
-      const portNumber = typeof port === 'number' ? port : typeof port === 'string' ? parsePort(port) : undefined;
+      // Hadoop writes ports as strings and its client reads them with Integer.parseInt; a JSON number
+      // ("1e4", "10000.0") would reach it as that text and fail, so only strings count.
+      const parsed = typeof port === 'string' ? parseJavaInt(port) : undefined;
+      const portNumber = parsed !== undefined && parsed >= 1 && parsed <= 65535 ? parsed : undefined;
       if (typeof host === 'string' && portNumber !== undefined) {
         endpoints.push({ api, host, port: portNumber });
       }

@@ -4,6 +4,7 @@
 import { DEFAULT_ZK_PORT, MAX_SERVERS, isValidHost, parsePort, type HostPort } from './connectString';
 import { HiveZkError, preview } from './errors';
 import { splitPairs } from './pairs';
+import { isSecretKey, redactUrlText } from './secretParams';
 
 export const JDBC_PREFIX = 'jdbc:hive2://';
 export const DEFAULT_HS2_BINARY_PORT = 10000;
@@ -35,14 +36,14 @@ export interface JdbcUrl {
 
 export function parseJdbcUrl(input: string): JdbcUrl {
   if (typeof input !== 'string' || !input.startsWith(JDBC_PREFIX)) {
-    throw new HiveZkError('URL_NOT_HIVE2', `Not a HiveServer2 JDBC URL: it must start with "${JDBC_PREFIX}".`, { url: preview(input) });
+    throw new HiveZkError('URL_NOT_HIVE2', `Not a HiveServer2 JDBC URL: it must start with "${JDBC_PREFIX}".`, { url: preview(redactUrlText(input)) });
   }
   if (input.length > MAX_URL_CHARS) {
-    throw new HiveZkError('URL_MALFORMED', `The URL is ${input.length} characters long; at most ${MAX_URL_CHARS} are accepted.`, { url: preview(input) });
+    throw new HiveZkError('URL_MALFORMED', `The URL is ${input.length} characters long; at most ${MAX_URL_CHARS} are accepted.`, { url: preview(redactUrlText(input)) });
   }
   const bad = /[\s\u0000-\u001f\u007f]/.exec(input);
   if (bad) {
-    throw new HiveZkError('URL_MALFORMED', `Bad URL format: whitespace or control character at position ${bad.index} (percent-encode it, e.g. %20).`, { url: preview(input) });
+    throw new HiveZkError('URL_MALFORMED', `Bad URL format: whitespace or control character at position ${bad.index} (percent-encode it, e.g. %20).`, { url: preview(redactUrlText(input)) });
   }
   const rest = input.slice(JDBC_PREFIX.length);
   // The driver ends the authority at the first "/", else the first "?", else the first "#" — in that order.
@@ -108,7 +109,7 @@ function decodePart(part: string, input: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new HiveZkError('URL_MALFORMED', 'Bad URL format: invalid percent-escape (a "%" must be followed by two hex digits).', { url: preview(input) });
+    throw new HiveZkError('URL_MALFORMED', 'Bad URL format: invalid percent-escape (a "%" must be followed by two hex digits).', { url: preview(redactUrlText(input)) });
   }
 }
 
@@ -134,13 +135,13 @@ function moveKey(from: Record<string, string>, fromKey: string, to: Record<strin
 function parseEnsemble(authority: string): UrlHost[] {
   const entries = authority.split(',');
   if (entries.length > MAX_SERVERS) {
-    throw new HiveZkError('URL_NO_HOST', `Bad URL format: the ZooKeeper ensemble lists ${entries.length} servers; at most ${MAX_SERVERS} are accepted.`, { authority: preview(authority) });
+    throw new HiveZkError('URL_NO_HOST', `Bad URL format: the ZooKeeper ensemble lists ${entries.length} servers; at most ${MAX_SERVERS} are accepted.`, { authority: preview(redactUrlText(authority)) });
   }
   return entries.map((entry) => {
     const [host = '', portText, ...extra] = entry.split(':');
     const port = portText === undefined ? DEFAULT_ZK_PORT : parsePort(portText);
     if (!isValidHost(host) || port === undefined || extra.length > 0) {
-      throw new HiveZkError('URL_NO_HOST', `Bad URL format: "${preview(entry)}" in the ZooKeeper ensemble "${preview(authority)}" is not host[:port].`, { authority: preview(authority) });
+      throw new HiveZkError('URL_NO_HOST', `Bad URL format: "${preview(redactUrlText(entry))}" in the ZooKeeper ensemble "${preview(redactUrlText(authority))}" is not host[:port].`, { authority: preview(redactUrlText(authority)) });
     }
     return { host, port };
   });
@@ -156,7 +157,7 @@ function parseSingleHost(authority: string): UrlHost {
       : authority.includes(';')
         ? " Are you missing a '/' after the hostname?"
         : '';
-    throw new HiveZkError('URL_NO_HOST', `Bad URL format. Hostname not found in authority part of the url: ${preview(authority)}.${hint}`, { authority: preview(authority) });
+    throw new HiveZkError('URL_NO_HOST', `Bad URL format. Hostname not found in authority part of the url: ${preview(redactUrlText(authority))}.${hint}`, { authority: preview(redactUrlText(authority)) });
   }
   return portText ? { host, port: Number(portText) } : { host };
 }
@@ -200,6 +201,10 @@ export function formatJdbcUrl(parts: JdbcUrlParts): string {
   if (vars !== '') {
     url += `#${vars}`;
   }
+  if (url.length > MAX_URL_CHARS) {
+    // A URL this tool could not parse back is never produced.
+    throw new HiveZkError('UNSAFE_VALUE', `Refusing to build a JDBC URL of ${url.length} characters (at most ${MAX_URL_CHARS}).`);
+  }
   return url;
 }
 
@@ -227,5 +232,6 @@ function encodeValue(field: string, value: string, structural: RegExp): string {
 }
 
 function unsafe(field: string, value: string): HiveZkError {
-  return new HiveZkError('UNSAFE_VALUE', `Refusing to put ${field} "${preview(value)}" into a JDBC URL: it contains characters that would change the URL's meaning.`, { field });
+  const shown = isSecretKey(field) ? '(hidden)' : preview(value);
+  return new HiveZkError('UNSAFE_VALUE', `Refusing to put ${preview(field, 40)} "${shown}" into a JDBC URL: it contains characters that would change the URL's meaning.`, { field: preview(field, 40) });
 }

@@ -4,6 +4,7 @@
 
 import { preview } from './errors';
 import { finishStatement, quoteIdentifier, quoteStringLiteral } from './hiveQl';
+import { parseJavaInt } from './javaInt';
 import { unlessMissingOutcome } from './missingZnode';
 import { namespacePath } from './znodePath';
 import { decodeText } from './znodeText';
@@ -24,7 +25,8 @@ export function parseLockName(name: string): LockName | undefined {
   if (!match) {
     return undefined;
   }
-  return { mode: match[1] as LockMode, sequence: Number(match[2]), sequenceText: match[2] ?? '' };
+  // ZooKeeperHiveLockManager.getSequenceNumber: Integer.parseInt, and -1 when that fails.
+  return { mode: match[1] as LockMode, sequence: parseJavaInt(match[2] ?? '') ?? -1, sequenceText: match[2] ?? '' };
 }
 
 export interface LockData {

@@ -90,6 +90,9 @@ async function resolveAs(input: string, driver: HiveDriverVersion, sessionFor: S
   if (url.embedded) {
     throw new HiveZkError('URL_NOT_DISCOVERY', 'This URL names an embedded HiveServer2 (no host); there is nothing to resolve.');
   }
+  if (options.pickOnly && url.discovery !== 'zooKeeper') {
+    throw new HiveZkError('BAD_ARGUMENT', url.discovery ? 'Pick-only resolution follows the driver\'s random pick, which zooKeeperHA does not make (it takes the leader).' : 'Pick-only resolution needs serviceDiscoveryMode=zooKeeper: a direct URL has nothing to pick.');
+  }
   if (!url.discovery) {
     const host = url.hosts[0];
     const port = url.driverPort !== undefined && url.driverPort > 0 ? url.driverPort : undefined;
@@ -101,6 +104,7 @@ async function resolveAs(input: string, driver: HiveDriverVersion, sessionFor: S
       candidate.url = candidate.driverUrl = driverUrlFor(url, host ?? { host: '' });
     } catch (error) {
       candidate.problem = `the URL cannot be printed back safely: ${isHiveZkError(error) ? error.message : String(error)}`;
+      candidate.usable = false;
     }
     if (host) {
       candidate.host = host.host;
@@ -116,7 +120,7 @@ async function resolveAs(input: string, driver: HiveDriverVersion, sessionFor: S
   const random = options.random ?? Math.random;
   let instances: Hs2Instance[];
   try {
-    if (options.pickOnly && !ha) {
+    if (options.pickOnly) {
       return await resolvePickOnly(session, url, namespace, random, driver);
     }
     instances = (ha ? await listHaInstances(session, namespace) : await listInstances(session, namespace)).instances;
@@ -136,7 +140,7 @@ async function resolveAs(input: string, driver: HiveDriverVersion, sessionFor: S
   if (candidates.length === 0) {
     throw new HiveZkError(
       'NAMESPACE_EMPTY',
-      `No live HiveServer2 instance is registered under /${namespace} on ${url.authority} (the Hive ${driver} driver fails with "${emptyNamespaceMessage(driver)}").`,
+      `No live HiveServer2 instance is registered under /${preview(namespace)} on ${preview(url.authority)} (the Hive ${driver} driver fails with "${emptyNamespaceMessage(driver)}").`,
       { namespace },
     );
   }
@@ -289,6 +293,9 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl, driver: HiveDriverVers
     candidate.usable = true;
   } catch (error) {
     candidate.problem = isHiveZkError(error) ? error.message : String(error);
+    // Unusable: what it would have applied is not echoed (it may be what made the URL unbuildable).
+    candidate.fromZnode = {};
+    candidate.overriddenByUrl = {};
   }
   return candidate;
 }

@@ -1,7 +1,8 @@
 // One shared ZooKeeper session per ensemble: the only module that talks to node-zookeeper-client.
 // The library has no timeouts and never gives up on a dead address, so this module adds a connect
 // timeout, a per-request timeout, a bound on requests in flight, and replaces a dead client
-// (expired, auth failed, frozen) with a fresh one on next use.
+// (expired, auth failed, frozen) with a fresh one on next use. It runs the library over its own
+// sockets (zkSocketHook.ts) and adds batched reads through multiRead where the server has it.
 
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';

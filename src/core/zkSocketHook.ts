@@ -29,8 +29,10 @@ export interface HandshakeChannel {
  *   ready on 'secureConnect', any other on 'connect'.
  * - `handshake`: runs on every new connection of the session (first connect, reconnect, failover)
  *   once the server has accepted the session and before any request is sent. Resolving lets the
- *   library carry on; rejecting fails the session for good (state authFailed, no reconnect loop) and
- *   the rejection (a HiveZkError, say with a SASL code) is what the caller sees.
+ *   library carry on. Rejecting with a HiveZkError (say with a SASL code) fails the session for good
+ *   (state authFailed, no reconnect loop), and that error is what the caller sees; any other
+ *   rejection (e.g. exchange() failing because the connection broke) drops only this connection and
+ *   the library tries the next server, as after a timeout.
  * - `describeError`: turns a socket error (a TLS alert, a refusal) into the error reported if the
  *   connect times out; when absent, the timeout error names the last socket error.
  */
@@ -123,6 +125,9 @@ export class SocketHook {
     const manager = this.manager;
     manager.setState(LIBRARY_STATES.CONNECTING);
     manager.findNextServer((server) => {
+      if (manager.state !== LIBRARY_STATES.CONNECTING) {
+        return; // closed or failed while waiting for the next server
+      }
       const socket = this.options.transport.createSocket?.(server) ?? net.connect({ host: server.host, port: server.port });
       manager.socket = socket;
       manager.connectTimeoutHandler = setTimeout(() => manager.onSocketConnectTimeout(), manager.connectTimeout);
@@ -277,23 +282,32 @@ class Connection {
     } finally {
       clearTimeout(timer);
     }
+    if (typeof outcome === 'object' && outcome.failure instanceof HiveZkError) {
+      // A verdict (bad credentials, say): final even if the server has closed the connection since
+      // and the library is already on its way to the next server.
+      this.hook.handshakeFailure = outcome.failure;
+      if (this.manager.state >= 0) {
+        // AUTHENTICATION_FAILED makes the library's close handler stop instead of reconnecting.
+        this.manager.setState(LIBRARY_STATES.AUTHENTICATION_FAILED);
+        this.manager.socket?.destroy();
+      }
+      return;
+    }
     if (this.phase !== 'handshake' || this.manager.socket !== this.socket) {
       return; // the connection went away meanwhile; the library is already reconnecting
     }
     if (outcome === 'done') {
       this.open(connectResponse);
-    } else if (outcome === 'timeout') {
-      this.hook.lastError = { error: new Error(`The handshake with ${this.server.host}:${this.server.port} did not finish within ${this.hook.handshakeTimeoutMs} ms.`), server: this.server };
-      this.socket.destroy();
-    } else {
-      const failure = outcome.failure;
-      this.hook.handshakeFailure =
-        failure instanceof HiveZkError
-          ? failure
-          : new HiveZkError('ZK_AUTH_FAILED', `Authentication with ${this.server.host}:${this.server.port} failed: ${failure instanceof Error ? failure.message : String(failure)}`, {}, { cause: failure });
-      // AUTHENTICATION_FAILED makes the library's close handler stop instead of reconnecting.
-      this.manager.setState(LIBRARY_STATES.AUTHENTICATION_FAILED);
-      this.socket.destroy();
+      return;
     }
+    // Timed out, or failed without a verdict (e.g. the connection broke): drop this connection only.
+    const reason =
+      outcome === 'timeout'
+        ? new Error(`The handshake with ${this.server.host}:${this.server.port} did not finish within ${this.hook.handshakeTimeoutMs} ms.`)
+        : outcome.failure instanceof Error
+          ? outcome.failure
+          : new Error(String(outcome.failure));
+    this.hook.lastError = { error: reason, server: this.server };
+    this.socket.destroy();
   }
 }

@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HiveZkError } from '../../src/core/errors';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances } from '../../src/core/hs2Registry';
@@ -234,6 +236,11 @@ test('CLI: what it does not understand is refused (exit 2), never ignored', asyn
     [['beeline', 'jdbc:hive2://h:1/default', '--password-env'], /--password-prompt or --password-file/],
     [['namespaces', '--zk', zk.connectString, '--timeout', '3000000000'], /--timeout must be a whole number/],
     [['namespaces', '--zk', zk.connectString, '--timeout', '1e4'], /--timeout must be a whole number/],
+    [['beeline', '--zk', zk.connectString, '--zk', 'evil:1', '--namespace', 'hiveserver2'], /--zk is given more than once/],
+    [['beeline', 'jdbc:hive2://h:1/default', '--user', ''], /--user needs a non-empty value/],
+    [['locks', '--zk', zk.connectString, '--db', 'sales/orders'], /is a path/],
+    [['resolve', 'jdbc:hive2://h:10000/default', '--pick-only'], /nothing to pick/],
+    [['beeline', 'jdbc:hive2://h:1/default', '--password-file', '/nonexistent/pw'], /Cannot read the password file/],
   ];
   for (const [args, message] of cases) {
     const result = await hiveZk(...args);
@@ -265,6 +272,26 @@ test('CLI: beeline --instance refuses a registration the driver could not use, w
   assert.equal((result.json.error as { code: string }).code, 'BAD_ZNODE_DATA');
   const locks = await hiveZk('locks', '--zk', zk.connectString, '--db', 'sales');
   assert.ok((locks.json.locks as { unlock: string | null }[]).every((l) => typeof l.unlock === 'string'));
+});
+
+test('CLI: znode text is printed with invisible characters escaped; a password file beeline would misread is refused', async () => {
+  await takeLock(seeder, SANDBOX.lockNamespace, { db: 'bidi\u202egpj', table: 't', mode: 'EXCLUSIVE', queryId: 'q\u202e1', query: 'DROP TABLE x \u202e safe', client: '10.0.0.1' });
+  const raw = await run('node', [cli, 'locks', '--zk', zk.connectString, '--db', 'bidi\u202egpj']);
+  assert.ok(!/[\u202e\u009b]/.test(raw.stdout), 'no raw bidi override in the output');
+  assert.match(raw.stdout, /bidi\\\\u\{202E\}gpj/);
+  const dir = mkdtempSync(join(tmpdir(), 'hivezk-pwfile-'));
+  try {
+    const file = join(dir, 'pw');
+    writeFileSync(file, 'pa ss"word\n');
+    const refused = await hiveZk('beeline', 'jdbc:hive2://h:1/default', '--user', 'alice', '--password-file', file);
+    assert.equal((refused.json.error as { code: string }).code, 'UNSAFE_VALUE');
+    assert.ok(!JSON.stringify(refused.json).includes('ss"word'), 'the password is not echoed');
+    writeFileSync(file, '  s3cr3t!\n');
+    const built = await hiveZk('beeline', 'jdbc:hive2://h:1/default', '--user', 'alice', '--password-file', file);
+    assert.equal(built.json.command, `beeline -u jdbc:hive2://h:1/default -n alice -w ${file}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('resolve --pick-only: the driver\'s procedure, two round trips, unusable znodes rejected and another picked', async () => {

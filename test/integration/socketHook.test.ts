@@ -100,6 +100,36 @@ test('a failed handshake fails the session with its own error and does not recon
   session.close();
 });
 
+test('a verdict reached after the server closed the connection still fails the session, without a loop', async () => {
+  const transport = countingTransport({
+    async handshake(channel) {
+      // The connection drops mid-exchange, as a server drops it after a failed SASL step (-124).
+      const pending = channel.exchange(requestFrame(1, OPCODES.exists, Buffer.concat([juteString('/'), Buffer.from([0])])));
+      channel.socket.destroy();
+      await assert.rejects(pending, /closed during the handshake/);
+      await delay(50); // the library is already reconnecting
+      throw new HiveZkError('ZK_AUTH_FAILED', 'verdict after the close');
+    },
+  });
+  const session = new ZkSession({ connectString: zk.connectString, transport, connectTimeoutMs: 3000 });
+  await assert.rejects(session.open(), (e: unknown) => e instanceof HiveZkError && e.message === 'verdict after the close');
+  const sockets = transport.sockets;
+  await delay(500);
+  // Each attempt's handshake breaks its own connection, so a few may start before the first verdict lands; then none.
+  assert.equal(transport.sockets, sockets, 'no reconnect loop');
+  session.close();
+});
+
+test('a handshake failing without a verdict drops only that connection: retried until the connect timeout, which names it', async () => {
+  const transport = countingTransport({
+    handshake: () => Promise.reject(new Error('token service unavailable')),
+  });
+  const session = new ZkSession({ connectString: zk.connectString, transport, connectTimeoutMs: 1500 });
+  await assert.rejects(session.open(), (e: unknown) => e instanceof HiveZkError && e.code === 'ZK_UNREACHABLE' && /token service unavailable/.test(e.message));
+  assert.ok(transport.sockets >= 2, `retried: ${transport.sockets} sockets`);
+  session.close();
+});
+
 test('a handshake that never finishes ends in the connect timeout', async () => {
   const transport = countingTransport({ handshake: () => new Promise<void>(() => undefined) });
   const session = new ZkSession({ connectString: zk.connectString, transport, connectTimeoutMs: 800 });

@@ -6,11 +6,13 @@ import assert from 'node:assert/strict';
 import { buildBeelineCommand, MAX_COMMAND_CHARS } from '../../src/core/beeline';
 import { parseConnectString } from '../../src/core/connectString';
 import { HiveZkError } from '../../src/core/errors';
-import { connectTarget, decodeInstanceData, describeInstance, type Hs2Instance } from '../../src/core/hs2Registry';
+import { connectTarget, decodeInstanceData, decodeServiceRecord, describeInstance, type Hs2Instance } from '../../src/core/hs2Registry';
 import { instanceUrl } from '../../src/core/hs2Urls';
 import { parseJavaInt } from '../../src/core/javaInt';
-import { parseJdbcUrl } from '../../src/core/jdbcUrl';
+import { formatJdbcUrl, MAX_URL_CHARS, parseJdbcUrl } from '../../src/core/jdbcUrl';
+import { parseLockName } from '../../src/core/locks';
 import { resolveJdbcUrl } from '../../src/core/resolver';
+import { isSecretKey, maskSecrets, redactUrlText } from '../../src/core/secretParams';
 import { escapeInvisible, findInvisible } from '../../src/core/untrusted';
 
 const NAME = 'serverUri=h1:10000;version=3.1.3;sequence=0000000001';
@@ -118,4 +120,44 @@ test('invisible characters are shown escaped and found before they reach a comma
   const url = instanceUrl(instance('hive.server2.thrift.bind.host=h2;hive.server2.thrift.port=10000;hive.server2.authentication.kerberos.principal=hive/\u202eh@R'));
   assert.match(url, /principal=hive\/%E2%80%AEh@R/);
   assert.throws(() => buildBeelineCommand({ url: 'jdbc:hive2://h:1/default;principal=a\u202eb' }), /invisible/);
+});
+
+test('every secret-bearing JDBC parameter is hidden, dropped or refused — never printed, echoed or put on a command line', async () => {
+  const secrets = ['password', 'PassWord', 'trustStorePassword', 'keyStorePassword', 'zooKeeperTruststorePassword', 'zooKeeperKeystorePassword', 'jwt', 'http.header.Authorization', 'http.cookie.hive.server2.auth'];
+  for (const key of secrets) {
+    assert.ok(isSecretKey(key), key);
+    const url = `jdbc:hive2://h:10000/default;ssl=true;${key}=S3CRET`;
+    assert.deepEqual(Object.values(maskSecrets(parseJdbcUrl(url).sessionVars)).filter((v) => v.includes('S3CRET')), [], key);
+    const resolution = await resolveJdbcUrl(url, () => {
+      throw new Error('no session expected');
+    });
+    assert.ok(!JSON.stringify(resolution).includes('S3CRET'), `resolve of ${key}`);
+    assert.throws(() => buildBeelineCommand({ url }), (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE' && !e.message.includes('S3CRET'), `beeline refuses ${key}`);
+  }
+  assert.ok(!isSecretKey('principal') && !isSecretKey('trustStoreType'));
+  // Greedy keys ("password=ab=c" gives key "password=ab") hold part of the secret.
+  assert.ok(isSecretKey('password=ab'));
+  // Messages that quote a malformed URL never quote its secret, however it is spelled.
+  for (const bad of ['jdbc:hive2://h:10000;user=u;password=SECRET1', 'jdbc:hive2://zk1:2181;password=SECRET4,zk2/;serviceDiscoveryMode=zooKeeper', 'jdbc:hive2://h:10000;pass%77ord=SECRET6']) {
+    assert.throws(() => parseJdbcUrl(bad), (e: unknown) => e instanceof HiveZkError && !/SECRET/.test(e.message + JSON.stringify(e.details)), bad);
+  }
+  assert.equal(redactUrlText('h:1;user=u;pass%77ord=x;a=b'), 'h:1;user=u;password=(hidden);a=b');
+});
+
+test('sizes: a znode value that makes a URL too long makes the candidate unusable, and nothing of it is echoed', () => {
+  const hugePath = 'a'.repeat(MAX_URL_CHARS + 10);
+  const data = `hive.server2.thrift.bind.host=h2;hive.server2.thrift.port=10000;hive.server2.thrift.http.path=${hugePath}`;
+  assert.throws(() => instanceUrl(instance(data)), (e: unknown) => e instanceof HiveZkError && e.message.length < 400);
+  assert.throws(() => formatJdbcUrl({ hosts: [{ host: 'h', port: 1 }], sessionVars: { httpPath: hugePath } }), /at most 16384/);
+});
+
+test('HA records: ports only as Hadoop writes them (strings Integer.parseInt reads), lock sequences as Hive parses them', () => {
+  const record = (port: unknown): Buffer => Buffer.from(JSON.stringify({ type: 'JSONServiceRecord', internal: [{ api: 'activeEndpoint', addresses: [{ host: 'ha1', port }] }] }));
+  assert.equal(decodeServiceRecord(record('10000'))?.endpoints[0]?.port, 10000);
+  assert.equal(decodeServiceRecord(record('+10000'))?.endpoints[0]?.port, 10000);
+  for (const bad of [1e4, 10000, '1e4', '10000.0', '70000', ' 10000']) {
+    assert.deepEqual(decodeServiceRecord(record(bad))?.endpoints, [], JSON.stringify(bad));
+  }
+  assert.equal(parseLockName('LOCK-SHARED-0000000012')?.sequence, 12);
+  assert.equal(parseLockName('LOCK-EXCLUSIVE-9007199254740993')?.sequence, -1);
 });

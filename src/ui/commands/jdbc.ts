@@ -1,7 +1,7 @@
 // Commands about connecting to HiveServer2: resolve a JDBC URL as the driver does, copy URLs and
 // beeline commands, open beeline in a terminal (beeline prompts for the password itself).
 import * as vscode from 'vscode';
-import { buildBeelineCommand } from '../../core/beeline';
+import { buildBeelineCommand, type ShellKind } from '../../core/beeline';
 import { parseConnectString } from '../../core/connectString';
 import { HiveZkError } from '../../core/errors';
 import { listMetastoreInstances } from '../../core/hs2Registry';
@@ -39,6 +39,17 @@ export function registerJdbcCommands(deps: CommandDeps): void {
   const beelineFor = (url: string): ReturnType<typeof buildBeelineCommand> => {
     const { beelinePath, beelineUser } = settings();
     return buildBeelineCommand({ url, beelinePath, ...(beelineUser ? { user: beelineUser, password: { kind: 'prompt' } } : {}) });
+  };
+
+  /**
+   * The command line for the terminal's shell. On Windows, beeline is beeline.cmd whatever the shell
+   * (Git Bash too), so cmd.exe's rules apply to the arguments as well: checked by building that line.
+   */
+  const commandLine = (command: ReturnType<typeof buildBeelineCommand>, shell: ShellKind): string => {
+    if (process.platform === 'win32' && shell === 'posix') {
+      command.display('cmd');
+    }
+    return command.display(shell);
   };
 
   register(deps, Commands.resolveJdbcUrl, async (arg) => {
@@ -92,13 +103,13 @@ export function registerJdbcCommands(deps: CommandDeps): void {
 
   registerForNodes(deps, Commands.copyBeelineCommand, URL_NODES, async (node) => {
     const { url, label } = await urlFor(node);
-    return copy(beelineFor(url).display(currentShell()), `beeline command for ${label}`);
+    return copy(commandLine(beelineFor(url), currentShell()), `beeline command for ${label}`);
   });
 
   registerForNodes(deps, Commands.openBeeline, URL_NODES, async (node) => {
     const { url, label } = await urlFor(node);
     const shell = currentShell();
-    const text = beelineFor(url).display(shell);
+    const text = commandLine(beelineFor(url), shell);
     const terminal = vscode.window.createTerminal({ name: `beeline · ${label}` });
     terminal.show();
     terminal.sendText(text, true);

@@ -67,7 +67,6 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
   });
-  /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
   /** Listings in flight per ensemble, the state kind each ensemble row was drawn with, and rows to redraw when quiet. */
   private readonly listingsInFlight = new Map<string, number>();
   private readonly shownStates = new Map<string, string>();
