@@ -36,15 +36,13 @@ const FAILURE_KEPT_MS = 2000;
 /** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
 const REDRAW_DELAY_MS = 300;
 
-/** What an ensemble row's icon tells: not connected, connected, busy, or failing. */
-function stateKind(state: SessionState): 'idle' | 'connected' | 'busy' | 'failing' {
-  if (state === 'connecting' || state === 'reconnecting') {
-    return 'busy';
-  }
-  if (state === 'error' || state === 'authFailed' || state === 'expired') {
-    return 'failing';
-  }
-  return state === 'connected' ? 'connected' : 'idle';
+/**
+ * Whether an ensemble row shows a failure. Only a change of this redraws the row on its own: a
+ * redraw makes VS Code list the row's expanded subtree again and can drop an expansion the user
+ * just started, which is worth it to show a failure or a recovery, not a routine connect.
+ */
+function stateKind(state: SessionState): 'fine' | 'failing' {
+  return state === 'error' || state === 'authFailed' || state === 'expired' ? 'failing' : 'fine';
 }
 
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -197,7 +195,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /**
    * Only the row's state icon changes: redraw it, keeping what was listed. Redrawing a row makes VS
    * Code list its expanded subtree again and drop an expansion still loading, so it happens only
-   * when the kind of state shown changes (idle / connected / busy / failing), and only once nothing of that
+   * when the kind of state shown changes (failing or not), and only once nothing of that
    * ensemble is being listed.
    */
   private redrawEnsembleRow(ensemble: string): void {
