@@ -141,15 +141,17 @@ async function runUiCheck(origin, folder, shots) {
     await input.fill('>Hive ZooKeeper: Resolve JDBC URL');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Resolve JDBC URL' }).first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(500);
-    await input.fill(`jdbc:hive2://${process.env.HIVEZK_TEST_ZK}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2`);
-    await page.keyboard.press('Enter');
-    const picked = page.locator('.quick-input-list .monaco-list-row', { hasText: 'the driver would pick this one now' }).first();
+    // The palette offers the configured ensembles' namespaces (or a URL of one's own).
+    const source = page.locator('.quick-input-list .monaco-list-row', { hasText: 'sandbox / hiveserver2' }).first();
+    await source.waitFor({ timeout: 10_000 });
+    await source.click();
+    const picked = page.locator('.quick-input-list .monaco-list-row', { hasText: 'random pick: the driver picks anew' }).first();
     await picked.waitFor({ timeout: 20_000 });
-    const candidates = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
-    step(`resolve quick pick: ${candidates.length} rows; chosen: ${(await picked.innerText()).replace(/\n/g, ' ')}`);
-    if (candidates.length !== 5) {
-      throw new Error(`expected 5 candidates in the resolve quick pick, saw ${candidates.length}`);
+    const pickRows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    const candidates = pickRows.filter((row) => /\.example\.com:\d+/.test(row));
+    step(`resolve quick pick: ${candidates.length} candidates of ${pickRows.length} rows; chosen: ${(await picked.innerText()).replace(/\n/g, ' ')}`);
+    if (candidates.length !== 5 || !pickRows.some((row) => row.includes('Open the whole resolution as JSON'))) {
+      throw new Error(`expected 5 candidates and the JSON row in the resolve quick pick, saw: ${pickRows.join(' | ')}`);
     }
     await page.screenshot({ path: join(shots, 'resolve.png') });
     await page.keyboard.press('Escape');

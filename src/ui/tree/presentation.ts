@@ -69,11 +69,20 @@ function modeLabel(lock: HiveLock): string {
 function settingsTable(md: vscode.MarkdownString, rows: [string, string | undefined][]): void {
   for (const [key, value] of rows) {
     if (value !== undefined && value !== '') {
-      md.appendMarkdown(`**${key}:** `);
-      md.appendText(value);
-      md.appendMarkdown('  \n');
+      md.appendMarkdown(`**${key}:** ${codeSpan(value)}  \n`);
     }
   }
+}
+
+/**
+ * A value as inline code: literal (no markdown, no links — a Kerberos principal is not a mailto:
+ * address), fenced by more backquotes than it holds in a row, as CommonMark reads code spans.
+ */
+export function codeSpan(value: string): string {
+  const longestRun = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const padded = value.startsWith('`') || value.endsWith('`') || /^ .* $/.test(value) ? ` ${value} ` : value;
+  return `${fence}${padded.replace(/[\r\n]+/g, ' ')}${fence}`;
 }
 
 export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, state: SessionState = 'idle'): vscode.TreeItem {

@@ -129,7 +129,7 @@ test('resolve from a namespace row, per-ensemble beeline user and options, the r
     await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK, beelineUser: 'bob', beelineArgs: ['--silent=true'] }]);
     const ensemble = await waitFor('the sandbox ensemble', async () => (await kids()).find((n) => label(n) === 'sandbox'));
     const command = await clipboardAfter('hiveZk.copyBeelineCommand', ensemble);
-    assert.equal(command, `beeline -u 'jdbc:hive2://${SANDBOX_ZK}/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2' -n bob --silent=true -p`);
+    assert.equal(command, `beeline -u 'jdbc:hive2://${SANDBOX_ZK}/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2' -n bob '--silent=true' -p`);
   } finally {
     await onlySandbox();
   }
