@@ -4,6 +4,7 @@ import { parseConnectString } from '../core/connectString';
 import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/driverVersions';
 import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
 import { toHiveZkError } from '../core/errors';
+import { readSaslSetting, readTlsSetting, tlsSettingValue, type EnsembleSasl, type EnsembleTls } from './ensembleSecurity';
 
 export const SECTION = 'hiveZk';
 export const SettingKeys = {
@@ -25,6 +26,10 @@ export interface EnsembleConfig {
   sessionTimeoutMs: number;
   /** The servers' AdminServer port (admin.serverPort), asked when four-letter words are not whitelisted; default 8080. */
   adminServerPort?: number;
+  /** TLS to the servers' secureClientPort (store passwords are in SecretStorage). */
+  tls?: EnsembleTls;
+  /** SASL on every connection (the DIGEST-MD5 credential is in SecretStorage). */
+  sasl?: EnsembleSasl;
 }
 
 export interface Settings {
@@ -41,7 +46,7 @@ export interface Settings {
   driverVersion: HiveDriverVersion;
 }
 
-type RawEnsemble = Partial<EnsembleConfig> & Record<string, unknown>;
+type RawEnsemble = Partial<Omit<EnsembleConfig, 'tls' | 'sasl'>> & Record<string, unknown>;
 
 /** An unknown value (hand-edited settings.json) falls back to the default rather than failing every command. */
 function driverVersionSetting(value: string): HiveDriverVersion {
@@ -63,8 +68,12 @@ export function readSettings(): Settings {
       invalidEnsembles.push({ name: name || '(unnamed)', reason: name === '' ? 'The ensemble has no name.' : 'Another ensemble has the same name.' });
       continue;
     }
+    let tls: EnsembleTls | undefined;
+    let sasl: EnsembleSasl | undefined;
     try {
       parseConnectString(String(raw.connectString ?? ''));
+      tls = readTlsSetting(raw.tls);
+      sasl = readSaslSetting(raw.sasl);
     } catch (error) {
       invalidEnsembles.push({ name, reason: toHiveZkError(error).message });
       continue;
@@ -77,6 +86,8 @@ export function readSettings(): Settings {
       lockNamespace: typeof raw.lockNamespace === 'string' && raw.lockNamespace !== '' ? raw.lockNamespace : DEFAULT_LOCK_NAMESPACE,
       sessionTimeoutMs: typeof raw.sessionTimeoutMs === 'number' && raw.sessionTimeoutMs >= 2000 ? raw.sessionTimeoutMs : 30_000,
       ...(typeof raw.adminServerPort === 'number' && Number.isInteger(raw.adminServerPort) && raw.adminServerPort >= 1 && raw.adminServerPort <= 65535 ? { adminServerPort: raw.adminServerPort } : {}),
+      ...(tls ? { tls } : {}),
+      ...(sasl ? { sasl } : {}),
     });
   }
   return {
@@ -107,6 +118,12 @@ export async function writeEnsembles(ensembles: readonly EnsembleConfig[]): Prom
     }
     if (e.adminServerPort !== undefined) {
       entry.adminServerPort = e.adminServerPort;
+    }
+    if (e.tls) {
+      entry.tls = tlsSettingValue(e.tls);
+    }
+    if (e.sasl) {
+      entry.sasl = e.sasl;
     }
     return entry;
   });
