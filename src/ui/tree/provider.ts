@@ -9,7 +9,7 @@ import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstan
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
 import { walkLocks, type HiveLock } from '../../core/locks';
 import { childPath } from '../../core/znodePath';
-import type { ZkSession } from '../../core/zkSession';
+import type { SessionState, ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
@@ -39,6 +39,17 @@ const FAILURE_KEPT_MS = 2000;
 /** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
 const REDRAW_DELAY_MS = 300;
 
+/** What an ensemble row's icon tells: not connected, connected, busy, or failing. */
+function stateKind(state: SessionState): 'idle' | 'connected' | 'busy' | 'failing' {
+  if (state === 'connecting' || state === 'reconnecting') {
+    return 'busy';
+  }
+  if (state === 'error' || state === 'authFailed' || state === 'expired') {
+    return 'failing';
+  }
+  return state === 'connected' ? 'connected' : 'idle';
+}
+
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -53,15 +64,17 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
   private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
   private readonly live: LiveUpdates;
+  /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
+  /** Listings in flight per ensemble, the state kind each ensemble row was drawn with, and rows to redraw when quiet. */
+  private readonly listingsInFlight = new Map<string, number>();
+  private readonly shownStates = new Map<string, string>();
+  private readonly redrawAfterListing = new Set<string>();
   private readonly health = new EnsembleHealthView({
     config: (name) => this.ensemble(name),
     session: (name) => this.session(name),
     namespaces: (name) => this.scanNamespaces(name),
     lockWalk: async (name) => (await this.lockIndex(name)).walk,
   });
-  /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
-  private readonly listingEnsembles = new Set<string>();
-  private readonly redrawAfterListing = new Set<string>();
   private treeFilter = new TreeFilter(undefined);
   /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
   private readonly liveCounts = new Map<string, Map<string, number>>();
@@ -173,24 +186,33 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'ensemble') {
+      this.shownStates.set(node.id, stateKind(this.connections.stateOf(node.ensemble)));
+    }
     return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
   }
 
   /**
-   * Only the row's state icon changes: redraw it, keeping what was listed. Never while its children
-   * are being listed (VS Code would drop that listing): then once the listing is done.
+   * Only the row's state icon changes: redraw it, keeping what was listed. Redrawing a row makes VS
+   * Code list its expanded subtree again and drop an expansion still loading, so it happens only
+   * when the kind of state shown changes (idle / connected / busy / failing), and only once nothing of that
+   * ensemble is being listed.
    */
   private redrawEnsembleRow(ensemble: string): void {
     const id = ensembleId(ensemble);
-    if (this.listingEnsembles.has(id)) {
-      this.redrawAfterListing.add(id);
+    const node = this.nodes.get(id);
+    const shown = stateKind(this.connections.stateOf(ensemble));
+    if (!node || this.shownStates.get(id) === shown) {
       return;
     }
-    const node = this.nodes.get(id);
-    if (node) {
-      this.changeEmitter.fire(node);
+    if ((this.listingsInFlight.get(ensemble) ?? 0) > 0) {
+      this.redrawAfterListing.add(ensemble);
+      return;
     }
+    this.shownStates.set(id, shown);
+    this.changeEmitter.fire(node);
   }
+
 
   /**
    * What the tree knows of an ensemble's health: live HiveServer2 instances (plain and HA) and
@@ -226,8 +248,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     let children: TreeNode[];
-    if (node?.kind === 'ensemble') {
-      this.listingEnsembles.add(node.id);
+    if (node) {
+      this.listingsInFlight.set(node.ensemble, (this.listingsInFlight.get(node.ensemble) ?? 0) + 1);
     }
     try {
       children = await this.childrenOf(node);
@@ -244,9 +266,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
     }
     this.nodes.listed(node, children);
-    if (node?.kind === 'ensemble') {
-      this.listingEnsembles.delete(node.id);
-      if (this.redrawAfterListing.delete(node.id)) {
+    if (node) {
+      const left = (this.listingsInFlight.get(node.ensemble) ?? 1) - 1;
+      this.listingsInFlight.set(node.ensemble, left);
+      if (left === 0 && this.redrawAfterListing.delete(node.ensemble)) {
         setTimeout(() => this.redrawEnsembleRow(node.ensemble), REDRAW_DELAY_MS);
       }
     }
