@@ -245,13 +245,15 @@ export async function securityStep(deps: CommandDeps, draft: EnsembleConfig, tit
 export function registerSecurityCommands(deps: CommandDeps): void {
   const { log, settings, tree } = deps;
 
-  // The argument form { tls, sasl, secrets } skips the wizard (tests, other extensions).
+  // The argument form { tls, sasl, secrets } skips the wizard (tests, other extensions): a key left
+  // out keeps the current setting, null removes it; secrets left out stay stored.
   registerForNodes(deps, Commands.configureSecurity, ['ensemble', 'message'], async (node, arg) => {
     const ensemble = await pickEnsemble(settings, node);
     let config: EnsembleConfig;
     let choice: SecurityChoice | undefined;
     if (arg !== undefined) {
-      choice = securityFromArgument(arg);
+      const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
+      choice = securityFromArgument({ tls: 'tls' in given ? given.tls : ensemble.tls, sasl: 'sasl' in given ? given.sasl : ensemble.sasl, secrets: given.secrets });
       if (choice.secrets.saslCredential !== undefined) {
         parseDigestCredential(choice.secrets.saslCredential, 'The SASL credential');
       }

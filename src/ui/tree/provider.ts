@@ -242,7 +242,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (failure.code === 'ZK_SASL_FAILED' || failure.code === 'ZK_SASL_REQUIRED' || failure.code === 'ZK_TLS_FAILED' || failure.code === 'ZK_KERBEROS_UNAVAILABLE') {
       // The core's words say what failed; the row's inline buttons (Edit, Configure Security) fix it.
-      return `${SECURITY_FAILURE_LABELS[failure.code]}: ${failure.message}`;
+      const what = SECURITY_FAILURE_LABELS[failure.code] ?? failure.code;
+      return `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${failure.message}`;
     }
     if (failure.code !== 'ZK_UNREACHABLE') {
       return failure.message;
