@@ -105,7 +105,7 @@ export class Connections implements vscode.Disposable {
       connectTimeoutMs,
       requestTimeoutMs,
       ...(digest ? { digest } : {}),
-      ...(security ? { transport: secureTransport(security) } : {}),
+      ...(security ? { transport: inExtensionWords(() => secureTransport(security)) } : {}),
     };
   }
 
@@ -233,6 +233,21 @@ export class Connections implements vscode.Disposable {
   dispose(): void {
     this.closeAll();
     this.stateEmitter.dispose();
+  }
+}
+
+/** The core names the CLI's password variables; here store passwords come from Configure Security. */
+function inExtensionWords<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof HiveZkError && /HIVEZK_TLS_\w+_PASSWORD/.test(error.message)) {
+      const message = error.message
+        .replace(/If it has a password, set HIVEZK_TLS_\w+_PASSWORD\./, 'If it has a password, store it with "Configure Security…".')
+        .replace(/\(HIVEZK_TLS_\w+_PASSWORD\)/, '(stored with "Configure Security…")');
+      throw new HiveZkError(error.code, message, { ...error.details }, { cause: error });
+    }
+    throw error;
   }
 }
 

@@ -141,5 +141,11 @@ test('secure ensemble: no store password or SASL credential in settings or the l
   const [row] = await kids(await ensembleRow(() => true));
   assert.ok(row?.kind === 'message');
   assert.match(label(row), /no SASL credential is stored: run "Configure Security…"/);
+  // With the credential back but no truststore password, the PKCS12 truststore cannot be opened.
+  await vscode.commands.executeCommand('hiveZk.configureSecurity', await ensembleRow(() => true), { secrets: { saslCredential: `${facts.saslUser}:${facts.saslPassword}` } });
+  const [tlsRow] = await kids(await ensembleRow(() => true));
+  assert.ok(tlsRow?.kind === 'message');
+  assert.match(label(tlsRow), /^TLS failed: The TLS truststore .*truststore\.p12 \(PKCS12\) cannot be opened: .*store it with "Configure Security…"/);
+  assert.ok(!label(tlsRow).includes('HIVEZK_'), 'no CLI variable named in the extension');
   await onlySandbox();
 }, 60_000);
