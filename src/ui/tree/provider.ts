@@ -6,18 +6,16 @@ import { parseConnectString } from '../../core/connectString';
 import { toHiveZkError, type HiveZkError } from '../../core/errors';
 import { diagnoseUnreachable } from '../../core/reachability';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances, type DiscoveredNamespace } from '../../core/hs2Registry';
-import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
-import { walkLocks, type HiveLock } from '../../core/locks';
 import { childPath } from '../../core/znodePath';
 import type { SessionState, ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
-import { VIEW_ID } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
 import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
 import { TreeFilter } from './filter';
 import { LiveUpdates } from './liveUpdates';
+import { LockSection } from './lockSection';
 import {
   ensembleId,
   invalidEnsembleId,
@@ -27,7 +25,6 @@ import {
   znodeId,
   type EnsembleNode,
   type LoadMoreNode,
-  type LockGroupNode,
   type LockNode,
   type NamespaceNode,
   type SectionNode,
@@ -40,15 +37,13 @@ const FAILURE_KEPT_MS = 2000;
 /** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
 const REDRAW_DELAY_MS = 300;
 
-/** What an ensemble row's icon tells: not connected, connected, busy, or failing. */
-function stateKind(state: SessionState): 'idle' | 'connected' | 'busy' | 'failing' {
-  if (state === 'connecting' || state === 'reconnecting') {
-    return 'busy';
-  }
-  if (state === 'error' || state === 'authFailed' || state === 'expired') {
-    return 'failing';
-  }
-  return state === 'connected' ? 'connected' : 'idle';
+/**
+ * Whether an ensemble row shows a failure. Only a change of this redraws the row on its own: a
+ * redraw makes VS Code list the row's expanded subtree again and can drop an expansion the user
+ * just started, which is worth it to show a failure or a recovery, not a routine connect.
+ */
+function stateKind(state: SessionState): 'fine' | 'failing' {
+  return state === 'error' || state === 'authFailed' || state === 'expired' ? 'failing' : 'fine';
 }
 
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -59,13 +54,18 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   readonly onDidChangeSummary = this.summaryEmitter.event;
   /** Per ensemble: the latest namespace scan and lock index, for health at a glance. */
   private readonly lastScans = new Map<string, DiscoveredNamespace[]>();
-  private readonly lastWaiting = new Map<string, number>();
   private readonly nodes: KnownNodes;
   private readonly pages = new Map<string, number>();
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
-  private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
   private readonly live: LiveUpdates;
-  /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
+  private readonly locks: LockSection = new LockSection({
+    ensemble: (name) => this.ensemble(name),
+    session: (name) => this.session(name),
+    filter: () => this.treeFilter,
+    page: (parent, nodes) => this.page(parent, nodes),
+    getChildren: (node) => this.getChildren(node),
+    onWaitingCounted: (name) => this.summaryEmitter.fire(name),
+  });
   /** Listings in flight per ensemble, the state kind each ensemble row was drawn with, and rows to redraw when quiet. */
   private readonly listingsInFlight = new Map<string, number>();
   private readonly shownStates = new Map<string, string>();
@@ -74,7 +74,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     config: (name) => this.ensemble(name),
     session: (name) => this.session(name),
     namespaces: (name) => this.scanNamespaces(name),
-    lockWalk: async (name) => (await this.lockIndex(name)).walk,
+    lockWalk: async (name) => (await this.locks.index(name)).walk,
   });
   private treeFilter = new TreeFilter(undefined);
   /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
@@ -129,7 +129,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!node) {
       this.namespaceScans.clear();
       this.liveCounts.clear();
-      this.lockIndexes.clear();
+      this.locks.forget();
       this.health.forgetAll();
       this.pages.clear();
       this.changeEmitter.fire(undefined);
@@ -140,12 +140,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.liveCounts.delete(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
-      this.lockIndexes.delete(node.ensemble);
+      this.locks.forget(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'health')) {
       // Owners come from the lock walk: a fresh look at who holds what walks the locks again.
       this.health.forget(node.ensemble);
-      this.lockIndexes.delete(node.ensemble);
+      this.locks.forget(node.ensemble);
     }
     const target = node.kind === 'lockGroup' ? this.nodes.get(sectionId(node.ensemble, 'locks')) : node;
     this.changeEmitter.fire(target ?? undefined);
@@ -196,7 +196,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /**
    * Only the row's state icon changes: redraw it, keeping what was listed. Redrawing a row makes VS
    * Code list its expanded subtree again and drop an expansion still loading, so it happens only
-   * when the kind of state shown changes (idle / connected / busy / failing), and only once nothing of that
+   * when the kind of state shown changes (failing or not), and only once nothing of that
    * ensemble is being listed.
    */
   private redrawEnsembleRow(ensemble: string): void {
@@ -228,7 +228,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         .filter((ns) => ns.kind === 'hs2' || ns.kind === 'hs2-ha')
         .reduce((sum, ns) => sum + (counts?.get(znodeId(ensemble, `/${ns.name}`)) ?? (ns.kind === 'hs2' ? ns.childCount : 0)), 0);
     }
-    const waiting = this.lastWaiting.get(ensemble);
+    const waiting = this.locks.waiting(ensemble);
     if (waiting !== undefined) {
       summary.waiting = waiting;
     }
@@ -294,7 +294,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'namespace':
         return this.namespaceChildren(node);
       case 'lockGroup':
-        return this.lockGroupChildren(node);
+        return this.locks.groupChildren(node);
       case 'waitingLocks':
         return node.locks;
       case 'znode':
@@ -357,7 +357,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return this.znodeChildren(node.ensemble, '/', node.id);
     }
     if (node.section === 'locks') {
-      return this.lockSectionChildren(node);
+      return this.locks.sectionChildren(node);
     }
     if (node.section === 'health') {
       return this.health.children(node);
@@ -446,104 +446,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.page(node, matching);
   }
 
-  private lockIndex(name: string): Promise<LockIndex> {
-    let index = this.lockIndexes.get(name);
-    if (!index) {
-      const config = this.ensemble(name);
-      const walking = Promise.resolve(
-        vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, async () => {
-          const walk = await walkLocks(await this.session(name), config.lockNamespace);
-          const index = indexLocks(walk);
-          this.lastWaiting.set(name, waitingLocks(index).length);
-          this.summaryEmitter.fire(name);
-          return index;
-        }),
-      );
-      walking.catch(() => this.lockIndexes.delete(name));
-      this.lockIndexes.set(name, walking);
-      index = walking;
-    }
-    return index;
-  }
-
-  private async lockSectionChildren(node: SectionNode): Promise<TreeNode[]> {
-    const index = await this.lockIndex(node.ensemble);
-    const dbs = index.childGroups.get(index.root) ?? [];
-    const nodes: TreeNode[] = [];
-    // Who blocks whom first: the waiting locks, longest waiting first (ids apart from the same
-    // locks further down the tree).
-    const waiting = this.lockNodes(node.ensemble, index, waitingLocks(index), '|waiting');
-    if (waiting.length > 0) {
-      nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, locks: waiting });
-    }
-    nodes.push(...this.lockGroupNodes(node.ensemble, index, dbs, 'db'));
-    const rootLocks = index.locksAt.get(index.root) ?? [];
-    nodes.push(...this.lockNodes(node.ensemble, index, rootLocks));
-    for (const path of index.walk.unreadable) {
-      nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: 'Add a digest credential for this ensemble to read it.' });
-    }
-    if (nodes.length === 0) {
-      return [message(node, 'info', this.treeFilter.active && index.walk.locks.length > 0 ? 'No lock matches the filter' : `No locks under ${index.root}`)];
-    }
-    return this.page(node, nodes);
-  }
-
-  private async lockGroupChildren(node: LockGroupNode): Promise<TreeNode[]> {
-    const index = await this.lockIndex(node.ensemble);
-    const groups = this.lockGroupNodes(node.ensemble, index, index.childGroups.get(node.objectPath) ?? [], childLevel(node.level));
-    const locks = this.lockNodes(node.ensemble, index, index.locksAt.get(node.objectPath) ?? []);
-    return this.page(node, [...locks, ...groups]);
-  }
-
-  /** Groups at these object paths; with a filter, only those holding a match, counted "n of m". */
-  private lockGroupNodes(ensemble: string, index: LockIndex, objectPaths: readonly string[], level: LockGroupNode['level']): LockGroupNode[] {
-    const matching = this.treeFilter.active ? this.treeFilter.lockTotals(index) : undefined;
-    const nodes: LockGroupNode[] = [];
-    for (const objectPath of objectPaths) {
-      const node: LockGroupNode = { kind: 'lockGroup', id: znodeId(ensemble, objectPath), ensemble, ...lockGroupAt(index, objectPath, level) };
-      if (matching) {
-        node.matchCount = matching.get(objectPath) ?? 0;
-        if (node.matchCount === 0) {
-          continue;
-        }
-      }
-      nodes.push(node);
-    }
-    return nodes;
-  }
-
-  private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {
-    return locks
-      .filter((l) => this.treeFilter.lock(l))
-      .map((lock) => {
-        const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
-        const blocker = blockerOf(index, lock);
-        if (blocker) {
-          node.blocker = blocker;
-        }
-        if (idSuffix !== '') {
-          node.inSummary = true;
-        }
-        return node;
-      });
-  }
-
-  /**
-   * The tree node of a lock, listing the Locks section and the groups down to it so that it can be
-   * revealed (its ancestors known); undefined if it is gone or filtered out.
-   */
-  async lockNode(ensemble: string, lockPath: string): Promise<LockNode | undefined> {
-    const ensembleNode = (await this.getChildren()).find((n) => n.id === ensembleId(ensemble));
-    let current = ensembleNode && (await this.getChildren(ensembleNode)).find((n) => n.id === sectionId(ensemble, 'locks'));
-    while (current) {
-      const children = await this.getChildren(current);
-      const found = children.find((n): n is LockNode => n.kind === 'lock' && n.lock.path === lockPath);
-      if (found) {
-        return found;
-      }
-      current = children.find((n) => n.kind === 'lockGroup' && lockPath.startsWith(`${n.objectPath}/`));
-    }
-    return undefined;
+  /** The tree node of a lock, with its ancestors listed so that it can be revealed. */
+  lockNode(ensemble: string, lockPath: string): Promise<LockNode | undefined> {
+    return this.locks.lockNode(ensemble, lockPath);
   }
 
   private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {

@@ -11,6 +11,7 @@ import './secrets.test';
 import './secure.test';
 import './imports.test';
 import './health.test';
+import './untrusted.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();
