@@ -1,7 +1,7 @@
 // npm run bench: the core's one shared session against ZooKeeper's own Java client (async API,
 // same pipelining depth; and its multiRead, same batch size), same work, same server, same run.
 // Prints a table of medians and ratios.
-// Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree).
+// Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree), BENCH_ONLY=tls (only row 7).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -10,6 +10,8 @@ import { decodeInstanceData, listInstances } from '../src/core/hs2Registry';
 import { decodeLockData } from '../src/core/locks';
 import { resolveJdbcUrl } from '../src/core/resolver';
 import { ZkSession } from '../src/core/zkSession';
+import type { TlsConfig } from '../src/core/tls';
+import { makeTestCertificates } from '../test/support/certs';
 import { hs2Data, mkdirp } from '../test/support/hiveSeed';
 import { countSessionConnections, startZooKeeper, type ZkCluster } from '../test/support/zkServer';
 
@@ -38,7 +40,7 @@ const median = (values: number[]): number => {
 };
 
 /** Our core in its own process; `multiRead: false` is the single-read path (servers before 3.6, and before batching). */
-function ours(zk: string, workload: string, path: string, runs: number, options: { depth?: number; multiRead?: boolean; digest?: boolean } = {}): Measured {
+function ours(zk: string, workload: string, path: string, runs: number, options: { depth?: number; multiRead?: boolean; digest?: boolean; tls?: TlsConfig } = {}): Measured {
   const out = execFileSync('node', ['--max-old-space-size=512', join(ROOT, 'out', 'bench', 'worker.js'), zk, workload, path, String(runs)], {
     encoding: 'utf8',
     env: {
@@ -46,6 +48,7 @@ function ours(zk: string, workload: string, path: string, runs: number, options:
       HIVEZK_BENCH_DEPTH: String(options.depth ?? DEPTH),
       HIVEZK_BENCH_MULTIREAD: options.multiRead === false ? '0' : '1',
       HIVEZK_BENCH_DIGEST: options.digest ? '1' : '0',
+      HIVEZK_BENCH_TLS: options.tls ? JSON.stringify(options.tls) : '',
     },
   });
   return JSON.parse(out) as Measured;
@@ -111,8 +114,48 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => c.padEnd(widths[i] ?? 10)).join('  ');
 }
 
+const WIDTHS = [44, 10, 10, 10, 7, 8, 30, 26];
+
+/**
+ * 7. TLS against plain on bulk reads: one server with both ports (the rig's secureClientPort,
+ * mutual TLS, certificates made now), the same 10k namespace expanded over each, runs interleaved.
+ */
+async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record<string, unknown>[]): Promise<void> {
+  const certs = await makeTestCertificates();
+  const cluster = await startZooKeeper({ tls: { keyStore: certs.serverP12, trustStore: certs.truststoreP12, password: certs.password } });
+  try {
+    const seeder = new ZkSession({ connectString: cluster.connectString, requestTimeoutMs: 120_000 });
+    await seedInstances(seeder, 'bench10k', 10_000);
+    seeder.close();
+    const tls: TlsConfig = { caFile: certs.caPem, certFile: certs.clientCertPem, keyFile: certs.clientKeyPem };
+    const plainRuns: number[] = [];
+    const tlsRuns: number[] = [];
+    let requests = 0;
+    for (let round = 0; round < 3; round += 1) {
+      plainRuns.push(...ours(cluster.connectString, 'expand', '/bench10k', Math.ceil(RUNS / 2)).runs);
+      const secured = ours(cluster.secureConnectString, 'expand', '/bench10k', Math.ceil(RUNS / 2), { tls });
+      tlsRuns.push(...secured.runs);
+      requests = secured.requests;
+    }
+    const ratio = median(tlsRuns) / median(plainRuns);
+    print(['7. expand 10k over TLS vs plain', median(tlsRuns).toFixed(1), '—', '—', `${ratio.toFixed(2)}×`, '—', `≤ 1.2× ${ratio <= 1.2 ? 'met' : 'MISSED'}`, `plain ${median(plainRuns).toFixed(1)} ms; ${requests} requests`]);
+    results.push({ name: 'tls', plain: plainRuns, tls: tlsRuns, ratio });
+  } finally {
+    await cluster.stop();
+    certs.remove();
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  if (process.env.BENCH_ONLY === 'tls') {
+    const results: Record<string, unknown>[] = [];
+    const print = (cells: string[]): void => console.log(row(cells, WIDTHS));
+    print(['workload', 'ours (ms)', 'Java (ms)', 'Java multi', 'ratio', 'vs multi', 'goal', 'notes']);
+    await tlsAgainstPlain(print, results);
+    console.log(`\nbench (TLS only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
   mkdirSync(JAVA_DIR, { recursive: true });
   execFileSync('javac', ['-d', JAVA_DIR, '-cp', CLASSPATH, join(ROOT, 'bench', 'ZkBench.java')]);
   const cluster: ZkCluster = await startZooKeeper();
@@ -120,7 +163,7 @@ async function main(): Promise<void> {
   const seeder = new ZkSession({ connectString: zk, requestTimeoutMs: 120_000 });
   const results: Record<string, unknown>[] = [];
   const lines: string[] = [];
-  const widths = [44, 10, 10, 10, 7, 8, 30, 26];
+  const widths = WIDTHS;
   const print = (cells: string[]): void => {
     const line = row(cells, widths);
     lines.push(line);
@@ -175,6 +218,7 @@ async function main(): Promise<void> {
     } finally {
       oldServer.stop();
     }
+    await tlsAgainstPlain(print, results);
     {
       const a = ours(zk, 'resolve', 'bench1k', RUNS * 4);
       const b = java(zk, 'resolve', '/bench1k', RUNS * 4);

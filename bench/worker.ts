@@ -1,19 +1,23 @@
 // One benchmark workload on the extension's core, in its own process so that its peak RSS is its own.
 //   node out/bench/worker.js <connectString> expand|walk|resolve <namespace> <runs>
 // Env: HIVEZK_BENCH_DEPTH (requests in flight), HIVEZK_BENCH_MULTIREAD=0 (single reads only),
-// HIVEZK_BENCH_DIGEST=1 (a digest of the last result, taken outside the timing; costs memory).
+// HIVEZK_BENCH_DIGEST=1 (a digest of the last result, taken outside the timing; costs memory),
+// HIVEZK_BENCH_TLS (JSON TlsConfig: connect with TLS, files only — the rig's PEM files have no password).
 // Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}.
 import { createHash } from 'node:crypto';
 import { listInstances } from '../src/core/hs2Registry';
 import { walkLocks } from '../src/core/locks';
 import { resolveJdbcUrl } from '../src/core/resolver';
+import { secureTransport } from '../src/core/secureTransport';
+import type { TlsConfig } from '../src/core/tls';
 import { ZkSession } from '../src/core/zkSession';
 
 async function main(): Promise<void> {
   const [connectString = '', workload = '', namespace = '', runsText = '5'] = process.argv.slice(2);
   const depth = Number(process.env.HIVEZK_BENCH_DEPTH ?? 128);
   const multiRead = process.env.HIVEZK_BENCH_MULTIREAD !== '0';
-  const session = new ZkSession({ connectString, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: multiRead } });
+  const tls = process.env.HIVEZK_BENCH_TLS ? (JSON.parse(process.env.HIVEZK_BENCH_TLS) as TlsConfig) : undefined;
+  const session = new ZkSession({ connectString, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: multiRead }, ...(tls ? { transport: secureTransport({ tls }) } : {}) });
   await session.open();
   const runs: number[] = [];
   let requests = 0;

@@ -1,9 +1,11 @@
 // Owns the one ZooKeeper session per configured ensemble, shared by the tree, the commands and
-// the watches; digest credentials come from SecretStorage and are never logged.
+// the watches; digest credentials and TLS/SASL secrets come from SecretStorage and are never logged.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../core/connectString';
-import { HiveZkError } from '../core/errors';
-import type { SessionState, StateChange, ZkSession } from '../core/zkSession';
+import { HiveZkError, toHiveZkError } from '../core/errors';
+import { describeSecurity, secureTransport } from '../core/secureTransport';
+import type { SessionState, StateChange, ZkSession, ZkSessionOptions } from '../core/zkSession';
+import { readSecuritySecrets, securityKey, securitySecretKey, SECURITY_SECRETS, sessionSecurity, type SecuritySecret, type SecuritySecrets } from './ensembleSecurity';
 import type { EnsembleConfig, Settings } from './settings';
 
 const SECRET_PREFIX = 'hiveZk.digest.';
@@ -18,6 +20,10 @@ export class Connections implements vscode.Disposable {
   private readonly pendingSessions = new Map<string, Promise<ZkSession>>();
   /** Bumped by close(): a session still being created under an older epoch is not kept. */
   private readonly epochs = new Map<string, number>();
+  /** Why an ensemble's session could not even be made (a TLS file, a missing SASL credential); cleared by close(). */
+  private readonly setupFailures = new Map<string, HiveZkError>();
+  /** The error of the last failed state change, for the status bar and tooltips. */
+  private readonly lastErrors = new Map<string, HiveZkError>();
   private readonly stateEmitter = new vscode.EventEmitter<EnsembleStateChange>();
   readonly onDidChangeState = this.stateEmitter.event;
 
@@ -35,7 +41,17 @@ export class Connections implements vscode.Disposable {
     }
     let pending = this.pendingSessions.get(ensemble.name);
     if (!pending) {
-      const created = this.createSession(ensemble, this.epochOf(ensemble.name)).finally(() => {
+      const epoch = this.epochOf(ensemble.name);
+      const created = this.createSession(ensemble, epoch).catch((error: unknown) => {
+        const failure = toHiveZkError(error);
+        if (epoch === this.epochOf(ensemble.name)) {
+          this.setupFailures.set(ensemble.name, failure);
+          this.lastErrors.set(ensemble.name, failure);
+          this.log.warn(`[${ensemble.name}] session not made: ${failure.code}: ${failure.message}`);
+          this.stateEmitter.fire({ ensemble: ensemble.name, change: { state: 'error', generation: 0, error: failure } });
+        }
+        throw failure;
+      }).finally(() => {
         if (this.pendingSessions.get(ensemble.name) === created) {
           this.pendingSessions.delete(ensemble.name);
         }
@@ -51,7 +67,7 @@ export class Connections implements vscode.Disposable {
   }
 
   private async createSession(ensemble: EnsembleConfig, epoch: number): Promise<ZkSession> {
-    const [digest, { ZkSession }] = await Promise.all([this.secrets.get(SECRET_PREFIX + ensemble.name), loadSessionModule()]);
+    const [digest, secrets, { ZkSession }] = await Promise.all([this.secrets.get(SECRET_PREFIX + ensemble.name), readSecuritySecrets(this.secrets, ensemble.name), loadSessionModule()]);
     if (epoch !== this.epochOf(ensemble.name)) {
       // Closed while the secret or the library loaded: what was read may be stale, start over.
       const current = this.settings().ensembles.find((e) => e.name === ensemble.name);
@@ -60,15 +76,11 @@ export class Connections implements vscode.Disposable {
       }
       return this.sessionFor(current);
     }
-    const { connectTimeoutMs, requestTimeoutMs } = this.settings();
-    const session = new ZkSession({
-      connectString: ensemble.connectString,
-      sessionTimeoutMs: ensemble.sessionTimeoutMs,
-      connectTimeoutMs,
-      requestTimeoutMs,
-      ...(digest ? { digest } : {}),
-    });
+    const session = new ZkSession(this.sessionOptions(ensemble, digest, secrets));
     const subscription = session.onDidChangeState((change) => {
+      if (change.error) {
+        this.lastErrors.set(ensemble.name, change.error);
+      }
       const detail = change.error ? `: ${change.error.message}` : '';
       const line = `[${ensemble.name}] session ${change.state} (client #${change.generation})${detail}`;
       if (change.state === 'error' || change.state === 'expired' || change.state === 'authFailed') {
@@ -79,12 +91,50 @@ export class Connections implements vscode.Disposable {
       this.stateEmitter.fire({ ensemble: ensemble.name, change });
     });
     this.sessions.set(ensemble.name, { session, subscription });
-    this.log.info(`[${ensemble.name}] session for ${session.connectString}${digest ? ' with a digest credential' : ''}`);
+    this.log.info(`[${ensemble.name}] session for ${session.connectString} (${describeSecurity(sessionSecurity(ensemble, secrets))})${digest ? ' with a digest credential' : ''}`);
     return session;
   }
 
+  /** Options for a session of this ensemble; TLS files are read here, so a bad one throws ZK_TLS_FAILED. */
+  private sessionOptions(ensemble: EnsembleConfig, digest: string | undefined, secrets: SecuritySecrets): ZkSessionOptions {
+    const { connectTimeoutMs, requestTimeoutMs } = this.settings();
+    const security = sessionSecurity(ensemble, secrets);
+    return {
+      connectString: ensemble.connectString,
+      sessionTimeoutMs: ensemble.sessionTimeoutMs,
+      connectTimeoutMs,
+      requestTimeoutMs,
+      ...(digest ? { digest } : {}),
+      ...(security ? { transport: inExtensionWords(() => secureTransport(security)) } : {}),
+    };
+  }
+
+  /**
+   * Opens a throwaway session with these settings and the stored secrets (or `secrets`, not yet
+   * stored, from a wizard), lists the root, and closes it: resolves with the root's child count,
+   * or rejects with the precise failure within the connect timeout.
+   */
+  async testConnection(ensemble: EnsembleConfig, secrets?: SecuritySecrets): Promise<{ children: number; ms: number }> {
+    const started = Date.now();
+    const [digest, stored, { ZkSession }] = await Promise.all([this.secrets.get(SECRET_PREFIX + ensemble.name), readSecuritySecrets(this.secrets, ensemble.name), loadSessionModule()]);
+    const session = new ZkSession(this.sessionOptions(ensemble, digest, { ...stored, ...secrets }));
+    try {
+      await session.open();
+      const { children } = await session.getChildren('/');
+      return { children: children.length, ms: Date.now() - started };
+    } finally {
+      session.close();
+    }
+  }
+
+  /** Why the ensemble is failing, when its state says it is (error, authFailed, expired). */
+  failureOf(name: string): HiveZkError | undefined {
+    const state = this.stateOf(name);
+    return state === 'error' || state === 'authFailed' || state === 'expired' ? this.lastErrors.get(name) : undefined;
+  }
+
   stateOf(name: string): SessionState {
-    return this.sessions.get(name)?.session.state ?? 'idle';
+    return this.sessions.get(name)?.session.state ?? (this.setupFailures.has(name) ? 'error' : 'idle');
   }
 
   /** The configured ensemble whose servers match a connect string (order-insensitive), if any. */
@@ -126,10 +176,33 @@ export class Connections implements vscode.Disposable {
     return (await this.secrets.get(SECRET_PREFIX + ensemble)) !== undefined;
   }
 
+  /** Stores (or, with undefined, forgets) one TLS/SASL secret of an ensemble; its session is replaced. */
+  async storeSecuritySecret(ensemble: string, secret: SecuritySecret, value: string | undefined): Promise<void> {
+    if (value === undefined) {
+      await this.secrets.delete(securitySecretKey(ensemble, secret));
+    } else {
+      await this.secrets.store(securitySecretKey(ensemble, secret), value);
+    }
+    this.close(ensemble);
+  }
+
+  async hasSecuritySecret(ensemble: string, secret: SecuritySecret): Promise<boolean> {
+    return (await this.secrets.get(securitySecretKey(ensemble, secret))) !== undefined;
+  }
+
+  async deleteSecuritySecrets(ensemble: string): Promise<void> {
+    await Promise.all(SECURITY_SECRETS.map((s) => this.secrets.delete(securitySecretKey(ensemble, s))));
+    this.close(ensemble);
+  }
+
   /** Closes one ensemble's session (or the one being created); the next use makes a new one with current settings. */
   close(name: string): void {
     this.epochs.set(name, this.epochOf(name) + 1);
     this.pendingSessions.delete(name);
+    this.lastErrors.delete(name);
+    if (this.setupFailures.delete(name) && !this.sessions.has(name)) {
+      this.stateEmitter.fire({ ensemble: name, change: { state: 'idle', generation: 0 } });
+    }
     const entry = this.sessions.get(name);
     if (entry) {
       this.sessions.delete(name);
@@ -147,7 +220,7 @@ export class Connections implements vscode.Disposable {
 
   /**
    * Applies a settings change: closes only the sessions it makes stale (an ensemble removed or its
-   * connect string or session timeout changed; all of them when the timeouts change).
+   * connect string, session timeout, TLS or SASL changed; all of them when the timeouts change).
    */
   applySettings(previous: Settings, next: Settings): string[] {
     const stale = staleEnsembles(previous, next);
@@ -160,6 +233,21 @@ export class Connections implements vscode.Disposable {
   dispose(): void {
     this.closeAll();
     this.stateEmitter.dispose();
+  }
+}
+
+/** The core names the CLI's password variables; here store passwords come from Configure Security. */
+function inExtensionWords<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof HiveZkError && /HIVEZK_TLS_\w+_PASSWORD/.test(error.message)) {
+      const message = error.message
+        .replace(/If it has a password, set HIVEZK_TLS_\w+_PASSWORD\./, 'If it has a password, store it with "Configure Security…".')
+        .replace(/\(HIVEZK_TLS_\w+_PASSWORD\)/, '(stored with "Configure Security…")');
+      throw new HiveZkError(error.code, message, { ...error.details }, { cause: error });
+    }
+    throw error;
   }
 }
 
@@ -186,6 +274,6 @@ export function staleEnsembles(previous: Settings, next: Settings): string[] {
   return names.filter((name) => {
     const before = previous.ensembles.find((e) => e.name === name);
     const after = next.ensembles.find((e) => e.name === name);
-    return !after || after.connectString !== before?.connectString || after.sessionTimeoutMs !== before.sessionTimeoutMs;
+    return !after || after.connectString !== before?.connectString || after.sessionTimeoutMs !== before.sessionTimeoutMs || securityKey(after) !== securityKey(before);
   });
 }

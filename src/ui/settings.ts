@@ -4,6 +4,7 @@ import { parseConnectString } from '../core/connectString';
 import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/driverVersions';
 import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
 import { toHiveZkError } from '../core/errors';
+import { readSaslSetting, readTlsSetting, tlsSettingValue, type EnsembleSasl, type EnsembleTls } from './ensembleSecurity';
 
 export const SECTION = 'hiveZk';
 export const SettingKeys = {
@@ -29,6 +30,10 @@ export interface EnsembleConfig {
   beelineUser?: string;
   /** Extra BeeLine options ("--name=value") for this ensemble. */
   beelineArgs?: string[];
+  /** TLS to the servers' secureClientPort (store passwords are in SecretStorage). */
+  tls?: EnsembleTls;
+  /** SASL on every connection (the DIGEST-MD5 credential is in SecretStorage). */
+  sasl?: EnsembleSasl;
 }
 
 export interface Settings {
@@ -45,7 +50,7 @@ export interface Settings {
   driverVersion: HiveDriverVersion;
 }
 
-type RawEnsemble = Partial<EnsembleConfig> & Record<string, unknown>;
+type RawEnsemble = Partial<Omit<EnsembleConfig, 'tls' | 'sasl'>> & Record<string, unknown>;
 
 /** An unknown value (hand-edited settings.json) falls back to the default rather than failing every command. */
 function driverVersionSetting(value: string): HiveDriverVersion {
@@ -67,8 +72,12 @@ export function readSettings(): Settings {
       invalidEnsembles.push({ name: name || '(unnamed)', reason: name === '' ? 'The ensemble has no name.' : 'Another ensemble has the same name.' });
       continue;
     }
+    let tls: EnsembleTls | undefined;
+    let sasl: EnsembleSasl | undefined;
     try {
       parseConnectString(String(raw.connectString ?? ''));
+      tls = readTlsSetting(raw.tls);
+      sasl = readSaslSetting(raw.sasl);
     } catch (error) {
       invalidEnsembles.push({ name, reason: toHiveZkError(error).message });
       continue;
@@ -83,6 +92,8 @@ export function readSettings(): Settings {
       ...(typeof raw.adminServerPort === 'number' && Number.isInteger(raw.adminServerPort) && raw.adminServerPort >= 1 && raw.adminServerPort <= 65535 ? { adminServerPort: raw.adminServerPort } : {}),
       ...(typeof raw.beelineUser === 'string' && raw.beelineUser !== '' ? { beelineUser: raw.beelineUser } : {}),
       ...(Array.isArray(raw.beelineArgs) && raw.beelineArgs.length > 0 ? { beelineArgs: raw.beelineArgs.map(String) } : {}),
+      ...(tls ? { tls } : {}),
+      ...(sasl ? { sasl } : {}),
     });
   }
   return {
@@ -119,6 +130,12 @@ export async function writeEnsembles(ensembles: readonly EnsembleConfig[]): Prom
     }
     if (e.beelineArgs !== undefined) {
       entry.beelineArgs = e.beelineArgs;
+    }
+    if (e.tls) {
+      entry.tls = tlsSettingValue(e.tls);
+    }
+    if (e.sasl) {
+      entry.sasl = e.sasl;
     }
     return entry;
   });

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { SessionState } from '../core/zkSession';
 import type { Connections } from './connections';
+import { SECURITY_FAILURE_LABELS } from './ensembleSecurity';
 import { Commands, ContextKeys, STATUS_BAR_ID } from './ids';
 import type { Settings } from './settings';
 import type { HiveZkTreeProvider } from './tree/provider';
@@ -42,6 +43,12 @@ export class SessionStatusBar implements vscode.Disposable {
     return [hs2 !== undefined ? `${hs2} HS2` : undefined, waiting ? `${waiting} waiting` : undefined].filter(Boolean).join(' · ');
   }
 
+  /** What failed, in a few words, for a failing secured (or authenticated) ensemble: "TLS failed". */
+  private problem(name: string): string | undefined {
+    const code = this.connections.failureOf(name)?.code;
+    return code ? SECURITY_FAILURE_LABELS[code] : undefined;
+  }
+
   /** Text currently shown, for tests and logs. */
   get text(): string {
     return this.item.text;
@@ -64,8 +71,8 @@ export class SessionStatusBar implements vscode.Disposable {
     const connected = active.filter((s) => s.state === 'connected').length;
     const single = active.length === 1 && worst ? worst : undefined;
     const singleHealth = single?.state === 'connected' ? this.health(single.name) : '';
-    this.item.text = single ? `${ICONS[single.state]} ${single.name}: ${singleHealth || single.state}` : `${ICONS[worst?.state ?? 'connected']} ZK ${connected}/${active.length} connected`;
-    this.item.tooltip = `Hive ZooKeeper (click for the log)\n${states.map((s) => `${s.name}: ${[s.state, this.health(s.name)].filter(Boolean).join(' · ')}`).join('\n')}`;
+    this.item.text = single ? `${ICONS[single.state]} ${single.name}: ${singleHealth || this.problem(single.name) || single.state}` : `${ICONS[worst?.state ?? 'connected']} ZK ${connected}/${active.length} connected`;
+    this.item.tooltip = `Hive ZooKeeper (click for the log)\n${states.map((s) => `${s.name}: ${[s.state, this.health(s.name), this.connections.failureOf(s.name)?.message].filter(Boolean).join(' · ')}`).join('\n')}`;
     this.item.backgroundColor = worst && ['error', 'authFailed', 'expired'].includes(worst.state) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

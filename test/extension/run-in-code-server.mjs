@@ -21,6 +21,9 @@ const log = (...parts) => console.log(`[extension-tests ${new Date().toISOString
 const { startZooKeeper, freePort } = require(join(ROOT, 'out/test/support/zkServer.js'));
 const { ZkSession } = require(join(ROOT, 'out/src/core/zkSession.js'));
 const { seedSandbox } = require(join(ROOT, 'out/test/support/sandbox.js'));
+const { makeTestCertificates } = require(join(ROOT, 'out/test/support/certs.js'));
+const { registerHs2 } = require(join(ROOT, 'out/test/support/hiveSeed.js'));
+const { secureTransport } = require(join(ROOT, 'out/src/core/secureTransport.js'));
 const { chromium } = require('playwright-core');
 
 function chromiumPath() {
@@ -199,6 +202,46 @@ async function runVsixCheck(bin, vsix, zk) {
   }
 }
 
+/**
+ * A second ZooKeeper serving TLS (client certificates required) and enforcing SASL DIGEST-MD5, with
+ * certificates made now, and one HiveServer2 registered through a secured session (kept open: the
+ * registration is ephemeral). Its facts reach the tests as HIVEZK_TEST_SECURE (JSON; test-only passwords).
+ */
+async function startSecureZooKeeper() {
+  const certs = await makeTestCertificates();
+  const saslUser = 'bob';
+  const saslPassword = 'ext-digest-pw-5';
+  const cluster = await startZooKeeper({
+    tls: { keyStore: certs.serverP12, trustStore: certs.truststoreP12, password: certs.password, clientAuth: 'need' },
+    sasl: { mechanism: 'digest', users: { [saslUser]: saslPassword } },
+  });
+  const transport = secureTransport({
+    tls: { caFile: certs.caPem, certFile: certs.clientCertPem, keyFile: certs.clientKeyPem },
+    sasl: { mechanism: 'digest', credential: { username: saslUser, password: saslPassword } },
+  });
+  const seeder = new ZkSession({ connectString: cluster.secureConnectString, connectTimeoutMs: 30_000, requestTimeoutMs: 30_000, transport });
+  await registerHs2(seeder, 'hs2-secure', { host: 'secure-hs2.example.com', port: 10000, variant: 'v3-binary', version: '4.0.1' });
+  const facts = {
+    connectString: cluster.secureConnectString,
+    namespace: 'hs2-secure',
+    instance: 'secure-hs2.example.com:10000',
+    storePassword: certs.password,
+    truststoreP12: certs.truststoreP12,
+    clientP12: certs.clientP12,
+    caPem: certs.caPem,
+    saslUser,
+    saslPassword,
+  };
+  return {
+    facts,
+    stop: async () => {
+      seeder.close();
+      await cluster.stop();
+      certs.remove();
+    },
+  };
+}
+
 function baseSettings(zk) {
   return workbenchSettings({ 'hiveZk.ensembles': [{ name: 'sandbox', connectString: zk }] });
 }
@@ -218,7 +261,7 @@ async function main() {
   const bin = await ensureCodeServer(log);
   // Test the bundle that ships (minified, as in the VSIX); the development bundle is rebuilt at the end.
   spawnSync('node', ['esbuild.mjs', '--production'], { cwd: ROOT, stdio: 'inherit' });
-  const cluster = await startZooKeeper();
+  const [cluster, secure] = await Promise.all([startZooKeeper(), startSecureZooKeeper()]);
   const seeder = new ZkSession({ connectString: cluster.connectString });
   await seedSandbox(seeder);
   process.env.HIVEZK_TEST_ZK = cluster.connectString;
@@ -227,8 +270,8 @@ async function main() {
   const state = mkdtempSync(join(tmpdir(), 'hivezk-cs-'));
   const folder = mkdtempSync(join(tmpdir(), 'hivezk-ws-'));
   const port = await freePort();
-  const server = await startCodeServer(bin, state, port, { env: { HIVEZK_TEST_ZK: cluster.connectString, HIVEZK_TEST_RESULTS: resultsFile }, settings: baseSettings(cluster.connectString) });
-  log(`code-server ${CODE_SERVER_VERSION} on http://127.0.0.1:${port}, ZooKeeper sandbox on ${cluster.connectString}`);
+  const server = await startCodeServer(bin, state, port, { env: { HIVEZK_TEST_ZK: cluster.connectString, HIVEZK_TEST_SECURE: JSON.stringify(secure.facts), HIVEZK_TEST_RESULTS: resultsFile }, settings: baseSettings(cluster.connectString) });
+  log(`code-server ${CODE_SERVER_VERSION} on http://127.0.0.1:${port}, ZooKeeper sandbox on ${cluster.connectString}, TLS + SASL ZooKeeper on ${secure.facts.connectString}`);
   const failures = [];
   try {
     const code = await runExtensionTests(`http://127.0.0.1:${port}`, folder);
@@ -246,6 +289,7 @@ async function main() {
     }
   } finally {
     server.kill('SIGTERM');
+    await secure.stop();
   }
   if (!args.has('--skip-vsix')) {
     const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');

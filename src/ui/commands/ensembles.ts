@@ -1,12 +1,14 @@
-// Commands that manage the configured ensembles and their digest credentials.
+// Commands that manage the configured ensembles and their digest credentials (security: security.ts).
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/connectString';
 import { HiveZkError } from '../../core/errors';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
+import { tlsFromJdbcSessionVars } from '../../core/secureTransport';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';
 import { ask, copy, pickEnsemble, register, registerForNodes, validateConnectString, validateDiscoveryUrl, type CommandDeps } from './common';
+import { securityFromArgument, securityStep, storeSecuritySecrets, withSecurity, type SecurityChoice } from './security';
 
 export function registerEnsembleCommands(deps: CommandDeps): void {
   const { log, connections, tree, settings } = deps;
@@ -34,7 +36,19 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     if (existing.some((e) => e.name === name.trim())) {
       throw new HiveZkError('BAD_ARGUMENT', `An ensemble named "${name}" already exists.`);
     }
-    const config = ensembleWithDefaults(name.trim(), connectString.trim(), given?.hs2Namespaces);
+    const draft = ensembleWithDefaults(name.trim(), connectString.trim(), given?.hs2Namespaces);
+    // Given settings (tests, imports) carry their own security; the wizard asks for it.
+    let config: EnsembleConfig;
+    let security: SecurityChoice | undefined;
+    if (given) {
+      security = securityFromArgument(given);
+      config = withSecurity(draft, security);
+    } else {
+      ({ config, choice: security } = await securityStep(deps, draft, 'Add ZooKeeper ensemble: security', false));
+    }
+    if (security) {
+      await storeSecuritySecrets(deps, config.name, security);
+    }
     await writeEnsembles([...existing, config]);
     log.info(`added ensemble ${config.name} (${config.connectString})`);
     return config;
@@ -71,9 +85,18 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     for (let n = 2; existing.some((e) => e.name === name); n += 1) {
       name = `${url.hosts[0]?.host ?? 'zookeeper'} (${n})`;
     }
-    const config = ensembleWithDefaults(name, url.authority, [namespace]);
+    // zooKeeperSSLEnable + store parameters: the files go to settings, the store passwords to secret storage.
+    const urlTls = tlsFromJdbcSessionVars(url.sessionVars);
+    const security: SecurityChoice = { secrets: {} };
+    if (urlTls) {
+      const { caPassword, keystorePassword, caFile, caType, keystoreFile, keystoreType } = urlTls;
+      security.tls = { ...(caFile ? { caFile } : {}), ...(caType ? { caType } : {}), ...(keystoreFile ? { keystoreFile } : {}), ...(keystoreType ? { keystoreType } : {}) };
+      Object.assign(security.secrets, caPassword !== undefined ? { truststorePassword: caPassword } : {}, keystorePassword !== undefined ? { keystorePassword } : {});
+      await storeSecuritySecrets(deps, name, security);
+    }
+    const config = withSecurity(ensembleWithDefaults(name, url.authority, [namespace]), security);
     await writeEnsembles([...existing, config]);
-    log.info(`added ensemble ${config.name} (${config.connectString}) from a JDBC URL`);
+    log.info(`added ensemble ${config.name} (${config.connectString}) from a JDBC URL${urlTls ? ' with TLS from zooKeeperSSLEnable' : ''}`);
     return config;
   });
 
@@ -83,12 +106,16 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     const connectString = await ask({ title: `Edit ${ensemble.name}`, prompt: 'ZooKeeper connect string', value: ensemble.connectString, validateInput: validateConnectString });
     const namespaces = await ask({ title: `Edit ${ensemble.name}`, prompt: 'HiveServer2 namespaces to always show (comma-separated)', value: ensemble.hs2Namespaces.join(', ') });
     const lockNamespace = await ask({ title: `Edit ${ensemble.name}`, prompt: 'Lock manager namespace (hive.zookeeper.namespace)', value: ensemble.lockNamespace });
-    const updated: EnsembleConfig = {
+    const edited: EnsembleConfig = {
       ...ensemble,
       connectString: connectString.trim(),
       hs2Namespaces: namespaces.split(',').map((n) => n.trim()).filter(Boolean),
       lockNamespace: lockNamespace.trim() || ensemble.lockNamespace,
     };
+    const { config: updated, choice } = await securityStep(deps, edited, `Edit ${ensemble.name}: security`, true);
+    if (choice) {
+      await storeSecuritySecrets(deps, ensemble.name, choice);
+    }
     await writeEnsembles(settings().ensembles.map((e) => (e.name === ensemble.name ? updated : e)));
   });
 
@@ -99,6 +126,7 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
       throw new Cancelled();
     }
     await connections.deleteCredential(ensemble.name);
+    await connections.deleteSecuritySecrets(ensemble.name);
     await writeEnsembles(settings().ensembles.filter((e) => e.name !== ensemble.name));
   });
 

@@ -4,6 +4,7 @@ import { registerEnsembleCommands } from './ensembles';
 import { registerImportCommands } from './imports';
 import { registerJdbcCommands } from './jdbc';
 import { registerLockCommands } from './locks';
+import { registerSecurityCommands } from './security';
 import { registerViewCommands } from './view';
 import { registerZnodeCommands } from './znodes';
 
@@ -12,6 +13,7 @@ export type { CommandDeps } from './common';
 export function registerCommands(deps: CommandDeps): void {
   registerViewCommands(deps);
   registerEnsembleCommands(deps);
+  registerSecurityCommands(deps);
   registerImportCommands(deps);
   registerJdbcCommands(deps);
   registerZnodeCommands(deps);

@@ -9,6 +9,7 @@ import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstan
 import { childPath } from '../../core/znodePath';
 import type { SessionState, ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
+import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig, Settings } from '../settings';
 import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
@@ -238,6 +239,11 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
     if (failure.code === 'ZK_AUTH_FAILED') {
       return 'Authentication failed: check the digest credential';
+    }
+    if (failure.code === 'ZK_SASL_FAILED' || failure.code === 'ZK_SASL_REQUIRED' || failure.code === 'ZK_TLS_FAILED' || failure.code === 'ZK_KERBEROS_UNAVAILABLE') {
+      // The core's words say what failed; the row's inline buttons (Edit, Configure Security) fix it.
+      const what = SECURITY_FAILURE_LABELS[failure.code] ?? failure.code;
+      return `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${failure.message}`;
     }
     if (failure.code !== 'ZK_UNREACHABLE') {
       return failure.message;

@@ -1,0 +1,288 @@
+// An ensemble's security from the UI: the wizard step shared by Add and Edit (none / TLS / SASL
+// DIGEST-MD5 / Kerberos, files by open dialog, passwords to SecretStorage), Test Connection with
+// the precise failure, and the Configure Security / Forget Secrets commands.
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { HiveZkError, toHiveZkError } from '../../core/errors';
+import { parseDigestCredential } from '../../core/saslDigest';
+import { describeSecurity } from '../../core/secureTransport';
+import { detectStoreType } from '../../core/tls';
+import { Cancelled } from '../commandFunnel';
+import { readSaslSetting, readTlsSetting, SECURITY_SECRETS, sessionSecurity, type EnsembleSasl, type EnsembleTls, type SecuritySecrets } from '../ensembleSecurity';
+import { Commands } from '../ids';
+import { writeEnsembles, type EnsembleConfig } from '../settings';
+import { ask, pickEnsemble, registerForNodes, type CommandDeps } from './common';
+
+/** What the wizard (or a command argument) decided: settings plus the secrets that go with them. */
+export interface SecurityChoice {
+  tls?: EnsembleTls;
+  sasl?: EnsembleSasl;
+  secrets: SecuritySecrets;
+}
+
+/** What a Test Connection reports (also returned to callers such as tests). */
+export type TestResult = { ok: true; ms: number; children: number } | { ok: false; code: string; message: string };
+
+/** The ensemble with these security settings (none where the choice has none). */
+export function withSecurity(config: EnsembleConfig, choice: Pick<SecurityChoice, 'tls' | 'sasl'>): EnsembleConfig {
+  const rest: EnsembleConfig = { ...config };
+  delete rest.tls;
+  delete rest.sasl;
+  return { ...rest, ...(choice.tls ? { tls: choice.tls } : {}), ...(choice.sasl ? { sasl: choice.sasl } : {}) };
+}
+
+/** A command argument `{ tls, sasl, secrets }` (from tests or other extensions), checked like settings. */
+export function securityFromArgument(arg: unknown): SecurityChoice {
+  const value = (arg ?? {}) as Record<string, unknown>;
+  const secrets: SecuritySecrets = {};
+  const given = (value.secrets ?? {}) as Record<string, unknown>;
+  for (const key of SECURITY_SECRETS) {
+    if (typeof given[key] === 'string') {
+      secrets[key] = given[key];
+    }
+  }
+  const tls = readTlsSetting(value.tls);
+  const sasl = readSaslSetting(value.sasl);
+  return { ...(tls ? { tls } : {}), ...(sasl ? { sasl } : {}), secrets };
+}
+
+/** Stores the choice's secrets and forgets those it no longer uses; the ensemble's session is replaced. */
+export async function storeSecuritySecrets(deps: CommandDeps, ensemble: string, choice: SecurityChoice): Promise<void> {
+  const used: Record<string, boolean> = {
+    truststorePassword: Boolean(choice.tls?.caFile),
+    keystorePassword: Boolean(choice.tls?.keystoreFile),
+    saslCredential: choice.sasl?.mechanism === 'digest',
+  };
+  for (const secret of SECURITY_SECRETS) {
+    const value = choice.secrets[secret];
+    if (!used[secret]) {
+      await deps.connections.storeSecuritySecret(ensemble, secret, undefined);
+    } else if (value !== undefined) {
+      await deps.connections.storeSecuritySecret(ensemble, secret, value);
+    }
+  }
+}
+
+/** Opens a throwaway session and says exactly what happened; never throws for a connection failure. */
+export async function testConnection(deps: CommandDeps, config: EnsembleConfig, secrets?: SecuritySecrets): Promise<TestResult> {
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing the connection to ${config.name}…` }, async (): Promise<TestResult> => {
+    try {
+      const { ms, children } = await deps.connections.testConnection(config, secrets);
+      return { ok: true, ms, children };
+    } catch (error) {
+      const failure = toHiveZkError(error);
+      return { ok: false, code: failure.code, message: failure.message };
+    }
+  });
+  if (result.ok) {
+    deps.log.info(`[${config.name}] test connection succeeded in ${result.ms} ms`);
+    void vscode.window.showInformationMessage(`Connected to ${config.name} in ${result.ms} ms: the root has ${result.children} znode${result.children === 1 ? '' : 's'}.`);
+  } else {
+    deps.log.warn(`[${config.name}] test connection failed: ${result.code}: ${result.message}`);
+  }
+  return result;
+}
+
+const SASL_CREDENTIAL = /^[^:]+:.+$/;
+
+async function pickFile(title: string, openLabel: string): Promise<string> {
+  const picked = await vscode.window.showOpenDialog({ title, openLabel, canSelectMany: false, canSelectFolders: false });
+  const file = picked?.[0]?.fsPath;
+  if (!file) {
+    throw new Cancelled();
+  }
+  return file;
+}
+
+/** A store's password when the file is a PKCS12/JKS store (PEM files have none); empty means none. */
+async function askStorePassword(title: string, file: string, what: string): Promise<string | undefined> {
+  let type: string;
+  try {
+    type = detectStoreType(readFileSync(file));
+  } catch {
+    throw new HiveZkError('ZK_TLS_FAILED', `The file ${file} cannot be read.`, { file });
+  }
+  if (type === 'PEM') {
+    return undefined;
+  }
+  const password = await ask({ title, prompt: `Password of the ${what} ${file} (${type}); kept in VS Code secret storage. Empty if it has none.`, password: true });
+  return password === '' ? undefined : password;
+}
+
+type Mechanism = 'none' | 'tls' | 'digest' | 'kerberos' | 'tls+digest' | 'tls+kerberos' | 'keep';
+
+/** The wizard's security step: asks what the ensemble needs, files by dialog, secrets by password box. */
+export async function askSecurity(title: string, current?: EnsembleConfig): Promise<SecurityChoice | 'keep'> {
+  const items: (vscode.QuickPickItem & { value: Mechanism })[] = [
+    { label: 'None', description: 'plain clientPort, no SASL', value: 'none' },
+    { label: 'TLS', description: 'secureClientPort; CA and client certificate files', value: 'tls' },
+    { label: 'SASL DIGEST-MD5', description: 'user and password (JAAS DigestLoginModule)', value: 'digest' },
+    { label: 'Kerberos', description: 'SASL GSSAPI with your kinit ticket', value: 'kerberos' },
+    { label: 'TLS + SASL DIGEST-MD5', value: 'tls+digest' },
+    { label: 'TLS + Kerberos', value: 'tls+kerberos' },
+  ];
+  if (current) {
+    items.unshift({ label: 'Keep the current security', description: describeSecurity(sessionSecurityOrPlain(current)), value: 'keep' });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'How is this ensemble secured?', ignoreFocusOut: true });
+  if (!picked) {
+    throw new Cancelled();
+  }
+  if (picked.value === 'keep') {
+    return 'keep';
+  }
+  const choice: SecurityChoice = { secrets: {} };
+  if (picked.value.startsWith('tls')) {
+    choice.tls = await askTls(title, choice.secrets, current?.tls);
+  }
+  if (picked.value.endsWith('digest')) {
+    const credential = await ask({
+      title,
+      prompt: 'SASL DIGEST-MD5 user:password (kept in VS Code secret storage)',
+      password: true,
+      validateInput: (value) => (SASL_CREDENTIAL.test(value) ? undefined : 'Expected user:password'),
+    });
+    choice.sasl = { mechanism: 'digest' };
+    choice.secrets.saslCredential = credential;
+  } else if (picked.value.endsWith('kerberos')) {
+    const currentService = current?.sasl?.mechanism === 'kerberos' ? current.sasl.kerberosService : undefined;
+    const service = (await ask({ title, prompt: 'Kerberos service name of the ZooKeeper principals (service/host@REALM)', value: currentService ?? 'zookeeper' })).trim();
+    choice.sasl = service && service !== 'zookeeper' ? { mechanism: 'kerberos', kerberosService: service } : { mechanism: 'kerberos' };
+  }
+  return choice;
+}
+
+async function askTls(title: string, secrets: SecuritySecrets, current: EnsembleTls | undefined): Promise<EnsembleTls> {
+  const tls: EnsembleTls = current?.verifyHostname === false ? { verifyHostname: false } : {};
+  const ca = await vscode.window.showQuickPick(
+    [
+      { label: 'Choose a CA file…', description: 'PEM, PKCS12 or JKS truststore', value: 'file' },
+      { label: 'Trust the system CAs', value: 'system' },
+    ],
+    { title, placeHolder: 'Which CA signed the servers\' certificates?', ignoreFocusOut: true },
+  );
+  if (!ca) {
+    throw new Cancelled();
+  }
+  if (ca.value === 'file') {
+    tls.caFile = await pickFile(`${title}: CA certificates or truststore`, 'Use as CA');
+    const password = await askStorePassword(title, tls.caFile, 'truststore');
+    if (password !== undefined) {
+      secrets.truststorePassword = password;
+    }
+  }
+  const identity = await vscode.window.showQuickPick(
+    [
+      { label: 'Certificate and key files (PEM)…', value: 'pem' },
+      { label: 'Keystore (PKCS12 or JKS)…', value: 'keystore' },
+      { label: 'No client certificate', description: 'only where the servers do not require one (ssl.clientAuth)', value: 'none' },
+    ],
+    { title, placeHolder: 'The client certificate (ZooKeeper requires one by default)', ignoreFocusOut: true },
+  );
+  if (!identity) {
+    throw new Cancelled();
+  }
+  if (identity.value === 'pem') {
+    tls.certFile = await pickFile(`${title}: client certificate (PEM)`, 'Use as certificate');
+    tls.keyFile = await pickFile(`${title}: private key of that certificate (PEM)`, 'Use as key');
+  } else if (identity.value === 'keystore') {
+    tls.keystoreFile = await pickFile(`${title}: client keystore (PKCS12 or JKS)`, 'Use as keystore');
+    const password = await askStorePassword(title, tls.keystoreFile, 'keystore');
+    if (password !== undefined) {
+      secrets.keystorePassword = password;
+    }
+  }
+  return tls;
+}
+
+function sessionSecurityOrPlain(config: EnsembleConfig): ReturnType<typeof sessionSecurity> {
+  try {
+    // A placeholder credential: only the mechanism is described, never a secret.
+    return sessionSecurity(config, { saslCredential: 'user:-' });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The wizard's last steps for Add and Edit: security, then an offer to test; a failed test says
+ * why and offers to change the security, save anyway, or cancel. Resolves with what to save.
+ */
+export async function securityStep(deps: CommandDeps, draft: EnsembleConfig, title: string, editing: boolean): Promise<{ config: EnsembleConfig; choice?: SecurityChoice }> {
+  for (;;) {
+    const asked = await askSecurity(title, editing ? draft : undefined);
+    const choice = asked === 'keep' ? undefined : asked;
+    const config = choice ? withSecurity(draft, choice) : draft;
+    const next = await vscode.window.showQuickPick(
+      [
+        { label: '$(debug-alt) Test Connection', description: 'open a throwaway session now', value: 'test' },
+        { label: '$(check) Save without testing', value: 'save' },
+      ],
+      { title, placeHolder: 'Test the connection before saving?', ignoreFocusOut: true },
+    );
+    if (!next) {
+      throw new Cancelled();
+    }
+    if (next.value === 'save') {
+      return choice ? { config, choice } : { config };
+    }
+    const result = await testConnection(deps, config, choice?.secrets);
+    if (result.ok) {
+      return choice ? { config, choice } : { config };
+    }
+    const answer = await vscode.window.showErrorMessage(`Test connection to ${config.name} failed: ${result.code}: ${result.message}`, { modal: true }, 'Change Security', 'Save Anyway');
+    if (answer === 'Save Anyway') {
+      return choice ? { config, choice } : { config };
+    }
+    if (answer !== 'Change Security') {
+      throw new Cancelled();
+    }
+    editing = true;
+    draft = config;
+  }
+}
+
+export function registerSecurityCommands(deps: CommandDeps): void {
+  const { log, settings, tree } = deps;
+
+  // The argument form { tls, sasl, secrets } skips the wizard (tests, other extensions): a key left
+  // out keeps the current setting, null removes it; secrets left out stay stored.
+  registerForNodes(deps, Commands.configureSecurity, ['ensemble', 'message'], async (node, arg) => {
+    const ensemble = await pickEnsemble(settings, node);
+    let config: EnsembleConfig;
+    let choice: SecurityChoice | undefined;
+    if (arg !== undefined) {
+      const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
+      choice = securityFromArgument({ tls: 'tls' in given ? given.tls : ensemble.tls, sasl: 'sasl' in given ? given.sasl : ensemble.sasl, secrets: given.secrets });
+      if (choice.secrets.saslCredential !== undefined) {
+        parseDigestCredential(choice.secrets.saslCredential, 'The SASL credential');
+      }
+      config = withSecurity(ensemble, choice);
+    } else {
+      ({ config, choice } = await securityStep(deps, ensemble, `Security of ${ensemble.name}`, true));
+    }
+    if (choice) {
+      await storeSecuritySecrets(deps, ensemble.name, choice);
+    }
+    await writeEnsembles(settings().ensembles.map((e) => (e.name === ensemble.name ? config : e)));
+    log.info(`[${ensemble.name}] security set: ${describeSecurity(sessionSecurityOrPlain(config)) || 'plain'}`);
+    tree.refreshEnsemble(ensemble.name);
+    return config;
+  });
+
+  registerForNodes(deps, Commands.testConnection, ['ensemble', 'message'], async (node) => {
+    const ensemble = await pickEnsemble(settings, node);
+    const result = await testConnection(deps, ensemble);
+    if (!result.ok) {
+      void vscode.window.showErrorMessage(`Test connection to ${ensemble.name} failed: ${result.code}: ${result.message}`);
+    }
+    return result;
+  });
+
+  registerForNodes(deps, Commands.forgetSecuritySecrets, ['ensemble'], async (node) => {
+    const ensemble = await pickEnsemble(settings, node);
+    await deps.connections.deleteSecuritySecrets(ensemble.name);
+    log.info(`[${ensemble.name}] TLS/SASL secrets removed`);
+    tree.refreshEnsemble(ensemble.name);
+  });
+}
