@@ -4,7 +4,8 @@
 
 import type { Hs2Instance } from './hs2Registry';
 import type { HiveLock } from './locks';
-import { formatSessionId, type SessionHolder } from './serverHealth';
+import { formatSessionId } from './healthReplies';
+import type { SessionHolder } from './serverHealth';
 
 export interface Owner {
   /** Hex without leading zeros, as `ZnodeStat.ephemeralOwner`. */
