@@ -2,7 +2,7 @@
 // (its znode's ephemeralOwner), the client address holding that session (from `cons`), locks
 // grouped by owner, and locks whose owner is on no live HiveServer2's host.
 
-import type { Hs2Instance } from './hs2Registry';
+import type { Hs2Instance } from './hs2Instance';
 import type { HiveLock } from './locks';
 import { formatSessionId } from './healthReplies';
 import type { SessionHolder } from './serverHealth';

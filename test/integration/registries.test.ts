@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCommand } from '../../src/cli';
-import { discoverNamespaces } from '../../src/core/hs2Registry';
+import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
 import { listKyuubiEngines, listKyuubiServers } from '../../src/core/kyuubiRegistry';
 import { listLlapDaemons } from '../../src/core/llapRegistry';
 import { resolveJdbcUrl } from '../../src/core/resolver';
