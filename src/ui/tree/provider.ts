@@ -1,44 +1,23 @@
 // The Hive ZooKeeper tree: ensembles → HiveServer2 namespaces → instances, the lock tree, and a
 // raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
-// What nodes look like is in presentation.ts; watches and retries in liveUpdates.ts.
+// Each section is built in its own module (namespaces, locks, browse, health); nodes look as presentation.ts says.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/connectString';
 import { toHiveZkError, type HiveZkError } from '../../core/errors';
 import { diagnoseUnreachable } from '../../core/reachability';
-import { listHaInstances } from '../../core/haRegistry';
-import { listInstances } from '../../core/hs2Registry';
-import { listMetastoreInstances } from '../../core/metastoreRegistry';
-import { discoverNamespaces, type DiscoveredNamespace } from '../../core/namespaceDiscovery';
-import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
-import { walkLocks, type HiveLock } from '../../core/locks';
-import { childPath } from '../../core/znodePath';
 import type { ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
-import { VIEW_ID } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
+import { znodeChildren } from './browse';
 import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
 import { TreeFilter } from './filter';
 import { LiveUpdates } from './liveUpdates';
-import {
-  ensembleId,
-  invalidEnsembleId,
-  message,
-  rawZnodeId,
-  sectionId,
-  znodeId,
-  type EnsembleNode,
-  type LoadMoreNode,
-  type LockGroupNode,
-  type LockNode,
-  type NamespaceNode,
-  type SectionNode,
-  type TreeNode,
-} from './nodes';
+import { LockSection } from './locks';
+import { NamespaceSection } from './namespaces';
+import { ensembleId, invalidEnsembleId, message, sectionId, type EnsembleNode, type LoadMoreNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
+import { Paging } from './paging';
 import { toTreeItem } from './presentation';
-
-/** How long a failed namespace scan is kept (a redraw within it does not connect again). */
-const FAILURE_KEPT_MS = 2000;
 /** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
 const REDRAW_DELAY_MS = 300;
 
@@ -48,26 +27,35 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly summaryEmitter = new vscode.EventEmitter<string>();
   /** Fires with an ensemble's name when what the tree knows of its health changes. */
   readonly onDidChangeSummary = this.summaryEmitter.event;
-  /** Per ensemble: the latest namespace scan and lock index, for health at a glance. */
-  private readonly lastScans = new Map<string, DiscoveredNamespace[]>();
-  private readonly lastWaiting = new Map<string, number>();
   private readonly nodes: KnownNodes;
-  private readonly pages = new Map<string, number>();
-  private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
-  private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
+  private readonly paging = new Paging(() => this.settings().pageSize);
   private readonly live: LiveUpdates;
+  private readonly namespaces = new NamespaceSection({
+    config: (name) => this.ensemble(name),
+    session: (name) => this.session(name),
+    filter: () => this.treeFilter,
+    watcherFor: (id, session) => (this.settings().liveUpdates ? this.live.watcherFor(id, session) : undefined),
+    page: (parent, nodes) => this.paging.page(parent, nodes),
+    changed: (node) => this.changeEmitter.fire(node),
+    summaryChanged: (name) => this.summaryEmitter.fire(name),
+  });
+  private readonly locks = new LockSection({
+    config: (name) => this.ensemble(name),
+    session: (name) => this.session(name),
+    filter: () => this.treeFilter,
+    page: (parent, nodes) => this.paging.page(parent, nodes),
+    summaryChanged: (name) => this.summaryEmitter.fire(name),
+  });
   private readonly health = new EnsembleHealthView({
     config: (name) => this.ensemble(name),
     session: (name) => this.session(name),
-    namespaces: (name) => this.scanNamespaces(name),
-    lockWalk: async (name) => (await this.lockIndex(name)).walk,
+    namespaces: (name) => this.namespaces.scan(name),
+    lockWalk: async (name) => (await this.locks.index(name)).walk,
   });
   /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
   private readonly listingEnsembles = new Set<string>();
   private readonly redrawAfterListing = new Set<string>();
   private treeFilter = new TreeFilter(undefined);
-  /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
-  private readonly liveCounts = new Map<string, Map<string, number>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -116,25 +104,23 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** Refreshes one node (dropping what was cached under it) or the whole tree. */
   refresh(node?: TreeNode): void {
     if (!node) {
-      this.namespaceScans.clear();
-      this.liveCounts.clear();
-      this.lockIndexes.clear();
+      this.namespaces.forgetAll();
+      this.locks.forgetAll();
       this.health.forgetAll();
-      this.pages.clear();
+      this.paging.clear();
       this.changeEmitter.fire(undefined);
       return;
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'hs2')) {
-      this.namespaceScans.delete(node.ensemble);
-      this.liveCounts.delete(node.ensemble);
+      this.namespaces.forget(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
-      this.lockIndexes.delete(node.ensemble);
+      this.locks.forget(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'health')) {
       // Owners come from the lock walk: a fresh look at who holds what walks the locks again.
       this.health.forget(node.ensemble);
-      this.lockIndexes.delete(node.ensemble);
+      this.locks.forget(node.ensemble);
     }
     const target = node.kind === 'lockGroup' ? this.nodes.get(sectionId(node.ensemble, 'locks')) : node;
     this.changeEmitter.fire(target ?? undefined);
@@ -157,7 +143,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   loadMore(node: LoadMoreNode): void {
-    this.pages.set(node.parentId, node.shown + this.settings().pageSize);
+    this.paging.more(node);
     const parent = this.nodes.get(node.parentId);
     this.changeEmitter.fire(parent);
   }
@@ -200,15 +186,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    * waiting locks, each undefined until listed.
    */
   summary(ensemble: string): { hs2?: number; waiting?: number } {
-    const scan = this.lastScans.get(ensemble);
-    const counts = this.liveCounts.get(ensemble);
     const summary: { hs2?: number; waiting?: number } = {};
-    if (scan) {
-      summary.hs2 = scan
-        .filter((ns) => ns.kind === 'hs2' || ns.kind === 'hs2-ha')
-        .reduce((sum, ns) => sum + (counts?.get(znodeId(ensemble, `/${ns.name}`)) ?? (ns.kind === 'hs2' ? ns.childCount : 0)), 0);
+    const hs2 = this.namespaces.hs2Count(ensemble);
+    if (hs2 !== undefined) {
+      summary.hs2 = hs2;
     }
-    const waiting = this.lastWaiting.get(ensemble);
+    const waiting = this.locks.waiting(ensemble);
     if (waiting !== undefined) {
       summary.waiting = waiting;
     }
@@ -266,9 +249,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'section':
         return this.sectionChildren(node);
       case 'namespace':
-        return this.namespaceChildren(node);
+        return this.namespaces.namespaceChildren(node);
       case 'lockGroup':
-        return this.lockGroupChildren(node);
+        return this.locks.groupChildren(node);
       case 'waitingLocks':
         return node.locks;
       case 'znode':
@@ -302,27 +285,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.connections.sessionFor(this.ensemble(name));
   }
 
-  private scanNamespaces(name: string): Promise<DiscoveredNamespace[]> {
-    let scan = this.namespaceScans.get(name);
-    if (!scan) {
-      const config = this.ensemble(name);
-      scan = this.session(name)
-        .then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }))
-        .then((found) => {
-          this.lastScans.set(name, found);
-          this.summaryEmitter.fire(name);
-          return found;
-        });
-      // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
-      scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
-      this.namespaceScans.set(name, scan);
-    }
-    return scan;
-  }
-
   private async ensembleChildren(node: EnsembleNode): Promise<TreeNode[]> {
     // Listing the namespaces first proves the ensemble is reachable; a failure shows here.
-    await this.scanNamespaces(node.ensemble);
+    await this.namespaces.scan(node.ensemble);
     return (['hs2', 'locks', 'browse', 'health'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
   }
 
@@ -331,175 +296,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return this.znodeChildren(node.ensemble, '/', node.id);
     }
     if (node.section === 'locks') {
-      return this.lockSectionChildren(node);
+      return this.locks.sectionChildren(node);
     }
     if (node.section === 'health') {
       return this.health.children(node);
     }
-    const config = this.ensemble(node.ensemble);
-    const found = await this.scanNamespaces(node.ensemble);
-    const nodes: NamespaceNode[] = [];
-    for (const ns of found) {
-      if (ns.kind === 'hs2' || ns.kind === 'hs2-ha' || ns.kind === 'metastore') {
-        const namespace = ns.kind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
-        const id = znodeId(node.ensemble, `/${ns.name}`);
-        // An HA chroot's children are not its instances: its count comes with its first listing.
-        const childCount = this.liveCounts.get(node.ensemble)?.get(id) ?? (ns.kind === 'hs2-ha' ? undefined : ns.childCount);
-        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind: ns.kind, ...(childCount !== undefined ? { childCount } : {}) });
-      }
-    }
-    for (const configured of config.hs2Namespaces) {
-      if (!found.some((ns) => ns.name === configured.replace(/^\/+/, ''))) {
-        const path = `/${configured.replace(/^\/+/, '')}`;
-        nodes.push({ kind: 'namespace', id: znodeId(node.ensemble, path), ensemble: node.ensemble, namespace: configured, path, nsKind: 'hs2', missing: true });
-      }
-    }
-    if (nodes.length === 0) {
-      return [message(node, 'info', 'No HiveServer2 namespace found')];
-    }
-    if (!this.treeFilter.active) {
-      return nodes;
-    }
-    // Filtered: each namespace is listed to count its matches; those without any are hidden.
-    const session = await this.session(node.ensemble);
-    const counted = await Promise.all(
-      nodes.filter((ns) => !ns.missing).map(async (ns) => {
-        const { total, matching } = await this.listNamespace(session, ns);
-        return { ...ns, childCount: total, matchCount: matching.length };
-      }),
-    );
-    const visible = counted.filter((ns) => ns.matchCount > 0);
-    return visible.length > 0 ? visible : [message(node, 'info', 'No HiveServer2 namespace has a match for the filter')];
-  }
-
-  /** A namespace's instances (or metastores) that pass the filter, and how many there are in all. */
-  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[] }> {
-    if (node.nsKind === 'metastore') {
-      const instances = await listMetastoreInstances(session, node.namespace);
-      const matching = instances.filter((m) => this.treeFilter.metastore(m));
-      return { total: instances.length, matching: matching.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${node.path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${node.path}/${instance.znode}` })) };
-    }
-    const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
-    const matching = listing.instances.filter((i) => this.treeFilter.instance(i));
-    return {
-      total: listing.instances.length,
-      matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: node.nsKind === 'hs2-ha', instance })),
-    };
-  }
-
-  /** Keeps a namespace's "n instances" / "n of m" current as listings (and watches) see changes. */
-  private updateCounts(node: NamespaceNode, total: number, matchCount: number | undefined): void {
-    let counts = this.liveCounts.get(node.ensemble);
-    if (!counts) {
-      counts = new Map();
-      this.liveCounts.set(node.ensemble, counts);
-    }
-    if (counts.get(node.id) !== total) {
-      counts.set(node.id, total);
-      this.summaryEmitter.fire(node.ensemble);
-    }
-    if (node.childCount !== total || node.matchCount !== matchCount) {
-      node.childCount = total;
-      if (matchCount === undefined) {
-        delete node.matchCount;
-      } else {
-        node.matchCount = matchCount;
-      }
-      this.changeEmitter.fire(node);
-    }
-  }
-
-  private async namespaceChildren(node: NamespaceNode): Promise<TreeNode[]> {
-    const session = await this.session(node.ensemble);
-    const watch = this.settings().liveUpdates && node.nsKind !== 'metastore' ? this.live.watcherFor(node.id, session) : undefined;
-    const { total, matching } = await this.listNamespace(session, node, watch);
-    this.updateCounts(node, total, this.treeFilter.active ? matching.length : undefined);
-    if (matching.length === 0) {
-      return [message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
-    }
-    return this.page(node, matching);
-  }
-
-  private lockIndex(name: string): Promise<LockIndex> {
-    let index = this.lockIndexes.get(name);
-    if (!index) {
-      const config = this.ensemble(name);
-      const walking = Promise.resolve(
-        vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, async () => {
-          const walk = await walkLocks(await this.session(name), config.lockNamespace);
-          const index = indexLocks(walk);
-          this.lastWaiting.set(name, waitingLocks(index).length);
-          this.summaryEmitter.fire(name);
-          return index;
-        }),
-      );
-      walking.catch(() => this.lockIndexes.delete(name));
-      this.lockIndexes.set(name, walking);
-      index = walking;
-    }
-    return index;
-  }
-
-  private async lockSectionChildren(node: SectionNode): Promise<TreeNode[]> {
-    const index = await this.lockIndex(node.ensemble);
-    const dbs = index.childGroups.get(index.root) ?? [];
-    const nodes: TreeNode[] = [];
-    // Who blocks whom first: the waiting locks, longest waiting first (ids apart from the same
-    // locks further down the tree).
-    const waiting = this.lockNodes(node.ensemble, index, waitingLocks(index), '|waiting');
-    if (waiting.length > 0) {
-      nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, locks: waiting });
-    }
-    nodes.push(...this.lockGroupNodes(node.ensemble, index, dbs, 'db'));
-    const rootLocks = index.locksAt.get(index.root) ?? [];
-    nodes.push(...this.lockNodes(node.ensemble, index, rootLocks));
-    for (const path of index.walk.unreadable) {
-      nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: 'Add a digest credential for this ensemble to read it.' });
-    }
-    if (nodes.length === 0) {
-      return [message(node, 'info', this.treeFilter.active && index.walk.locks.length > 0 ? 'No lock matches the filter' : `No locks under ${index.root}`)];
-    }
-    return this.page(node, nodes);
-  }
-
-  private async lockGroupChildren(node: LockGroupNode): Promise<TreeNode[]> {
-    const index = await this.lockIndex(node.ensemble);
-    const groups = this.lockGroupNodes(node.ensemble, index, index.childGroups.get(node.objectPath) ?? [], childLevel(node.level));
-    const locks = this.lockNodes(node.ensemble, index, index.locksAt.get(node.objectPath) ?? []);
-    return this.page(node, [...locks, ...groups]);
-  }
-
-  /** Groups at these object paths; with a filter, only those holding a match, counted "n of m". */
-  private lockGroupNodes(ensemble: string, index: LockIndex, objectPaths: readonly string[], level: LockGroupNode['level']): LockGroupNode[] {
-    const matching = this.treeFilter.active ? this.treeFilter.lockTotals(index) : undefined;
-    const nodes: LockGroupNode[] = [];
-    for (const objectPath of objectPaths) {
-      const node: LockGroupNode = { kind: 'lockGroup', id: znodeId(ensemble, objectPath), ensemble, ...lockGroupAt(index, objectPath, level) };
-      if (matching) {
-        node.matchCount = matching.get(objectPath) ?? 0;
-        if (node.matchCount === 0) {
-          continue;
-        }
-      }
-      nodes.push(node);
-    }
-    return nodes;
-  }
-
-  private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {
-    return locks
-      .filter((l) => this.treeFilter.lock(l))
-      .map((lock) => {
-        const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
-        const blocker = blockerOf(index, lock);
-        if (blocker) {
-          node.blocker = blocker;
-        }
-        if (idSuffix !== '') {
-          node.inSummary = true;
-        }
-        return node;
-      });
+    return this.namespaces.sectionChildren(node);
   }
 
   /**
@@ -521,34 +323,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {
-    const session = await this.session(ensemble);
-    const { children } = await session.getChildren(path);
-    children.sort();
-    return this.pageOf(parentId, ensemble, children, async (visible) => {
-      // Only the visible page is stat'ed, all at once on the shared session.
-      const stats = await Promise.all(visible.map((child) => session.exists(childPath(path, child)).catch(() => undefined)));
-      return visible.map((child, i) => ({
-        kind: 'znode',
-        id: rawZnodeId(ensemble, childPath(path, child)),
-        ensemble,
-        path: childPath(path, child),
-        numChildren: stats[i]?.numChildren ?? 0,
-      }));
-    });
-  }
-
-  private page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]> {
-    return this.pageOf(parent.id, parent.ensemble, nodes, (visible) => [...visible]);
-  }
-
-  /** The shown part of a parent's children plus "Load more…"; `build` makes nodes for that part only. */
-  private async pageOf<T>(parentId: string, ensemble: string, items: readonly T[], build: (visible: readonly T[]) => TreeNode[] | Promise<TreeNode[]>): Promise<TreeNode[]> {
-    const shown = this.pages.get(parentId) ?? this.settings().pageSize;
-    const nodes = await build(items.slice(0, shown));
-    if (items.length > shown) {
-      nodes.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total: items.length });
-    }
-    return nodes;
+    return znodeChildren(await this.session(ensemble), this.paging, ensemble, path, parentId);
   }
 
   dispose(): void {
