@@ -22,13 +22,19 @@ const PACKAGES = {
   python: { pkg: 'python3', present: () => has('python3') },
   pkgConfig: { pkg: 'pkg-config', present: () => has('pkg-config') },
   krb5: { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h') },
+  // The secure-ensemble tests: a real MIT KDC (the rig runs its own krb5kdc), kinit, and openssl
+  // beside Java's keytool for the test certificates.
+  kdc: { pkg: 'krb5-kdc', present: () => existsSync('/usr/sbin/krb5kdc') },
+  kadmin: { pkg: 'krb5-admin-server', present: () => existsSync('/usr/sbin/kadmin.local') },
+  kinit: { pkg: 'krb5-user', present: () => has('kinit') },
+  openssl: { pkg: 'openssl', present: () => has('openssl') },
 };
 
 /** What each README command needs from Debian. */
 export const NEEDS = {
   demo: ['java', 'zookeeper'],
   codeServer: ['ripgrep', 'compiler', 'python', 'pkgConfig', 'krb5'],
-  test: ['java', 'zookeeper', 'chromium', 'fonts', 'ripgrep', 'compiler', 'python', 'pkgConfig', 'krb5'],
+  test: ['java', 'zookeeper', 'chromium', 'fonts', 'ripgrep', 'compiler', 'python', 'pkgConfig', 'krb5', 'kdc', 'kadmin', 'kinit', 'openssl'],
 };
 
 /** Runs a command with its output captured; resolves when it ends, the event loop free meanwhile. */
@@ -81,7 +87,13 @@ export async function ensureNpmPackages(say) {
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(join(ROOT, 'package-lock.json')).mtimeMs) {
     return;
   }
-  await step(say, 'installing npm packages (about a minute)', () => runQuiet('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']));
+  // The optional `kerberos` package builds from source: against the system's Node headers where
+  // Debian ships them (node-gyp would otherwise try to download them).
+  const env = { ...process.env };
+  if (!env.npm_config_nodedir && existsSync('/usr/include/node')) {
+    env.npm_config_nodedir = '/usr';
+  }
+  await step(say, 'installing npm packages (about a minute)', () => runQuiet('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { env }));
 }
 
 export async function build(say) {

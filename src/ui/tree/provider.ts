@@ -1,11 +1,11 @@
 // The Hive ZooKeeper tree: ensembles → HiveServer2 namespaces → instances, the lock tree, and a
 // raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
-// Each section is built in its own module (namespaces, locks, browse, health); nodes look as presentation.ts says.
+// Each section is built in its own module (namespaces, lockSection, browse, health); rows in presentation.ts.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/connectString';
 import { toHiveZkError, type HiveZkError } from '../../core/errors';
 import { diagnoseUnreachable } from '../../core/reachability';
-import type { ZkSession } from '../../core/zkSession';
+import type { SessionState, ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import type { EnsembleConfig, Settings } from '../settings';
 import { znodeChildren } from './browse';
@@ -13,13 +13,23 @@ import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
 import { TreeFilter } from './filter';
 import { LiveUpdates } from './liveUpdates';
-import { LockSection } from './locks';
+import { LockSection } from './lockSection';
 import { NamespaceSection } from './namespaces';
 import { ensembleId, invalidEnsembleId, message, sectionId, type EnsembleNode, type LoadMoreNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
 import { Paging } from './paging';
 import { toTreeItem } from './presentation';
+
 /** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
 const REDRAW_DELAY_MS = 300;
+
+/**
+ * Whether an ensemble row shows a failure. Only a change of this redraws the row on its own: a
+ * redraw makes VS Code list the row's expanded subtree again and can drop an expansion the user
+ * just started, which is worth it to show a failure or a recovery, not a routine connect.
+ */
+function stateKind(state: SessionState): 'fine' | 'failing' {
+  return state === 'error' || state === 'authFailed' || state === 'expired' ? 'failing' : 'fine';
+}
 
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
@@ -39,22 +49,24 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     changed: (node) => this.changeEmitter.fire(node),
     summaryChanged: (name) => this.summaryEmitter.fire(name),
   });
-  private readonly locks = new LockSection({
-    config: (name) => this.ensemble(name),
+  private readonly locks: LockSection = new LockSection({
+    ensemble: (name) => this.ensemble(name),
     session: (name) => this.session(name),
     filter: () => this.treeFilter,
     page: (parent, nodes) => this.paging.page(parent, nodes),
-    summaryChanged: (name) => this.summaryEmitter.fire(name),
+    getChildren: (node) => this.getChildren(node),
+    onWaitingCounted: (name) => this.summaryEmitter.fire(name),
   });
+  /** Listings in flight per ensemble, the state kind each ensemble row was drawn with, and rows to redraw when quiet. */
+  private readonly listingsInFlight = new Map<string, number>();
+  private readonly shownStates = new Map<string, string>();
+  private readonly redrawAfterListing = new Set<string>();
   private readonly health = new EnsembleHealthView({
     config: (name) => this.ensemble(name),
     session: (name) => this.session(name),
     namespaces: (name) => this.namespaces.scan(name),
     lockWalk: async (name) => (await this.locks.index(name)).walk,
   });
-  /** Ensemble rows whose children are being listed, and those to redraw once that is done. */
-  private readonly listingEnsembles = new Set<string>();
-  private readonly redrawAfterListing = new Set<string>();
   private treeFilter = new TreeFilter(undefined);
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -105,7 +117,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   refresh(node?: TreeNode): void {
     if (!node) {
       this.namespaces.forgetAll();
-      this.locks.forgetAll();
+      this.locks.forget();
       this.health.forgetAll();
       this.paging.clear();
       this.changeEmitter.fire(undefined);
@@ -162,23 +174,31 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'ensemble') {
+      this.shownStates.set(node.id, stateKind(this.connections.stateOf(node.ensemble)));
+    }
     return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
   }
 
   /**
-   * Only the row's state icon changes: redraw it, keeping what was listed. Never while its children
-   * are being listed (VS Code would drop that listing): then once the listing is done.
+   * Only the row's state icon changes: redraw it, keeping what was listed. Redrawing a row makes VS
+   * Code list its expanded subtree again and drop an expansion still loading, so it happens only
+   * when the kind of state shown changes (failing or not), and only once nothing of that
+   * ensemble is being listed.
    */
   private redrawEnsembleRow(ensemble: string): void {
     const id = ensembleId(ensemble);
-    if (this.listingEnsembles.has(id)) {
-      this.redrawAfterListing.add(id);
+    const node = this.nodes.get(id);
+    const shown = stateKind(this.connections.stateOf(ensemble));
+    if (!node || this.shownStates.get(id) === shown) {
       return;
     }
-    const node = this.nodes.get(id);
-    if (node) {
-      this.changeEmitter.fire(node);
+    if ((this.listingsInFlight.get(ensemble) ?? 0) > 0) {
+      this.redrawAfterListing.add(ensemble);
+      return;
     }
+    this.shownStates.set(id, shown);
+    this.changeEmitter.fire(node);
   }
 
   /**
@@ -212,8 +232,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     let children: TreeNode[];
-    if (node?.kind === 'ensemble') {
-      this.listingEnsembles.add(node.id);
+    if (node) {
+      this.listingsInFlight.set(node.ensemble, (this.listingsInFlight.get(node.ensemble) ?? 0) + 1);
     }
     try {
       children = await this.childrenOf(node);
@@ -230,9 +250,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
     }
     this.nodes.listed(node, children);
-    if (node?.kind === 'ensemble') {
-      this.listingEnsembles.delete(node.id);
-      if (this.redrawAfterListing.delete(node.id)) {
+    if (node) {
+      const left = (this.listingsInFlight.get(node.ensemble) ?? 1) - 1;
+      this.listingsInFlight.set(node.ensemble, left);
+      if (left === 0 && this.redrawAfterListing.delete(node.ensemble)) {
         setTimeout(() => this.redrawEnsembleRow(node.ensemble), REDRAW_DELAY_MS);
       }
     }
@@ -304,22 +325,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.namespaces.sectionChildren(node);
   }
 
-  /**
-   * The tree node of a lock, listing the Locks section and the groups down to it so that it can be
-   * revealed (its ancestors known); undefined if it is gone or filtered out.
-   */
-  async lockNode(ensemble: string, lockPath: string): Promise<LockNode | undefined> {
-    const ensembleNode = (await this.getChildren()).find((n) => n.id === ensembleId(ensemble));
-    let current = ensembleNode && (await this.getChildren(ensembleNode)).find((n) => n.id === sectionId(ensemble, 'locks'));
-    while (current) {
-      const children = await this.getChildren(current);
-      const found = children.find((n): n is LockNode => n.kind === 'lock' && n.lock.path === lockPath);
-      if (found) {
-        return found;
-      }
-      current = children.find((n) => n.kind === 'lockGroup' && lockPath.startsWith(`${n.objectPath}/`));
-    }
-    return undefined;
+  /** The tree node of a lock, with its ancestors listed so that it can be revealed. */
+  lockNode(ensemble: string, lockPath: string): Promise<LockNode | undefined> {
+    return this.locks.lockNode(ensemble, lockPath);
   }
 
   private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {

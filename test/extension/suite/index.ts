@@ -10,6 +10,7 @@ import './conveniences.test';
 import './secrets.test';
 import './imports.test';
 import './health.test';
+import './untrusted.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();

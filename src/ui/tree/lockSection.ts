@@ -1,5 +1,5 @@
-// The Locks section of an ensemble: one lock walk per ensemble (cached, shared with the Health
-// section), indexed by database, table and partition, with the waiting locks listed first.
+// The Locks section of an ensemble: one lock walk per ensemble, indexed by object, shown as a
+// Waiting summary then database → table → partition groups with their locks, filtered and counted.
 import * as vscode from 'vscode';
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
 import { walkLocks, type HiveLock } from '../../core/locks';
@@ -7,53 +7,55 @@ import type { ZkSession } from '../../core/zkSession';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
-import { message, znodeId, type LockGroupNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
+import { ensembleId, message, sectionId, znodeId, type LockGroupNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
 
-/** What the Locks section borrows from the tree. */
-export interface LockSources {
-  config(ensemble: string): EnsembleConfig;
-  session(ensemble: string): Promise<ZkSession>;
+/** What the section needs from the tree provider. */
+export interface LockSectionHost {
+  ensemble(name: string): EnsembleConfig;
+  session(name: string): Promise<ZkSession>;
   filter(): TreeFilter;
   page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]>;
-  /** What the tree knows of an ensemble's health changed. */
-  summaryChanged(ensemble: string): void;
+  getChildren(node?: TreeNode): Promise<TreeNode[]>;
+  /** A walk finished: the ensemble's waiting-lock count is known (for the status bar). */
+  onWaitingCounted(ensemble: string): void;
 }
 
 export class LockSection {
-  private readonly lockIndexes = new Map<string, Promise<LockIndex>>();
-  /** Per ensemble: how many locks the latest walk found waiting, for health at a glance. */
-  private readonly lastWaiting = new Map<string, number>();
+  private readonly indexes = new Map<string, Promise<LockIndex>>();
+  private readonly waitingCounts = new Map<string, number>();
 
-  constructor(private readonly sources: LockSources) {}
+  constructor(private readonly host: LockSectionHost) {}
 
-  forget(ensemble: string): void {
-    this.lockIndexes.delete(ensemble);
+  /** Drops the walk of one ensemble (or all): the next listing walks again. */
+  forget(ensemble?: string): void {
+    if (ensemble === undefined) {
+      this.indexes.clear();
+    } else {
+      this.indexes.delete(ensemble);
+    }
   }
 
-  forgetAll(): void {
-    this.lockIndexes.clear();
-  }
-
-  /** Waiting locks of an ensemble; undefined until its locks are walked. */
+  /** Waiting locks seen by the latest walk, undefined before one. */
   waiting(ensemble: string): number | undefined {
-    return this.lastWaiting.get(ensemble);
+    return this.waitingCounts.get(ensemble);
   }
 
+  /** The lock walk of an ensemble, indexed; one walk shared until forgotten. */
   index(name: string): Promise<LockIndex> {
-    let index = this.lockIndexes.get(name);
+    let index = this.indexes.get(name);
     if (!index) {
-      const config = this.sources.config(name);
+      const config = this.host.ensemble(name);
       const walking = Promise.resolve(
         vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, async () => {
-          const walk = await walkLocks(await this.sources.session(name), config.lockNamespace);
+          const walk = await walkLocks(await this.host.session(name), config.lockNamespace);
           const index = indexLocks(walk);
-          this.lastWaiting.set(name, waitingLocks(index).length);
-          this.sources.summaryChanged(name);
+          this.waitingCounts.set(name, waitingLocks(index).length);
+          this.host.onWaitingCounted(name);
           return index;
         }),
       );
-      walking.catch(() => this.lockIndexes.delete(name));
-      this.lockIndexes.set(name, walking);
+      walking.catch(() => this.indexes.delete(name));
+      this.indexes.set(name, walking);
       index = walking;
     }
     return index;
@@ -76,21 +78,21 @@ export class LockSection {
       nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: 'Add a digest credential for this ensemble to read it.' });
     }
     if (nodes.length === 0) {
-      return [message(node, 'info', this.sources.filter().active && index.walk.locks.length > 0 ? 'No lock matches the filter' : `No locks under ${index.root}`)];
+      return [message(node, 'info', this.host.filter().active && index.walk.locks.length > 0 ? 'No lock matches the filter' : `No locks under ${index.root}`)];
     }
-    return this.sources.page(node, nodes);
+    return this.host.page(node, nodes);
   }
 
   async groupChildren(node: LockGroupNode): Promise<TreeNode[]> {
     const index = await this.index(node.ensemble);
     const groups = this.lockGroupNodes(node.ensemble, index, index.childGroups.get(node.objectPath) ?? [], childLevel(node.level));
     const locks = this.lockNodes(node.ensemble, index, index.locksAt.get(node.objectPath) ?? []);
-    return this.sources.page(node, [...locks, ...groups]);
+    return this.host.page(node, [...locks, ...groups]);
   }
 
   /** Groups at these object paths; with a filter, only those holding a match, counted "n of m". */
   private lockGroupNodes(ensemble: string, index: LockIndex, objectPaths: readonly string[], level: LockGroupNode['level']): LockGroupNode[] {
-    const matching = this.sources.filter().active ? this.sources.filter().lockTotals(index) : undefined;
+    const matching = this.host.filter().active ? this.host.filter().lockTotals(index) : undefined;
     const nodes: LockGroupNode[] = [];
     for (const objectPath of objectPaths) {
       const node: LockGroupNode = { kind: 'lockGroup', id: znodeId(ensemble, objectPath), ensemble, ...lockGroupAt(index, objectPath, level) };
@@ -107,7 +109,7 @@ export class LockSection {
 
   private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {
     return locks
-      .filter((l) => this.sources.filter().lock(l))
+      .filter((l) => this.host.filter().lock(l))
       .map((lock) => {
         const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
         const blocker = blockerOf(index, lock);
@@ -119,5 +121,23 @@ export class LockSection {
         }
         return node;
       });
+  }
+
+  /**
+   * The tree node of a lock, listing the Locks section and the groups down to it so that it can be
+   * revealed (its ancestors known); undefined if it is gone or filtered out.
+   */
+  async lockNode(ensemble: string, lockPath: string): Promise<LockNode | undefined> {
+    const ensembleNode = (await this.host.getChildren()).find((n) => n.id === ensembleId(ensemble));
+    let current = ensembleNode && (await this.host.getChildren(ensembleNode)).find((n) => n.id === sectionId(ensemble, 'locks'));
+    while (current) {
+      const children = await this.host.getChildren(current);
+      const found = children.find((n): n is LockNode => n.kind === 'lock' && n.lock.path === lockPath);
+      if (found) {
+        return found;
+      }
+      current = children.find((n) => n.kind === 'lockGroup' && lockPath.startsWith(`${n.objectPath}/`));
+    }
+    return undefined;
   }
 }
