@@ -25,6 +25,10 @@ export interface EnsembleConfig {
   sessionTimeoutMs: number;
   /** The servers' AdminServer port (admin.serverPort), asked when four-letter words are not whitelisted; default 8080. */
   adminServerPort?: number;
+  /** beeline's -n user for this ensemble (over hiveZk.beeline.user). */
+  beelineUser?: string;
+  /** Extra BeeLine options ("--name=value") for this ensemble. */
+  beelineArgs?: string[];
 }
 
 export interface Settings {
@@ -77,6 +81,8 @@ export function readSettings(): Settings {
       lockNamespace: typeof raw.lockNamespace === 'string' && raw.lockNamespace !== '' ? raw.lockNamespace : DEFAULT_LOCK_NAMESPACE,
       sessionTimeoutMs: typeof raw.sessionTimeoutMs === 'number' && raw.sessionTimeoutMs >= 2000 ? raw.sessionTimeoutMs : 30_000,
       ...(typeof raw.adminServerPort === 'number' && Number.isInteger(raw.adminServerPort) && raw.adminServerPort >= 1 && raw.adminServerPort <= 65535 ? { adminServerPort: raw.adminServerPort } : {}),
+      ...(typeof raw.beelineUser === 'string' && raw.beelineUser !== '' ? { beelineUser: raw.beelineUser } : {}),
+      ...(Array.isArray(raw.beelineArgs) && raw.beelineArgs.length > 0 ? { beelineArgs: raw.beelineArgs.map(String) } : {}),
     });
   }
   return {
@@ -107,6 +113,12 @@ export async function writeEnsembles(ensembles: readonly EnsembleConfig[]): Prom
     }
     if (e.adminServerPort !== undefined) {
       entry.adminServerPort = e.adminServerPort;
+    }
+    if (e.beelineUser !== undefined) {
+      entry.beelineUser = e.beelineUser;
+    }
+    if (e.beelineArgs !== undefined) {
+      entry.beelineArgs = e.beelineArgs;
     }
     return entry;
   });

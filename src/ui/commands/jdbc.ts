@@ -1,5 +1,7 @@
 // Commands about connecting to HiveServer2: resolve a JDBC URL as the driver does, copy URLs and
 // beeline commands, open beeline in a terminal (beeline prompts for the password itself).
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildBeelineCommand, type ShellKind } from '../../core/beeline';
 import { parseConnectString } from '../../core/connectString';
@@ -7,11 +9,13 @@ import { HiveZkError } from '../../core/errors';
 import { listMetastoreInstances } from '../../core/metastoreRegistry';
 import { discoveryUrl, instanceUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
-import { resolveJdbcUrl, type Resolution } from '../../core/resolver';
+import { resolveJdbcUrl, type Candidate, type Resolution } from '../../core/resolver';
 import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
+import { Cancelled } from '../commandFunnel';
+import type { EnsembleConfig } from '../settings';
 import type { NodeOfKind } from '../tree/nodes';
-import { ask, copy, currentShell, pickEnsemble, register, registerForNodes, validateUrl, type CommandDeps } from './common';
+import { ask, copy, currentShell, nodeArgument, pickEnsemble, register, registerForNodes, validateUrl, type CommandDeps } from './common';
 
 /** The nodes a JDBC URL can be made for. */
 const URL_NODES = ['ensemble', 'namespace', 'instance'] as const;
@@ -31,14 +35,56 @@ export function registerJdbcCommands(deps: CommandDeps): void {
     if (node?.kind === 'namespace') {
       return { url: discoveryUrl(connect, node.namespace, { ha: node.nsKind === 'hs2-ha', driver: settings().driverVersion }), label: node.namespace };
     }
-    const namespace = ensemble.hs2Namespaces[0] ?? 'hiveserver2';
-    return { url: discoveryUrl(connect, namespace), label: `${ensemble.name}/${namespace}` };
+    const namespace = await pickNamespace(ensemble);
+    return { url: discoveryUrl(connect, namespace, { driver: settings().driverVersion }), label: `${ensemble.name}/${namespace}` };
   };
 
-  /** With a user, beeline itself prompts for the password when it connects: no secret passes through us. */
-  const beelineFor = (url: string): ReturnType<typeof buildBeelineCommand> => {
-    const { beelinePath, beelineUser } = settings();
-    return buildBeelineCommand({ url, beelinePath, ...(beelineUser ? { user: beelineUser, password: { kind: 'prompt' } } : {}) });
+  /** The ensemble's one HiveServer2 namespace, or the one the user picks when it has several. */
+  const pickNamespace = async (ensemble: EnsembleConfig): Promise<string> => {
+    if (ensemble.hs2Namespaces.length <= 1) {
+      return ensemble.hs2Namespaces[0] ?? 'hiveserver2';
+    }
+    const picked = await vscode.window.showQuickPick(ensemble.hs2Namespaces, { title: `HiveServer2 namespace on ${ensemble.name}` });
+    if (picked === undefined) {
+      throw new Cancelled();
+    }
+    return picked;
+  };
+
+  /** A discovery URL for a configured ensemble and namespace, or one typed in. */
+  const askForUrl = async (): Promise<string> => {
+    const typed = { label: '$(edit) Enter a JDBC URL…', url: undefined as string | undefined };
+    const configured = settings().ensembles.flatMap((ensemble) =>
+      ensemble.hs2Namespaces.map((namespace) => ({
+        label: `${ensemble.name} / ${namespace}`,
+        description: ensemble.connectString,
+        url: discoveryUrl(parseConnectString(ensemble.connectString), namespace, { driver: settings().driverVersion }),
+      })),
+    );
+    const picked = configured.length === 0 ? typed : await vscode.window.showQuickPick([typed, ...configured], { title: 'Resolve a HiveServer2 JDBC URL', placeHolder: 'A configured ensemble and namespace, or a URL of your own' });
+    if (picked === undefined) {
+      throw new Cancelled();
+    }
+    return (
+      picked.url ??
+      (await ask({
+        title: 'Resolve a HiveServer2 JDBC URL',
+        prompt: 'The URL is resolved as Hive\'s JDBC driver does: every live instance, and the one it would pick at random',
+        placeHolder: 'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2',
+        validateInput: (value) => validateUrl(value),
+      }))
+    );
+  };
+
+  /**
+   * The node's ensemble settings win over the global ones. With a user, beeline itself prompts for
+   * the password when it connects: no secret passes through us.
+   */
+  const beelineFor = (url: string, node: UrlNode | undefined): ReturnType<typeof buildBeelineCommand> => {
+    const { beelinePath, beelineUser, ensembles } = settings();
+    const ensemble = ensembles.find((e) => e.name === node?.ensemble);
+    const user = ensemble?.beelineUser ?? beelineUser;
+    return buildBeelineCommand({ url, beelinePath, ...(user ? { user, password: { kind: 'prompt' } } : {}), ...(ensemble?.beelineArgs ? { extraArgs: ensemble.beelineArgs } : {}) });
   };
 
   /**
@@ -52,16 +98,11 @@ export function registerJdbcCommands(deps: CommandDeps): void {
     return command.display(shell);
   };
 
+  // From the palette (pick or type a URL), from a namespace row (its discovery URL), or with a URL (tests, other extensions).
   register(deps, Commands.resolveJdbcUrl, async (arg) => {
     const interactive = typeof arg !== 'string';
-    const text = interactive
-      ? await ask({
-          title: 'Resolve a HiveServer2 JDBC URL',
-          prompt: 'The URL is resolved as Hive\'s JDBC driver does: every live instance, and the one it would pick',
-          placeHolder: 'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2',
-          validateInput: (value) => validateUrl(value),
-        })
-      : arg;
+    const namespace = interactive ? nodeArgument(Commands.resolveJdbcUrl, arg, ['namespace']) : undefined;
+    const text = typeof arg === 'string' ? arg : namespace ? (await urlFor(namespace)).url : await askForUrl();
     const url = parseJdbcUrl(text.trim());
     const resolution = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Resolving JDBC URL…' },
@@ -103,13 +144,26 @@ export function registerJdbcCommands(deps: CommandDeps): void {
 
   registerForNodes(deps, Commands.copyBeelineCommand, URL_NODES, async (node) => {
     const { url, label } = await urlFor(node);
-    return copy(commandLine(beelineFor(url), currentShell()), `beeline command for ${label}`);
+    return copy(commandLine(beelineFor(url, node), currentShell()), `beeline command for ${label}`);
   });
 
   registerForNodes(deps, Commands.openBeeline, URL_NODES, async (node) => {
     const { url, label } = await urlFor(node);
     const shell = currentShell();
-    const text = commandLine(beelineFor(url), shell);
+    const text = commandLine(beelineFor(url, node), shell);
+    const { beelinePath } = settings();
+    if (findExecutable(beelinePath) === undefined) {
+      // Not awaited: the warning stays up while the command returns, and offers to fix the setting.
+      void vscode.window.showWarningMessage(`beeline was not found ("${beelinePath}" is not on PATH). Set hiveZk.beeline.path to your beeline.`, 'Set beeline Path…').then(async (choice) => {
+        if (choice) {
+          const path = await vscode.window.showInputBox({ title: 'The beeline executable', value: beelinePath, prompt: 'An absolute path, or a name on PATH' });
+          if (path) {
+            await vscode.workspace.getConfiguration('hiveZk').update('beeline.path', path, vscode.ConfigurationTarget.Global);
+          }
+        }
+      });
+      return { missing: beelinePath, text };
+    }
     const terminal = vscode.window.createTerminal({ name: `beeline · ${label}` });
     terminal.show();
     terminal.sendText(text, true);
@@ -126,18 +180,47 @@ async function showResolution(resolution: Resolution): Promise<void> {
     const overridden = Object.keys(candidate.overriddenByUrl).join(', ');
     return {
       label: `${candidate === resolution.chosen ? '$(star-full) ' : candidate.usable ? '' : '$(warning) '}${candidate.host ?? '?'}:${candidate.port ?? '?'}`,
-      description: escapeInvisible([candidate === resolution.chosen ? 'the driver would pick this one now' : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · ')),
+      description: escapeInvisible([candidate === resolution.chosen ? (resolution.mode === 'zooKeeper' ? 'random pick: the driver picks anew on every connect' : 'the driver uses this one') : undefined, candidate.isLeader ? 'active' : undefined, candidate.version ? `v${candidate.version}` : undefined].filter(Boolean).join(' · ')),
       detail: escapeInvisible((candidate.usable ? `from znode: ${fromZnode || 'nothing'}${overridden ? ` · URL overrides: ${overridden}` : ''}` : `not usable: ${candidate.problem ?? ''}`) + (candidate.notes ?? []).map((n) => ` · ${n.message}`).join('')),
       candidate,
     };
   });
   // What the driver will really do with the URL (host-text replacement, ignored settings…) comes first.
-  const notes = resolution.notes.map((note) => ({ label: `$(info) ${note.code}`, description: '', detail: note.message, candidate: undefined }));
-  const picked = await vscode.window.showQuickPick([...notes, ...items], {
+  type Row = vscode.QuickPickItem & { candidate?: Candidate; json?: boolean };
+  const notes: Row[] = resolution.notes.map((note) => ({ label: `$(info) ${note.code}`, description: '', detail: note.message }));
+  const asJson: Row = { label: '$(json) Open the whole resolution as JSON', description: 'to keep, compare or copy', json: true };
+  const picked = await vscode.window.showQuickPick<Row>([asJson, ...notes, ...items], {
     title: `${resolution.mode} · ${resolution.namespace ?? ''} · ${resolution.candidates.length} candidate(s) · Hive ${resolution.driver} driver — pick one to copy its direct URL`,
     matchOnDetail: true,
   });
-  if (picked?.candidate?.url) {
+  if (picked?.json) {
+    await openResolutionDocument(resolution);
+  } else if (picked?.candidate?.url) {
     await copy(picked.candidate.url, `JDBC URL for ${picked.candidate.host ?? ''}`);
   }
+}
+
+/** The resolution as a JSON document (invisible characters from znodes escaped), kept after the picker closes. */
+export async function openResolutionDocument(resolution: Resolution): Promise<vscode.TextDocument> {
+  const content = JSON.stringify(resolution, (_key, value: unknown) => (typeof value === 'string' ? escapeInvisible(value) : value), 2);
+  const document = await vscode.workspace.openTextDocument({ language: 'json', content });
+  await vscode.window.showTextDocument(document, { preview: false });
+  return document;
+}
+
+/** The executable a name or path stands for, as a terminal would find it; undefined when there is none. */
+export function findExecutable(program: string): string | undefined {
+  const candidates = isAbsolute(program) || program.includes('/') || program.includes('\\') ? [program] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  const extensions = process.platform === 'win32' ? ['', '.cmd', '.bat', '.exe'] : [''];
+  for (const candidate of candidates) {
+    for (const extension of extensions) {
+      try {
+        accessSync(candidate + extension, process.platform === 'win32' ? fsConstants.F_OK : fsConstants.X_OK);
+        return candidate + extension;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
 }

@@ -1,10 +1,14 @@
 // Commands run on tree items: copying URLs, beeline and UNLOCK statements, resolving, znode
 // documents, adding an ensemble from a URL.
 import * as assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Resolution } from '../../../src/core/resolver';
 import { HiveZkError } from '../../../src/core/errors';
 import { nodeArgument } from '../../../src/ui/commands/common';
+import { openResolutionDocument } from '../../../src/ui/commands/jdbc';
 import { test } from './harness';
 import { kids, label, find, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
 
@@ -43,17 +47,30 @@ test('a znode opens as a read-only document with data, stat and ACL', async () =
 });
 
 test('beeline in a terminal: beeline itself prompts for the password; none passes through the extension', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hivezk-beeline-'));
+  const fake = join(dir, 'beeline');
+  writeFileSync(fake, '#!/bin/sh\nexit 0\n');
+  chmodSync(fake, 0o755);
   await setSetting('beeline.user', 'alice');
+  await setSetting('beeline.path', fake);
   try {
     const instance = await path('sandbox', 'HiveServer2', 'hiveserver2', 'hs2-b.example.com:10000');
     const result = await vscode.commands.executeCommand<{ terminalName: string; text: string }>('hiveZk.openBeeline', instance);
-    assert.equal(result.text, `beeline -u 'jdbc:hive2://hs2-b.example.com:10000/default;saslQop=auth;ssl=false;transportMode=binary' -n alice -p`);
+    assert.equal(result.text, `${fake} -u 'jdbc:hive2://hs2-b.example.com:10000/default;saslQop=auth;ssl=false;transportMode=binary' -n alice -p`);
     const terminal = vscode.window.terminals.find((t) => t.name === result.terminalName);
     assert.ok(terminal);
     assert.equal((terminal.creationOptions as vscode.TerminalOptions).env, undefined, 'no secret in the terminal environment');
     terminal.dispose();
+    // A beeline that is not there: no terminal, a warning offering to set the path.
+    await setSetting('beeline.path', join(dir, 'missing', 'beeline'));
+    const terminals = vscode.window.terminals.length;
+    const missing = await vscode.commands.executeCommand<{ missing?: string }>('hiveZk.openBeeline', instance);
+    assert.equal(missing.missing, join(dir, 'missing', 'beeline'));
+    assert.equal(vscode.window.terminals.length, terminals, 'no terminal opened for a missing beeline');
   } finally {
     await setSetting('beeline.user', undefined);
+    await setSetting('beeline.path', undefined);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -96,4 +113,24 @@ test('a command given the wrong kind of tree item refuses it with a clear error 
   assert.throws(() => nodeArgument('hiveZk.copyZnodePath', { kind: 'instance' }, 'any'), /does not apply to this argument/);
   assert.equal(nodeArgument('hiveZk.copyZnodePath', undefined, ['znode']), undefined, 'no argument: the palette, the command asks');
   assert.equal(nodeArgument('hiveZk.refreshNode', ensemble, 'any'), ensemble);
+});
+
+test('resolve from a namespace row, per-ensemble beeline user and options, the resolution kept as a JSON document', async () => {
+  const hs2 = await path('sandbox', 'HiveServer2', 'hiveserver2');
+  const resolution = await vscode.commands.executeCommand<Resolution>('hiveZk.resolveJdbcUrl', hs2);
+  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  assert.equal(resolution.mode, 'zooKeeper');
+  assert.equal(resolution.candidates.length, 5);
+  const document = await openResolutionDocument(resolution);
+  assert.equal(document.languageId, 'json');
+  assert.deepEqual((JSON.parse(document.getText()) as Resolution).candidates.map((c) => c.znode), resolution.candidates.map((c) => c.znode));
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  try {
+    await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK, beelineUser: 'bob', beelineArgs: ['--silent=true'] }]);
+    const ensemble = await waitFor('the sandbox ensemble', async () => (await kids()).find((n) => label(n) === 'sandbox'));
+    const command = await clipboardAfter('hiveZk.copyBeelineCommand', ensemble);
+    assert.equal(command, `beeline -u 'jdbc:hive2://${SANDBOX_ZK}/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2' -n bob --silent=true -p`);
+  } finally {
+    await onlySandbox();
+  }
 });
