@@ -32,7 +32,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_CORE], patterns: [NO_UI_FROM_CORE] }] },
   },
   {
-    files: ['src/cli.ts'],
+    files: ['src/cli.ts', 'src/cli/**/*.ts', 'src/cliSecurity.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [NO_ZK_CLIENT, { name: 'vscode', message: 'The CLI runs without VS Code: it must never import vscode.' }], patterns: [{ group: ['**/ui', '**/ui/**'], message: 'The CLI shares the core only.' }] }],
     },

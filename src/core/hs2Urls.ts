@@ -4,7 +4,7 @@
 import type { ConnectString } from './connectString';
 import { differenceById, has, type HiveDriverVersion } from './driverVersions';
 import { HiveZkError, preview } from './errors';
-import { connectTarget, type Hs2Instance } from './hs2Registry';
+import { connectTarget, type Hs2Instance } from './hs2Instance';
 import { formatJdbcUrl } from './jdbcUrl';
 import { applyPublishedSettings } from './resolver';
 

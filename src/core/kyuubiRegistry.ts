@@ -3,7 +3,9 @@
 // /<serverSpace>_<version>_<SHARE_LEVEL>_<ENGINE_TYPE>/<user>/<subdomain>/ with the same names plus refId.
 
 import { HiveZkError, isHiveZkError } from './errors';
-import { KYUUBI_ENGINE_SPACE, listInstances, type Hs2Instance, type NamespaceListing } from './hs2Registry';
+import type { Hs2Instance } from './hs2Instance';
+import { listInstances, type NamespaceListing } from './hs2Registry';
+import { KYUUBI_ENGINE_SPACE } from './namespaceDiscovery';
 import { unlessMissing } from './missingZnode';
 import type { ZkSession } from './zkSession';
 import { namespacePath } from './znodePath';

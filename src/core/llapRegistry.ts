@@ -3,7 +3,7 @@
 // daemon and a "slot-<n>" node whose data is that daemon's registry.unique.id.
 
 import { preview } from './errors';
-import { decodeServiceRecord } from './hs2Registry';
+import { decodeServiceRecord } from './haRegistry';
 import { unlessMissing } from './missingZnode';
 import type { ZkSession, ZnodeStat } from './zkSession';
 import { namespacePath } from './znodePath';

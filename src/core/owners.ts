@@ -2,9 +2,10 @@
 // (its znode's ephemeralOwner), the client address holding that session (from `cons`), locks
 // grouped by owner, and locks whose owner is on no live HiveServer2's host.
 
-import type { Hs2Instance } from './hs2Registry';
+import type { Hs2Instance } from './hs2Instance';
 import type { HiveLock } from './locks';
-import { formatSessionId, type SessionHolder } from './serverHealth';
+import { formatSessionId } from './healthReplies';
+import type { SessionHolder } from './serverHealth';
 
 export interface Owner {
   /** Hex without leading zeros, as `ZnodeStat.ephemeralOwner`. */

@@ -7,19 +7,10 @@ import { DEFAULT_DRIVER_VERSION, differenceById, emptyNamespaceMessage, has, par
 import { HiveZkError, isHiveZkError, preview } from './errors';
 import { isSecretKey, withoutSecrets } from './secretParams';
 import { ZK_TLS_URL_KEYS } from './secureTransport';
-import {
-  DEFAULT_HA_NAMESPACE,
-  DEFAULT_HS2_NAMESPACE,
-  HS2_KEYS,
-  NON_INSTANCE_CHILDREN,
-  connectTarget,
-  discoverNamespaces,
-  listHaInstances,
-  listInstances,
-  publishedEndpoint,
-  readInstance,
-  type Hs2Instance,
-} from './hs2Registry';
+import { listHaInstances } from './haRegistry';
+import { HS2_KEYS, connectTarget, publishedEndpoint, type Hs2Instance } from './hs2Instance';
+import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, NON_INSTANCE_CHILDREN, listInstances, readInstance } from './hs2Registry';
+import { discoverNamespaces } from './namespaceDiscovery';
 import { formatJdbcUrl, type JdbcUrl } from './jdbcUrl';
 import { namespacePath } from './znodePath';
 import type { ZkSession } from './zkSession';

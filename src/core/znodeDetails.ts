@@ -1,7 +1,9 @@
 // A Hive znode decoded for reading, one key per line: a HiveServer2 registration (plain or HA), a
 // lock, or a metastore entry, recognised by its name and place. Values are untrusted: invisible
 // characters are shown escaped, so a value cannot fake another line.
-import { decodeInstanceData, describeHaInstance, describeInstance, parseInstanceName, parseMetastoreZnode, type Hs2Instance } from './hs2Registry';
+import { describeHaInstance } from './haRegistry';
+import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from './hs2Instance';
+import { parseMetastoreZnode } from './metastoreRegistry';
 import { decodeLockData, decodeLockObject, formatLockObject, parseLockName } from './locks';
 import { escapeInvisible } from './untrusted';
 import type { ZnodeStat } from './zkSession';

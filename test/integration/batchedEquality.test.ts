@@ -4,7 +4,10 @@
 // deleted between the listing and the read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances } from '../../src/core/hs2Registry';
+import { listHaInstances } from '../../src/core/haRegistry';
+import { listInstances } from '../../src/core/hs2Registry';
+import { listMetastoreInstances } from '../../src/core/metastoreRegistry';
+import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
 import { walkLocks } from '../../src/core/locks';
 import { resolveJdbcUrl } from '../../src/core/resolver';
 import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zkSession';

@@ -1,8 +1,8 @@
 // LLAP daemons and Kyuubi servers/engines on a real ZooKeeper, seeded as LLAP and Kyuubi write them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCommand } from '../../src/cli';
-import { discoverNamespaces } from '../../src/core/hs2Registry';
+import { runCommand } from '../../src/cli/commands';
+import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
 import { listKyuubiEngines, listKyuubiServers } from '../../src/core/kyuubiRegistry';
 import { listLlapDaemons } from '../../src/core/llapRegistry';
 import { resolveJdbcUrl } from '../../src/core/resolver';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { buildBeelineCommand, checkPasswordForFile, quoteCmd, quotePosix, quotePwsh } from '../../src/core/beeline';
 import { beelineConnectLine, beelineReads, beelineSplit } from '../support/shellModels';
 import { HiveZkError } from '../../src/core/errors';
-import { decodeInstanceData, describeInstance } from '../../src/core/hs2Registry';
+import { decodeInstanceData, describeInstance } from '../../src/core/hs2Instance';
 import { instanceUrl } from '../../src/core/hs2Urls';
 import { parseJdbcUrl } from '../../src/core/jdbcUrl';
 

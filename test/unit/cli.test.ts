@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../../src/cli';
+import { runCommand } from '../../src/cli/commands';
 import { HiveZkError } from '../../src/core/errors';
 
 const isCode = (code: string) => (e: unknown) => e instanceof HiveZkError && e.code === code;

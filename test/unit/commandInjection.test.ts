@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBeelineCommand, quoteArg, type BeelineCommand, type BeelineRequest, type PasswordSource } from '../../src/core/beeline';
 import { HiveZkError } from '../../src/core/errors';
-import { decodeInstanceData, describeInstance } from '../../src/core/hs2Registry';
+import { decodeInstanceData, describeInstance } from '../../src/core/hs2Instance';
 import { instanceUrl } from '../../src/core/hs2Urls';
 import { parseJdbcUrl } from '../../src/core/jdbcUrl';
 import { unlockStatement } from '../../src/core/locks';

@@ -1,7 +1,9 @@
 // Decoding of HiveServer2 registrations in every form Hive writes (hive-zk-spec §1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeInstanceData, decodeServiceRecord, describeHaInstance, describeInstance, parseInstanceName, parseMetastoreZnode } from '../../src/core/hs2Registry';
+import { decodeServiceRecord, describeHaInstance } from '../../src/core/haRegistry';
+import { decodeInstanceData, describeInstance, parseInstanceName } from '../../src/core/hs2Instance';
+import { parseMetastoreZnode } from '../../src/core/metastoreRegistry';
 import { hs2Data, type Hs2Variant } from '../support/hiveSeed';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');

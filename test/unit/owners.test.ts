@@ -1,7 +1,7 @@
 // Lock and registration owners: sessions to client addresses, locks grouped by owner, orphans flagged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Hs2Instance } from '../../src/core/hs2Registry';
+import type { Hs2Instance } from '../../src/core/hs2Instance';
 import type { HiveLock } from '../../src/core/locks';
 import { formatAge, groupLocksByOwner, ownerJson, ownerOf } from '../../src/core/owners';
 import type { SessionHolder } from '../../src/core/serverHealth';

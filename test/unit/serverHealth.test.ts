@@ -3,11 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import { sendAdminCommand } from '../../src/core/adminServer';
+import { sendFourLetterWord } from '../../src/core/fourLetterWords';
 import {
   classifyRefusal,
-  groupConnectionsByClient,
-  healthHints,
-  indexSessions,
   normalizeSessionId,
   parseAdminConf,
   parseAdminCons,
@@ -19,10 +18,8 @@ import {
   parseMntr,
   parseSrvr,
   parseVersion,
-  sendAdminCommand,
-  sendFourLetterWord,
-  type ServerHealth,
-} from '../../src/core/serverHealth';
+} from '../../src/core/healthReplies';
+import { groupConnectionsByClient, healthHints, indexSessions, type ServerHealth } from '../../src/core/serverHealth';
 
 const SRVR_LEADER = `Zookeeper version: 3.8.0-\${mvngit.commit.id}, built on 2024-12-29 17:54 UTC
 Latency min/avg/max: 2/17.0/25

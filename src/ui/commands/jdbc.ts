@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { buildBeelineCommand, type ShellKind } from '../../core/beeline';
 import { parseConnectString } from '../../core/connectString';
 import { HiveZkError } from '../../core/errors';
-import { listMetastoreInstances } from '../../core/hs2Registry';
+import { listMetastoreInstances } from '../../core/metastoreRegistry';
 import { discoveryUrl, instanceUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { resolveJdbcUrl, type Candidate, type Resolution } from '../../core/resolver';

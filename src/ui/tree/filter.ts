@@ -1,6 +1,7 @@
 // The tree's text filter: which instances, metastores and locks match, and how many locks match on
 // and below each locked object (so groups show "n of m" and groups without a match are hidden).
-import type { Hs2Instance, MetastoreInstance } from '../../core/hs2Registry';
+import type { Hs2Instance } from '../../core/hs2Instance';
+import type { MetastoreInstance } from '../../core/metastoreRegistry';
 import type { LockIndex } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
 

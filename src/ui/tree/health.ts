@@ -1,7 +1,10 @@
 // The Health section of an ensemble: servers, connections by client and lock owners, from one
 // snapshot per ensemble (short separate TCP requests to each server, plus the tree's own lock walk).
 import { toHiveZkError } from '../../core/errors';
-import { listHaInstances, listInstances, type DiscoveredNamespace, type Hs2Instance } from '../../core/hs2Registry';
+import { listHaInstances } from '../../core/haRegistry';
+import type { Hs2Instance } from '../../core/hs2Instance';
+import { listInstances } from '../../core/hs2Registry';
+import type { DiscoveredNamespace } from '../../core/namespaceDiscovery';
 import type { HiveLock, LockWalkResult } from '../../core/locks';
 import { groupLocksByOwner, type LockOwnership } from '../../core/owners';
 import { collectEnsembleHealth, type EnsembleHealth } from '../../core/serverHealth';

@@ -2,7 +2,8 @@
 // Server replies are untrusted: they reach markdown only as escaped text.
 import * as vscode from 'vscode';
 import { formatAge } from '../../core/owners';
-import { formatSessionId, HEALTH_WORDS, type ServerHealth } from '../../core/serverHealth';
+import { formatSessionId, HEALTH_WORDS } from '../../core/healthReplies';
+import type { ServerHealth } from '../../core/serverHealth';
 import type { HealthGroupNode, LockOwnerNode, ZkClientNode, ZkServerNode } from './nodes';
 
 const warningColor = new vscode.ThemeColor('list.warningForeground');

@@ -1,6 +1,7 @@
 // The tree's nodes: plain data discriminated by `kind`, with stable ids (znode paths) so expansion
 // survives a refresh, and the guards commands use to accept only the nodes they apply to.
-import type { Hs2Instance, MetastoreInstance } from '../../core/hs2Registry';
+import type { Hs2Instance } from '../../core/hs2Instance';
+import type { MetastoreInstance } from '../../core/metastoreRegistry';
 import type { HiveLock, LockObject } from '../../core/locks';
 import type { LockOwnerGroup } from '../../core/owners';
 import type { ClientGroup, ServerHealth } from '../../core/serverHealth';

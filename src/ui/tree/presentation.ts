@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { lockedAt, querySnippet } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
-import { formatSessionId } from '../../core/serverHealth';
+import { formatSessionId } from '../../core/healthReplies';
 import { escapeInvisible } from '../../core/untrusted';
 import { Commands } from '../ids';
 import type { SessionState } from '../../core/zkSession';

@@ -1,39 +1,25 @@
 // The Hive ZooKeeper tree: ensembles → HiveServer2 namespaces → instances, the lock tree, and a
 // raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
-// What nodes look like is in presentation.ts; watches and retries in liveUpdates.ts.
+// Each section is built in its own module (namespaces, lockSection, browse, health); rows in presentation.ts.
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/connectString';
 import { toHiveZkError, type HiveZkError } from '../../core/errors';
 import { diagnoseUnreachable } from '../../core/reachability';
-import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances, type DiscoveredNamespace } from '../../core/hs2Registry';
-import { childPath } from '../../core/znodePath';
 import type { SessionState, ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig, Settings } from '../settings';
+import { znodeChildren } from './browse';
 import { EnsembleHealthView } from './health';
 import { KnownNodes } from './knownNodes';
 import { TreeFilter } from './filter';
 import { LiveUpdates } from './liveUpdates';
 import { LockSection } from './lockSection';
-import {
-  ensembleId,
-  invalidEnsembleId,
-  message,
-  rawZnodeId,
-  sectionId,
-  znodeId,
-  type EnsembleNode,
-  type LoadMoreNode,
-  type LockNode,
-  type NamespaceNode,
-  type SectionNode,
-  type TreeNode,
-} from './nodes';
+import { NamespaceSection } from './namespaces';
+import { ensembleId, invalidEnsembleId, message, sectionId, type EnsembleNode, type LoadMoreNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
+import { Paging } from './paging';
 import { toTreeItem } from './presentation';
 
-/** How long a failed namespace scan is kept (a redraw within it does not connect again). */
-const FAILURE_KEPT_MS = 2000;
 /** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
 const REDRAW_DELAY_MS = 300;
 
@@ -52,17 +38,23 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly summaryEmitter = new vscode.EventEmitter<string>();
   /** Fires with an ensemble's name when what the tree knows of its health changes. */
   readonly onDidChangeSummary = this.summaryEmitter.event;
-  /** Per ensemble: the latest namespace scan and lock index, for health at a glance. */
-  private readonly lastScans = new Map<string, DiscoveredNamespace[]>();
   private readonly nodes: KnownNodes;
-  private readonly pages = new Map<string, number>();
-  private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
+  private readonly paging = new Paging(() => this.settings().pageSize);
   private readonly live: LiveUpdates;
+  private readonly namespaces = new NamespaceSection({
+    config: (name) => this.ensemble(name),
+    session: (name) => this.session(name),
+    filter: () => this.treeFilter,
+    watcherFor: (id, session) => (this.settings().liveUpdates ? this.live.watcherFor(id, session) : undefined),
+    page: (parent, nodes) => this.paging.page(parent, nodes),
+    changed: (node) => this.changeEmitter.fire(node),
+    summaryChanged: (name) => this.summaryEmitter.fire(name),
+  });
   private readonly locks: LockSection = new LockSection({
     ensemble: (name) => this.ensemble(name),
     session: (name) => this.session(name),
     filter: () => this.treeFilter,
-    page: (parent, nodes) => this.page(parent, nodes),
+    page: (parent, nodes) => this.paging.page(parent, nodes),
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
   });
@@ -73,12 +65,10 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly health = new EnsembleHealthView({
     config: (name) => this.ensemble(name),
     session: (name) => this.session(name),
-    namespaces: (name) => this.scanNamespaces(name),
+    namespaces: (name) => this.namespaces.scan(name),
     lockWalk: async (name) => (await this.locks.index(name)).walk,
   });
   private treeFilter = new TreeFilter(undefined);
-  /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
-  private readonly liveCounts = new Map<string, Map<string, number>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -127,17 +117,15 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** Refreshes one node (dropping what was cached under it) or the whole tree. */
   refresh(node?: TreeNode): void {
     if (!node) {
-      this.namespaceScans.clear();
-      this.liveCounts.clear();
+      this.namespaces.forgetAll();
       this.locks.forget();
       this.health.forgetAll();
-      this.pages.clear();
+      this.paging.clear();
       this.changeEmitter.fire(undefined);
       return;
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'hs2')) {
-      this.namespaceScans.delete(node.ensemble);
-      this.liveCounts.delete(node.ensemble);
+      this.namespaces.forget(node.ensemble);
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'locks') || node.kind === 'lockGroup') {
       this.locks.forget(node.ensemble);
@@ -168,7 +156,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   loadMore(node: LoadMoreNode): void {
-    this.pages.set(node.parentId, node.shown + this.settings().pageSize);
+    this.paging.more(node);
     const parent = this.nodes.get(node.parentId);
     this.changeEmitter.fire(parent);
   }
@@ -214,19 +202,15 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.changeEmitter.fire(node);
   }
 
-
   /**
    * What the tree knows of an ensemble's health: live HiveServer2 instances (plain and HA) and
    * waiting locks, each undefined until listed.
    */
   summary(ensemble: string): { hs2?: number; waiting?: number } {
-    const scan = this.lastScans.get(ensemble);
-    const counts = this.liveCounts.get(ensemble);
     const summary: { hs2?: number; waiting?: number } = {};
-    if (scan) {
-      summary.hs2 = scan
-        .filter((ns) => ns.kind === 'hs2' || ns.kind === 'hs2-ha')
-        .reduce((sum, ns) => sum + (counts?.get(znodeId(ensemble, `/${ns.name}`)) ?? (ns.kind === 'hs2' ? ns.childCount : 0)), 0);
+    const hs2 = this.namespaces.hs2Count(ensemble);
+    if (hs2 !== undefined) {
+      summary.hs2 = hs2;
     }
     const waiting = this.locks.waiting(ensemble);
     if (waiting !== undefined) {
@@ -292,7 +276,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'section':
         return this.sectionChildren(node);
       case 'namespace':
-        return this.namespaceChildren(node);
+        return this.namespaces.namespaceChildren(node);
       case 'lockGroup':
         return this.locks.groupChildren(node);
       case 'waitingLocks':
@@ -328,27 +312,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.connections.sessionFor(this.ensemble(name));
   }
 
-  private scanNamespaces(name: string): Promise<DiscoveredNamespace[]> {
-    let scan = this.namespaceScans.get(name);
-    if (!scan) {
-      const config = this.ensemble(name);
-      scan = this.session(name)
-        .then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }))
-        .then((found) => {
-          this.lastScans.set(name, found);
-          this.summaryEmitter.fire(name);
-          return found;
-        });
-      // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
-      scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
-      this.namespaceScans.set(name, scan);
-    }
-    return scan;
-  }
-
   private async ensembleChildren(node: EnsembleNode): Promise<TreeNode[]> {
     // Listing the namespaces first proves the ensemble is reachable; a failure shows here.
-    await this.scanNamespaces(node.ensemble);
+    await this.namespaces.scan(node.ensemble);
     return (['hs2', 'locks', 'browse', 'health'] as const).map((section) => ({ kind: 'section', id: sectionId(node.ensemble, section), ensemble: node.ensemble, section }));
   }
 
@@ -362,88 +328,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.section === 'health') {
       return this.health.children(node);
     }
-    const config = this.ensemble(node.ensemble);
-    const found = await this.scanNamespaces(node.ensemble);
-    const nodes: NamespaceNode[] = [];
-    for (const ns of found) {
-      if (ns.kind === 'hs2' || ns.kind === 'hs2-ha' || ns.kind === 'metastore') {
-        const namespace = ns.kind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
-        const id = znodeId(node.ensemble, `/${ns.name}`);
-        // An HA chroot's children are not its instances: its count comes with its first listing.
-        const childCount = this.liveCounts.get(node.ensemble)?.get(id) ?? (ns.kind === 'hs2-ha' ? undefined : ns.childCount);
-        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind: ns.kind, ...(childCount !== undefined ? { childCount } : {}) });
-      }
-    }
-    for (const configured of config.hs2Namespaces) {
-      if (!found.some((ns) => ns.name === configured.replace(/^\/+/, ''))) {
-        const path = `/${configured.replace(/^\/+/, '')}`;
-        nodes.push({ kind: 'namespace', id: znodeId(node.ensemble, path), ensemble: node.ensemble, namespace: configured, path, nsKind: 'hs2', missing: true });
-      }
-    }
-    if (nodes.length === 0) {
-      return [message(node, 'info', 'No HiveServer2 namespace found')];
-    }
-    if (!this.treeFilter.active) {
-      return nodes;
-    }
-    // Filtered: each namespace is listed to count its matches; those without any are hidden.
-    const session = await this.session(node.ensemble);
-    const counted = await Promise.all(
-      nodes.filter((ns) => !ns.missing).map(async (ns) => {
-        const { total, matching } = await this.listNamespace(session, ns);
-        return { ...ns, childCount: total, matchCount: matching.length };
-      }),
-    );
-    const visible = counted.filter((ns) => ns.matchCount > 0);
-    return visible.length > 0 ? visible : [message(node, 'info', 'No HiveServer2 namespace has a match for the filter')];
-  }
-
-  /** A namespace's instances (or metastores) that pass the filter, and how many there are in all. */
-  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[] }> {
-    if (node.nsKind === 'metastore') {
-      const instances = await listMetastoreInstances(session, node.namespace);
-      const matching = instances.filter((m) => this.treeFilter.metastore(m));
-      return { total: instances.length, matching: matching.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${node.path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${node.path}/${instance.znode}` })) };
-    }
-    const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
-    const matching = listing.instances.filter((i) => this.treeFilter.instance(i));
-    return {
-      total: listing.instances.length,
-      matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: node.nsKind === 'hs2-ha', instance })),
-    };
-  }
-
-  /** Keeps a namespace's "n instances" / "n of m" current as listings (and watches) see changes. */
-  private updateCounts(node: NamespaceNode, total: number, matchCount: number | undefined): void {
-    let counts = this.liveCounts.get(node.ensemble);
-    if (!counts) {
-      counts = new Map();
-      this.liveCounts.set(node.ensemble, counts);
-    }
-    if (counts.get(node.id) !== total) {
-      counts.set(node.id, total);
-      this.summaryEmitter.fire(node.ensemble);
-    }
-    if (node.childCount !== total || node.matchCount !== matchCount) {
-      node.childCount = total;
-      if (matchCount === undefined) {
-        delete node.matchCount;
-      } else {
-        node.matchCount = matchCount;
-      }
-      this.changeEmitter.fire(node);
-    }
-  }
-
-  private async namespaceChildren(node: NamespaceNode): Promise<TreeNode[]> {
-    const session = await this.session(node.ensemble);
-    const watch = this.settings().liveUpdates && node.nsKind !== 'metastore' ? this.live.watcherFor(node.id, session) : undefined;
-    const { total, matching } = await this.listNamespace(session, node, watch);
-    this.updateCounts(node, total, this.treeFilter.active ? matching.length : undefined);
-    if (matching.length === 0) {
-      return [message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
-    }
-    return this.page(node, matching);
+    return this.namespaces.sectionChildren(node);
   }
 
   /** The tree node of a lock, with its ancestors listed so that it can be revealed. */
@@ -452,34 +337,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {
-    const session = await this.session(ensemble);
-    const { children } = await session.getChildren(path);
-    children.sort();
-    return this.pageOf(parentId, ensemble, children, async (visible) => {
-      // Only the visible page is stat'ed, all at once on the shared session.
-      const stats = await Promise.all(visible.map((child) => session.exists(childPath(path, child)).catch(() => undefined)));
-      return visible.map((child, i) => ({
-        kind: 'znode',
-        id: rawZnodeId(ensemble, childPath(path, child)),
-        ensemble,
-        path: childPath(path, child),
-        numChildren: stats[i]?.numChildren ?? 0,
-      }));
-    });
-  }
-
-  private page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]> {
-    return this.pageOf(parent.id, parent.ensemble, nodes, (visible) => [...visible]);
-  }
-
-  /** The shown part of a parent's children plus "Load more…"; `build` makes nodes for that part only. */
-  private async pageOf<T>(parentId: string, ensemble: string, items: readonly T[], build: (visible: readonly T[]) => TreeNode[] | Promise<TreeNode[]>): Promise<TreeNode[]> {
-    const shown = this.pages.get(parentId) ?? this.settings().pageSize;
-    const nodes = await build(items.slice(0, shown));
-    if (items.length > shown) {
-      nodes.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total: items.length });
-    }
-    return nodes;
+    return znodeChildren(await this.session(ensemble), this.paging, ensemble, path, parentId);
   }
 
   dispose(): void {

@@ -1,0 +1,51 @@
+// Reading a parsed command line: flags, required flags and positionals, the timeout and the Hive
+// driver version, each refused with a BAD_ARGUMENT error that says what to give instead.
+
+import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/driverVersions';
+import { HiveZkError, preview } from '../core/errors';
+
+export const MAX_TIMEOUT_MS = 3_600_000;
+
+export interface Args {
+  command: string;
+  positional: string[];
+  values: Record<string, string | boolean | undefined>;
+}
+
+export function flag(args: Args, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function requireFlag(args: Args, name: string): string {
+  const value = flag(args, name);
+  if (value === undefined) {
+    throw new HiveZkError('BAD_ARGUMENT', `Missing --${name}.`);
+  }
+  return value;
+}
+
+export function requirePositional(args: Args, what: string): string {
+  const value = args.positional[0];
+  if (value === undefined) {
+    throw new HiveZkError('BAD_ARGUMENT', `Missing ${what}.`);
+  }
+  return value;
+}
+
+export function driverVersion(args: Args): HiveDriverVersion {
+  const text = flag(args, 'hive-version');
+  return text === undefined ? DEFAULT_DRIVER_VERSION : parseDriverVersion(text);
+}
+
+/** Milliseconds as digits only, within what a Node timer can hold (beyond 2^31-1 it fires at once). */
+export function parseTimeout(text: string | undefined): number {
+  if (text === undefined) {
+    return 10_000;
+  }
+  const value = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1 && value <= MAX_TIMEOUT_MS)) {
+    throw new HiveZkError('BAD_ARGUMENT', `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not "${preview(text, 20)}".`);
+  }
+  return value;
+}

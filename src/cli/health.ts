@@ -1,0 +1,42 @@
+// The health command: the servers' own reports, connections by client, and who holds the
+// registrations and locks.
+
+import { toHiveZkError } from '../core/errors';
+import { formatSessionId } from '../core/healthReplies';
+import { DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
+import { walkLocks } from '../core/locks';
+import { discoverNamespaces } from '../core/namespaceDiscovery';
+import { groupLocksByOwner, ownerJson, ownerOf } from '../core/owners';
+import { collectEnsembleHealth } from '../core/serverHealth';
+import { flag, requireFlag, type Args } from './args';
+import { healthOptions, listAnyInstances } from './lookups';
+import { withSession } from './session';
+
+/** Servers, connections by client, and who holds the registrations and locks. */
+export async function health(args: Args): Promise<unknown> {
+  const zk = requireFlag(args, 'zk');
+  const ensemble = await collectEnsembleHealth(zk, healthOptions(args));
+  // Connections are summarised by client below; each server keeps its counts.
+  const servers = ensemble.servers.map(({ connections: _connections, version, ...server }) => ({ ...server, version: version?.text ?? null, batchedReads: version?.batchedReads ?? null }));
+  const clients = ensemble.clients.map((c) => ({ ...c, sessions: c.sessions.map(formatSessionId) }));
+  let registry: unknown;
+  try {
+    registry = await withSession(zk, args, async (session) => {
+      const kinds = await discoverNamespaces(session);
+      const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
+      const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.kind === 'hs2-ha' ? n.name.replace(/-(sasl|unsecure)$/, '') : n.name, n.kind === 'hs2-ha')));
+      const instances = listings.flatMap((l) => l.instances);
+      const walk = kinds.some((n) => n.name === lockNamespace.replace(/^\/+|\/+$/g, '')) ? await walkLocks(session, lockNamespace) : undefined;
+      const ownership = groupLocksByOwner(walk?.locks ?? [], instances, ensemble.sessions, { sessionsComplete: ensemble.sessionsComplete });
+      return {
+        hiveServer2: instances.map((i) => ({ path: i.path, host: i.host ?? null, port: i.port ?? null, owner: ownerJson(ownerOf(i.ephemeralOwner, ensemble.sessions)) })),
+        locks: walk ? { root: walk.root, count: walk.locks.length, persistent: ownership.persistentLocks } : null,
+        lockOwners: ownership.groups.map((g) => ({ ...ownerJson(g.owner), count: g.count, oldest: g.oldest ?? null, onHiveServer2Host: g.onHiveServer2Host ?? null, problem: g.problem ?? null, summary: g.summary })),
+        hiveServer2Hosts: ownership.hiveServer2Hosts,
+      };
+    });
+  } catch (error) {
+    registry = { error: toHiveZkError(error).toJSON() };
+  }
+  return { connectString: ensemble.connectString, checkedAt: new Date(ensemble.checkedAt).toISOString(), servers, clients, hints: ensemble.hints, registry };
+}

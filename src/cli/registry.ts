@@ -1,0 +1,37 @@
+// The registry commands: namespaces (what each top-level znode holds) and instances (HiveServer2,
+// HA, LLAP or Kyuubi registrations, each with the client address that owns its session).
+
+import { HiveZkError } from '../core/errors';
+import { DEFAULT_HS2_NAMESPACE } from '../core/hs2Registry';
+import { listKyuubiEngines } from '../core/kyuubiRegistry';
+import { listLlapDaemons } from '../core/llapRegistry';
+import { discoverNamespaces, KYUUBI_ENGINE_SPACE } from '../core/namespaceDiscovery';
+import { ownerJson, ownerOf } from '../core/owners';
+import type { ZkSession } from '../core/zkSession';
+import { flag, requireFlag, type Args } from './args';
+import { listAnyInstances, sessionHolders } from './lookups';
+import { withSession } from './session';
+
+export function namespaces(args: Args): Promise<unknown> {
+  return withSession(requireFlag(args, 'zk'), args, async (session) => ({ namespaces: await discoverNamespaces(session) }));
+}
+
+export function instances(args: Args): Promise<unknown> {
+  if (args.values.ha === true && args.values.llap === true) {
+    throw new HiveZkError('BAD_ARGUMENT', 'Give --ha or --llap, not both.');
+  }
+  return withSession(requireFlag(args, 'zk'), args, (session) => listRegistry(session, args));
+}
+
+async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
+  const namespace = flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE;
+  if (args.values.llap === true || /^llap-(sasl|unsecure)$/.test(namespace)) {
+    return listLlapDaemons(session, namespace);
+  }
+  if (KYUUBI_ENGINE_SPACE.test(namespace.replace(/^\/+/, ''))) {
+    return { namespace, engines: await listKyuubiEngines(session, namespace) };
+  }
+  const listing = await listAnyInstances(session, namespace, args.values.ha === true);
+  const sessions = await sessionHolders(session, args);
+  return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
+}

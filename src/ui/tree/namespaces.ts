@@ -1,0 +1,162 @@
+// The HiveServer2 section of an ensemble: the namespace scan (cached per ensemble, shared with the
+// Health section), the namespaces found or configured, and each namespace's instances with live counts.
+import { listHaInstances } from '../../core/haRegistry';
+import { listInstances } from '../../core/hs2Registry';
+import { listMetastoreInstances } from '../../core/metastoreRegistry';
+import { discoverNamespaces, type DiscoveredNamespace } from '../../core/namespaceDiscovery';
+import type { ZkSession } from '../../core/zkSession';
+import type { EnsembleConfig } from '../settings';
+import type { TreeFilter } from './filter';
+import { message, znodeId, type NamespaceNode, type SectionNode, type TreeNode } from './nodes';
+
+/** How long a failed namespace scan is kept (a redraw within it does not connect again). */
+const FAILURE_KEPT_MS = 2000;
+
+/** What the HiveServer2 section borrows from the tree. */
+export interface NamespaceSources {
+  config(ensemble: string): EnsembleConfig;
+  session(ensemble: string): Promise<ZkSession>;
+  filter(): TreeFilter;
+  /** A watch that refreshes this node, or undefined when live updates are off. */
+  watcherFor(id: string, session: ZkSession): (() => void) | undefined;
+  page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]>;
+  /** A node's row changed (its count). */
+  changed(node: TreeNode): void;
+  /** What the tree knows of an ensemble's health changed. */
+  summaryChanged(ensemble: string): void;
+}
+
+export class NamespaceSection {
+  /** Per ensemble: the latest namespace scan, for health at a glance. */
+  private readonly lastScans = new Map<string, DiscoveredNamespace[]>();
+  private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
+  /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
+  private readonly liveCounts = new Map<string, Map<string, number>>();
+
+  constructor(private readonly sources: NamespaceSources) {}
+
+  forget(ensemble: string): void {
+    this.namespaceScans.delete(ensemble);
+    this.liveCounts.delete(ensemble);
+  }
+
+  forgetAll(): void {
+    this.namespaceScans.clear();
+    this.liveCounts.clear();
+  }
+
+  /** Live HiveServer2 instances (plain and HA) of an ensemble; undefined until its namespaces are scanned. */
+  hs2Count(ensemble: string): number | undefined {
+    const scan = this.lastScans.get(ensemble);
+    const counts = this.liveCounts.get(ensemble);
+    if (!scan) {
+      return undefined;
+    }
+    return scan
+      .filter((ns) => ns.kind === 'hs2' || ns.kind === 'hs2-ha')
+      .reduce((sum, ns) => sum + (counts?.get(znodeId(ensemble, `/${ns.name}`)) ?? (ns.kind === 'hs2' ? ns.childCount : 0)), 0);
+  }
+
+  scan(name: string): Promise<DiscoveredNamespace[]> {
+    let scan = this.namespaceScans.get(name);
+    if (!scan) {
+      const config = this.sources.config(name);
+      scan = this.sources.session(name)
+        .then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }))
+        .then((found) => {
+          this.lastScans.set(name, found);
+          this.sources.summaryChanged(name);
+          return found;
+        });
+      // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
+      scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
+      this.namespaceScans.set(name, scan);
+    }
+    return scan;
+  }
+
+  async sectionChildren(node: SectionNode): Promise<TreeNode[]> {
+    const config = this.sources.config(node.ensemble);
+    const found = await this.scan(node.ensemble);
+    const nodes: NamespaceNode[] = [];
+    for (const ns of found) {
+      if (ns.kind === 'hs2' || ns.kind === 'hs2-ha' || ns.kind === 'metastore') {
+        const namespace = ns.kind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
+        const id = znodeId(node.ensemble, `/${ns.name}`);
+        // An HA chroot's children are not its instances: its count comes with its first listing.
+        const childCount = this.liveCounts.get(node.ensemble)?.get(id) ?? (ns.kind === 'hs2-ha' ? undefined : ns.childCount);
+        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind: ns.kind, ...(childCount !== undefined ? { childCount } : {}) });
+      }
+    }
+    for (const configured of config.hs2Namespaces) {
+      if (!found.some((ns) => ns.name === configured.replace(/^\/+/, ''))) {
+        const path = `/${configured.replace(/^\/+/, '')}`;
+        nodes.push({ kind: 'namespace', id: znodeId(node.ensemble, path), ensemble: node.ensemble, namespace: configured, path, nsKind: 'hs2', missing: true });
+      }
+    }
+    if (nodes.length === 0) {
+      return [message(node, 'info', 'No HiveServer2 namespace found')];
+    }
+    if (!this.sources.filter().active) {
+      return nodes;
+    }
+    // Filtered: each namespace is listed to count its matches; those without any are hidden.
+    const session = await this.sources.session(node.ensemble);
+    const counted = await Promise.all(
+      nodes.filter((ns) => !ns.missing).map(async (ns) => {
+        const { total, matching } = await this.listNamespace(session, ns);
+        return { ...ns, childCount: total, matchCount: matching.length };
+      }),
+    );
+    const visible = counted.filter((ns) => ns.matchCount > 0);
+    return visible.length > 0 ? visible : [message(node, 'info', 'No HiveServer2 namespace has a match for the filter')];
+  }
+
+  /** A namespace's instances (or metastores) that pass the filter, and how many there are in all. */
+  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[] }> {
+    if (node.nsKind === 'metastore') {
+      const instances = await listMetastoreInstances(session, node.namespace);
+      const matching = instances.filter((m) => this.sources.filter().metastore(m));
+      return { total: instances.length, matching: matching.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${node.path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${node.path}/${instance.znode}` })) };
+    }
+    const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
+    const matching = listing.instances.filter((i) => this.sources.filter().instance(i));
+    return {
+      total: listing.instances.length,
+      matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: node.nsKind === 'hs2-ha', instance })),
+    };
+  }
+
+  /** Keeps a namespace's "n instances" / "n of m" current as listings (and watches) see changes. */
+  private updateCounts(node: NamespaceNode, total: number, matchCount: number | undefined): void {
+    let counts = this.liveCounts.get(node.ensemble);
+    if (!counts) {
+      counts = new Map();
+      this.liveCounts.set(node.ensemble, counts);
+    }
+    if (counts.get(node.id) !== total) {
+      counts.set(node.id, total);
+      this.sources.summaryChanged(node.ensemble);
+    }
+    if (node.childCount !== total || node.matchCount !== matchCount) {
+      node.childCount = total;
+      if (matchCount === undefined) {
+        delete node.matchCount;
+      } else {
+        node.matchCount = matchCount;
+      }
+      this.sources.changed(node);
+    }
+  }
+
+  async namespaceChildren(node: NamespaceNode): Promise<TreeNode[]> {
+    const session = await this.sources.session(node.ensemble);
+    const watch = node.nsKind !== 'metastore' ? this.sources.watcherFor(node.id, session) : undefined;
+    const { total, matching } = await this.listNamespace(session, node, watch);
+    this.updateCounts(node, total, this.sources.filter().active ? matching.length : undefined);
+    if (matching.length === 0) {
+      return [message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
+    }
+    return this.sources.page(node, matching);
+  }
+}
