@@ -9,11 +9,11 @@ import { startSourceProxy } from '../../support/sourceProxy';
 import { api, clipboardAfter, description, find, kids, label, path, SANDBOX_PORT, SANDBOX_ZK } from './helpers';
 import { test } from './harness';
 
-/** A tooltip's text as shown: markdown's escapes of appended text undone. */
+/** A tooltip's text as shown: code-span fences dropped, markdown's escapes of appended text undone. */
 function tooltipText(node: TreeNode): string {
   const tooltip = api().tree.getTreeItem(node).tooltip;
   const markdown = typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
-  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+  return markdown.replace(/(`+)(.*?)\1/g, '$2').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
 }
 
 function iconId(node: TreeNode): string {
