@@ -1,7 +1,7 @@
 // ZooKeeper's wire format where the session needs it below the client library: length-prefixed
 // frames, and the few jute records the library cannot read or write itself (multiRead, SASL).
 
-import type { ZnodeStat } from './zkSession';
+import type { ZnodeStat } from './zkTypes';
 
 /** Larger frames mean a broken or hostile peer; ZooKeeper's own client stops far below this. */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
