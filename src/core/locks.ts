@@ -2,12 +2,12 @@
 // (db / encoded table / escaped partition segments), which locks would wait per its grant rule,
 // and a walk of the lock tree in batched reads on the shared session.
 
+import { isUtf8 } from 'node:buffer';
 import { preview } from './errors';
 import { finishStatement, quoteIdentifier, quoteStringLiteral } from './hiveQl';
 import { parseJavaInt } from './javaInt';
 import { unlessMissingOutcome } from './missingZnode';
 import { namespacePath } from './znodePath';
-import { decodeText } from './znodeText';
 import type { ZkSession } from './zkSession';
 
 export type LockMode = 'SHARED' | 'EXCLUSIVE' | 'SEMI_SHARED';
@@ -18,15 +18,34 @@ export interface LockName {
   sequenceText: string;
 }
 
-const LOCK_NAME = /^LOCK-(SHARED|EXCLUSIVE|SEMI_SHARED)-(\d{1,19})$/;
+const LOCK_MODES: readonly LockMode[] = ['SHARED', 'EXCLUSIVE', 'SEMI_SHARED'];
 
+/** "LOCK-<mode>-<1 to 19 digits>", read by hand: a walk parses 100k of these, and a match array each adds up. */
 export function parseLockName(name: string): LockName | undefined {
-  const match = LOCK_NAME.exec(name);
-  if (!match) {
+  if (!name.startsWith('LOCK-')) {
     return undefined;
   }
+  const dash = name.indexOf('-', 5);
+  // The mode's own text is a new string per name: the shared constant is kept instead.
+  let mode: LockMode | undefined;
+  for (const known of LOCK_MODES) {
+    if (known.length === dash - 5 && name.startsWith(known, 5)) {
+      mode = known;
+    }
+  }
+  const digits = name.length - dash - 1;
+  if (!mode || digits < 1 || digits > 19) {
+    return undefined;
+  }
+  for (let i = dash + 1; i < name.length; i += 1) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      return undefined;
+    }
+  }
+  const sequenceText = name.slice(dash + 1);
   // ZooKeeperHiveLockManager.getSequenceNumber: Integer.parseInt, and -1 when that fails.
-  return { mode: match[1] as LockMode, sequence: parseJavaInt(match[2] ?? '') ?? -1, sequenceText: match[2] ?? '' };
+  return { mode, sequence: parseJavaInt(sequenceText) ?? -1, sequenceText };
 }
 
 export interface LockData {
@@ -45,22 +64,29 @@ const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
 /** Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. */
 export function decodeLockData(data: Uint8Array): LockData {
-  const text = decodeText(data);
-  if (text === undefined) {
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (!isUtf8(bytes)) {
     return { problems: [`data is not UTF-8 text (${data.length} bytes)`] };
   }
-  if (text === '') {
+  // As a UTF-8 decoder reads it: a leading byte order mark is not text.
+  const text = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (text.length === 0) {
     return { problems: ['no lock data'] };
   }
   // Hive strips ":" from the first four fields; a fifth field with colons is an IPv6 client address.
-  const [queryId, lockTime, lockMode, queryString, ...client] = text.split(':');
+  const [queryId, lockTime, lockMode, queryString, client] = splitLockFields(text);
   const problems: string[] = [];
+  if (queryId && lockTime !== undefined && TIME.test(lockTime) && lockMode && queryString !== undefined && client) {
+    // The usual case, built in one literal (one hidden class, no property backing store). The
+    // few values locks repeat (lock mode, client address) are shared rather than kept per lock.
+    return { problems: NO_PROBLEMS, queryId, lockTime: Number(lockTime), lockMode: intern(lockMode), queryString, clientIp: intern(client) };
+  }
   const result: LockData = { problems: NO_PROBLEMS };
   if (queryId) {
     result.queryId = queryId;
   }
   if (lockTime !== undefined && lockTime !== '') {
-    if (/^\d{1,15}$/.test(lockTime)) {
+    if (TIME.test(lockTime)) {
       result.lockTime = Number(lockTime);
     } else {
       problems.push(`lock time "${preview(lockTime, 30)}" is not epoch milliseconds`);
@@ -72,8 +98,8 @@ export function decodeLockData(data: Uint8Array): LockData {
   if (queryString !== undefined) {
     result.queryString = queryString;
   }
-  if (client.length > 0 && client.join(':') !== '') {
-    result.clientIp = client.join(':');
+  if (client) {
+    result.clientIp = client;
   }
   if (lockTime === undefined) {
     problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
@@ -82,6 +108,45 @@ export function decodeLockData(data: Uint8Array): LockData {
     result.problems = problems;
   }
   return result;
+}
+
+const TIME = /^\d{1,15}$/;
+
+/**
+ * The four colon-free fields and the rest (the client, which may hold colons); undefined where the
+ * text ends first. Each field is decoded from its own bytes (valid UTF-8, so a 0x3a byte is always
+ * ":"): slices of one decoded text would each keep that whole text alive, for every lock of a walk.
+ */
+function splitLockFields(text: Buffer): [string, string?, string?, string?, string?] {
+  const fields: [string, string?, string?, string?, string?] = [''];
+  let start = 0;
+  for (let field = 0; field < 4; field += 1) {
+    let colon = start;
+    while (colon < text.length && text[colon] !== 0x3a) {
+      colon += 1;
+    }
+    fields[field] = text.toString('utf8', start, colon);
+    if (colon === text.length) {
+      return fields;
+    }
+    start = colon + 1;
+  }
+  fields[4] = text.toString('utf8', start);
+  return fields;
+}
+
+/** Short values that many locks repeat, kept once; bounded, since lock data is untrusted. */
+const interned = new Map<string, string>();
+
+function intern(value: string): string {
+  const known = interned.get(value);
+  if (known !== undefined) {
+    return known;
+  }
+  if (value.length <= 64 && interned.size < 4096) {
+    interned.set(value, value);
+  }
+  return value;
 }
 
 export interface LockObject {
@@ -180,24 +245,29 @@ export function markConflicts(locks: HiveLock[]): void {
     }
   }
   for (const group of byObject.values()) {
-    group.sort((a, b) => a.sequence - b.sequence);
-    let oldestExclusive: HiveLock | undefined;
-    let oldestShared: HiveLock | undefined;
-    for (const lock of group) {
-      const blocker = oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined);
-      if (lock.status !== 'unreadable') {
-        lock.status = blocker ? 'waiting' : 'granted';
-      }
-      if (blocker) {
-        lock.blockedBy = blocker.znode;
-      } else {
-        delete lock.blockedBy;
-      }
-      if (lock.mode === 'EXCLUSIVE') {
-        oldestExclusive ??= lock;
-      } else if (lock.mode === 'SHARED') {
-        oldestShared ??= lock;
-      }
+    markObjectConflicts(group);
+  }
+}
+
+/** markConflicts for the locks of one object; sorts them by sequence. */
+function markObjectConflicts(group: HiveLock[]): void {
+  group.sort((a, b) => a.sequence - b.sequence);
+  let oldestExclusive: HiveLock | undefined;
+  let oldestShared: HiveLock | undefined;
+  for (const lock of group) {
+    const blocker = oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined);
+    if (lock.status !== 'unreadable') {
+      lock.status = blocker ? 'waiting' : 'granted';
+    }
+    if (blocker) {
+      lock.blockedBy = blocker.znode;
+    } else if (lock.blockedBy !== undefined) {
+      delete lock.blockedBy;
+    }
+    if (lock.mode === 'EXCLUSIVE') {
+      oldestExclusive ??= lock;
+    } else if (lock.mode === 'SHARED') {
+      oldestShared ??= lock;
     }
   }
 }
@@ -228,18 +298,23 @@ export function encodeTableName(name: string): string {
   return [...name].map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : `-${ch.codePointAt(0)}-`)).join('');
 }
 
-/** A znode to list, or a lock to read; locks share their object's path and decoded object. */
+/** A znode to list, or a lock to read. */
 type NodeItem = { path: string; segments: string[] };
-type LockItem = { path: string; znode: string; lock: LockName; objectPath: string; object: LockObject };
+type LockItem = { path: string; znode: string; lock: LockName; object: ObjectLocks };
+/** One locked object: its path (and "path/", the prefix of its locks' paths), decoded name and locks, shared by them all. */
+type ObjectLocks = { path: string; prefix: string; object: LockObject; locks: HiveLock[] };
 
 /** Batched reads of the walk on the wire or being decoded at once: enough to keep the session's batches flowing. */
 const WALK_TASKS = 4;
+
+const asReason = <R>(reason: R): R => reason;
 
 /**
  * Walks the lock tree in batched reads (multiRead where the server has it): each chunk of znodes is
  * listed in one call, and the locks found are read in chunks too. Lock chunks go first and nodes are
  * taken depth-first, which keeps the frontier small; each object's path and decoded name are shared
- * by its locks. At 100k locks this is what keeps the walk's memory in bounds (`npm run bench`).
+ * by its locks, which are collected per object, so conflicts and order need no map or global sort.
+ * At 100k locks this is what keeps the walk's memory in bounds (`npm run bench`).
  */
 export async function walkLocks(session: ZkSession, lockNamespace: string, options: LockWalkOptions = {}): Promise<LockWalkResult> {
   const root = namespacePath(lockNamespace);
@@ -251,6 +326,8 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   const chunkSize = Math.max(1, options.chunkSize ?? 500);
   const nodes: NodeItem[] = [{ path: [root, ...startSegments].join('/'), segments: startSegments }];
   const locks: LockItem[] = [];
+  const objects: ObjectLocks[] = [];
+  let collected = 0;
   let locksReserved = 0;
 
   const countVisited = (count: number): void => {
@@ -267,7 +344,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       chunk.map((n) => n.path),
       (children, i) => {
         const item = chunk[i];
-        const listed = unlessMissingOutcome(children, (reason) => reason);
+        const listed = unlessMissingOutcome(children, asReason);
         if (listed === 'gone') {
           return; // released while we walked
         }
@@ -275,12 +352,15 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
           result.unreadable.push(item.path);
           return;
         }
-        let object: LockObject | undefined;
+        let object: ObjectLocks | undefined;
         for (const child of listed) {
           const lock = parseLockName(child);
           if (lock) {
-            object ??= decodeLockObject(item.segments);
-            locks.push({ path: `${item.path}/${child}`, znode: child, lock, objectPath: item.path, object });
+            if (!object) {
+              object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [] };
+              objects.push(object);
+            }
+            locks.push({ path: object.prefix + child, znode: child, lock, object });
           } else {
             nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
           }
@@ -306,13 +386,17 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       chunk.map((l) => l.path),
       (read, i) => {
         const item = chunk[i];
-        locksReserved -= 1; // delivered: counted in result.locks from here on, or gone
-        const outcome = unlessMissingOutcome(read, (reason) => reason);
-        if (outcome === 'unreadable') {
-          result.locks.push(makeLock(item, { problems: ['not authorized to read this lock (ACL)'] }, 'unreadable'));
-        } else if (outcome !== 'gone') {
-          result.locks.push(makeLock(item, decodeLockData(outcome.data), 'granted', outcome.stat.ctime, outcome.stat.ephemeralOwner !== '0', internOwner(outcome.stat.ephemeralOwner)));
+        locksReserved -= 1; // delivered: collected from here on, or gone
+        const outcome = unlessMissingOutcome(read, asReason);
+        if (outcome === 'gone') {
+          return;
         }
+        collected += 1;
+        item.object.locks.push(
+          outcome === 'unreadable'
+            ? makeLock(item, { problems: ['not authorized to read this lock (ACL)'] }, 'unreadable')
+            : makeLock(item, decodeLockData(outcome.data), 'granted', outcome.stat.ctime, outcome.stat.ephemeralOwner === '0' ? undefined : internOwner(outcome.stat.ephemeralOwner)),
+        );
       },
     );
     countVisited(chunk.length);
@@ -321,7 +405,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */
   const nextTask = (): (() => Promise<void>) | undefined => {
     if (locks.length > 0) {
-      const room = limit - result.locks.length - locksReserved;
+      const room = limit - collected - locksReserved;
       if (room <= 0) {
         countVisited(locks.length);
         locks.length = 0;
@@ -341,34 +425,34 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
 
   await runTasks(nextTask, WALK_TASKS);
   result.unreadable.sort();
-  markConflicts(result.locks);
-  result.locks.sort((a, b) => (a.objectPath === b.objectPath ? a.sequence - b.sequence : a.objectPath < b.objectPath ? -1 : 1));
+  // Objects by path, each one's locks by sequence: the order the tree and the CLI show.
+  objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  result.locks = new Array<HiveLock>(collected);
+  let at = 0;
+  for (const object of objects) {
+    markObjectConflicts(object.locks);
+    for (const lock of object.locks) {
+      result.locks[at++] = lock;
+    }
+  }
   return result;
 }
 
-/** Every lock built by one literal in one property order: one hidden class, no spread copies (100k of them). */
-function makeLock(item: LockItem, data: LockData, status: HiveLock['status'], ctime?: number, ephemeral?: boolean, ephemeralOwner?: string): HiveLock {
-  const lock: HiveLock = {
-    mode: item.lock.mode,
-    sequence: item.lock.sequence,
-    sequenceText: item.lock.sequenceText,
-    znode: item.znode,
-    // A new string, not the request's: that one was flattened to be written to the socket and would
-    // keep both its flat copy and its parts alive (~80 bytes per lock at 100k locks).
-    path: `${item.objectPath}/${item.znode}`,
-    objectPath: item.objectPath,
-    object: item.object,
-    data,
-    status,
-  };
-  if (ctime !== undefined) {
-    lock.ctime = ctime;
-    lock.ephemeral = ephemeral ?? false;
+/**
+ * Every lock built by one literal per shape, in one property order: no spread copies and no property
+ * backing store (100k of them). Its path is a new string over the object's shared prefix, not the
+ * request's: that one was flattened to be written to the socket and would keep a flat copy alive.
+ */
+function makeLock(item: LockItem, data: LockData, status: HiveLock['status'], ctime?: number, ephemeralOwner?: string): HiveLock {
+  const { lock, znode, object } = item;
+  const path = object.prefix + znode;
+  if (ctime === undefined) {
+    return { mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode, path, objectPath: object.path, object: object.object, data, status };
   }
-  if (ephemeral && ephemeralOwner !== undefined) {
-    lock.ephemeralOwner = ephemeralOwner;
+  if (ephemeralOwner === undefined) {
+    return { mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode, path, objectPath: object.path, object: object.object, data, status, ctime, ephemeral: false };
   }
-  return lock;
+  return { mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode, path, objectPath: object.path, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner };
 }
 
 /** Runs tasks from `next` (which may find more work as tasks finish), `width` at a time; the first failure rejects. */

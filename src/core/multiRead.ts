@@ -7,7 +7,7 @@ import { HiveZkError } from './errors';
 import { errorFromCode, isUnimplemented, pathProblem, perPathError } from './zkErrorMap';
 import type { SocketHook } from './zkSocketHook';
 import type { ReadOutcome } from './zkTypes';
-import { decodeMultiReadResponse, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
+import { indexMultiReadResponse, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
 
 export interface MultiReadOptions {
   /** false: batched reads are always pipelined single reads (as on servers before 3.6). */
@@ -37,14 +37,14 @@ export interface MultiReadSupport {
 }
 
 export interface MultiReadReply {
-  results?: MultiReadResult[];
-  bytes?: number;
+  answer?: MultiReadAnswer;
   failure?: Error;
 }
 
+/** A checked response frame and where each op's result starts in it (decoded one by one as handed on). */
 export interface MultiReadAnswer {
-  results: MultiReadResult[];
-  bytes: number;
+  frame: Buffer;
+  offsets: Int32Array;
 }
 
 export function newMultiReadSupport(): MultiReadSupport {
@@ -62,8 +62,7 @@ export function decodeMultiReadReply(support: MultiReadSupport, frame: Buffer): 
     return;
   }
   try {
-    reply.results = decodeMultiReadResponse(frame);
-    reply.bytes = frame.length;
+    reply.answer = { frame, offsets: indexMultiReadResponse(frame) };
   } catch (error) {
     reply.failure = error instanceof Error ? error : new Error(String(error));
   }
@@ -194,10 +193,13 @@ export class MultiReader {
       batch.forEach((index, i) => sink(perPathError(error, batchPaths[i], this.host.connectString), index));
       return true;
     }
-    const observed = outcome.bytes / Math.max(1, batch.length);
+    const { frame, offsets } = outcome;
+    const observed = frame.length / Math.max(1, batch.length);
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
     this.sizesLearnt[kind] = true;
-    batch.forEach((index, i) => sink(this.toOutcome(outcome.results[i], batchPaths[i]), index));
+    for (let i = 0; i < batch.length; i += 1) {
+      sink(this.toOutcome(i < offsets.length ? multiReadResultAt(frame, offsets[i]) : undefined, batchPaths[i]), batch[i]);
+    }
     return true;
   }
 

@@ -24,10 +24,24 @@ export function isUnimplemented(error: unknown): boolean {
 }
 
 export function pathProblem(path: unknown): HiveZkError | undefined {
-  if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')) || path.includes('//') || /[\u0000-\u001f\u007f]/.test(path)) {
-    return new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
+  return typeof path === 'string' && isZnodePath(path) ? undefined : new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
+}
+
+/** Absolute, no empty segment, no trailing "/" (but "/"), no control character: one pass, as batched reads check every path. */
+function isZnodePath(path: string): boolean {
+  const last = path.length - 1;
+  if (last < 0 || path.charCodeAt(0) !== 0x2f || (last > 0 && path.charCodeAt(last) === 0x2f)) {
+    return false;
   }
-  return undefined;
+  let previous = 0;
+  for (let i = 0; i <= last; i += 1) {
+    const c = path.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || (c === 0x2f && previous === 0x2f)) {
+      return false;
+    }
+    previous = c;
+  }
+  return true;
 }
 
 /** A whole batch's failure as each of its znodes would have seen it in a single read. */

@@ -7,7 +7,7 @@
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError } from './errors';
-import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadReply, type MultiReadSupport, type Sink } from './multiRead';
+import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink } from './multiRead';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
 import { FATAL_CODES, mapError, pathProblem } from './zkErrorMap';
 import {
@@ -359,7 +359,7 @@ export class ZkSession {
   private async sendMultiRead(kind: MultiReadKind, paths: readonly string[], mode: 'normal' | 'probe'): Promise<MultiReadAnswer> {
     const chroot = this.connect.chroot;
     const serverPaths = chroot ? paths.map((p) => (p === '/' ? chroot : chroot + p)) : paths;
-    let answer: MultiReadReply | undefined;
+    let answer: MultiReadAnswer | undefined;
     await this.request<[]>(
       paths[0],
       (client, callback) => {
@@ -389,9 +389,9 @@ export class ZkSession {
             }
             if (error) {
               callback(error);
-            } else if (reply?.results && written) {
+            } else if (reply?.answer && written) {
               support.supportedOn = written.connectionId;
-              answer = reply;
+              answer = reply.answer;
               callback(null);
             } else {
               callback(reply?.failure ?? new Error('ZooKeeper sent no readable multiRead answer.'));
@@ -401,7 +401,7 @@ export class ZkSession {
       },
       mode,
     );
-    return { results: answer?.results ?? [], bytes: answer?.bytes ?? 0 };
+    return answer ?? { frame: Buffer.alloc(0), offsets: new Int32Array(0) };
   }
 
   private timeOut(entry: PendingRequest<Client>): void {
