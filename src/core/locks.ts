@@ -77,9 +77,8 @@ export function decodeLockData(data: Uint8Array): LockData {
   const [queryId, lockTime, lockMode, queryString, client] = splitLockFields(text);
   const problems: string[] = [];
   if (queryId && lockTime !== undefined && TIME.test(lockTime) && lockMode && queryString !== undefined && client) {
-    // The usual case, built in one literal (one hidden class, no property backing store). The
-    // few values locks repeat (lock mode, client address) are shared rather than kept per lock.
-    return { problems: NO_PROBLEMS, queryId, lockTime: Number(lockTime), lockMode: intern(lockMode), queryString, clientIp: intern(client) };
+    // The usual case, built in one literal (one hidden class, no property backing store).
+    return { problems: NO_PROBLEMS, queryId, lockTime: Number(lockTime), lockMode, queryString, clientIp: client };
   }
   const result: LockData = { problems: NO_PROBLEMS };
   if (queryId) {
@@ -116,6 +115,7 @@ const TIME = /^\d{1,15}$/;
  * The four colon-free fields and the rest (the client, which may hold colons); undefined where the
  * text ends first. Each field is decoded from its own bytes (valid UTF-8, so a 0x3a byte is always
  * ":"): slices of one decoded text would each keep that whole text alive, for every lock of a walk.
+ * The lock mode and the client, which many locks repeat, come out of REPEATED shared.
  */
 function splitLockFields(text: Buffer): [string, string?, string?, string?, string?] {
   const fields: [string, string?, string?, string?, string?] = [''];
@@ -125,29 +125,51 @@ function splitLockFields(text: Buffer): [string, string?, string?, string?, stri
     while (colon < text.length && text[colon] !== 0x3a) {
       colon += 1;
     }
-    fields[field] = text.toString('utf8', start, colon);
+    fields[field] = field === 2 ? REPEATED.text(text, start, colon) : text.toString('utf8', start, colon);
     if (colon === text.length) {
       return fields;
     }
     start = colon + 1;
   }
-  fields[4] = text.toString('utf8', start);
+  fields[4] = REPEATED.text(text, start, text.length);
   return fields;
 }
 
-/** Short values that many locks repeat, kept once; bounded, since lock data is untrusted. */
-const interned = new Map<string, string>();
+/**
+ * Short strings kept once and found again by their bytes, without decoding them again. Bounded
+ * (lock data is untrusted): past its size, or on a hash collision, a value is simply decoded.
+ */
+class ByteInterner {
+  private readonly byHash = new Map<number, { bytes: Buffer; text: string }>();
 
-function intern(value: string): string {
-  const known = interned.get(value);
-  if (known !== undefined) {
-    return known;
+  text(source: Buffer, start: number, end: number): string {
+    const length = end - start;
+    if (length > 64) {
+      return source.toString('utf8', start, end);
+    }
+    let hash = 0x811c9dc5; // FNV-1a
+    for (let i = start; i < end; i += 1) {
+      hash = Math.imul(hash ^ source[i], 0x01000193);
+    }
+    const known = this.byHash.get(hash);
+    if (known && known.bytes.length === length) {
+      let same = true;
+      for (let i = 0; same && i < length; i += 1) {
+        same = known.bytes[i] === source[start + i];
+      }
+      if (same) {
+        return known.text;
+      }
+    }
+    const text = source.toString('utf8', start, end);
+    if (!known && this.byHash.size < 4096) {
+      this.byHash.set(hash, { bytes: Buffer.from(source.subarray(start, end)), text });
+    }
+    return text;
   }
-  if (value.length <= 64 && interned.size < 4096) {
-    interned.set(value, value);
-  }
-  return value;
 }
+
+const REPEATED = new ByteInterner();
 
 export interface LockObject {
   database: string;
@@ -300,7 +322,7 @@ export function encodeTableName(name: string): string {
 
 /** A znode to list, or a lock to read. */
 type NodeItem = { path: string; segments: string[] };
-type LockItem = { path: string; znode: string; lock: LockName; object: ObjectLocks };
+type LockItem = { znode: string; lock: LockName; object: ObjectLocks };
 /** One locked object: its path (and "path/", the prefix of its locks' paths), decoded name and locks, shared by them all. */
 type ObjectLocks = { path: string; prefix: string; object: LockObject; locks: HiveLock[] };
 
@@ -360,7 +382,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
               object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [] };
               objects.push(object);
             }
-            locks.push({ path: object.prefix + child, znode: child, lock, object });
+            locks.push({ znode: child, lock, object });
           } else {
             nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
           }
@@ -383,7 +405,8 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
 
   const readLocks = async (chunk: LockItem[]): Promise<void> => {
     await session.forEachData(
-      chunk.map((l) => l.path),
+      // Request paths are made only now, so they do not wait in the frontier with their locks.
+      chunk.map((l) => l.object.prefix + l.znode),
       (read, i) => {
         const item = chunk[i];
         locksReserved -= 1; // delivered: collected from here on, or gone
