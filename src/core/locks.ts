@@ -273,11 +273,8 @@ export function markConflicts(locks: HiveLock[]): void {
 
 /** markConflicts for the locks of one object; sorts them by sequence. */
 function markObjectConflicts(group: HiveLock[]): void {
-  group.sort((a, b) => a.sequence - b.sequence);
-  let oldestExclusive: HiveLock | undefined;
-  let oldestShared: HiveLock | undefined;
-  for (const lock of group) {
-    const blocker = oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined);
+  group.sort(bySequence);
+  forEachBlocker(group, (lock, blocker) => {
     if (lock.status !== 'unreadable') {
       lock.status = blocker ? 'waiting' : 'granted';
     }
@@ -286,6 +283,17 @@ function markObjectConflicts(group: HiveLock[]): void {
     } else if (lock.blockedBy !== undefined) {
       delete lock.blockedBy;
     }
+  });
+}
+
+const bySequence = (a: { sequence: number }, b: { sequence: number }): number => a.sequence - b.sequence;
+
+/** The grant rule over one object's locks, oldest first: `visit` gets each lock and the older one it waits for, if any. */
+function forEachBlocker<T extends { mode: LockMode; sequence: number }>(sorted: readonly T[], visit: (lock: T, blocker: T | undefined) => void): void {
+  let oldestExclusive: T | undefined;
+  let oldestShared: T | undefined;
+  for (const lock of sorted) {
+    visit(lock, oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined));
     if (lock.mode === 'EXCLUSIVE') {
       oldestExclusive ??= lock;
     } else if (lock.mode === 'SHARED') {
@@ -322,7 +330,8 @@ export function encodeTableName(name: string): string {
 
 /** A znode to list, or a lock to read. */
 type NodeItem = { path: string; segments: string[] };
-type LockItem = { znode: string; lock: LockName; object: ObjectLocks };
+/** A lock to read, with the sibling it waits for as its listing shows (final once all are read, see markObjectConflicts). */
+type LockItem = LockName & { znode: string; object: ObjectLocks; blockedBy: string | undefined };
 /** One locked object: its path (and "path/", the prefix of its locks' paths), decoded name and locks, shared by them all. */
 type ObjectLocks = { path: string; prefix: string; object: LockObject; locks: HiveLock[] };
 
@@ -375,16 +384,27 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
           return;
         }
         let object: ObjectLocks | undefined;
+        let found: LockItem[] | undefined;
         for (const child of listed) {
           const lock = parseLockName(child);
           if (lock) {
-            if (!object) {
+            if (!object || !found) {
               object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [] };
               objects.push(object);
+              found = [];
             }
-            locks.push({ znode: child, lock, object });
+            found.push({ mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode: child, object, blockedBy: undefined });
           } else {
             nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
+          }
+        }
+        if (found) {
+          // Who waits for whom is known from the names already: each lock is built with its final
+          // shape (a blockedBy added afterwards would cost every waiting lock a property store).
+          found.sort(bySequence);
+          forEachBlocker(found, (lock, blocker) => (lock.blockedBy = blocker?.znode));
+          for (const lock of found) {
+            locks.push(lock);
           }
         }
       },
@@ -417,8 +437,8 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
         collected += 1;
         item.object.locks.push(
           outcome === 'unreadable'
-            ? makeLock(item, { problems: ['not authorized to read this lock (ACL)'] }, 'unreadable')
-            : makeLock(item, decodeLockData(outcome.data), 'granted', outcome.stat.ctime, outcome.stat.ephemeralOwner === '0' ? undefined : internOwner(outcome.stat.ephemeralOwner)),
+            ? makeLock(item, { problems: ['not authorized to read this lock (ACL)'] })
+            : makeLock(item, decodeLockData(outcome.data), outcome.stat.ctime, outcome.stat.ephemeralOwner === '0' ? undefined : internOwner(outcome.stat.ephemeralOwner)),
         );
       },
     );
@@ -466,16 +486,28 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
  * backing store (100k of them). Its path is a new string over the object's shared prefix, not the
  * request's: that one was flattened to be written to the socket and would keep a flat copy alive.
  */
-function makeLock(item: LockItem, data: LockData, status: HiveLock['status'], ctime?: number, ephemeralOwner?: string): HiveLock {
-  const { lock, znode, object } = item;
+function makeLock(item: LockItem, data: LockData, ctime?: number, ephemeralOwner?: string): HiveLock {
+  const { mode, sequence, sequenceText, znode, object, blockedBy } = item;
   const path = object.prefix + znode;
+  // Read: ctime known; unreadable (ACL): none.
+  const status = ctime === undefined ? 'unreadable' : blockedBy === undefined ? 'granted' : 'waiting';
+  const objectPath = object.path;
+  if (blockedBy === undefined) {
+    if (ctime === undefined) {
+      return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status };
+    }
+    if (ephemeralOwner === undefined) {
+      return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false };
+    }
+    return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner };
+  }
   if (ctime === undefined) {
-    return { mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode, path, objectPath: object.path, object: object.object, data, status };
+    return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, blockedBy };
   }
   if (ephemeralOwner === undefined) {
-    return { mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode, path, objectPath: object.path, object: object.object, data, status, ctime, ephemeral: false };
+    return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false, blockedBy };
   }
-  return { mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode, path, objectPath: object.path, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner };
+  return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner, blockedBy };
 }
 
 /** Runs tasks from `next` (which may find more work as tasks finish), `width` at a time; the first failure rejects. */
