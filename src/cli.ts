@@ -13,7 +13,8 @@ import { discoverNamespaces, listHaInstances, listInstances, DEFAULT_HS2_NAMESPA
 import { listKyuubiEngines } from './core/kyuubiRegistry';
 import { listLlapDaemons } from './core/llapRegistry';
 import { discoveryUrl, instanceUrl } from './core/hs2Urls';
-import { formatLockObject, unlockStatement, walkLocks, type LockObject } from './core/locks';
+import { formatLockObject, unlockStatement, type LockObject } from './core/locks';
+import { walkLocks } from './core/lockWalk';
 import { groupLocksByOwner, ownerJson, ownerOf } from './core/owners';
 import { resolveJdbcUrl } from './core/resolver';
 import { maskSecrets } from './core/secretParams';

@@ -3,6 +3,8 @@
 // timeout, a per-request timeout, a bound on requests in flight, and replaces a dead client
 // (expired, auth failed, frozen) with a fresh one on next use. It runs the library over its own
 // sockets (zkSocketHook.ts) and adds batched reads through multiRead (multiRead.ts) where the server has it.
+// What holds a library client stays here (its requests, its connect and retirement); the rest lives
+// in modules that never load the library (multiRead, requestDeadlines, zkLibrary, zkErrorMap).
 
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/locks';
+import { walkLocks } from '../../src/core/lockWalk';
 import { resolveJdbcUrl } from '../../src/core/resolver';
 import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zkSession';
 import { mkdirp, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HiveZkError } from '../../src/core/errors';
 import { discoverNamespaces, listHaInstances, listInstances, listMetastoreInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/locks';
+import { walkLocks } from '../../src/core/lockWalk';
 import { resolveJdbcUrl } from '../../src/core/resolver';
 import { ZkSession } from '../../src/core/zkSession';
 import { registerHaInstance, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';

@@ -2,7 +2,8 @@
 // snapshot per ensemble (short separate TCP requests to each server, plus the tree's own lock walk).
 import { toHiveZkError } from '../../core/errors';
 import { listHaInstances, listInstances, type DiscoveredNamespace, type Hs2Instance } from '../../core/hs2Registry';
-import type { HiveLock, LockWalkResult } from '../../core/locks';
+import type { HiveLock } from '../../core/locks';
+import type { LockWalkResult } from '../../core/lockWalk';
 import { groupLocksByOwner, type LockOwnership } from '../../core/owners';
 import { collectEnsembleHealth, type EnsembleHealth } from '../../core/serverHealth';
 import type { ZkSession } from '../../core/zkSession';
