@@ -6,7 +6,7 @@
 // Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}.
 import { createHash } from 'node:crypto';
 import { listInstances } from '../src/core/hs2Registry';
-import { walkLocks } from '../src/core/locks';
+import { walkLocks } from '../src/core/lockWalk';
 import { resolveJdbcUrl } from '../src/core/resolver';
 import { secureTransport } from '../src/core/secureTransport';
 import type { TlsConfig } from '../src/core/tls';

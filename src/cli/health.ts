@@ -4,7 +4,7 @@
 import { toHiveZkError } from '../core/errors';
 import { formatSessionId } from '../core/healthReplies';
 import { DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
-import { walkLocks } from '../core/locks';
+import { walkLocks } from '../core/lockWalk';
 import { discoverNamespaces } from '../core/namespaceDiscovery';
 import { groupLocksByOwner, ownerJson, ownerOf } from '../core/owners';
 import { collectEnsembleHealth } from '../core/serverHealth';

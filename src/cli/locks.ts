@@ -3,7 +3,8 @@
 
 import { HiveZkError, preview, toHiveZkError } from '../core/errors';
 import { DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
-import { formatLockObject, unlockStatement, walkLocks, type LockObject } from '../core/locks';
+import { formatLockObject, unlockStatement, type LockObject } from '../core/locks';
+import { walkLocks } from '../core/lockWalk';
 import { ownerJson, ownerOf } from '../core/owners';
 import { flag, requireFlag, type Args } from './args';
 import { sessionHolders } from './lookups';

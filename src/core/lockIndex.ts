@@ -1,6 +1,7 @@
 // The locks of one walk indexed for a db → table → partition tree: which groups sit under each
 // object path, the locks held on each, and lock / waiting totals for every group.
-import { decodeLockObject, type HiveLock, type LockObject, type LockWalkResult } from './locks';
+import { decodeLockObject, type HiveLock, type LockObject } from './locks';
+import type { LockWalkResult } from './lockWalk';
 
 export type LockGroupLevel = 'db' | 'table' | 'partition';
 

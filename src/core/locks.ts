@@ -1,14 +1,11 @@
 // Hive's ZooKeeperHiveLockManager as it lays out znodes: lock names and data, object paths
-// (db / encoded table / escaped partition segments), which locks would wait per its grant rule,
-// and a walk of the lock tree in batched reads on the shared session.
+// (db / encoded table / escaped partition segments) and which locks would wait per its grant rule.
+// The walk of the lock tree that reads them is lockWalk.ts.
 
+import { isUtf8 } from 'node:buffer';
 import { preview } from './errors';
 import { finishStatement, quoteIdentifier, quoteStringLiteral } from './hiveQl';
 import { parseJavaInt } from './javaInt';
-import { unlessMissingOutcome } from './missingZnode';
-import { namespacePath } from './znodePath';
-import { decodeText } from './znodeText';
-import type { ZkSession } from './zkSession';
 
 export type LockMode = 'SHARED' | 'EXCLUSIVE' | 'SEMI_SHARED';
 
@@ -18,15 +15,34 @@ export interface LockName {
   sequenceText: string;
 }
 
-const LOCK_NAME = /^LOCK-(SHARED|EXCLUSIVE|SEMI_SHARED)-(\d{1,19})$/;
+const LOCK_MODES: readonly LockMode[] = ['SHARED', 'EXCLUSIVE', 'SEMI_SHARED'];
 
+/** "LOCK-<mode>-<1 to 19 digits>", read by hand: a walk parses 100k of these, and a match array each adds up. */
 export function parseLockName(name: string): LockName | undefined {
-  const match = LOCK_NAME.exec(name);
-  if (!match) {
+  if (!name.startsWith('LOCK-')) {
     return undefined;
   }
+  const dash = name.indexOf('-', 5);
+  // The mode's own text is a new string per name: the shared constant is kept instead.
+  let mode: LockMode | undefined;
+  for (const known of LOCK_MODES) {
+    if (known.length === dash - 5 && name.startsWith(known, 5)) {
+      mode = known;
+    }
+  }
+  const digits = name.length - dash - 1;
+  if (!mode || digits < 1 || digits > 19) {
+    return undefined;
+  }
+  for (let i = dash + 1; i < name.length; i += 1) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      return undefined;
+    }
+  }
+  const sequenceText = name.slice(dash + 1);
   // ZooKeeperHiveLockManager.getSequenceNumber: Integer.parseInt, and -1 when that fails.
-  return { mode: match[1] as LockMode, sequence: parseJavaInt(match[2] ?? '') ?? -1, sequenceText: match[2] ?? '' };
+  return { mode, sequence: parseJavaInt(sequenceText) ?? -1, sequenceText };
 }
 
 export interface LockData {
@@ -45,22 +61,28 @@ const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
 /** Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. */
 export function decodeLockData(data: Uint8Array): LockData {
-  const text = decodeText(data);
-  if (text === undefined) {
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (!isUtf8(bytes)) {
     return { problems: [`data is not UTF-8 text (${data.length} bytes)`] };
   }
-  if (text === '') {
+  // As a UTF-8 decoder reads it: a leading byte order mark is not text.
+  const text = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (text.length === 0) {
     return { problems: ['no lock data'] };
   }
   // Hive strips ":" from the first four fields; a fifth field with colons is an IPv6 client address.
-  const [queryId, lockTime, lockMode, queryString, ...client] = text.split(':');
+  const [queryId, lockTime, lockMode, queryString, client] = splitLockFields(text);
   const problems: string[] = [];
+  if (queryId && lockTime !== undefined && TIME.test(lockTime) && lockMode && queryString !== undefined && client) {
+    // The usual case, built in one literal (one hidden class, no property backing store).
+    return { problems: NO_PROBLEMS, queryId, lockTime: Number(lockTime), lockMode, queryString, clientIp: client };
+  }
   const result: LockData = { problems: NO_PROBLEMS };
   if (queryId) {
     result.queryId = queryId;
   }
   if (lockTime !== undefined && lockTime !== '') {
-    if (/^\d{1,15}$/.test(lockTime)) {
+    if (TIME.test(lockTime)) {
       result.lockTime = Number(lockTime);
     } else {
       problems.push(`lock time "${preview(lockTime, 30)}" is not epoch milliseconds`);
@@ -72,8 +94,8 @@ export function decodeLockData(data: Uint8Array): LockData {
   if (queryString !== undefined) {
     result.queryString = queryString;
   }
-  if (client.length > 0 && client.join(':') !== '') {
-    result.clientIp = client.join(':');
+  if (client) {
+    result.clientIp = client;
   }
   if (lockTime === undefined) {
     problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
@@ -83,6 +105,68 @@ export function decodeLockData(data: Uint8Array): LockData {
   }
   return result;
 }
+
+const TIME = /^\d{1,15}$/;
+
+/**
+ * The four colon-free fields and the rest (the client, which may hold colons); undefined where the
+ * text ends first. Each field is decoded from its own bytes (valid UTF-8, so a 0x3a byte is always
+ * ":"): slices of one decoded text would each keep that whole text alive, for every lock of a walk.
+ * The lock mode and the client, which many locks repeat, come out of REPEATED shared.
+ */
+function splitLockFields(text: Buffer): [string, string?, string?, string?, string?] {
+  const fields: [string, string?, string?, string?, string?] = [''];
+  let start = 0;
+  for (let field = 0; field < 4; field += 1) {
+    let colon = start;
+    while (colon < text.length && text[colon] !== 0x3a) {
+      colon += 1;
+    }
+    fields[field] = field === 2 ? REPEATED.text(text, start, colon) : text.toString('utf8', start, colon);
+    if (colon === text.length) {
+      return fields;
+    }
+    start = colon + 1;
+  }
+  fields[4] = REPEATED.text(text, start, text.length);
+  return fields;
+}
+
+/**
+ * Short strings kept once and found again by their bytes, without decoding them again. Bounded
+ * (lock data is untrusted): past its size, or on a hash collision, a value is simply decoded.
+ */
+class ByteInterner {
+  private readonly byHash = new Map<number, { bytes: Buffer; text: string }>();
+
+  text(source: Buffer, start: number, end: number): string {
+    const length = end - start;
+    if (length > 64) {
+      return source.toString('utf8', start, end);
+    }
+    let hash = 0x811c9dc5; // FNV-1a
+    for (let i = start; i < end; i += 1) {
+      hash = Math.imul(hash ^ source[i], 0x01000193);
+    }
+    const known = this.byHash.get(hash);
+    if (known && known.bytes.length === length) {
+      let same = true;
+      for (let i = 0; same && i < length; i += 1) {
+        same = known.bytes[i] === source[start + i];
+      }
+      if (same) {
+        return known.text;
+      }
+    }
+    const text = source.toString('utf8', start, end);
+    if (!known && this.byHash.size < 4096) {
+      this.byHash.set(hash, { bytes: Buffer.from(source.subarray(start, end)), text });
+    }
+    return text;
+  }
+}
+
+const REPEATED = new ByteInterner();
 
 export interface LockObject {
   database: string;
@@ -180,223 +264,42 @@ export function markConflicts(locks: HiveLock[]): void {
     }
   }
   for (const group of byObject.values()) {
-    group.sort((a, b) => a.sequence - b.sequence);
-    let oldestExclusive: HiveLock | undefined;
-    let oldestShared: HiveLock | undefined;
-    for (const lock of group) {
-      const blocker = oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined);
-      if (lock.status !== 'unreadable') {
-        lock.status = blocker ? 'waiting' : 'granted';
-      }
-      if (blocker) {
-        lock.blockedBy = blocker.znode;
-      } else {
-        delete lock.blockedBy;
-      }
-      if (lock.mode === 'EXCLUSIVE') {
-        oldestExclusive ??= lock;
-      } else if (lock.mode === 'SHARED') {
-        oldestShared ??= lock;
-      }
-    }
+    markObjectConflicts(group);
   }
 }
 
-export interface LockWalkOptions {
-  database?: string;
-  /** The table's plain name; it is encoded as Hive 2.0+ does to find its znode. */
-  table?: string;
-  /** Znodes per batched read (listings or lock data); a few such reads are in flight at once. */
-  chunkSize?: number;
-  /** Called every so often with the number of znodes visited. */
-  onProgress?: (visited: number) => void;
-  /** Stop collecting after this many locks (the walk still reports `truncated`). */
-  limit?: number;
+/** markConflicts for the locks of one object; sorts them by sequence. */
+export function markObjectConflicts(group: HiveLock[]): void {
+  group.sort(bySequence);
+  forEachBlocker(group, (lock, blocker) => {
+    if (lock.status !== 'unreadable') {
+      lock.status = blocker ? 'waiting' : 'granted';
+    }
+    if (blocker) {
+      lock.blockedBy = blocker.znode;
+    } else if (lock.blockedBy !== undefined) {
+      delete lock.blockedBy;
+    }
+  });
 }
 
-export interface LockWalkResult {
-  root: string;
-  locks: HiveLock[];
-  visited: number;
-  truncated: boolean;
-  /** Paths we could not list (ACL). */
-  unreadable: string[];
+export const bySequence = (a: { sequence: number }, b: { sequence: number }): number => a.sequence - b.sequence;
+
+/** The grant rule over one object's locks, oldest first: `visit` gets each lock and the older one it waits for, if any. */
+export function forEachBlocker<T extends { mode: LockMode; sequence: number }>(sorted: readonly T[], visit: (lock: T, blocker: T | undefined) => void): void {
+  let oldestExclusive: T | undefined;
+  let oldestShared: T | undefined;
+  for (const lock of sorted) {
+    visit(lock, oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined));
+    if (lock.mode === 'EXCLUSIVE') {
+      oldestExclusive ??= lock;
+    } else if (lock.mode === 'SHARED') {
+      oldestShared ??= lock;
+    }
+  }
 }
 
 /** Hive 2.0+ encodeTableName: letters, digits and "_" kept, anything else as "-<code>-". */
 export function encodeTableName(name: string): string {
   return [...name].map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : `-${ch.codePointAt(0)}-`)).join('');
-}
-
-/** A znode to list, or a lock to read; locks share their object's path and decoded object. */
-type NodeItem = { path: string; segments: string[] };
-type LockItem = { path: string; znode: string; lock: LockName; objectPath: string; object: LockObject };
-
-/** Batched reads of the walk on the wire or being decoded at once: enough to keep the session's batches flowing. */
-const WALK_TASKS = 4;
-
-/**
- * Walks the lock tree in batched reads (multiRead where the server has it): each chunk of znodes is
- * listed in one call, and the locks found are read in chunks too. Lock chunks go first and nodes are
- * taken depth-first, which keeps the frontier small; each object's path and decoded name are shared
- * by its locks. At 100k locks this is what keeps the walk's memory in bounds (`npm run bench`).
- */
-export async function walkLocks(session: ZkSession, lockNamespace: string, options: LockWalkOptions = {}): Promise<LockWalkResult> {
-  const root = namespacePath(lockNamespace);
-  const startSegments = [options.database, options.database !== undefined && options.table !== undefined ? encodeTableName(options.table) : undefined].filter(
-    (s): s is string => s !== undefined,
-  );
-  const result: LockWalkResult = { root, locks: [], visited: 0, truncated: false, unreadable: [] };
-  const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const chunkSize = Math.max(1, options.chunkSize ?? 500);
-  const nodes: NodeItem[] = [{ path: [root, ...startSegments].join('/'), segments: startSegments }];
-  const locks: LockItem[] = [];
-  let locksReserved = 0;
-
-  const countVisited = (count: number): void => {
-    const before = Math.floor(result.visited / 5000);
-    result.visited += count;
-    if (Math.floor(result.visited / 5000) > before) {
-      options.onProgress?.(result.visited);
-    }
-  };
-
-  // Each batch is decoded as it arrives, while the next is still on the wire.
-  const listNodes = async (chunk: NodeItem[]): Promise<void> => {
-    await session.forEachChildren(
-      chunk.map((n) => n.path),
-      (children, i) => {
-        const item = chunk[i];
-        const listed = unlessMissingOutcome(children, (reason) => reason);
-        if (listed === 'gone') {
-          return; // released while we walked
-        }
-        if (listed === 'unreadable') {
-          result.unreadable.push(item.path);
-          return;
-        }
-        let object: LockObject | undefined;
-        for (const child of listed) {
-          const lock = parseLockName(child);
-          if (lock) {
-            object ??= decodeLockObject(item.segments);
-            locks.push({ path: `${item.path}/${child}`, znode: child, lock, objectPath: item.path, object });
-          } else {
-            nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
-          }
-        }
-      },
-    );
-    countVisited(chunk.length);
-  };
-
-  // One string per owner session, shared by its locks (a leaking client may hold thousands).
-  const owners = new Map<string, string>();
-  const internOwner = (owner: string): string => {
-    const known = owners.get(owner);
-    if (known !== undefined) {
-      return known;
-    }
-    owners.set(owner, owner);
-    return owner;
-  };
-
-  const readLocks = async (chunk: LockItem[]): Promise<void> => {
-    await session.forEachData(
-      chunk.map((l) => l.path),
-      (read, i) => {
-        const item = chunk[i];
-        locksReserved -= 1; // delivered: counted in result.locks from here on, or gone
-        const outcome = unlessMissingOutcome(read, (reason) => reason);
-        if (outcome === 'unreadable') {
-          result.locks.push(makeLock(item, { problems: ['not authorized to read this lock (ACL)'] }, 'unreadable'));
-        } else if (outcome !== 'gone') {
-          result.locks.push(makeLock(item, decodeLockData(outcome.data), 'granted', outcome.stat.ctime, outcome.stat.ephemeralOwner !== '0', internOwner(outcome.stat.ephemeralOwner)));
-        }
-      },
-    );
-    countVisited(chunk.length);
-  };
-
-  /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */
-  const nextTask = (): (() => Promise<void>) | undefined => {
-    if (locks.length > 0) {
-      const room = limit - result.locks.length - locksReserved;
-      if (room <= 0) {
-        countVisited(locks.length);
-        locks.length = 0;
-        result.truncated = true;
-        return nextTask();
-      }
-      const chunk = locks.splice(Math.max(0, locks.length - Math.min(chunkSize, room)));
-      locksReserved += chunk.length;
-      return () => readLocks(chunk);
-    }
-    if (nodes.length > 0) {
-      const chunk = nodes.splice(Math.max(0, nodes.length - chunkSize));
-      return () => listNodes(chunk);
-    }
-    return undefined;
-  };
-
-  await runTasks(nextTask, WALK_TASKS);
-  result.unreadable.sort();
-  markConflicts(result.locks);
-  result.locks.sort((a, b) => (a.objectPath === b.objectPath ? a.sequence - b.sequence : a.objectPath < b.objectPath ? -1 : 1));
-  return result;
-}
-
-/** Every lock built by one literal in one property order: one hidden class, no spread copies (100k of them). */
-function makeLock(item: LockItem, data: LockData, status: HiveLock['status'], ctime?: number, ephemeral?: boolean, ephemeralOwner?: string): HiveLock {
-  const lock: HiveLock = {
-    mode: item.lock.mode,
-    sequence: item.lock.sequence,
-    sequenceText: item.lock.sequenceText,
-    znode: item.znode,
-    // A new string, not the request's: that one was flattened to be written to the socket and would
-    // keep both its flat copy and its parts alive (~80 bytes per lock at 100k locks).
-    path: `${item.objectPath}/${item.znode}`,
-    objectPath: item.objectPath,
-    object: item.object,
-    data,
-    status,
-  };
-  if (ctime !== undefined) {
-    lock.ctime = ctime;
-    lock.ephemeral = ephemeral ?? false;
-  }
-  if (ephemeral && ephemeralOwner !== undefined) {
-    lock.ephemeralOwner = ephemeralOwner;
-  }
-  return lock;
-}
-
-/** Runs tasks from `next` (which may find more work as tasks finish), `width` at a time; the first failure rejects. */
-async function runTasks(next: () => (() => Promise<void>) | undefined, width: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let active = 0;
-    let failed = false;
-    const pump = (): void => {
-      for (let task = active < width ? next() : undefined; !failed && task; task = active < width ? next() : undefined) {
-        active += 1;
-        task().then(
-          () => {
-            active -= 1;
-            pump();
-            if (active === 0 && !failed) {
-              resolve();
-            }
-          },
-          (error: unknown) => {
-            failed = true;
-            reject(error instanceof Error ? error : new Error(String(error)));
-          },
-        );
-      }
-    };
-    pump();
-    if (active === 0) {
-      resolve();
-    }
-  });
 }

@@ -1,7 +1,7 @@
 // One answer to "this znode vanished between listing and reading it, or its ACL keeps us out":
 // such a read falls back to a value the caller chooses; every other failure is thrown as is.
 import { HiveZkError } from './errors';
-import type { ReadOutcome } from './zkSession';
+import type { ReadOutcome } from './zkTypes';
 
 export type MissingReason = 'gone' | 'unreadable';
 

@@ -2,15 +2,39 @@
 // The library has no timeouts and never gives up on a dead address, so this module adds a connect
 // timeout, a per-request timeout, a bound on requests in flight, and replaces a dead client
 // (expired, auth failed, frozen) with a fresh one on next use. It runs the library over its own
-// sockets (zkSocketHook.ts) and adds batched reads through multiRead where the server has it.
+// sockets (zkSocketHook.ts) and adds batched reads through multiRead (multiRead.ts) where the server has it.
+// What holds a library client stays here (its requests, its connect and retirement); the rest lives
+// in modules that never load the library (multiRead, requestDeadlines, zkLibrary, zkErrorMap).
 
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
-import { HiveZkError, type ErrorCode } from './errors';
-import { LIBRARY_STATES, SocketHook, type LibraryConnectionManager, type ZkTransport } from './zkSocketHook';
-import { decodeMultiReadResponse, multiReadFrame, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
+import { HiveZkError } from './errors';
+import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink } from './multiRead';
+import { PendingRequests, type PendingRequest } from './requestDeadlines';
+import { FATAL_CODES, mapError, pathProblem } from './zkErrorMap';
+import {
+  checkLibraryInternals,
+  connectionManagerOf,
+  shutDown,
+  toAcl,
+  toStat,
+  toWatchEvent,
+  tolerateUnknownErrorCodes,
+  type Cb,
+  type Client,
+  type LibraryInternals,
+  type ZkAcl,
+  type ZkState,
+  type ZookeeperExceptions,
+  type ZookeeperLibrary,
+} from './zkLibrary';
+import { SocketHook, type ZkTransport } from './zkSocketHook';
+import type { WatchListener, ZnodeAcl, ZnodeData, ZnodeStat, ReadOutcome } from './zkTypes';
+import { multiReadFrame, type MultiReadKind } from './zkWire';
 
 export type { HandshakeChannel, ServerAddress, ZkTransport } from './zkSocketHook';
+export type { MultiReadOptions } from './multiRead';
+export type { ReadOutcome, WatchEventType, WatchListener, ZnodeAcl, ZnodeData, ZnodeStat } from './zkTypes';
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'expired' | 'authFailed' | 'error' | 'closed';
 
@@ -30,52 +54,10 @@ export interface ZkSessionOptions {
   multiRead?: MultiReadOptions;
 }
 
-export interface MultiReadOptions {
-  /** false: batched reads are always pipelined single reads (as on servers before 3.6). */
-  enabled?: boolean;
-  /** Ops per batch at most. */
-  maxOps?: number;
-  /** Expected response bytes per batch at most (from known data sizes, else what earlier batches returned). */
-  maxBytes?: number;
-  /** Batches on the wire at once, per session. */
-  inFlight?: number;
-}
-
-/** A batched read's outcome for one znode: its value, or the error a single read would have thrown. */
-export type ReadOutcome<T> = T | HiveZkError;
-
-export interface ZnodeData {
-  data: Buffer;
-  stat: ZnodeStat;
-}
-
 export interface BatchReadOptions {
   /** Expected data sizes, index-aligned with the paths (e.g. the stat dataLength from an earlier read): big znodes go in small batches. */
   expectedBytes?: readonly (number | undefined)[];
 }
-
-export interface ZnodeStat {
-  version: number;
-  cversion: number;
-  aversion: number;
-  numChildren: number;
-  dataLength: number;
-  /** Creation and modification times, epoch milliseconds. */
-  ctime: number;
-  mtime: number;
-  /** Session id owning an ephemeral node, as hex; "0" for persistent nodes. */
-  ephemeralOwner: string;
-}
-
-export interface ZnodeAcl {
-  scheme: string;
-  id: string;
-  /** Letters of READ, WRITE, CREATE, DELETE, ADMIN, e.g. "rwcda". */
-  permissions: string;
-}
-
-export type WatchEventType = 'created' | 'deleted' | 'dataChanged' | 'childrenChanged';
-export type WatchListener = (event: { type: WatchEventType; path: string }) => void;
 
 export interface StateChange {
   state: SessionState;
@@ -95,139 +77,34 @@ const DEFAULTS = {
   maxInFlight: 128,
 };
 
-const MULTI_READ_DEFAULTS: Required<MultiReadOptions> = { enabled: true, maxOps: 500, maxBytes: 1024 * 1024, inFlight: 2 };
-/** Ops in a session's first batch of each kind, before any response has shown how big znodes are. */
-const SLOW_START_OPS = 32;
-
-type Sink = (outcome: ReadOutcome<unknown>, index: number) => void;
-
-/** ZooKeeper's answer to an opcode it does not know (servers before 3.6 to multiRead); they then close the connection. */
-const UNIMPLEMENTED = -6;
-
-/** What a client has learnt about multiRead: probed per connection, refused for good once a server says -6. */
-interface MultiReadSupport {
-  unsupported: boolean;
-  /** The connection on which a multiRead last succeeded. */
-  supportedOn: number;
-  failedProbes: number;
-  /** Decoded replies by xid, filled by the socket hook just before the library hands us the reply. */
-  replies: Map<number, MultiReadReply>;
-}
-
-interface MultiReadReply {
-  results?: MultiReadResult[];
-  bytes?: number;
-  failure?: Error;
-}
-
 /** The library decodes no payload for a DELETE reply: our multiRead is filed under that type. */
 const LIBRARY_DISPATCH_WITHOUT_PAYLOAD = 2;
 
-/** Runs in the socket's data path for every frame, before the library sees it. */
-function decodeMultiReadReply(support: MultiReadSupport, frame: Buffer): void {
-  if (support.replies.size === 0 || frame.length < 20) {
-    return;
-  }
-  const { xid, err } = replyHeader(frame);
-  const reply = support.replies.get(xid);
-  if (!reply || err !== 0) {
-    return;
-  }
-  try {
-    reply.results = decodeMultiReadResponse(frame);
-    reply.bytes = frame.length;
-  } catch (error) {
-    reply.failure = error instanceof Error ? error : new Error(String(error));
-  }
-}
-
-interface PendingRequest {
-  deadline: number;
-  client: Client;
-  path: string;
-  fail(error: HiveZkError): void;
-}
-
-// ---- node-zookeeper-client 1.1.3, which ships no types: the parts used here, typed here.
-
-interface ZkState {
-  name: string;
-  code: number;
-}
-interface ZkEvent {
-  getType(): number;
-  getPath(): string;
-}
-interface ZkAcl {
-  permission: number;
-  id: { scheme: string; id: string };
-}
-type Cb<T extends unknown[]> = (error: Error | null | undefined, ...results: T) => void;
-interface Client {
-  connect(): void;
-  close(): void;
-  on(event: 'state', listener: (state: ZkState) => void): void;
-  on(event: 'error', listener: (error: unknown) => void): void;
-  removeAllListeners(): void;
-  getSessionId(): Buffer;
-  addAuthInfo(scheme: string, auth: Buffer): void;
-  getChildren(path: string, callback: Cb<[string[], unknown]>): void;
-  getChildren(path: string, watcher: (event: ZkEvent) => void, callback: Cb<[string[], unknown]>): void;
-  getData(path: string, callback: Cb<[Buffer | null | undefined, unknown]>): void;
-  getData(path: string, watcher: (event: ZkEvent) => void, callback: Cb<[Buffer | null | undefined, unknown]>): void;
-  exists(path: string, callback: Cb<[unknown]>): void;
-  exists(path: string, watcher: (event: ZkEvent) => void, callback: Cb<[unknown]>): void;
-  getACL(path: string, callback: Cb<[ZkAcl[], unknown]>): void;
-  create(path: string, data: Buffer, acls: ZkAcl[], mode: number, callback: Cb<[string]>): void;
-  remove(path: string, version: number, callback: Cb<[]>): void;
-}
-interface ZookeeperLibrary {
-  createClient(connectionString: string, options: { sessionTimeout: number; spinDelay: number; retries: number }): Client;
-  CreateMode: { PERSISTENT: number; PERSISTENT_SEQUENTIAL: number; EPHEMERAL: number; EPHEMERAL_SEQUENTIAL: number };
-  ACL: { OPEN_ACL_UNSAFE: ZkAcl[]; CREATOR_ALL_ACL: ZkAcl[]; READ_ACL_UNSAFE: ZkAcl[] };
-}
-
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zookeeper = require('node-zookeeper-client') as ZookeeperLibrary;
-// The library's own module object (its `create` is replaced below), not a namespace copy.
+// The library's own module object (its `create` is replaced), not a namespace copy.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const zookeeperExceptions = require('node-zookeeper-client/lib/Exception.js') as { create: (code: number, path?: string) => Error; __hiveZkTolerant?: boolean };
+tolerateUnknownErrorCodes(require('node-zookeeper-client/lib/Exception.js') as ZookeeperExceptions);
 
-
-const CODE_MAP: Record<number, ErrorCode> = {
-  [-4]: 'ZK_CONNECTION_LOSS',
-  [-7]: 'ZK_TIMEOUT',
-  [-101]: 'ZK_NO_NODE',
-  [-102]: 'ZK_NO_AUTH',
-  [-112]: 'ZK_SESSION_EXPIRED',
-  [-115]: 'ZK_AUTH_FAILED',
-  [-124]: 'ZK_SASL_REQUIRED',
-};
-
-/** Errors after which this client is of no further use: a new one is made on next use. */
-const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ZK_AUTH_FAILED', 'ZK_SASL_REQUIRED']);
+let internalsChecked: string[] | undefined;
 
 /**
- * The library only knows the error codes of ZooKeeper 3.4 and throws from its socket handler on any
- * other (a 3.6+ server enforcing SASL answers -124), which would crash the process. Unknown codes
- * become ordinary errors that carry the code instead.
+ * What the socket hook needs from node-zookeeper-client's internals and does not find (empty when
+ * all is in place); checked once, before the first client is made.
  */
-function tolerateUnknownErrorCodes(): void {
-  const exceptions = zookeeperExceptions;
-  if (exceptions.__hiveZkTolerant || typeof exceptions.create !== 'function') {
-    return;
+export function libraryInternalsProblems(): string[] {
+  if (!internalsChecked) {
+    const internals: LibraryInternals = {
+      library: zookeeper,
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      version: (require('node-zookeeper-client/package.json') as { version?: string }).version,
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      connectionManagerClass: require('node-zookeeper-client/lib/ConnectionManager.js') as LibraryInternals['connectionManagerClass'],
+    };
+    internalsChecked = checkLibraryInternals(internals);
   }
-  const create = exceptions.create;
-  exceptions.create = (code: number, path?: string): Error => {
-    try {
-      return create(code, path);
-    } catch {
-      return Object.assign(new Error(`ZooKeeper error code ${code}`), { getCode: () => code });
-    }
-  };
-  exceptions.__hiveZkTolerant = true;
+  return internalsChecked;
 }
-tolerateUnknownErrorCodes();
 
 export class ZkSession {
   readonly connect: ConnectString;
@@ -237,14 +114,7 @@ export class ZkSession {
   /** Our socket hook under each client (its connections, errors, handshake outcome). */
   private readonly hooks = new WeakMap<Client, SocketHook>();
   private readonly multiReadSupport = new WeakMap<Client, MultiReadSupport>();
-  private readonly batchLimiter: Semaphore;
-  /** A multiRead probe in progress: nothing else is sent meanwhile (an old server closes the connection). */
-  private probing: Promise<void> | undefined;
-  private idleWaiters: (() => void)[] = [];
-  /** Expected response bytes per op, learnt from earlier batches, for sizing the next ones. */
-  private readonly bytesPerOp: Record<MultiReadKind, number> = { data: 512, children: 512 };
-  /** Whether any batch of that kind has come back yet: until then, sizes are guesses and batches start small. */
-  private readonly sizesLearnt: Record<MultiReadKind, boolean> = { data: false, children: false };
+  private readonly multiReader: MultiReader;
   private connecting: Promise<Client> | undefined;
   /** Ends the connect in flight (close() while connecting): its client is shut down, its events ignored. */
   private abortConnect: ((error: HiveZkError) => void) | undefined;
@@ -253,9 +123,7 @@ export class ZkSession {
   private disconnectTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(change: StateChange) => void>();
   /** Requests on the wire: failed at their deadline, or at once when their client is dropped. */
-  private readonly pending = new Set<PendingRequest>();
-  /** One sweep for all deadlines: a timer per request would cost an allocation each. */
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly pending: PendingRequests<Client>;
   private requestCounter = 0;
 
   constructor(options: ZkSessionOptions) {
@@ -270,7 +138,24 @@ export class ZkSession {
       multiRead: { ...MULTI_READ_DEFAULTS, ...options.multiRead },
     };
     this.limiter = new Semaphore(this.options.maxInFlight);
-    this.batchLimiter = new Semaphore(this.options.multiRead.inFlight);
+    this.pending = new PendingRequests<Client>(this.options.requestTimeoutMs, (entry) => this.timeOut(entry));
+    this.multiReader = new MultiReader(
+      {
+        connectString: this.connectString,
+        maxInFlight: this.options.maxInFlight,
+        currentClient: async () => {
+          const client = await this.ensureClient();
+          const support = this.multiReadSupport.get(client);
+          const hook = this.hooks.get(client);
+          return support && hook ? { support, hook } : undefined;
+        },
+        currentSupport: () => (this.client ? this.multiReadSupport.get(this.client) : undefined),
+        send: (kind, paths, mode) => this.sendMultiRead(kind, paths, mode),
+        readOne: async (kind, path) => (kind === 'data' ? this.getData(path) : (await this.getChildren(path)).children),
+        whenIdle: () => this.pending.whenIdle(),
+      },
+      this.options.multiRead,
+    );
   }
 
   get connectString(): string {
@@ -350,21 +235,17 @@ export class ZkSession {
    * fails the whole call.
    */
   async forEachData(paths: readonly string[], each: (outcome: ReadOutcome<ZnodeData>, index: number) => void, options: BatchReadOptions = {}): Promise<void> {
-    await this.readMany('data', paths, each as (outcome: ReadOutcome<unknown>, index: number) => void, options.expectedBytes);
+    await this.multiReader.readMany('data', paths, each as Sink, options.expectedBytes);
   }
 
   /** getChildrenMany, each outcome handed on as it arrives (see forEachData). */
   async forEachChildren(paths: readonly string[], each: (outcome: ReadOutcome<string[]>, index: number) => void): Promise<void> {
-    await this.readMany('children', paths, each as (outcome: ReadOutcome<unknown>, index: number) => void);
+    await this.multiReader.readMany('children', paths, each as Sink);
   }
 
   /** What this session's current client knows about multiRead: 'unknown' until it has been tried. */
   get multiReadState(): 'unknown' | 'supported' | 'unsupported' {
-    const support = this.client ? this.multiReadSupport.get(this.client) : undefined;
-    if (!support || (!support.unsupported && support.supportedOn === 0)) {
-      return 'unknown';
-    }
-    return support.unsupported ? 'unsupported' : 'supported';
+    return this.multiReader.state;
   }
 
   /** The node's stat, or undefined if it does not exist. Works on nodes we may not read. */
@@ -418,8 +299,7 @@ export class ZkSession {
     const closed = new HiveZkError('ZK_CLOSED', 'The ZooKeeper session was closed.');
     this.abortConnect?.(closed);
     this.dropClient(closed);
-    clearInterval(this.sweepTimer);
-    this.sweepTimer = undefined;
+    this.pending.stop();
     this.setState('closed');
     this.listeners.clear();
   }
@@ -432,26 +312,21 @@ export class ZkSession {
     const send = async (): Promise<T> => {
       let client = await this.ensureClient();
       // While a probe is out, nothing else may be on the wire (the probe may cost the connection).
-      while (mode === 'normal' && this.probing) {
-        await this.probing;
+      while (mode === 'normal' && this.multiReader.probing) {
+        await this.multiReader.probing;
         client = await this.ensureClient();
       }
       this.requestCounter += 1;
       return new Promise<T>((resolve, reject) => {
-        const entry: PendingRequest = {
+        const entry: PendingRequest<Client> = {
           deadline: Date.now() + this.options.requestTimeoutMs,
           client,
           path,
           fail: (error) => finish(error),
         };
         const finish = (error: HiveZkError | undefined, results?: T): void => {
-          if (!this.pending.delete(entry)) {
+          if (!this.pending.settle(entry)) {
             return; // already settled
-          }
-          if (this.pending.size === 0 && this.idleWaiters.length > 0) {
-            for (const wake of this.idleWaiters.splice(0)) {
-              wake();
-            }
           }
           if (error) {
             reject(error);
@@ -459,7 +334,7 @@ export class ZkSession {
             resolve(results as T);
           }
         };
-        this.track(entry);
+        this.pending.add(entry);
         try {
           invoke(client, (error, ...results) => {
             const failure = error ? mapError(error, path, this.connectString) : undefined;
@@ -478,184 +353,15 @@ export class ZkSession {
     return mode === 'probe' ? send() : this.limiter.run(send);
   }
 
-  private async readMany(kind: MultiReadKind, paths: readonly string[], sink: Sink, expectedBytes?: readonly (number | undefined)[]): Promise<void> {
-    const valid: number[] = [];
-    paths.forEach((path, i) => {
-      const problem = pathProblem(path);
-      if (problem) {
-        sink(problem, i);
-      } else {
-        valid.push(i);
-      }
-    });
-    if (!this.options.multiRead.enabled || valid.length === 0 || this.multiReadState === 'unsupported') {
-      await this.readSingly(kind, paths, valid, sink);
-      return;
-    }
-    const { maxOps, maxBytes } = this.options.multiRead;
-    let cursor = 0;
-    // Batches are cut when taken, so each uses what the previous ones taught about sizes.
-    const nextBatch = (): number[] | undefined => {
-      if (cursor >= valid.length) {
-        return undefined;
-      }
-      const batch: number[] = [];
-      let bytes = 0;
-      // The server builds each answer whole in memory: until real sizes are known (unknown znodes
-      // may be 1 MB each), a batch of unknown sizes stays small.
-      const opsCap = this.sizesLearnt[kind] ? maxOps : Math.min(maxOps, SLOW_START_OPS);
-      while (cursor < valid.length && batch.length < maxOps) {
-        const index = valid[cursor];
-        const known = expectedBytes?.[index];
-        if (known === undefined && batch.length >= opsCap) {
-          break;
-        }
-        const expected = (known ?? this.bytesPerOp[kind]) + 100;
-        if (batch.length > 0 && bytes + expected > maxBytes) {
-          break;
-        }
-        batch.push(index);
-        bytes += expected;
-        cursor += 1;
-      }
-      return batch;
-    };
-    const worker = async (): Promise<void> => {
-      for (let batch = nextBatch(); batch; batch = nextBatch()) {
-        if (!(await this.readBatch(kind, paths, batch, sink))) {
-          // No multiRead here (any more): everything left goes as one pipeline of single reads,
-          // not batch by batch, which would stall the pipeline at every batch's slowest read.
-          const rest = valid.slice(cursor);
-          cursor = valid.length;
-          await this.readSingly(kind, paths, rest, sink);
-        }
-      }
-    };
-    // One worker more than batches on the wire: while one decodes its answer, the others' batches are out.
-    await Promise.all(Array.from({ length: this.options.multiRead.inFlight + 1 }, worker));
-  }
-
-  /** One batch: multiRead where this connection supports it, else the same reads one by one (then false). */
-  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], sink: Sink): Promise<boolean> {
-    if (!(await this.multiReadUsable())) {
-      await this.readSingly(kind, paths, batch, sink);
-      return false;
-    }
-    const batchPaths = batch.map((i) => paths[i]);
-    let outcome: { results: MultiReadResult[]; bytes: number };
-    try {
-      outcome = await this.batchLimiter.run(() => this.sendMultiRead(kind, batchPaths, 'normal'));
-    } catch (error) {
-      if (isUnimplemented(error)) {
-        // The server (before 3.6) closed the connection; the session reconnects on its own.
-        this.markMultiReadUnsupported();
-        await this.readSingly(kind, paths, batch, sink);
-        return false;
-      }
-      batch.forEach((index, i) => sink(perPathError(error, batchPaths[i], this.connectString), index));
-      return true;
-    }
-    const observed = outcome.bytes / Math.max(1, batch.length);
-    this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
-    this.sizesLearnt[kind] = true;
-    batch.forEach((index, i) => sink(this.toOutcome(outcome.results[i], batchPaths[i]), index));
-    return true;
-  }
-
-  private toOutcome(result: MultiReadResult | undefined, path: string): ReadOutcome<unknown> {
-    if (!result) {
-      return new HiveZkError('ZK_ERROR', `ZooKeeper's multiRead answer had no result for ${path}.`, { path });
-    }
-    if ('errorCode' in result) {
-      return errorFromCode(result.errorCode, path, this.connectString);
-    }
-    return 'children' in result ? result.children : result;
-  }
-
-  /** Pipelined single reads, at most maxInFlight at once, each outcome kept as a single read reports it. */
-  private async readSingly(kind: MultiReadKind, paths: readonly string[], indices: readonly number[], sink: Sink): Promise<void> {
-    let cursor = 0;
-    const worker = async (): Promise<void> => {
-      while (cursor < indices.length) {
-        const index = indices[cursor++];
-        const path = paths[index];
-        let outcome: ReadOutcome<unknown>;
-        try {
-          outcome = kind === 'data' ? await this.getData(path) : (await this.getChildren(path)).children;
-        } catch (error) {
-          outcome = error instanceof HiveZkError ? error : new HiveZkError('ZK_ERROR', String(error), { path }, { cause: error });
-        }
-        sink(outcome, index);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(indices.length, this.options.maxInFlight) }, worker));
-  }
-
-  /**
-   * Whether to send a multiRead now: known per connection, probed once per new connection with a
-   * one-op batch while nothing else is on the wire. A -6 answer, or two probes that came to nothing,
-   * settle it for this client: single reads from then on, never a loop.
-   */
-  private async multiReadUsable(): Promise<boolean> {
-    for (;;) {
-      const client = await this.ensureClient();
-      const support = this.multiReadSupport.get(client);
-      const hook = this.hooks.get(client);
-      if (!support || !hook || support.unsupported) {
-        return false;
-      }
-      if (support.supportedOn === hook.connectionId) {
-        return true;
-      }
-      if (this.probing) {
-        await this.probing;
-        continue;
-      }
-      let supported = false;
-      this.probing = (async () => {
-        await this.whenIdle();
-        try {
-          await this.sendMultiRead('data', ['/'], 'probe');
-          supported = true;
-        } catch (error) {
-          support.failedProbes += 1;
-          if (isUnimplemented(error) || support.failedProbes >= 2) {
-            support.unsupported = true;
-          }
-          if (isUnimplemented(error)) {
-            // The server closes the connection right after its answer: hold everything back until
-            // it has, so nothing else is written to a connection about to go.
-            await hook.currentSocketClosed(1000);
-          }
-        }
-      })().finally(() => {
-        this.probing = undefined;
-      });
-      await this.probing;
-      return supported;
-    }
-  }
-
-  private markMultiReadUnsupported(): void {
-    const support = this.client ? this.multiReadSupport.get(this.client) : undefined;
-    if (support) {
-      support.unsupported = true;
-    }
-  }
-
-  private whenIdle(): Promise<void> {
-    return this.pending.size === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   /**
    * Sends one multiRead through the library's own queue, so xids, ordering, pings and reconnects stay
    * its business. Its header is written with opcode 22 but the library files it as a DELETE, whose
    * reply it does not decode; the socket hook decodes the reply (decodeMultiReadReply) first.
    */
-  private async sendMultiRead(kind: MultiReadKind, paths: readonly string[], mode: 'normal' | 'probe'): Promise<{ results: MultiReadResult[]; bytes: number }> {
+  private async sendMultiRead(kind: MultiReadKind, paths: readonly string[], mode: 'normal' | 'probe'): Promise<MultiReadAnswer> {
     const chroot = this.connect.chroot;
     const serverPaths = chroot ? paths.map((p) => (p === '/' ? chroot : chroot + p)) : paths;
-    let answer: MultiReadReply | undefined;
+    let answer: MultiReadAnswer | undefined;
     await this.request<[]>(
       paths[0],
       (client, callback) => {
@@ -685,9 +391,9 @@ export class ZkSession {
             }
             if (error) {
               callback(error);
-            } else if (reply?.results && written) {
+            } else if (reply?.answer && written) {
               support.supportedOn = written.connectionId;
-              answer = reply;
+              answer = reply.answer;
               callback(null);
             } else {
               callback(reply?.failure ?? new Error('ZooKeeper sent no readable multiRead answer.'));
@@ -697,35 +403,16 @@ export class ZkSession {
       },
       mode,
     );
-    return { results: answer?.results ?? [], bytes: answer?.bytes ?? 0 };
+    return answer ?? { frame: Buffer.alloc(0), offsets: new Int32Array(0) };
   }
 
-  private track(entry: PendingRequest): void {
-    this.pending.add(entry);
-    if (!this.sweepTimer) {
-      const every = Math.min(1000, Math.max(50, Math.floor(this.options.requestTimeoutMs / 4)));
-      this.sweepTimer = setInterval(() => this.sweepDeadlines(), every);
-    }
-  }
-
-  private sweepDeadlines(): void {
-    if (this.pending.size === 0) {
-      clearInterval(this.sweepTimer);
-      this.sweepTimer = undefined;
-      return;
-    }
-    const now = Date.now();
-    for (const entry of [...this.pending]) {
-      if (entry.deadline > now) {
-        continue;
-      }
-      entry.fail(new HiveZkError('ZK_TIMEOUT', `ZooKeeper did not answer within ${this.options.requestTimeoutMs} ms (${entry.path} on ${this.connectString}).`, { path: entry.path }));
-      // A server that accepts but never answers is invisible to the library, and a reconnect can
-      // hang on a half-started server for the library's own ~20 s: start afresh next time instead.
-      if (this.client === entry.client && (this.currentState === 'connected' || this.currentState === 'reconnecting')) {
-        this.dropClient(new HiveZkError('ZK_CONNECTION_LOSS', 'The ZooKeeper server stopped answering.'));
-        this.setState('error');
-      }
+  private timeOut(entry: PendingRequest<Client>): void {
+    entry.fail(new HiveZkError('ZK_TIMEOUT', `ZooKeeper did not answer within ${this.options.requestTimeoutMs} ms (${entry.path} on ${this.connectString}).`, { path: entry.path }));
+    // A server that accepts but never answers is invisible to the library, and a reconnect can
+    // hang on a half-started server for the library's own ~20 s: start afresh next time instead.
+    if (this.client === entry.client && (this.currentState === 'connected' || this.currentState === 'reconnecting')) {
+      this.dropClient(new HiveZkError('ZK_CONNECTION_LOSS', 'The ZooKeeper server stopped answering.'));
+      this.setState('error');
     }
   }
 
@@ -752,7 +439,7 @@ export class ZkSession {
       spinDelay: 200,
       retries: 0,
     });
-    const support: MultiReadSupport = { unsupported: false, supportedOn: 0, failedProbes: 0, replies: new Map() };
+    const support = newMultiReadSupport();
     const hook = new SocketHook(connectionManagerOf(client), {
       transport: this.options.transport,
       handshakeTimeoutMs: this.options.connectTimeoutMs,
@@ -856,9 +543,7 @@ export class ZkSession {
       // A healthy server acknowledges the close at once; a frozen or unreachable one never does.
       shutDown(client, reason.code === 'ZK_CLOSED' ? 2000 : 0);
     }
-    for (const entry of [...this.pending]) {
-      entry.fail(reason);
-    }
+    this.pending.failAll(reason);
   }
 
   private setState(state: SessionState, error?: HiveZkError): void {
@@ -871,165 +556,4 @@ export class ZkSession {
       listener(change);
     }
   }
-}
-
-function connectionManagerOf(client: Client): LibraryConnectionManager {
-  return (client as unknown as { connectionManager: LibraryConnectionManager }).connectionManager;
-}
-
-const HOOKED_METHODS = ['connect', 'findNextServer', 'setState', 'onSocketConnected', 'onSocketData', 'onSocketDrain', 'onSocketClosed', 'onSocketError', 'onSocketConnectTimeout', 'queue'] as const;
-
-let internalsChecked: string[] | undefined;
-
-/**
- * What the socket hook needs from node-zookeeper-client's internals and does not find (empty when
- * all is in place). The library is pinned; this is the loud failure if an upgrade moves them.
- */
-export function libraryInternalsProblems(): string[] {
-  if (internalsChecked) {
-    return internalsChecked;
-  }
-  const problems: string[] = [];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pkg = require('node-zookeeper-client/package.json') as { version?: string };
-  if (pkg.version !== '1.1.3') {
-    problems.push(`version ${String(pkg.version)} instead of 1.1.3`);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const managerClass = require('node-zookeeper-client/lib/ConnectionManager.js') as { prototype: Record<string, unknown>; STATES?: Record<string, number> };
-  for (const method of HOOKED_METHODS) {
-    if (typeof managerClass.prototype[method] !== 'function') {
-      problems.push(`ConnectionManager.${method} is missing`);
-    }
-  }
-  const states = managerClass.STATES ?? {};
-  if (states.CONNECTING !== LIBRARY_STATES.CONNECTING || states.AUTHENTICATION_FAILED !== LIBRARY_STATES.AUTHENTICATION_FAILED || states.CONNECTED !== 2) {
-    problems.push('ConnectionManager.STATES changed');
-  }
-  const client = zookeeper.createClient('127.0.0.1:1', { sessionTimeout: 1000, spinDelay: 0, retries: 0 }) as unknown as { connectionManager?: unknown };
-  if (!(client.connectionManager instanceof (managerClass as unknown as new () => unknown))) {
-    problems.push('Client.connectionManager is gone');
-  }
-  internalsChecked = problems;
-  return problems;
-}
-
-/**
- * Closes a client for good. The library sends a close request and keeps its socket until the
- * server answers, which a frozen or silent server never does; so the socket is destroyed after
- * `graceMs` (at once when there is no session worth closing politely).
- */
-function shutDown(client: Client, graceMs: number, attempt = 0): void {
-  client.removeAllListeners();
-  client.on('error', () => undefined);
-  const socket = (client as unknown as { connectionManager?: { socket?: { destroy(): void; destroyed?: boolean } } }).connectionManager?.socket;
-  if (!socket && attempt < 10) {
-    // Closed right after connect(): the library opens its socket on a later tick and would write
-    // the close request to a socket it does not have yet. Close once the socket exists.
-    setTimeout(() => shutDown(client, graceMs, attempt + 1), 20).unref();
-    return;
-  }
-  client.close();
-  if (socket && typeof socket.destroy === 'function') {
-    const destroy = (): void => {
-      if (!socket.destroyed) {
-        socket.destroy();
-      }
-    };
-    if (graceMs <= 0) {
-      destroy();
-    } else {
-      setTimeout(destroy, graceMs).unref();
-    }
-  }
-}
-
-function pathProblem(path: unknown): HiveZkError | undefined {
-  if (typeof path !== 'string' || !path.startsWith('/') || (path.length > 1 && path.endsWith('/')) || path.includes('//') || /[\u0000-\u001f\u007f]/.test(path)) {
-    return new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
-  }
-  return undefined;
-}
-
-function isUnimplemented(error: unknown): boolean {
-  return error instanceof HiveZkError && error.details.zkCode === UNIMPLEMENTED;
-}
-
-/** A whole batch's failure as each of its znodes would have seen it in a single read. */
-function perPathError(error: unknown, path: string, connectString: string): HiveZkError {
-  if (error instanceof HiveZkError) {
-    const zkCode = error.details.zkCode;
-    if (typeof zkCode === 'number') {
-      return errorFromCode(zkCode, path, connectString, error);
-    }
-    return error;
-  }
-  return new HiveZkError('ZK_ERROR', String(error), { path }, { cause: error });
-}
-
-function mapError(error: Error, path: string, connectString: string): HiveZkError {
-  const rawCode = (error as { getCode?: () => number }).getCode?.();
-  return errorFromCode(rawCode, path, connectString, error);
-}
-
-function errorFromCode(rawCode: number | undefined, path: string, connectString: string, cause?: Error): HiveZkError {
-  const code: ErrorCode = (rawCode !== undefined ? CODE_MAP[rawCode] : undefined) ?? 'ZK_ERROR';
-  const messages: Partial<Record<ErrorCode, string>> = {
-    ZK_NO_NODE: `The znode ${path} does not exist.`,
-    ZK_NO_AUTH: `Not authorized to read ${path}: its ACL does not grant this session access (add a digest credential for the ensemble).`,
-    ZK_CONNECTION_LOSS: `Lost the connection to ZooKeeper (${connectString}) while reading ${path}; try again.`,
-    ZK_SESSION_EXPIRED: `The ZooKeeper session expired while reading ${path}; try again.`,
-    ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
-    ZK_SASL_REQUIRED: `${connectString} requires SASL authentication and none is configured: set up SASL DIGEST-MD5 or Kerberos for this ensemble.`,
-  };
-  const fallback = `ZooKeeper error on ${path}: ${cause?.message ?? `code ${rawCode}`}`;
-  return new HiveZkError(code, messages[code] ?? fallback, { path, zkCode: rawCode }, cause ? { cause } : {});
-}
-
-function toWatchEvent(event: ZkEvent): { type: WatchEventType; path: string } {
-  const types: Record<number, WatchEventType> = { 1: 'created', 2: 'deleted', 3: 'dataChanged', 4: 'childrenChanged' };
-  return { type: types[event.getType()] ?? 'childrenChanged', path: event.getPath() };
-}
-
-function toStat(raw: unknown): ZnodeStat {
-  const stat = raw as Record<string, unknown>;
-  return {
-    version: Number(stat.version ?? 0),
-    cversion: Number(stat.cversion ?? 0),
-    aversion: Number(stat.aversion ?? 0),
-    numChildren: Number(stat.numChildren ?? 0),
-    dataLength: Number(stat.dataLength ?? 0),
-    ctime: bufferToNumber(stat.ctime),
-    mtime: bufferToNumber(stat.mtime),
-    ephemeralOwner: bufferToHex(stat.ephemeralOwner),
-  };
-}
-
-/** The library returns 64-bit longs as 8-byte big-endian buffers. */
-function bufferToNumber(value: unknown): number {
-  return Buffer.isBuffer(value) && value.length === 8 ? value.readInt32BE(0) * 2 ** 32 + value.readUInt32BE(4) : Number(value ?? 0);
-}
-
-function bufferToHex(value: unknown): string {
-  if (!Buffer.isBuffer(value)) {
-    return '0';
-  }
-  const hex = value.toString('hex').replace(/^0+/, '');
-  return hex === '' ? '0' : hex;
-}
-
-function toAcl(acl: ZkAcl): ZnodeAcl {
-  const bits = Number(acl.permission);
-  const letters = [
-    [1, 'r'],
-    [2, 'w'],
-    [4, 'c'],
-    [8, 'd'],
-    [16, 'a'],
-  ] as const;
-  return {
-    scheme: acl.id.scheme,
-    id: acl.id.id,
-    permissions: letters.map(([bit, letter]) => (bits & bit ? letter : '')).join(''),
-  };
 }

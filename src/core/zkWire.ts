@@ -1,7 +1,7 @@
 // ZooKeeper's wire format where the session needs it below the client library: length-prefixed
 // frames, and the few jute records the library cannot read or write itself (multiRead, SASL).
 
-import type { ZnodeStat } from './zkSession';
+import type { ZnodeStat } from './zkTypes';
 
 /** Larger frames mean a broken or hostile peer; ZooKeeper's own client stops far below this. */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
@@ -149,12 +149,14 @@ const OP_ERROR = -1;
 const STAT_BYTES = 68;
 
 /**
- * Decodes a multiRead response frame (after its 16-byte ReplyHeader). Each data buffer is a view
- * into the frame (no copy per znode: 100k of them in a lock walk); batches are capped at about a
- * megabyte, so keeping one view keeps at most that. Throws on anything that is not a well-formed response.
+ * Checks a multiRead response frame (after its 16-byte ReplyHeader) and returns where each op's
+ * result starts, without decoding any: results are made one at a time by multiReadResultAt as
+ * they are handed on, so a batch's objects die young instead of living while its whole batch
+ * (and the batches in flight beside it) waits. Throws on anything that is not a well-formed response.
  */
-export function decodeMultiReadResponse(frame: Buffer): MultiReadResult[] {
-  const results: MultiReadResult[] = [];
+export function indexMultiReadResponse(frame: Buffer): Int32Array {
+  let offsets = new Int32Array(64);
+  let count = 0;
   let at = 20;
   const need = (bytes: number): void => {
     if (bytes < 0 || at + bytes > frame.length) {
@@ -164,38 +166,35 @@ export function decodeMultiReadResponse(frame: Buffer): MultiReadResult[] {
   for (;;) {
     need(9);
     const type = frame.readInt32BE(at);
-    const done = frame.readUInt8(at + 4) !== 0;
-    at += 9;
-    if (done) {
-      return results;
+    if (frame.readUInt8(at + 4) !== 0) {
+      return offsets.subarray(0, count);
     }
+    if (count === offsets.length) {
+      const grown = new Int32Array(count * 2);
+      grown.set(offsets);
+      offsets = grown;
+    }
+    offsets[count++] = at;
+    at += 9;
     if (type === OPCODES.getData) {
       need(4);
       const length = frame.readInt32BE(at);
       at += 4;
-      const size = Math.max(length, 0);
-      need(size + STAT_BYTES);
-      const data = frame.subarray(at, at + size);
-      at += size;
-      results.push({ data, stat: readStat(frame, at) });
-      at += STAT_BYTES;
+      need(Math.max(length, 0) + STAT_BYTES);
+      at += Math.max(length, 0) + STAT_BYTES;
     } else if (type === OPCODES.getChildren) {
       need(4);
-      const count = frame.readInt32BE(at);
+      const children = frame.readInt32BE(at);
       at += 4;
-      const children: string[] = [];
-      for (let i = 0; i < count; i += 1) {
+      for (let i = 0; i < children; i += 1) {
         need(4);
         const length = frame.readInt32BE(at);
         at += 4;
         need(length);
-        children.push(frame.toString('utf8', at, at + length));
         at += length;
       }
-      results.push({ children });
     } else if (type === OP_ERROR) {
       need(4);
-      results.push({ errorCode: frame.readInt32BE(at) });
       at += 4;
     } else {
       throw new Error(`Unexpected op type ${type} in a multiRead response.`);
@@ -203,9 +202,35 @@ export function decodeMultiReadResponse(frame: Buffer): MultiReadResult[] {
   }
 }
 
+/**
+ * The result at `at` (an offset from indexMultiReadResponse). A data buffer is a view into the frame,
+ * not a copy: whoever keeps it keeps the frame (batches are capped at about a megabyte).
+ */
+export function multiReadResultAt(frame: Buffer, at: number): MultiReadResult {
+  const type = frame.readInt32BE(at);
+  at += 9;
+  if (type === OPCODES.getData) {
+    const size = Math.max(frame.readInt32BE(at), 0);
+    at += 4;
+    return { data: frame.subarray(at, at + size), stat: readStat(frame, at + size) };
+  }
+  if (type === OPCODES.getChildren) {
+    const count = frame.readInt32BE(at);
+    at += 4;
+    const children = new Array<string>(count);
+    for (let i = 0; i < count; i += 1) {
+      const length = frame.readInt32BE(at);
+      at += 4;
+      children[i] = frame.toString('utf8', at, at + length);
+      at += length;
+    }
+    return { children };
+  }
+  return { errorCode: frame.readInt32BE(at) };
+}
+
 /** jute Stat: czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, dataLength, numChildren, pzxid. */
 function readStat(frame: Buffer, at: number): ZnodeStat {
-  const long = (offset: number): number => frame.readInt32BE(at + offset) * 2 ** 32 + frame.readUInt32BE(at + offset + 4);
   // Persistent nodes (most lock and registry znodes) have no owner: skip the hex string then.
   const owner = frame.readInt32BE(at + 44) === 0 && frame.readInt32BE(at + 48) === 0 ? '' : frame.toString('hex', at + 44, at + 52).replace(/^0+/, '');
   return {
@@ -214,8 +239,8 @@ function readStat(frame: Buffer, at: number): ZnodeStat {
     aversion: frame.readInt32BE(at + 40),
     numChildren: frame.readInt32BE(at + 56),
     dataLength: frame.readInt32BE(at + 52),
-    ctime: long(16),
-    mtime: long(24),
+    ctime: frame.readInt32BE(at + 16) * 2 ** 32 + frame.readUInt32BE(at + 20),
+    mtime: frame.readInt32BE(at + 24) * 2 ** 32 + frame.readUInt32BE(at + 28),
     ephemeralOwner: owner === '' ? '0' : owner,
   };
 }

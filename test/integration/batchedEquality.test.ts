@@ -8,7 +8,7 @@ import { listHaInstances } from '../../src/core/haRegistry';
 import { listInstances } from '../../src/core/hs2Registry';
 import { listMetastoreInstances } from '../../src/core/metastoreRegistry';
 import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
-import { walkLocks } from '../../src/core/locks';
+import { walkLocks } from '../../src/core/lockWalk';
 import { resolveJdbcUrl } from '../../src/core/resolver';
 import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zkSession';
 import { mkdirp, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { listInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/locks';
+import { walkLocks } from '../../src/core/lockWalk';
 import { groupLocksByOwner, ownerOf } from '../../src/core/owners';
 import { normalizeSessionId } from '../../src/core/healthReplies';
 import { collectEnsembleHealth, type EnsembleHealth } from '../../src/core/serverHealth';

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
 import { listInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/locks';
+import { walkLocks } from '../../src/core/lockWalk';
 import { secureTransport } from '../../src/core/secureTransport';
 import { ZkSession, type StateChange } from '../../src/core/zkSession';
 import { errorCode, hiveZk } from '../support/cli';

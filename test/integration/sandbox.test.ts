@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/locks';
+import { walkLocks } from '../../src/core/lockWalk';
 import { ZkSession } from '../../src/core/zkSession';
 import { SANDBOX, startSandbox } from '../support/sandbox';
 

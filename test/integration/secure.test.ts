@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
 import { listInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/locks';
+import { walkLocks } from '../../src/core/lockWalk';
 import { secureTransport, type SessionSecurity } from '../../src/core/secureTransport';
 import { ZkSession, type StateChange } from '../../src/core/zkSession';
 import { makeTestCertificates, type TestCertificates } from '../support/certs';

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blockerOf, childLevel, indexLocks, lockedAt, lockGroupAt, querySnippet, waitingLocks } from '../../src/core/lockIndex';
-import { decodeLockObject, type HiveLock, type LockWalkResult } from '../../src/core/locks';
+import { decodeLockObject, type HiveLock } from '../../src/core/locks';
+import type { LockWalkResult } from '../../src/core/lockWalk';
 
 const ROOT = '/hive_zookeeper_namespace';
 

@@ -2,7 +2,8 @@
 // Waiting summary then database → table → partition groups with their locks, filtered and counted.
 import * as vscode from 'vscode';
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
-import { walkLocks, type HiveLock } from '../../core/locks';
+import type { HiveLock } from '../../core/locks';
+import { walkLocks } from '../../core/lockWalk';
 import type { ZkSession } from '../../core/zkSession';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig } from '../settings';

@@ -1,0 +1,77 @@
+// ZooKeeper's error codes as the session reports them: one typed HiveZkError per failure, with a
+// message written for users, the same whether a znode was read alone or in a batch.
+
+import { HiveZkError, type ErrorCode } from './errors';
+
+const CODE_MAP: Record<number, ErrorCode> = {
+  [-4]: 'ZK_CONNECTION_LOSS',
+  [-7]: 'ZK_TIMEOUT',
+  [-101]: 'ZK_NO_NODE',
+  [-102]: 'ZK_NO_AUTH',
+  [-112]: 'ZK_SESSION_EXPIRED',
+  [-115]: 'ZK_AUTH_FAILED',
+  [-124]: 'ZK_SASL_REQUIRED',
+};
+
+/** Errors after which this client is of no further use: a new one is made on next use. */
+export const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ZK_AUTH_FAILED', 'ZK_SASL_REQUIRED']);
+
+/** ZooKeeper's answer to an opcode it does not know (servers before 3.6 to multiRead); they then close the connection. */
+const UNIMPLEMENTED = -6;
+
+export function isUnimplemented(error: unknown): boolean {
+  return error instanceof HiveZkError && error.details.zkCode === UNIMPLEMENTED;
+}
+
+export function pathProblem(path: unknown): HiveZkError | undefined {
+  return typeof path === 'string' && isZnodePath(path) ? undefined : new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
+}
+
+/** Absolute, no empty segment, no trailing "/" (but "/"), no control character: one pass, as batched reads check every path. */
+function isZnodePath(path: string): boolean {
+  const last = path.length - 1;
+  if (last < 0 || path.charCodeAt(0) !== 0x2f || (last > 0 && path.charCodeAt(last) === 0x2f)) {
+    return false;
+  }
+  let previous = 0;
+  for (let i = 0; i <= last; i += 1) {
+    const c = path.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || (c === 0x2f && previous === 0x2f)) {
+      return false;
+    }
+    previous = c;
+  }
+  return true;
+}
+
+/** A whole batch's failure as each of its znodes would have seen it in a single read. */
+export function perPathError(error: unknown, path: string, connectString: string): HiveZkError {
+  if (error instanceof HiveZkError) {
+    const zkCode = error.details.zkCode;
+    if (typeof zkCode === 'number') {
+      return errorFromCode(zkCode, path, connectString, error);
+    }
+    return error;
+  }
+  return new HiveZkError('ZK_ERROR', String(error), { path }, { cause: error });
+}
+
+/** A library error (its getCode() is ZooKeeper's code) as the session reports it. */
+export function mapError(error: Error, path: string, connectString: string): HiveZkError {
+  const rawCode = (error as { getCode?: () => number }).getCode?.();
+  return errorFromCode(rawCode, path, connectString, error);
+}
+
+export function errorFromCode(rawCode: number | undefined, path: string, connectString: string, cause?: Error): HiveZkError {
+  const code: ErrorCode = (rawCode !== undefined ? CODE_MAP[rawCode] : undefined) ?? 'ZK_ERROR';
+  const messages: Partial<Record<ErrorCode, string>> = {
+    ZK_NO_NODE: `The znode ${path} does not exist.`,
+    ZK_NO_AUTH: `Not authorized to read ${path}: its ACL does not grant this session access (add a digest credential for the ensemble).`,
+    ZK_CONNECTION_LOSS: `Lost the connection to ZooKeeper (${connectString}) while reading ${path}; try again.`,
+    ZK_SESSION_EXPIRED: `The ZooKeeper session expired while reading ${path}; try again.`,
+    ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
+    ZK_SASL_REQUIRED: `${connectString} requires SASL authentication and none is configured: set up SASL DIGEST-MD5 or Kerberos for this ensemble.`,
+  };
+  const fallback = `ZooKeeper error on ${path}: ${cause?.message ?? `code ${rawCode}`}`;
+  return new HiveZkError(code, messages[code] ?? fallback, { path, zkCode: rawCode }, cause ? { cause } : {});
+}
