@@ -53,8 +53,9 @@ export function describeHiveZnode(path: string, data: Uint8Array, stat?: ZnodeSt
   return { title: details.title, rows: details.rows.filter(([, value]) => value !== '').map(([key, value]) => [key, escapeInvisible(value)]) };
 }
 
-function instanceDetails(title: string, i: Hs2Instance): ZnodeDetails {
-  const known: [string, string | undefined][] = [
+/** What a registration says about itself, as label/value rows (undefined: not published); the details view and the tooltip show these. */
+export function instanceFields(i: Hs2Instance): [string, string | undefined][] {
+  return [
     ['Host', i.host],
     ['Port', i.port?.toString()],
     ['Version', i.version],
@@ -68,7 +69,10 @@ function instanceDetails(title: string, i: Hs2Instance): ZnodeDetails {
     ['Sequence', i.sequence],
     ['Data format', i.dataFormat],
   ];
-  const rows = known.filter((row): row is [string, string] => row[1] !== undefined);
+}
+
+function instanceDetails(title: string, i: Hs2Instance): ZnodeDetails {
+  const rows = instanceFields(i).filter((row): row is [string, string] => row[1] !== undefined);
   for (const [key, value] of Object.entries(i.settings).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     rows.push([key, value]);
   }

@@ -5,6 +5,7 @@ import { lockedAt, querySnippet } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
 import { formatSessionId } from '../../core/healthReplies';
 import { escapeInvisible } from '../../core/untrusted';
+import { instanceFields } from '../../core/znodeDetails';
 import { Commands } from '../ids';
 import type { SessionState } from '../../core/zkSession';
 import type { EnsembleConfig } from '../settings';
@@ -132,19 +133,9 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       const md = new vscode.MarkdownString();
       md.appendMarkdown('**HiveServer2 instance**  \n');
       settingsTable(md, [
-        ['Host', i.host],
-        ['Port', i.port?.toString()],
-        ['Version', i.version],
-        ['Transport', i.transportMode],
-        ['HTTP path', i.httpPath],
-        ['SSL', i.ssl === undefined ? undefined : String(i.ssl)],
-        ['Authentication', i.authentication],
-        ['Principal', i.principal],
-        ['SASL QOP', i.saslQop],
-        ['Sequence', i.sequence],
+        ...instanceFields(i),
         ['Registered', i.ctime ? new Date(i.ctime).toISOString() : undefined],
         ['Owner session', i.ephemeralOwner !== undefined ? formatSessionId(i.ephemeralOwner) : undefined],
-        ['Data format', i.dataFormat],
         ['Znode', i.path],
       ]);
       const other = Object.entries(i.settings).filter(([k]) => !k.startsWith('hive.server2.'));
