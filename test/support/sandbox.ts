@@ -74,7 +74,7 @@ export interface RunningSandbox {
 }
 
 /** Removes a znode and everything below it. */
-async function removeTree(session: ZkSession, path: string): Promise<void> {
+export async function removeTree(session: ZkSession, path: string): Promise<void> {
   const { children } = await session.getChildren(path);
   await Promise.all(children.map((child) => removeTree(session, `${path}/${child}`)));
   await session.remove(path);

@@ -95,7 +95,7 @@ async function collectInstances(tree: HiveZkTreeProvider): Promise<InstanceNode[
     ensembles.map(async (ensembleNode) => {
       const sections = await tree.getChildren(ensembleNode);
       const hs2 = sections.find((s) => s.kind === 'section' && s.section === 'hs2');
-      const namespaces = hs2 ? (await tree.getChildren(hs2)).filter((n) => n.kind === 'namespace' && n.nsKind !== 'metastore' && !n.missing) : [];
+      const namespaces = hs2 ? (await tree.getChildren(hs2)).filter((n) => n.kind === 'namespace' && (n.nsKind === 'hs2' || n.nsKind === 'hs2-ha') && !n.missing) : [];
       const lists = await Promise.all(namespaces.map((ns) => tree.getChildren(ns)));
       return lists.flat().filter((n): n is InstanceNode => n.kind === 'instance');
     }),

@@ -8,7 +8,7 @@ import { ZNODE_SCHEME, znodeUri } from '../znodeDocument';
 import { copy, pickEnsemble, register, registerForNodes, type CommandDeps } from './common';
 
 /** The nodes that stand for one znode. */
-const ZNODE_NODES = ['namespace', 'instance', 'metastore', 'lock', 'lockGroup', 'znode'] as const;
+const ZNODE_NODES = ['namespace', 'instance', 'metastore', 'llapDaemon', 'lock', 'lockGroup', 'znode'] as const;
 type ZnodeBackedNode = NodeOfKind<(typeof ZNODE_NODES)[number]>;
 
 export function registerZnodeCommands(deps: CommandDeps): void {
@@ -56,6 +56,7 @@ function znodePathOf(node: ZnodeBackedNode | undefined): string {
       return node.objectPath;
     case 'znode':
     case 'metastore':
+    case 'llapDaemon':
       return node.path;
     default:
       throw new HiveZkError('BAD_ARGUMENT', 'Choose a znode in the Hive ZooKeeper tree.');

@@ -1,6 +1,7 @@
-// The tree's text filter: which instances, metastores and locks match, and how many locks match on
+// The tree's text filter: which instances, metastores, LLAP daemons and locks match, and how many locks match on
 // and below each locked object (so groups show "n of m" and groups without a match are hidden).
 import type { Hs2Instance } from '../../core/hs2Instance';
+import type { LlapDaemon } from '../../core/llapRegistry';
 import type { MetastoreInstance } from '../../core/metastoreRegistry';
 import type { LockIndex } from '../../core/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks';
@@ -23,6 +24,10 @@ export class TreeFilter {
 
   metastore(m: MetastoreInstance): boolean {
     return this.matches(m.znode, m.host, m.uri);
+  }
+
+  llapDaemon(d: LlapDaemon): boolean {
+    return this.matches(d.znode, d.host, d.user, d.cluster, d.uniqueId, d.containerId);
   }
 
   lock(l: HiveLock): boolean {

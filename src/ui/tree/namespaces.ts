@@ -1,13 +1,21 @@
 // The HiveServer2 section of an ensemble: the namespace scan (cached per ensemble, shared with the
-// Health section), the namespaces found or configured, and each namespace's instances with live counts.
+// Health section), the namespaces found or configured (HiveServer2, HA, metastore, LLAP, Kyuubi), and
+// each namespace's instances with live counts.
 import { listHaInstances } from '../../core/haRegistry';
 import { listInstances } from '../../core/hs2Registry';
+import { listKyuubiEngines } from '../../core/kyuubiRegistry';
+import { listLlapDaemons } from '../../core/llapRegistry';
 import { listMetastoreInstances } from '../../core/metastoreRegistry';
 import { discoverNamespaces, type DiscoveredNamespace } from '../../core/namespaceDiscovery';
 import type { ZkSession } from '../../core/zkSession';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
-import { message, znodeId, type NamespaceNode, type SectionNode, type TreeNode } from './nodes';
+import { message, znodeId, type MessageNode, type NamespaceNode, type SectionNode, type TreeNode } from './nodes';
+
+/** The namespace kinds this section lists (the rest are under Locks or Browse znodes). */
+const LISTED_KINDS: ReadonlySet<string> = new Set<NamespaceNode['nsKind']>(['hs2', 'hs2-ha', 'metastore', 'kyuubi', 'kyuubi-engine', 'llap']);
+/** Kinds whose top-level children are not their instances (HA chroot, LLAP users, engine users): counted once listed. */
+const COUNTED_WHEN_LISTED: ReadonlySet<string> = new Set<NamespaceNode['nsKind']>(['hs2-ha', 'kyuubi-engine', 'llap']);
 
 /** How long a failed namespace scan is kept (a redraw within it does not connect again). */
 const FAILURE_KEPT_MS = 2000;
@@ -80,12 +88,12 @@ export class NamespaceSection {
     const found = await this.scan(node.ensemble);
     const nodes: NamespaceNode[] = [];
     for (const ns of found) {
-      if (ns.kind === 'hs2' || ns.kind === 'hs2-ha' || ns.kind === 'metastore') {
-        const namespace = ns.kind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
+      if (LISTED_KINDS.has(ns.kind)) {
+        const nsKind = ns.kind as NamespaceNode['nsKind'];
+        const namespace = nsKind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
         const id = znodeId(node.ensemble, `/${ns.name}`);
-        // An HA chroot's children are not its instances: its count comes with its first listing.
-        const childCount = this.liveCounts.get(node.ensemble)?.get(id) ?? (ns.kind === 'hs2-ha' ? undefined : ns.childCount);
-        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind: ns.kind, ...(childCount !== undefined ? { childCount } : {}) });
+        const childCount = this.liveCounts.get(node.ensemble)?.get(id) ?? (COUNTED_WHEN_LISTED.has(nsKind) ? undefined : ns.childCount);
+        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind, ...(childCount !== undefined ? { childCount } : {}) });
       }
     }
     for (const configured of config.hs2Namespaces) {
@@ -112,8 +120,27 @@ export class NamespaceSection {
     return visible.length > 0 ? visible : [message(node, 'info', 'No HiveServer2 namespace has a match for the filter')];
   }
 
-  /** A namespace's instances (or metastores) that pass the filter, and how many there are in all. */
-  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[] }> {
+  /** A namespace's instances (metastores, daemons, engines) that pass the filter, how many there are in all, and a note on what is amiss. */
+  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[]; note?: MessageNode }> {
+    if (node.nsKind === 'llap') {
+      const listing = await listLlapDaemons(session, node.namespace);
+      const matching = listing.daemons.filter((d) => this.sources.filter().llapDaemon(d));
+      const orphans = listing.orphanSlots.map((n) => `slot-${n}`);
+      return {
+        total: listing.daemons.length,
+        matching: matching.map((daemon) => ({ kind: 'llapDaemon', id: znodeId(node.ensemble, daemon.path), ensemble: node.ensemble, daemon, path: daemon.path })),
+        // A slot whose daemon is gone holds its place in LLAP's scheduling order until its session ends.
+        ...(orphans.length > 0 ? { note: message(node, 'warning', `${orphans.length} slot${orphans.length === 1 ? '' : 's'} without a daemon: ${orphans.join(', ')}`) } : {}),
+      };
+    }
+    if (node.nsKind === 'kyuubi-engine') {
+      const engines = await listKyuubiEngines(session, node.namespace);
+      const matching = engines.filter((e) => this.sources.filter().instance(e.instance));
+      return {
+        total: engines.length,
+        matching: matching.map((engine) => ({ kind: 'instance', id: znodeId(node.ensemble, engine.instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: false, instance: engine.instance, kyuubi: 'engine', engine })),
+      };
+    }
     if (node.nsKind === 'metastore') {
       const instances = await listMetastoreInstances(session, node.namespace);
       const matching = instances.filter((m) => this.sources.filter().metastore(m));
@@ -123,7 +150,7 @@ export class NamespaceSection {
     const matching = listing.instances.filter((i) => this.sources.filter().instance(i));
     return {
       total: listing.instances.length,
-      matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: node.nsKind === 'hs2-ha', instance })),
+      matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: node.nsKind === 'hs2-ha', instance, ...(node.nsKind === 'kyuubi' ? { kyuubi: 'server' as const } : {}) })),
     };
   }
 
@@ -151,12 +178,14 @@ export class NamespaceSection {
 
   async namespaceChildren(node: NamespaceNode): Promise<TreeNode[]> {
     const session = await this.sources.session(node.ensemble);
-    const watch = node.nsKind !== 'metastore' ? this.sources.watcherFor(node.id, session) : undefined;
-    const { total, matching } = await this.listNamespace(session, node, watch);
+    // Plain, HA and Kyuubi server namespaces are one listing deep, so one watch sees their changes.
+    const watch = node.nsKind === 'hs2' || node.nsKind === 'hs2-ha' || node.nsKind === 'kyuubi' ? this.sources.watcherFor(node.id, session) : undefined;
+    const { total, matching, note } = await this.listNamespace(session, node, watch);
     this.updateCounts(node, total, this.sources.filter().active ? matching.length : undefined);
     if (matching.length === 0) {
-      return [message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
+      return [note ?? message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
     }
-    return this.sources.page(node, matching);
+    const paged = await this.sources.page(node, matching);
+    return note ? [note, ...paged] : paged;
   }
 }

@@ -1,6 +1,8 @@
 // The tree's nodes: plain data discriminated by `kind`, with stable ids (znode paths) so expansion
 // survives a refresh, and the guards commands use to accept only the nodes they apply to.
 import type { Hs2Instance } from '../../core/hs2Instance';
+import type { KyuubiEngine } from '../../core/kyuubiRegistry';
+import type { LlapDaemon } from '../../core/llapRegistry';
 import type { MetastoreInstance } from '../../core/metastoreRegistry';
 import type { HiveLock, LockObject } from '../../core/locks';
 import type { LockOwnerGroup } from '../../core/owners';
@@ -24,8 +26,9 @@ export interface NamespaceNode extends Base {
   namespace: string;
   /** The namespace's znode (for HA, the registry chroot such as /hs2ActivePassiveHA-unsecure). */
   path: string;
-  nsKind: 'hs2' | 'hs2-ha' | 'metastore';
-  /** Instances registered (for HA, known once listed). */
+  /** Kyuubi servers use the HiveServer2 layout; LLAP and Kyuubi engine spaces nest theirs deeper. */
+  nsKind: 'hs2' | 'hs2-ha' | 'metastore' | 'llap' | 'kyuubi' | 'kyuubi-engine';
+  /** Instances registered (for HA, LLAP and engine spaces, known once listed). */
   childCount?: number;
   /** With a filter set: how many of them match. */
   matchCount?: number;
@@ -36,6 +39,16 @@ export interface InstanceNode extends Base {
   namespace: string;
   ha: boolean;
   instance: Hs2Instance;
+  /** Set for a Kyuubi server (a HiveServer2-protocol endpoint) or a Kyuubi engine. */
+  kyuubi?: 'server' | 'engine';
+  /** For a Kyuubi engine: its user, subdomain, share level and engine type. */
+  engine?: KyuubiEngine;
+}
+/** One LLAP daemon (a workers/worker-<seq> ServiceRecord) with the slot that names it. */
+export interface LlapDaemonNode extends Base {
+  kind: 'llapDaemon';
+  daemon: LlapDaemon;
+  path: string;
 }
 export interface MetastoreNode extends Base {
   kind: 'metastore';
@@ -115,6 +128,7 @@ export type TreeNode =
   | NamespaceNode
   | InstanceNode
   | MetastoreNode
+  | LlapDaemonNode
   | LockGroupNode
   | LockNode
   | WaitingLocksNode
@@ -128,7 +142,7 @@ export type TreeNode =
 export type NodeKind = TreeNode['kind'];
 export type NodeOfKind<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
 
-const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'lockGroup', 'lock', 'waitingLocks', 'znode', 'message', 'loadMore', 'healthGroup', 'zkServer', 'zkClient', 'lockOwner']);
+const KINDS: ReadonlySet<string> = new Set<NodeKind>(['ensemble', 'section', 'namespace', 'instance', 'metastore', 'llapDaemon', 'lockGroup', 'lock', 'waitingLocks', 'znode', 'message', 'loadMore', 'healthGroup', 'zkServer', 'zkClient', 'lockOwner']);
 
 export function isTreeNode(value: unknown): value is TreeNode {
   const candidate = value as Partial<TreeNode> | null | undefined;

@@ -10,7 +10,7 @@ import { Commands } from '../ids';
 import type { SessionState } from '../../core/zkSession';
 import type { EnsembleConfig } from '../settings';
 import { healthTreeItem } from './healthPresentation';
-import type { TreeNode } from './nodes';
+import type { NamespaceNode, TreeNode } from './nodes';
 
 function age(epochMs: number | undefined): string {
   if (epochMs === undefined || !Number.isFinite(epochMs)) {
@@ -56,6 +56,23 @@ function stateIcon(state: SessionState): vscode.ThemeIcon {
       return new vscode.ThemeIcon('server-environment');
   }
 }
+
+const NAMESPACE_KIND_LABELS: Record<NamespaceNode['nsKind'], string | undefined> = {
+  hs2: undefined,
+  'hs2-ha': 'active/passive HA',
+  metastore: 'metastore',
+  llap: 'LLAP',
+  kyuubi: 'Kyuubi',
+  'kyuubi-engine': 'Kyuubi engines',
+};
+const NAMESPACE_ICONS: Record<NamespaceNode['nsKind'], string> = {
+  hs2: 'folder-library',
+  'hs2-ha': 'folder-library',
+  metastore: 'database',
+  llap: 'server',
+  kyuubi: 'folder-library',
+  'kyuubi-engine': 'rocket',
+};
 
 /** "5 instances", or "2 of 5 instances" when a filter is set. */
 function counted(total: number, matching: number | undefined, noun: string): string {
@@ -116,23 +133,46 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
     }
     case 'namespace': {
       item = new vscode.TreeItem(node.namespace, node.missing ? none : collapsed);
-      const kindLabel = node.nsKind === 'hs2-ha' ? 'active/passive HA' : node.nsKind === 'metastore' ? 'metastore' : undefined;
-      const count = node.missing ? 'not found' : node.childCount === undefined ? '' : counted(node.childCount, node.matchCount, 'instance');
+      const kindLabel = NAMESPACE_KIND_LABELS[node.nsKind];
+      const noun = node.nsKind === 'llap' ? 'daemon' : node.nsKind === 'kyuubi-engine' ? 'engine' : node.nsKind === 'kyuubi' ? 'server' : 'instance';
+      const count = node.missing ? 'not found' : node.childCount === undefined ? '' : counted(node.childCount, node.matchCount, noun);
       item.description = [kindLabel, count].filter(Boolean).join(' · ');
-      item.iconPath = new vscode.ThemeIcon(node.missing ? 'warning' : node.nsKind === 'metastore' ? 'database' : 'folder-library');
+      item.iconPath = new vscode.ThemeIcon(node.missing ? 'warning' : NAMESPACE_ICONS[node.nsKind]);
       item.contextValue = `namespace:${node.nsKind}`;
       break;
     }
     case 'instance': {
       const i = node.instance;
+      const engine = node.engine;
       item = new vscode.TreeItem(i.host !== undefined && i.port !== undefined ? `${i.host}:${i.port}` : i.znode, none);
       const transport = i.transportMode ?? (i.dataFormat === 'legacy' ? 'legacy' : undefined);
-      item.description = [i.isLeader ? 'active' : i.isLeader === false ? 'passive' : undefined, i.version ? `v${i.version}` : undefined, transport, i.ssl ? 'SSL' : undefined, age(i.ctime)].filter(Boolean).join(' · ');
-      item.iconPath = new vscode.ThemeIcon(i.problems.length > 0 ? 'warning' : i.isLeader ? 'star-full' : 'vm-running');
-      item.contextValue = node.ha ? 'instance:ha' : 'instance';
+      item.description = [
+        engine ? `${engine.user}/${engine.subdomain}` : undefined,
+        i.isLeader ? 'active' : i.isLeader === false ? 'passive' : undefined,
+        i.version ? `v${i.version}` : undefined,
+        transport,
+        i.ssl ? 'SSL' : undefined,
+        age(i.ctime),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.iconPath = new vscode.ThemeIcon(i.problems.length > 0 ? 'warning' : i.isLeader ? 'star-full' : engine ? 'rocket' : 'vm-running');
+      // An engine is reached through its Kyuubi server, so it is offered no URL of its own.
+      item.contextValue = engine ? 'kyuubiEngine' : node.ha ? 'instance:ha' : 'instance';
       const md = new vscode.MarkdownString();
-      md.appendMarkdown('**HiveServer2 instance**  \n');
+      md.appendMarkdown(engine ? '**Kyuubi engine**  \n' : node.kyuubi === 'server' ? '**Kyuubi server**  \n' : '**HiveServer2 instance**  \n');
       settingsTable(md, [
+        ...(engine
+          ? ([
+              ['User', engine.user],
+              ['Subdomain', engine.subdomain],
+              ['Engine type', engine.engineType],
+              ['Share level', engine.shareLevel],
+              ['Server space', engine.serverSpace],
+              ['Kyuubi version', engine.kyuubiVersion],
+              ['Engine ref id', engine.refId],
+            ] satisfies [string, string | undefined][])
+          : []),
         ...instanceFields(i),
         ['Registered', i.ctime ? new Date(i.ctime).toISOString() : undefined],
         ['Owner session', i.ephemeralOwner !== undefined ? formatSessionId(i.ephemeralOwner) : undefined],
@@ -146,6 +186,47 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       if (i.problems.length > 0) {
         md.appendMarkdown('\n**Problems**  \n');
         md.appendText(i.problems.join('\n'));
+      }
+      item.tooltip = md;
+      break;
+    }
+    case 'llapDaemon': {
+      const d = node.daemon;
+      item = new vscode.TreeItem(d.host !== undefined && d.rpcPort !== undefined ? `${d.host}:${d.rpcPort}` : d.znode, none);
+      item.description = [
+        d.slot !== undefined ? `slot ${d.slot}` : 'no slot',
+        d.executors !== undefined ? `${d.executors} executor${d.executors === 1 ? '' : 's'}` : undefined,
+        d.memoryMb !== undefined ? `${d.memoryMb} MB` : undefined,
+        `${d.user}/${d.cluster}`,
+        age(d.ctime),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.iconPath = new vscode.ThemeIcon(d.problems.length > 0 ? 'warning' : 'vm-running');
+      item.contextValue = 'llapDaemon';
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown('**LLAP daemon**  \n');
+      settingsTable(md, [
+        ['Host', d.host],
+        ['RPC port', d.rpcPort?.toString()],
+        ['Management port', d.managementPort?.toString()],
+        ['Shuffle port', d.shufflePort?.toString()],
+        ['Output format port', d.outputFormatPort?.toString()],
+        ['Slot', d.slot !== undefined ? `slot-${d.slot}` : undefined],
+        ['State', d.slot !== undefined ? 'scheduled (holds a slot)' : 'no slot: not scheduled'],
+        ['Executors', d.executors?.toString()],
+        ['Memory (MB)', d.memoryMb?.toString()],
+        ['User', d.user],
+        ['Cluster', d.cluster],
+        ['Unique id', d.uniqueId],
+        ['Container', d.containerId],
+        ['Registered', d.ctime ? new Date(d.ctime).toISOString() : undefined],
+        ['Ephemeral', d.ephemeral === undefined ? undefined : String(d.ephemeral)],
+        ['Znode', d.path],
+      ]);
+      if (d.problems.length > 0) {
+        md.appendMarkdown('\n**Problems**  \n');
+        md.appendText(d.problems.join('\n'));
       }
       item.tooltip = md;
       break;
@@ -268,7 +349,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
   }
   item.id = node.id;
   // A click on an instance, a lock or a metastore opens its details: decoded fields and raw data.
-  if (node.kind === 'instance' || node.kind === 'lock' || node.kind === 'metastore') {
+  if (node.kind === 'instance' || node.kind === 'lock' || node.kind === 'metastore' || node.kind === 'llapDaemon') {
     item.command = { command: Commands.openZnode, title: 'Show Details', arguments: [node] };
   }
   // Rich tooltips are not read out by screen readers: the row itself carries its label and details.

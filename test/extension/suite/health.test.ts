@@ -6,15 +6,8 @@ import type { TreeNode } from '../../../src/ui/tree/nodes';
 import { ZkSession } from '../../../src/core/zkSession';
 import { takeLock } from '../../support/hiveSeed';
 import { startSourceProxy } from '../../support/sourceProxy';
-import { api, clipboardAfter, description, find, kids, label, path, SANDBOX_PORT, SANDBOX_ZK } from './helpers';
+import { api, clipboardAfter, description, find, kids, label, path, tooltipText, SANDBOX_PORT, SANDBOX_ZK } from './helpers';
 import { test } from './harness';
-
-/** A tooltip's text as shown: code-span fences dropped, markdown's escapes of appended text undone. */
-function tooltipText(node: TreeNode): string {
-  const tooltip = api().tree.getTreeItem(node).tooltip;
-  const markdown = typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
-  return markdown.replace(/(`+)(.*?)\1/g, '$2').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
-}
 
 function iconId(node: TreeNode): string {
   const icon = api().tree.getTreeItem(node).iconPath;

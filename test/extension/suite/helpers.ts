@@ -44,6 +44,13 @@ export function description(node: TreeNode): string {
   return typeof item.description === 'string' ? item.description : '';
 }
 
+/** A tooltip's text as shown: code-span fences dropped, markdown's escapes of appended text undone. */
+export function tooltipText(node: TreeNode): string {
+  const tooltip = api().tree.getTreeItem(node).tooltip;
+  const markdown = typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
+  return markdown.replace(/(`+)(.*?)\1/g, '$2').replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+}
+
 export async function find(parent: TreeNode | undefined, text: string): Promise<TreeNode> {
   const children = await kids(parent);
   const found = children.find((c) => label(c) === text);
