@@ -1,0 +1,122 @@
+// Multi-step input for the wizards: every step says "Step n of m" and offers Back; Escape cancels
+// (Cancelled), so nothing is written. The input is an interface so the extension's tests can drive it.
+import * as vscode from 'vscode';
+import { Cancelled } from './commandFunnel';
+
+/** What a step's input resolves to when the user pressed Back. */
+export const BACK = Symbol('back');
+export type Back = typeof BACK;
+
+/** Where a prompt sits in its wizard (shown in the title). */
+export interface StepAt {
+  title: string;
+  step: number;
+  total: number;
+}
+
+export interface InputStep {
+  prompt: string;
+  value?: string;
+  placeHolder?: string;
+  password?: boolean;
+  validate?: (value: string) => string | undefined;
+}
+
+/** The prompts a wizard can show; Escape rejects with Cancelled. */
+export interface WizardInput {
+  inputBox(at: StepAt, options: InputStep): Promise<string | Back>;
+  quickPick<T extends vscode.QuickPickItem>(at: StepAt, items: readonly T[], placeHolder: string): Promise<T | Back>;
+  openFile(title: string, openLabel: string): Promise<string>;
+}
+
+export function stepTitle(at: StepAt): string {
+  return `${at.title} — Step ${at.step} of ${at.total}`;
+}
+
+/** Shows a quick input until it settles: Back (first step has none), accept, or hide (Escape). */
+function settle<T>(input: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, at: StepAt, onAccept: (done: (value: T) => void) => void): Promise<T | Back> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (action: () => void): void => {
+      if (!settled) {
+        settled = true;
+        action();
+        input.dispose();
+      }
+    };
+    input.title = stepTitle(at);
+    input.ignoreFocusOut = true;
+    input.buttons = at.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    input.onDidTriggerButton((button) => {
+      if (button === vscode.QuickInputButtons.Back) {
+        finish(() => resolve(BACK));
+      }
+    });
+    input.onDidAccept(() => onAccept((value) => finish(() => resolve(value))));
+    input.onDidHide(() => finish(() => reject(new Cancelled())));
+    input.show();
+  });
+}
+
+/** The real prompts: VS Code's QuickInput with a Back button. */
+export const quickInputWizard: WizardInput = {
+  inputBox(at, options) {
+    const box = vscode.window.createInputBox();
+    box.prompt = options.prompt;
+    box.value = options.value ?? '';
+    box.placeholder = options.placeHolder;
+    box.password = options.password ?? false;
+    box.onDidChangeValue((value) => {
+      box.validationMessage = options.validate?.(value);
+    });
+    return settle<string>(box, at, (done) => {
+      const problem = options.validate?.(box.value);
+      box.validationMessage = problem;
+      if (!problem) {
+        done(box.value);
+      }
+    });
+  },
+  quickPick<T extends vscode.QuickPickItem>(at: StepAt, items: readonly T[], placeHolder: string) {
+    const pick = vscode.window.createQuickPick<T>();
+    pick.items = items;
+    pick.placeholder = placeHolder;
+    return settle<T>(pick, at, (done) => {
+      const [chosen] = pick.selectedItems;
+      if (chosen) {
+        done(chosen);
+      }
+    });
+  },
+  async openFile(title, openLabel) {
+    const picked = await vscode.window.showOpenDialog({ title, openLabel, canSelectMany: false, canSelectFolders: false });
+    const file = picked?.[0]?.fsPath;
+    if (!file) {
+      throw new Cancelled();
+    }
+    return file;
+  },
+};
+
+/** One wizard step: asks (through the input) and keeps its answer; BACK goes to the step before. */
+export type Step = (at: StepAt) => Promise<void | Back>;
+
+export async function runSteps(title: string, steps: readonly Step[]): Promise<void> {
+  for (let index = 0; index < steps.length; ) {
+    const step = steps[index];
+    const outcome = await step({ title, step: index + 1, total: steps.length });
+    index = outcome === BACK ? Math.max(0, index - 1) : index + 1;
+  }
+}
+
+/** Which input the wizards use: the real one, or for a while another (the extension's tests). */
+export class WizardInputs {
+  current: WizardInput = quickInputWizard;
+
+  use(input: WizardInput): vscode.Disposable {
+    this.current = input;
+    return new vscode.Disposable(() => {
+      this.current = quickInputWizard;
+    });
+  }
+}
