@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { Cancelled } from './commandFunnel';
 
-/** What a step's input resolves to when the user pressed Back. */
-export const BACK = Symbol('back');
+/** What a step's input resolves to when the user pressed Back (registered: inputs from a test's own module copy match it). */
+export const BACK = Symbol.for('hiveZk.wizard.back');
 export type Back = typeof BACK;
 
 /** Where a prompt sits in its wizard (shown in the title). */
@@ -22,11 +22,33 @@ export interface InputStep {
   validate?: (value: string) => string | undefined;
 }
 
-/** The prompts a wizard can show; Escape rejects with Cancelled. */
+/** The prompts a wizard can show; each resolves to undefined on Escape, as VS Code's own do. */
 export interface WizardInput {
+  inputBox(at: StepAt, options: InputStep): Promise<string | Back | undefined>;
+  quickPick<T extends vscode.QuickPickItem>(at: StepAt, items: readonly T[], placeHolder: string): Promise<T | Back | undefined>;
+  openFile(title: string, openLabel: string): Promise<string | undefined>;
+}
+
+/** The same prompts as the wizards use them: Escape throws Cancelled, so no step sees it. */
+export interface Prompts {
   inputBox(at: StepAt, options: InputStep): Promise<string | Back>;
   quickPick<T extends vscode.QuickPickItem>(at: StepAt, items: readonly T[], placeHolder: string): Promise<T | Back>;
   openFile(title: string, openLabel: string): Promise<string>;
+}
+
+function answered<T>(value: T | undefined): T {
+  if (value === undefined) {
+    throw new Cancelled();
+  }
+  return value;
+}
+
+function cancelOnEscape(input: WizardInput): Prompts {
+  return {
+    inputBox: async (at, options) => answered(await input.inputBox(at, options)),
+    quickPick: async (at, items, placeHolder) => answered(await input.quickPick(at, items, placeHolder)),
+    openFile: async (title, openLabel) => answered(await input.openFile(title, openLabel)),
+  };
 }
 
 export function stepTitle(at: StepAt): string {
@@ -34,8 +56,8 @@ export function stepTitle(at: StepAt): string {
 }
 
 /** Shows a quick input until it settles: Back (first step has none), accept, or hide (Escape). */
-function settle<T>(input: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, at: StepAt, onAccept: (done: (value: T) => void) => void): Promise<T | Back> {
-  return new Promise((resolve, reject) => {
+function settle<T>(input: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, at: StepAt, onAccept: (done: (value: T) => void) => void): Promise<T | Back | undefined> {
+  return new Promise((resolve) => {
     let settled = false;
     const finish = (action: () => void): void => {
       if (!settled) {
@@ -53,7 +75,7 @@ function settle<T>(input: vscode.InputBox | vscode.QuickPick<vscode.QuickPickIte
       }
     });
     input.onDidAccept(() => onAccept((value) => finish(() => resolve(value))));
-    input.onDidHide(() => finish(() => reject(new Cancelled())));
+    input.onDidHide(() => finish(() => resolve(undefined)));
     input.show();
   });
 }
@@ -90,11 +112,7 @@ export const quickInputWizard: WizardInput = {
   },
   async openFile(title, openLabel) {
     const picked = await vscode.window.showOpenDialog({ title, openLabel, canSelectMany: false, canSelectFolders: false });
-    const file = picked?.[0]?.fsPath;
-    if (!file) {
-      throw new Cancelled();
-    }
-    return file;
+    return picked?.[0]?.fsPath;
   },
 };
 
@@ -111,12 +129,16 @@ export async function runSteps(title: string, steps: readonly Step[]): Promise<v
 
 /** Which input the wizards use: the real one, or for a while another (the extension's tests). */
 export class WizardInputs {
-  current: WizardInput = quickInputWizard;
+  private input: WizardInput = quickInputWizard;
+
+  get current(): Prompts {
+    return cancelOnEscape(this.input);
+  }
 
   use(input: WizardInput): vscode.Disposable {
-    this.current = input;
+    this.input = input;
     return new vscode.Disposable(() => {
-      this.current = quickInputWizard;
+      this.input = quickInputWizard;
     });
   }
 }

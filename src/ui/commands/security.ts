@@ -10,7 +10,7 @@ import { detectStoreType } from '../../core/tls';
 import { readSaslSetting, readTlsSetting, SECURITY_SECRETS, sessionSecurity, type EnsembleSasl, type EnsembleTls, type SecuritySecrets } from '../ensembleSecurity';
 import { Commands } from '../ids';
 import { writeEnsembles, type EnsembleConfig } from '../settings';
-import { BACK, runSteps, stepTitle, type Back, type Step, type StepAt, type WizardInput } from '../wizard';
+import { BACK, runSteps, stepTitle, type Back, type Step, type StepAt, type Prompts } from '../wizard';
 import { pickEnsemble, registerForNodes, type CommandDeps } from './common';
 
 /** What the wizard (or a command argument) decided: settings plus the secrets that go with them. */
@@ -96,7 +96,7 @@ function orBack<T>(value: T | Back): T {
 }
 
 /** A store's password when the file is a PKCS12/JKS store (PEM files have none); empty means none. */
-async function askStorePassword(input: WizardInput, at: StepAt, file: string, what: string): Promise<string | undefined> {
+async function askStorePassword(input: Prompts, at: StepAt, file: string, what: string): Promise<string | undefined> {
   let type: string;
   try {
     type = detectStoreType(readFileSync(file));
@@ -116,7 +116,7 @@ type Mechanism = 'none' | 'tls' | 'digest' | 'kerberos' | 'tls+digest' | 'tls+ke
  * The wizard's security step: asks what the ensemble needs, files by dialog, secrets by password
  * box. Back on its first question goes to the previous step; on a later one, to its first question.
  */
-export async function askSecurity(input: WizardInput, at: StepAt, current?: EnsembleConfig): Promise<SecurityChoice | 'keep' | Back> {
+export async function askSecurity(input: Prompts, at: StepAt, current?: EnsembleConfig): Promise<SecurityChoice | 'keep' | Back> {
   const items: (vscode.QuickPickItem & { value: Mechanism })[] = [
     { label: 'None', description: 'plain clientPort, no SASL', value: 'none' },
     { label: 'TLS', description: 'secureClientPort; CA and client certificate files', value: 'tls' },
@@ -143,7 +143,7 @@ export async function askSecurity(input: WizardInput, at: StepAt, current?: Ense
   }
 }
 
-async function askSecurityDetails(input: WizardInput, at: StepAt, mechanism: Mechanism, current: EnsembleConfig | undefined): Promise<SecurityChoice> {
+async function askSecurityDetails(input: Prompts, at: StepAt, mechanism: Mechanism, current: EnsembleConfig | undefined): Promise<SecurityChoice> {
   const choice: SecurityChoice = { secrets: {} };
   if (mechanism.startsWith('tls')) {
     choice.tls = await askTls(input, at, choice.secrets, current?.tls);
@@ -166,7 +166,7 @@ async function askSecurityDetails(input: WizardInput, at: StepAt, mechanism: Mec
   return choice;
 }
 
-async function askTls(input: WizardInput, at: StepAt, secrets: SecuritySecrets, current: EnsembleTls | undefined): Promise<EnsembleTls> {
+async function askTls(input: Prompts, at: StepAt, secrets: SecuritySecrets, current: EnsembleTls | undefined): Promise<EnsembleTls> {
   const tls: EnsembleTls = current?.verifyHostname === false ? { verifyHostname: false } : {};
   const title = stepTitle(at);
   const ca = orBack(
@@ -229,7 +229,7 @@ export interface SecurityOutcome {
  * The wizards' last two steps, over a draft the earlier steps fill in: security, then Test
  * Connection or Save. A failed test stays on its step with the reason; Back changes the security.
  */
-export function securitySteps(deps: CommandDeps, input: WizardInput, draft: () => EnsembleConfig, editing: boolean, outcome: SecurityOutcome): Step[] {
+export function securitySteps(deps: CommandDeps, input: Prompts, draft: () => EnsembleConfig, editing: boolean, outcome: SecurityOutcome): Step[] {
   let choice: SecurityChoice | undefined;
   return [
     async (at) => {

@@ -12,6 +12,7 @@ import './secure.test';
 import './imports.test';
 import './health.test';
 import './untrusted.test';
+import './wizard.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();
