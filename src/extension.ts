@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './ui/commands';
 import { ContextKeys, VIEW_ID } from './ui/ids';
 import { Connections } from './ui/connections';
+import { revealViewForDemo } from './ui/demo';
 import { readSettings, SECTION } from './ui/settings';
 import { SessionStatusBar } from './ui/statusBar';
 import type { TreeNode } from './ui/tree/nodes';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   );
   const wizardInputs = new WizardInputs();
   registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings, wizardInputs });
+  revealViewForDemo(context);
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
   return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation, wizardInputs };
