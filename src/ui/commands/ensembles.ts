@@ -8,7 +8,7 @@ import { tlsFromJdbcSessionVars } from '../../core/secureTransport';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';
-import { BACK, runSteps, type Step } from '../wizard';
+import { BACK, runSteps, type Step, type StepAt } from '../wizard';
 import { ask, copy, pickEnsemble, register, registerForNodes, validateConnectString, validateDiscoveryUrl, type CommandDeps } from './common';
 import { securityFromArgument, securitySteps, storeSecuritySecrets, withSecurity, type SecurityChoice, type SecurityOutcome } from './security';
 
@@ -205,7 +205,7 @@ async function ensembleWizard(deps: CommandDeps, title: string, start: EnsembleC
     ...(start
       ? []
       : [
-          async (at: Parameters<Step>[0]) => {
+          async (at: StepAt) => {
             const value = await input.inputBox(at, { prompt: 'A name for this ensemble (shown in the tree)', value: name, validate: (v) => nameProblem(v, others) });
             if (value === BACK) {
               return BACK;

@@ -8,7 +8,7 @@ import type { EnsembleConfig } from '../../../src/ui/settings';
 import type { EnsembleNode } from '../../../src/ui/tree/nodes';
 import type { Back, InputStep, StepAt, WizardInput } from '../../../src/ui/wizard';
 import { test } from './harness';
-import { activate, api, kids, onlySandbox, SANDBOX_ZK, setSetting, waitFor } from './helpers';
+import { activate, api, kids, onlySandbox, SANDBOX_PORT, SANDBOX_ZK, setSetting, waitFor } from './helpers';
 
 /** The extension's Back answer: a registered symbol, so this module's copy and the bundle's agree. */
 const BACK: Back = Symbol.for('hiveZk.wizard.back') as Back;
@@ -160,6 +160,22 @@ test('add wizard: Escape on a later step writes nothing', async () => {
   assert.deepEqual(
     configured().map((e) => e.name),
     ['sandbox'],
+  );
+  await onlySandbox();
+});
+
+test('add with an argument skips the wizard: the name defaults to the first host, a taken name is refused', async () => {
+  await activate();
+  await onlySandbox();
+  const input = new ScriptedInput([]);
+  const added = await withScript<EnsembleConfig>(input, 'hiveZk.addEnsemble', { connectString: `localhost:${SANDBOX_PORT}` });
+  assert.equal(added?.name, 'localhost');
+  assert.deepEqual(input.seen, [], 'no prompt');
+  const again = await withScript<EnsembleConfig>(input, 'hiveZk.addEnsemble', { name: 'sandbox', connectString: SANDBOX_ZK });
+  assert.equal(again, undefined, 'refused through the error funnel');
+  assert.deepEqual(
+    configured().map((e) => e.name),
+    ['sandbox', 'localhost'],
   );
   await onlySandbox();
 });
