@@ -12,6 +12,8 @@ export interface StepAt {
   title: string;
   step: number;
   total: number;
+  /** Whether the prompt offers Back (not on the first step, unless a step's own later question). */
+  back: boolean;
 }
 
 export interface InputStep {
@@ -55,7 +57,7 @@ export function stepTitle(at: StepAt): string {
   return `${at.title} — Step ${at.step} of ${at.total}`;
 }
 
-/** Shows a quick input until it settles: Back (first step has none), accept, or hide (Escape). */
+/** Shows a quick input until it settles: Back (where offered), accept, or hide (Escape). */
 function settle<T>(input: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, at: StepAt, onAccept: (done: (value: T) => void) => void): Promise<T | Back | undefined> {
   return new Promise((resolve) => {
     let settled = false;
@@ -68,7 +70,7 @@ function settle<T>(input: vscode.InputBox | vscode.QuickPick<vscode.QuickPickIte
     };
     input.title = stepTitle(at);
     input.ignoreFocusOut = true;
-    input.buttons = at.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    input.buttons = at.back ? [vscode.QuickInputButtons.Back] : [];
     input.onDidTriggerButton((button) => {
       if (button === vscode.QuickInputButtons.Back) {
         finish(() => resolve(BACK));
@@ -122,7 +124,7 @@ export type Step = (at: StepAt) => Promise<void | Back>;
 export async function runSteps(title: string, steps: readonly Step[]): Promise<void> {
   for (let index = 0; index < steps.length; ) {
     const step = steps[index];
-    const outcome = await step({ title, step: index + 1, total: steps.length });
+    const outcome = await step({ title, step: index + 1, total: steps.length, back: index > 0 });
     index = outcome === BACK ? Math.max(0, index - 1) : index + 1;
   }
 }

@@ -134,7 +134,7 @@ export async function askSecurity(input: Prompts, at: StepAt, current?: Ensemble
       return picked === BACK ? BACK : 'keep';
     }
     try {
-      return await askSecurityDetails(input, at, picked.value, current);
+      return await askSecurityDetails(input, { ...at, back: true }, picked.value, current);
     } catch (error) {
       if (!(error instanceof BackToMechanism)) {
         throw error;

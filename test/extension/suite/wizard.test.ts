@@ -25,6 +25,8 @@ const ACCEPT = '<accept>';
 class ScriptedInput implements WizardInput {
   readonly seen: string[] = [];
   readonly refused: string[] = [];
+  /** Per prompt: whether it offered Back. */
+  readonly backOffered: boolean[] = [];
 
   constructor(private readonly script: string[]) {}
 
@@ -40,6 +42,7 @@ class ScriptedInput implements WizardInput {
 
   inputBox(at: StepAt, options: InputStep): Promise<string | Back | undefined> {
     this.seen.push(`Step ${at.step} of ${at.total}: ${options.prompt} [${options.value ?? ''}]`);
+    this.backOffered.push(at.back);
     for (;;) {
       const answer = this.next();
       if (answer === PRESS_BACK || answer === PRESS_ESCAPE) {
@@ -56,6 +59,7 @@ class ScriptedInput implements WizardInput {
 
   quickPick<T extends vscode.QuickPickItem>(at: StepAt, items: readonly T[], placeHolder: string): Promise<T | Back | undefined> {
     this.seen.push(`Step ${at.step} of ${at.total}: ${placeHolder}`);
+    this.backOffered.push(at.back);
     const answer = this.next();
     if (answer === PRESS_BACK || answer === PRESS_ESCAPE) {
       return Promise.resolve(answer === PRESS_BACK ? BACK : undefined);
@@ -111,6 +115,7 @@ test('add wizard: Step n of m, Back keeps the connect string and moves the defau
     input.seen.map((s) => s.slice(0, s.indexOf(':'))),
     ['Step 1 of 6', 'Step 2 of 6', 'Step 1 of 6', 'Step 2 of 6', 'Step 3 of 6', 'Step 4 of 6', 'Step 5 of 6', 'Step 6 of 6'],
   );
+  assert.deepEqual(input.backOffered, [false, true, false, true, true, true, true, true], 'Back everywhere but on the first step');
   assert.match(input.seen[1] ?? '', /\[localhost\]$/, 'the name defaults to the first host');
   assert.match(input.seen[2] ?? '', /\[localhost:1\]$/, 'Back shows the connect string as typed');
   assert.match(input.seen[3] ?? '', /\[127\.0\.0\.1\]$/, 'the default name follows the new first host');
