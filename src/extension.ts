@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import { registerCommands } from './ui/commands';
 import { ContextKeys, VIEW_ID } from './ui/ids';
 import { Connections } from './ui/connections';
+import { revealViewForDemo } from './ui/demo';
 import { readSettings, SECTION } from './ui/settings';
 import { SessionStatusBar } from './ui/statusBar';
 import type { TreeNode } from './ui/tree/nodes';
 import { HiveZkTreeProvider } from './ui/tree/provider';
+import { WizardInputs } from './ui/wizard';
 import { ZNODE_SCHEME, ZnodeDocumentProvider } from './ui/znodeDocument';
 
 /** What activate() returns: the live objects, for the extension's own tests and for other extensions. */
@@ -20,6 +22,8 @@ export interface HiveZkApi {
   logUri: vscode.Uri;
   /** Milliseconds spent evaluating the bundle and running activate() (VS Code's own work excluded). */
   activation: { moduleEvalMs: number; activateMs: number };
+  /** The wizards' prompts; `use()` replaces them for a while (the extension's tests drive the wizards). */
+  wizardInputs: WizardInputs;
 }
 
 export function activate(context: vscode.ExtensionContext): HiveZkApi {
@@ -58,10 +62,12 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
       log.info(`settings changed: ${settings.ensembles.length} ensemble(s)`);
     }),
   );
-  registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings });
+  const wizardInputs = new WizardInputs();
+  registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings, wizardInputs });
+  revealViewForDemo(context);
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
-  return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation };
+  return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation, wizardInputs };
 }
 
 export function deactivate(): void {

@@ -158,6 +158,34 @@ async function runUiCheck(origin, folder, shots) {
     }
     await page.screenshot({ path: join(shots, 'resolve.png') });
     await page.keyboard.press('Escape');
+
+    // The Add wizard in VS Code's own QuickInput: "Step n of m", the name check, Back keeps what was typed, Escape.
+    const widget = page.locator('.quick-input-widget');
+    const title = widget.locator('.quick-input-title');
+    const back = widget.locator('[aria-label^="Back"]');
+    await page.keyboard.press('F1');
+    await input.fill('>Hive ZooKeeper: Add ZooKeeper Ensemble');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add ZooKeeper Ensemble…' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'Step 1 of 6' }).waitFor({ timeout: 10_000 });
+    if (await back.isVisible()) {
+      throw new Error('the wizard\'s first step offers Back');
+    }
+    await input.fill('zk-ui.example.com:2181');
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'Step 2 of 6' }).waitFor({ timeout: 10_000 });
+    const offeredName = await input.inputValue();
+    await input.fill('sandbox');
+    await widget.locator('.quick-input-message', { hasText: 'already exists' }).waitFor({ timeout: 10_000 });
+    await back.first().click();
+    await title.filter({ hasText: 'Step 1 of 6' }).waitFor({ timeout: 10_000 });
+    const keptConnectString = await input.inputValue();
+    if (offeredName !== 'zk-ui.example.com' || keptConnectString !== 'zk-ui.example.com:2181') {
+      throw new Error(`wizard: offered name "${offeredName}", connect string after Back "${keptConnectString}"`);
+    }
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+    step('add wizard: Step 1 of 6 → Step 2 of 6 (name offered, "sandbox" refused) → Back keeps the connect string → Escape');
     return true;
   } catch (error) {
     log(`ui check failed: ${error.message}`);

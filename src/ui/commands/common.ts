@@ -11,6 +11,7 @@ import type { CommandId } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
 import { isNodeOfKind, isTreeNode, type NodeKind, type NodeOfKind, type TreeNode } from '../tree/nodes';
 import type { HiveZkTreeProvider } from '../tree/provider';
+import type { WizardInputs } from '../wizard';
 import type { ZnodeDocumentProvider } from '../znodeDocument';
 
 export interface CommandDeps {
@@ -21,6 +22,8 @@ export interface CommandDeps {
   treeView: vscode.TreeView<TreeNode>;
   znodeDocuments: ZnodeDocumentProvider;
   settings: () => Settings;
+  /** The prompts of the Add / Edit / Security wizards (replaceable by the extension's tests). */
+  wizardInputs: WizardInputs;
 }
 
 /** Registers a command whose arguments are not tree nodes (text from a test, a config object…). */

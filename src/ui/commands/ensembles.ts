@@ -1,4 +1,5 @@
-// Commands that manage the configured ensembles and their digest credentials (security: security.ts).
+// Commands that manage the configured ensembles and their digest credentials, and the Add / Edit
+// wizard (its security and test steps: security.ts).
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/connectString';
 import { HiveZkError } from '../../core/errors';
@@ -7,44 +8,31 @@ import { tlsFromJdbcSessionVars } from '../../core/secureTransport';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';
+import { BACK, runSteps, type Step, type StepAt } from '../wizard';
 import { ask, copy, pickEnsemble, register, registerForNodes, validateConnectString, validateDiscoveryUrl, type CommandDeps } from './common';
-import { securityFromArgument, securityStep, storeSecuritySecrets, withSecurity, type SecurityChoice } from './security';
+import { securityFromArgument, securitySteps, storeSecuritySecrets, withSecurity, type SecurityChoice, type SecurityOutcome } from './security';
 
 export function registerEnsembleCommands(deps: CommandDeps): void {
   const { log, connections, tree, settings } = deps;
 
+  // An argument (tests, imports, other extensions) skips the wizard and carries its own security.
   register(deps, Commands.addEnsemble, async (arg) => {
-    const given = arg as Partial<EnsembleConfig> | undefined;
     const existing = settings().ensembles;
-    const connectString =
-      given?.connectString ??
-      (await ask({
-        title: 'Add ZooKeeper ensemble (1/2)',
-        prompt: 'ZooKeeper connect string: host:port[,host:port…][/chroot]',
-        placeHolder: 'zk1.example.com:2181,zk2.example.com:2181',
-        validateInput: (value) => validateConnectString(value),
-      }));
-    parseConnectString(connectString);
-    const name =
-      given?.name ??
-      (await ask({
-        title: 'Add ZooKeeper ensemble (2/2)',
-        prompt: 'A name for this ensemble',
-        value: parseConnectString(connectString).servers[0]?.host ?? 'zookeeper',
-        validateInput: (value) => (value.trim() === '' ? 'A name is needed.' : existing.some((e) => e.name === value.trim()) ? 'That name is taken.' : undefined),
-      }));
-    if (existing.some((e) => e.name === name.trim())) {
-      throw new HiveZkError('BAD_ARGUMENT', `An ensemble named "${name}" already exists.`);
-    }
-    const draft = ensembleWithDefaults(name.trim(), connectString.trim(), given?.hs2Namespaces);
-    // Given settings (tests, imports) carry their own security; the wizard asks for it.
     let config: EnsembleConfig;
     let security: SecurityChoice | undefined;
-    if (given) {
+    if (arg !== undefined) {
+      const given = arg as Partial<EnsembleConfig>;
+      const connectString = String(given.connectString ?? '');
+      parseConnectString(connectString);
+      const name = String(given.name ?? firstHost(connectString)).trim();
+      const problem = nameProblem(name, existing);
+      if (problem) {
+        throw new HiveZkError('BAD_ARGUMENT', problem);
+      }
       security = securityFromArgument(given);
-      config = withSecurity(draft, security);
+      config = withSecurity(ensembleWithDefaults(name, connectString.trim(), given.hs2Namespaces), security);
     } else {
-      ({ config, choice: security } = await securityStep(deps, draft, 'Add ZooKeeper ensemble: security', false));
+      ({ config, choice: security } = await ensembleWizard(deps, 'Add ZooKeeper ensemble', undefined));
     }
     if (security) {
       await storeSecuritySecrets(deps, config.name, security);
@@ -103,16 +91,7 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
   // Also offered inline on an ensemble's connection-error row.
   registerForNodes(deps, Commands.editEnsemble, ['ensemble', 'message'], async (node) => {
     const ensemble = await pickEnsemble(settings, node);
-    const connectString = await ask({ title: `Edit ${ensemble.name}`, prompt: 'ZooKeeper connect string', value: ensemble.connectString, validateInput: validateConnectString });
-    const namespaces = await ask({ title: `Edit ${ensemble.name}`, prompt: 'HiveServer2 namespaces to always show (comma-separated)', value: ensemble.hs2Namespaces.join(', ') });
-    const lockNamespace = await ask({ title: `Edit ${ensemble.name}`, prompt: 'Lock manager namespace (hive.zookeeper.namespace)', value: ensemble.lockNamespace });
-    const edited: EnsembleConfig = {
-      ...ensemble,
-      connectString: connectString.trim(),
-      hs2Namespaces: namespaces.split(',').map((n) => n.trim()).filter(Boolean),
-      lockNamespace: lockNamespace.trim() || ensemble.lockNamespace,
-    };
-    const { config: updated, choice } = await securityStep(deps, edited, `Edit ${ensemble.name}: security`, true);
+    const { config: updated, choice } = await ensembleWizard(deps, `Edit ${ensemble.name}`, ensemble);
     if (choice) {
       await storeSecuritySecrets(deps, ensemble.name, choice);
     }
@@ -175,4 +154,84 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     log.info(`[${ensemble.name}] digest credential removed`);
     tree.refreshEnsemble(ensemble.name);
   });
+}
+
+/** The name the wizard offers: the connect string's first host. */
+function firstHost(connectString: string): string {
+  try {
+    return parseConnectString(connectString).servers[0]?.host ?? 'zookeeper';
+  } catch {
+    return 'zookeeper';
+  }
+}
+
+function nameProblem(name: string, existing: readonly EnsembleConfig[]): string | undefined {
+  if (name.trim() === '') {
+    return 'A name is needed.';
+  }
+  return existing.some((e) => e.name === name.trim()) ? `An ensemble named "${name.trim()}" already exists.` : undefined;
+}
+
+/**
+ * Add (no `start`) or Edit: connect string → name (Add only; renaming would orphan the stored
+ * secrets) → HS2 namespaces → lock namespace → security → test. Escape anywhere writes nothing.
+ */
+async function ensembleWizard(deps: CommandDeps, title: string, start: EnsembleConfig | undefined): Promise<SecurityOutcome> {
+  const input = deps.wizardInputs.current;
+  const others = deps.settings().ensembles.filter((e) => e.name !== start?.name);
+  let connectString = start?.connectString ?? '';
+  let name = start?.name ?? '';
+  let namespaces = (start?.hs2Namespaces ?? []).join(', ');
+  let lockNamespace = start?.lockNamespace ?? '';
+  const draft = (): EnsembleConfig => {
+    const base = start ?? ensembleWithDefaults(name, connectString);
+    const hs2Namespaces = namespaces.split(',').map((n) => n.trim()).filter(Boolean);
+    return { ...base, name, connectString, hs2Namespaces: hs2Namespaces.length > 0 ? hs2Namespaces : ensembleWithDefaults(name, connectString).hs2Namespaces, lockNamespace: lockNamespace.trim() || base.lockNamespace };
+  };
+  const outcome: SecurityOutcome = { config: draft() };
+  const steps: Step[] = [
+    async (at) => {
+      const value = await input.inputBox(at, { prompt: 'ZooKeeper connect string: host:port[,host:port…][/chroot]', value: connectString, placeHolder: 'zk1.example.com:2181,zk2.example.com:2181', validate: validateConnectString });
+      if (value === BACK) {
+        return BACK;
+      }
+      // A name still at the old default follows the new first host.
+      if (!start && (name === '' || name === firstHost(connectString))) {
+        name = firstHost(value.trim());
+      }
+      connectString = value.trim();
+      return undefined;
+    },
+    ...(start
+      ? []
+      : [
+          async (at: StepAt) => {
+            const value = await input.inputBox(at, { prompt: 'A name for this ensemble (shown in the tree)', value: name, validate: (v) => nameProblem(v, others) });
+            if (value === BACK) {
+              return BACK;
+            }
+            name = value.trim();
+            return undefined;
+          },
+        ]),
+    async (at) => {
+      const value = await input.inputBox(at, { prompt: 'HiveServer2 namespaces to always show, comma-separated (others are found automatically)', value: namespaces || draft().hs2Namespaces.join(', ') });
+      if (value === BACK) {
+        return BACK;
+      }
+      namespaces = value;
+      return undefined;
+    },
+    async (at) => {
+      const value = await input.inputBox(at, { prompt: "Lock manager namespace (the servers' hive.zookeeper.namespace)", value: lockNamespace || draft().lockNamespace });
+      if (value === BACK) {
+        return BACK;
+      }
+      lockNamespace = value;
+      return undefined;
+    },
+    ...securitySteps(deps, input, draft, start !== undefined, outcome),
+  ];
+  await runSteps(title, steps);
+  return outcome;
 }

@@ -1,4 +1,4 @@
-// An ensemble's security from the UI: the wizard step shared by Add and Edit (none / TLS / SASL
+// An ensemble's security from the UI: the wizard steps shared by Add and Edit (none / TLS / SASL
 // DIGEST-MD5 / Kerberos, files by open dialog, passwords to SecretStorage), Test Connection with
 // the precise failure, and the Configure Security / Forget Secrets commands.
 import { readFileSync } from 'node:fs';
@@ -7,11 +7,11 @@ import { HiveZkError, toHiveZkError } from '../../core/errors';
 import { parseDigestCredential } from '../../core/saslDigest';
 import { describeSecurity } from '../../core/secureTransport';
 import { detectStoreType } from '../../core/tls';
-import { Cancelled } from '../commandFunnel';
 import { readSaslSetting, readTlsSetting, SECURITY_SECRETS, sessionSecurity, type EnsembleSasl, type EnsembleTls, type SecuritySecrets } from '../ensembleSecurity';
 import { Commands } from '../ids';
 import { writeEnsembles, type EnsembleConfig } from '../settings';
-import { ask, pickEnsemble, registerForNodes, type CommandDeps } from './common';
+import { BACK, runSteps, stepTitle, type Back, type Step, type StepAt, type Prompts } from '../wizard';
+import { pickEnsemble, registerForNodes, type CommandDeps } from './common';
 
 /** What the wizard (or a command argument) decided: settings plus the secrets that go with them. */
 export interface SecurityChoice {
@@ -85,17 +85,18 @@ export async function testConnection(deps: CommandDeps, config: EnsembleConfig, 
 
 const SASL_CREDENTIAL = /^[^:]+:.+$/;
 
-async function pickFile(title: string, openLabel: string): Promise<string> {
-  const picked = await vscode.window.showOpenDialog({ title, openLabel, canSelectMany: false, canSelectFolders: false });
-  const file = picked?.[0]?.fsPath;
-  if (!file) {
-    throw new Cancelled();
+/** Thrown by a detail prompt's Back: the security step starts over at its first question. */
+class BackToMechanism extends Error {}
+
+function orBack<T>(value: T | Back): T {
+  if (value === BACK) {
+    throw new BackToMechanism();
   }
-  return file;
+  return value;
 }
 
 /** A store's password when the file is a PKCS12/JKS store (PEM files have none); empty means none. */
-async function askStorePassword(title: string, file: string, what: string): Promise<string | undefined> {
+async function askStorePassword(input: Prompts, at: StepAt, file: string, what: string): Promise<string | undefined> {
   let type: string;
   try {
     type = detectStoreType(readFileSync(file));
@@ -105,14 +106,17 @@ async function askStorePassword(title: string, file: string, what: string): Prom
   if (type === 'PEM') {
     return undefined;
   }
-  const password = await ask({ title, prompt: `Password of the ${what} ${file} (${type}); kept in VS Code secret storage. Empty if it has none.`, password: true });
+  const password = orBack(await input.inputBox(at, { prompt: `Password of the ${what} ${file} (${type}); kept in VS Code secret storage. Empty if it has none.`, password: true }));
   return password === '' ? undefined : password;
 }
 
 type Mechanism = 'none' | 'tls' | 'digest' | 'kerberos' | 'tls+digest' | 'tls+kerberos' | 'keep';
 
-/** The wizard's security step: asks what the ensemble needs, files by dialog, secrets by password box. */
-export async function askSecurity(title: string, current?: EnsembleConfig): Promise<SecurityChoice | 'keep'> {
+/**
+ * The wizard's security step: asks what the ensemble needs, files by dialog, secrets by password
+ * box. Back on its first question goes to the previous step; on a later one, to its first question.
+ */
+export async function askSecurity(input: Prompts, at: StepAt, current?: EnsembleConfig): Promise<SecurityChoice | 'keep' | Back> {
   const items: (vscode.QuickPickItem & { value: Mechanism })[] = [
     { label: 'None', description: 'plain clientPort, no SASL', value: 'none' },
     { label: 'TLS', description: 'secureClientPort; CA and client certificate files', value: 'tls' },
@@ -124,70 +128,81 @@ export async function askSecurity(title: string, current?: EnsembleConfig): Prom
   if (current) {
     items.unshift({ label: 'Keep the current security', description: describeSecurity(sessionSecurityOrPlain(current)), value: 'keep' });
   }
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'How is this ensemble secured?', ignoreFocusOut: true });
-  if (!picked) {
-    throw new Cancelled();
+  for (;;) {
+    const picked = await input.quickPick(at, items, 'How is this ensemble secured?');
+    if (picked === BACK || picked.value === 'keep') {
+      return picked === BACK ? BACK : 'keep';
+    }
+    try {
+      return await askSecurityDetails(input, { ...at, back: true }, picked.value, current);
+    } catch (error) {
+      if (!(error instanceof BackToMechanism)) {
+        throw error;
+      }
+    }
   }
-  if (picked.value === 'keep') {
-    return 'keep';
-  }
+}
+
+async function askSecurityDetails(input: Prompts, at: StepAt, mechanism: Mechanism, current: EnsembleConfig | undefined): Promise<SecurityChoice> {
   const choice: SecurityChoice = { secrets: {} };
-  if (picked.value.startsWith('tls')) {
-    choice.tls = await askTls(title, choice.secrets, current?.tls);
+  if (mechanism.startsWith('tls')) {
+    choice.tls = await askTls(input, at, choice.secrets, current?.tls);
   }
-  if (picked.value.endsWith('digest')) {
-    const credential = await ask({
-      title,
-      prompt: 'SASL DIGEST-MD5 user:password (kept in VS Code secret storage)',
-      password: true,
-      validateInput: (value) => (SASL_CREDENTIAL.test(value) ? undefined : 'Expected user:password'),
-    });
+  if (mechanism.endsWith('digest')) {
+    const credential = orBack(
+      await input.inputBox(at, {
+        prompt: 'SASL DIGEST-MD5 user:password (kept in VS Code secret storage)',
+        password: true,
+        validate: (value) => (SASL_CREDENTIAL.test(value) ? undefined : 'Expected user:password'),
+      }),
+    );
     choice.sasl = { mechanism: 'digest' };
     choice.secrets.saslCredential = credential;
-  } else if (picked.value.endsWith('kerberos')) {
+  } else if (mechanism.endsWith('kerberos')) {
     const currentService = current?.sasl?.mechanism === 'kerberos' ? current.sasl.kerberosService : undefined;
-    const service = (await ask({ title, prompt: 'Kerberos service name of the ZooKeeper principals (service/host@REALM)', value: currentService ?? 'zookeeper' })).trim();
+    const service = orBack(await input.inputBox(at, { prompt: 'Kerberos service name of the ZooKeeper principals (service/host@REALM)', value: currentService ?? 'zookeeper' })).trim();
     choice.sasl = service && service !== 'zookeeper' ? { mechanism: 'kerberos', kerberosService: service } : { mechanism: 'kerberos' };
   }
   return choice;
 }
 
-async function askTls(title: string, secrets: SecuritySecrets, current: EnsembleTls | undefined): Promise<EnsembleTls> {
+async function askTls(input: Prompts, at: StepAt, secrets: SecuritySecrets, current: EnsembleTls | undefined): Promise<EnsembleTls> {
   const tls: EnsembleTls = current?.verifyHostname === false ? { verifyHostname: false } : {};
-  const ca = await vscode.window.showQuickPick(
-    [
-      { label: 'Choose a CA file…', description: 'PEM, PKCS12 or JKS truststore', value: 'file' },
-      { label: 'Trust the system CAs', value: 'system' },
-    ],
-    { title, placeHolder: 'Which CA signed the servers\' certificates?', ignoreFocusOut: true },
+  const title = stepTitle(at);
+  const ca = orBack(
+    await input.quickPick(
+      at,
+      [
+        { label: 'Choose a CA file…', description: 'PEM, PKCS12 or JKS truststore', value: 'file' },
+        { label: 'Trust the system CAs', value: 'system' },
+      ],
+      "Which CA signed the servers' certificates?",
+    ),
   );
-  if (!ca) {
-    throw new Cancelled();
-  }
   if (ca.value === 'file') {
-    tls.caFile = await pickFile(`${title}: CA certificates or truststore`, 'Use as CA');
-    const password = await askStorePassword(title, tls.caFile, 'truststore');
+    tls.caFile = await input.openFile(`${title}: CA certificates or truststore`, 'Use as CA');
+    const password = await askStorePassword(input, at, tls.caFile, 'truststore');
     if (password !== undefined) {
       secrets.truststorePassword = password;
     }
   }
-  const identity = await vscode.window.showQuickPick(
-    [
-      { label: 'Certificate and key files (PEM)…', value: 'pem' },
-      { label: 'Keystore (PKCS12 or JKS)…', value: 'keystore' },
-      { label: 'No client certificate', description: 'only where the servers do not require one (ssl.clientAuth)', value: 'none' },
-    ],
-    { title, placeHolder: 'The client certificate (ZooKeeper requires one by default)', ignoreFocusOut: true },
+  const identity = orBack(
+    await input.quickPick(
+      at,
+      [
+        { label: 'Certificate and key files (PEM)…', value: 'pem' },
+        { label: 'Keystore (PKCS12 or JKS)…', value: 'keystore' },
+        { label: 'No client certificate', description: 'only where the servers do not require one (ssl.clientAuth)', value: 'none' },
+      ],
+      'The client certificate (ZooKeeper requires one by default)',
+    ),
   );
-  if (!identity) {
-    throw new Cancelled();
-  }
   if (identity.value === 'pem') {
-    tls.certFile = await pickFile(`${title}: client certificate (PEM)`, 'Use as certificate');
-    tls.keyFile = await pickFile(`${title}: private key of that certificate (PEM)`, 'Use as key');
+    tls.certFile = await input.openFile(`${title}: client certificate (PEM)`, 'Use as certificate');
+    tls.keyFile = await input.openFile(`${title}: private key of that certificate (PEM)`, 'Use as key');
   } else if (identity.value === 'keystore') {
-    tls.keystoreFile = await pickFile(`${title}: client keystore (PKCS12 or JKS)`, 'Use as keystore');
-    const password = await askStorePassword(title, tls.keystoreFile, 'keystore');
+    tls.keystoreFile = await input.openFile(`${title}: client keystore (PKCS12 or JKS)`, 'Use as keystore');
+    const password = await askStorePassword(input, at, tls.keystoreFile, 'keystore');
     if (password !== undefined) {
       secrets.keystorePassword = password;
     }
@@ -204,42 +219,56 @@ function sessionSecurityOrPlain(config: EnsembleConfig): ReturnType<typeof sessi
   }
 }
 
+/** What the security and test steps decided: the ensemble to save and the secrets that go with it. */
+export interface SecurityOutcome {
+  config: EnsembleConfig;
+  choice?: SecurityChoice;
+}
+
 /**
- * The wizard's last steps for Add and Edit: security, then an offer to test; a failed test says
- * why and offers to change the security, save anyway, or cancel. Resolves with what to save.
+ * The wizards' last two steps, over a draft the earlier steps fill in: security, then Test
+ * Connection or Save. A failed test stays on its step with the reason; Back changes the security.
  */
-export async function securityStep(deps: CommandDeps, draft: EnsembleConfig, title: string, editing: boolean): Promise<{ config: EnsembleConfig; choice?: SecurityChoice }> {
-  for (;;) {
-    const asked = await askSecurity(title, editing ? draft : undefined);
-    const choice = asked === 'keep' ? undefined : asked;
-    const config = choice ? withSecurity(draft, choice) : draft;
-    const next = await vscode.window.showQuickPick(
-      [
-        { label: '$(debug-alt) Test Connection', description: 'open a throwaway session now', value: 'test' },
-        { label: '$(check) Save without testing', value: 'save' },
-      ],
-      { title, placeHolder: 'Test the connection before saving?', ignoreFocusOut: true },
-    );
-    if (!next) {
-      throw new Cancelled();
-    }
-    if (next.value === 'save') {
-      return choice ? { config, choice } : { config };
-    }
-    const result = await testConnection(deps, config, choice?.secrets);
-    if (result.ok) {
-      return choice ? { config, choice } : { config };
-    }
-    const answer = await vscode.window.showErrorMessage(`Test connection to ${config.name} failed: ${result.code}: ${result.message}`, { modal: true }, 'Change Security', 'Save Anyway');
-    if (answer === 'Save Anyway') {
-      return choice ? { config, choice } : { config };
-    }
-    if (answer !== 'Change Security') {
-      throw new Cancelled();
-    }
-    editing = true;
-    draft = config;
-  }
+export function securitySteps(deps: CommandDeps, input: Prompts, draft: () => EnsembleConfig, editing: boolean, outcome: SecurityOutcome): Step[] {
+  let choice: SecurityChoice | undefined;
+  return [
+    async (at) => {
+      const asked = await askSecurity(input, at, editing ? draft() : undefined);
+      if (asked === BACK) {
+        return BACK;
+      }
+      choice = asked === 'keep' ? undefined : asked;
+      return undefined;
+    },
+    async (at) => {
+      const config = choice ? withSecurity(draft(), choice) : draft();
+      let failure: string | undefined;
+      for (;;) {
+        const next = await input.quickPick(
+          at,
+          [
+            { label: failure ? '$(debug-alt) Test Again' : '$(debug-alt) Test Connection', description: 'open a throwaway session now', value: 'test' },
+            { label: failure ? '$(check) Save Anyway' : '$(check) Save without testing', value: 'save' },
+          ],
+          failure ? `Test failed: ${failure} (Back to change the security)` : 'Test the connection before saving?',
+        );
+        if (next === BACK) {
+          return BACK;
+        }
+        const result = next.value === 'test' ? await testConnection(deps, config, choice?.secrets) : undefined;
+        if (!result || result.ok) {
+          outcome.config = config;
+          if (choice) {
+            outcome.choice = choice;
+          } else {
+            delete outcome.choice;
+          }
+          return undefined;
+        }
+        failure = `${result.code}: ${result.message}`;
+      }
+    },
+  ];
 }
 
 export function registerSecurityCommands(deps: CommandDeps): void {
@@ -259,7 +288,9 @@ export function registerSecurityCommands(deps: CommandDeps): void {
       }
       config = withSecurity(ensemble, choice);
     } else {
-      ({ config, choice } = await securityStep(deps, ensemble, `Security of ${ensemble.name}`, true));
+      const outcome: SecurityOutcome = { config: ensemble };
+      await runSteps(`Security of ${ensemble.name}`, securitySteps(deps, deps.wizardInputs.current, () => ensemble, true, outcome));
+      ({ config, choice } = outcome);
     }
     if (choice) {
       await storeSecuritySecrets(deps, ensemble.name, choice);

@@ -13,6 +13,7 @@ import './imports.test';
 import './health.test';
 import './untrusted.test';
 import './registries.test';
+import './wizard.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();
