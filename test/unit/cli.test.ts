@@ -1,7 +1,7 @@
 // The CLI twins of the driver-version and import features (no ZooKeeper needed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../src/cli/commands';
@@ -23,15 +23,19 @@ test('parse-url --hive-version: HIVE-28217 port and HIVE-28805 password, never p
 
 test('ensembles-from: hive-site.xml, beeline-site.xml and a missing file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hivezk-cli-'));
-  const hiveSite = join(dir, 'hive-site.xml');
-  writeFileSync(hiveSite, '<configuration><property><name>hive.zookeeper.quorum</name><value>zk1,zk2</value></property></configuration>');
-  const result = (await runCommand(['ensembles-from', hiveSite])) as { kind: string; ensembles: { connectString: string }[] };
-  assert.equal(result.kind, 'hive-site');
-  assert.equal(result.ensembles[0]?.connectString, 'zk1:2181,zk2:2181');
-  const beelineSite = join(dir, 'beeline-site.xml');
-  writeFileSync(beelineSite, '<configuration><property><name>beeline.hs2.jdbc.url.a</name><value>jdbc:hive2://h:1/</value></property></configuration>');
-  assert.equal(((await runCommand(['ensembles-from', beelineSite])) as { kind: string }).kind, 'beeline-site');
-  await assert.rejects(runCommand(['ensembles-from', join(dir, 'nope.xml')]), isCode('BAD_ARGUMENT'));
+  try {
+    const hiveSite = join(dir, 'hive-site.xml');
+    writeFileSync(hiveSite, '<configuration><property><name>hive.zookeeper.quorum</name><value>zk1,zk2</value></property></configuration>');
+    const result = (await runCommand(['ensembles-from', hiveSite])) as { kind: string; ensembles: { connectString: string }[] };
+    assert.equal(result.kind, 'hive-site');
+    assert.equal(result.ensembles[0]?.connectString, 'zk1:2181,zk2:2181');
+    const beelineSite = join(dir, 'beeline-site.xml');
+    writeFileSync(beelineSite, '<configuration><property><name>beeline.hs2.jdbc.url.a</name><value>jdbc:hive2://h:1/</value></property></configuration>');
+    assert.equal(((await runCommand(['ensembles-from', beelineSite])) as { kind: string }).kind, 'beeline-site');
+    await assert.rejects(runCommand(['ensembles-from', join(dir, 'nope.xml')]), isCode('BAD_ARGUMENT'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('beeline-site-entry: the property for beeline -c, and the default marker', async () => {

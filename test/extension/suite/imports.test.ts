@@ -1,7 +1,7 @@
 // The import commands inside a real extension host: hive-site.xml and beeline-site.xml become
 // ensembles in the user's settings, and a tree item copies as a beeline-site.xml entry.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -44,6 +44,7 @@ test('Add Ensembles from hive-site.xml, Add from beeline-site.xml, Copy as beeli
     assert.match(entry, /jdbc:hive2:\/\/zkb1:2181\/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=bns/);
   } finally {
     await vscode.workspace.getConfiguration('hiveZk').update('ensembles', saved, vscode.ConfigurationTarget.Global);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
