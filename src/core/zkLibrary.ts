@@ -1,4 +1,4 @@
-// node-zookeeper-client 1.1.3 as the session uses it: its untyped API typed here, its values
+// The ZooKeeper client library (pinned 1.1.3) as the session uses it: its untyped API typed here, its values
 // converted to ours, its internals checked and its quirks contained. This module never loads the
 // library: zkSession.ts does (the only module allowed to) and hands it in.
 

@@ -1,4 +1,4 @@
-// The session's own socket under one node-zookeeper-client instance: we open each connection
+// The session's own socket under one instance of the ZooKeeper client library: we open each connection
 // (plain TCP, or whatever a ZkTransport makes, e.g. TLS), see its errors, cut its data into whole
 // frames, and may run a handshake (e.g. SASL) before the library sees the server's ConnectResponse.
 
@@ -48,7 +48,7 @@ export interface ZkTransport {
   isFatal?(error: Error): boolean;
 }
 
-/** The parts of the library's ConnectionManager (node-zookeeper-client 1.1.3) this hook drives. */
+/** The parts of the library's ConnectionManager (the pinned client library, 1.1.3) this hook drives. */
 export interface LibraryConnectionManager {
   socket: net.Socket | undefined;
   servers: unknown[];
