@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { toPem } from 'jks-js';
+import type * as Jks from 'jks-js';
 import { HiveZkError } from './errors';
 
 export type StoreType = 'PEM' | 'PKCS12' | 'JKS';
@@ -90,7 +90,7 @@ function readStore(file: string, role: 'truststore' | 'keystore', password: stri
   try {
     // jks-js reads both Java store formats: trusted entries as `ca`, key entries as `key` + `cert` chain.
     const result: StoreEntries = { certs: [], keys: [] };
-    for (const entry of Object.values(toPem(bytes, password ?? ''))) {
+    for (const entry of Object.values(jks().toPem(bytes, password ?? ''))) {
       const chain = [entry.ca, entry.cert].filter((c): c is string => typeof c === 'string').flatMap((c) => c.match(PEM_CERT) ?? []);
       result.certs.push(...chain);
       if (entry.key) {
@@ -199,4 +199,10 @@ export function describeTlsFailure(error: unknown, address: string): string {
     return `the host of ${address} cannot be resolved (${code})`;
   }
   return `${message}${code ? ` (${code})` : ''}`;
+}
+
+/** jks-js brings node-forge and node-rsa (tens of ms to load): loaded when a Java store is read, never at activation. */
+function jks(): typeof Jks {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('jks-js') as typeof Jks;
 }
