@@ -23,7 +23,6 @@ import {
   setIfDefined,
   type ClientConnection,
   type HealthWord,
-  type ServerMode,
   type ServerStats,
   type VersionInfo,
 } from './healthReplies';
@@ -32,22 +31,15 @@ import {
 
 export type HealthSource = 'fourLetterWord' | 'adminServer';
 
-export interface ServerHealth {
+/** One server's facts: the parsed replies' stats, plus what only the aggregation knows. */
+export interface ServerHealth extends ServerStats {
   /** "host:port" as in the connect string. */
   server: string;
   host: string;
   port: number;
   /** False when the client port refused or did not answer. */
   reachable: boolean;
-  mode?: ServerMode;
   version?: VersionInfo;
-  versionText?: string;
-  latency?: { min: number; avg: number; max: number };
-  outstanding?: number;
-  znodeCount?: number;
-  watchCount?: number;
-  ephemeralsCount?: number;
-  connectionCount?: number;
   /** 0 means unlimited. */
   maxClientCnxns?: number;
   /** Client connections (this tool's probes left out); undefined when neither `cons` nor the AdminServer answered. */

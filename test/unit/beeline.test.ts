@@ -2,11 +2,10 @@
 // the POSIX commands are run under bash and sh against a fake beeline that records its argv.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBeelineCommand, checkPasswordForFile, quoteCmd, quotePosix, quotePwsh } from '../../src/core/beeline';
+import { fakeBeeline as makeFakeBeeline, type FakeBeeline } from '../support/fakeBeeline';
 import { beelineConnectLine, beelineReads, beelineSplit } from '../support/shellModels';
 import { HiveZkError } from '../../src/core/errors';
 import { decodeInstanceData, describeInstance } from '../../src/core/hs2Instance';
@@ -74,28 +73,14 @@ test('quoting rules per shell', () => {
 
 const hostile = ["'; touch PWNED; '", '$(touch PWNED)', '`touch PWNED`', 'a && touch PWNED', 'x | touch PWNED', '"; touch PWNED; "', '%COMSPEC%', '$HOME', "it's", '\\', '*', '~root', '!!', '{a,b}', 'a\tb'];
 
-/** The fake beelines' directories, removed when the file's tests are done: nothing is left in /tmp. */
-const fakeDirs: string[] = [];
-after(() => {
-  for (const dir of fakeDirs) {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+/** The fake beelines made here, removed when the file's tests are done: nothing is left in /tmp. */
+const fakes: FakeBeeline[] = [];
+after(() => fakes.forEach((f) => f.dispose()));
 
-function fakeBeeline(): { dir: string; run: (shell: string, command: string) => string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'hivezk-beeline-'));
-  fakeDirs.push(dir);
-  const script = join(dir, 'beeline');
-  writeFileSync(script, `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done > "${dir}/argv"\n`);
-  chmodSync(script, 0o755);
-  return {
-    dir,
-    run(shell, command) {
-      // Own HOME and no stdin: bash must not read a .bashrc (Debian's bash does when stdin is a socket).
-      execFileSync(shell, ['-c', command], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-      return readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
-    },
-  };
+function fakeBeeline(): FakeBeeline {
+  const fake = makeFakeBeeline();
+  fakes.push(fake);
+  return fake;
 }
 
 for (const shell of ['bash', 'sh']) {

@@ -6,10 +6,6 @@
 // and !connect line are modelled too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildBeelineCommand, quoteArg, type BeelineCommand, type BeelineRequest, type PasswordSource } from '../../src/core/beeline';
 import { HiveZkError } from '../../src/core/errors';
 import { decodeInstanceData, describeInstance } from '../../src/core/hs2Instance';
@@ -17,6 +13,7 @@ import { instanceUrl } from '../../src/core/hs2Urls';
 import { parseJdbcUrl } from '../../src/core/jdbcUrl';
 import { unlockStatement } from '../../src/core/locks';
 import { readUnlock } from '../support/hiveQlModel';
+import { fakeBeeline } from '../support/fakeBeeline';
 import { prng } from '../support/prng';
 import { beelineConnectLine, beelineReads, beelineSplit, cmdToBeeline, msvcrtArgv, pwshTokens, pwshToBeelineCmd } from '../support/shellModels';
 
@@ -68,22 +65,6 @@ function requestFor(field: Field, value: string, random: () => number): BeelineR
       }
     }
   }
-}
-
-function fakeBeeline(): { dir: string; run: (shell: string, line: string) => string[]; dispose: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'hivezk-injection-'));
-  const script = join(dir, 'beeline');
-  writeFileSync(script, `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done > "${dir}/argv"\n`);
-  chmodSync(script, 0o755);
-  return {
-    dir,
-    run(shell, line) {
-      rmSync(join(dir, 'argv'), { force: true });
-      execFileSync(shell, ['-c', line], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-      return readFileSync(join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
-    },
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
-  };
 }
 
 /** What beeline itself must read from the argv: the request's URL, user and password source, nothing more. */
