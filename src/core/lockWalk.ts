@@ -17,6 +17,7 @@ import {
 import { unlessMissingOutcome } from './missingZnode';
 import { namespacePath } from './znodePath';
 import type { ZkSession } from './zkSession';
+import { statCtimeAt, statEphemeralOwnerAt } from './zkWire';
 
 export interface LockWalkOptions {
   database?: string;
@@ -134,24 +135,31 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
     return owner;
   };
 
+  const collect = (item: LockItem, data: LockData, ctime?: number, ephemeralOwner?: string): void => {
+    locksReserved -= 1; // delivered: collected from here on
+    collected += 1;
+    item.object.locks.push(makeLock(item, data, ctime, ephemeralOwner === undefined || ephemeralOwner === '0' ? undefined : internOwner(ephemeralOwner)));
+  };
+
   const readLocks = async (chunk: LockItem[]): Promise<void> => {
     await session.forEachData(
       // Request paths are made only now, so they do not wait in the frontier with their locks.
       chunk.map((l) => l.object.prefix + l.znode),
       (read, i) => {
         const item = chunk[i];
-        locksReserved -= 1; // delivered: collected from here on, or gone
         const outcome = unlessMissingOutcome(read, asReason);
         if (outcome === 'gone') {
+          locksReserved -= 1;
           return;
         }
-        collected += 1;
-        item.object.locks.push(
-          outcome === 'unreadable'
-            ? makeLock(item, { problems: ['not authorized to read this lock (ACL)'] })
-            : makeLock(item, decodeLockData(outcome.data), outcome.stat.ctime, outcome.stat.ephemeralOwner === '0' ? undefined : internOwner(outcome.stat.ephemeralOwner)),
-        );
+        if (outcome === 'unreadable') {
+          collect(item, { problems: ['not authorized to read this lock (ACL)'] });
+        } else {
+          collect(item, decodeLockData(outcome.data), outcome.stat.ctime, outcome.stat.ephemeralOwner);
+        }
       },
+      // Batched reads (the usual case) are decoded in place: no data view or stat object per lock.
+      { inFrame: (frame, start, end, i) => collect(chunk[i], decodeLockData(frame, start, end), statCtimeAt(frame, end), statEphemeralOwnerAt(frame, end)) },
     );
     countVisited(chunk.length);
   };

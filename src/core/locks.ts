@@ -59,46 +59,70 @@ export interface LockData {
 /** Shared by every lock without problems: 100k locks would otherwise hold 100k empty arrays. */
 const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
-/** Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. */
-export function decodeLockData(data: Uint8Array): LockData {
+/** The lock modes Hive writes, as bytes to compare and as the one string every lock shares. */
+const LOCK_DATA_MODES = ['IMPLICIT', 'EXPLICIT'].map((mode) => ({ mode, bytes: Buffer.from(mode) }));
+const COLON = 0x3a;
+
+/**
+ * Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. Hive strips
+ * ":" from the first four fields; a fifth field with colons is an IPv6 client address.
+ * `start`/`end` take the bytes in place (a multiRead frame). A walk decodes 100k of these: fields
+ * are found and the time parsed in the bytes, and the kept strings are decoded once per text (TextInterner).
+ */
+export function decodeLockData(data: Uint8Array, start = 0, end = data.length): LockData {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (!isUtf8(bytes)) {
-    return { problems: [`data is not UTF-8 text (${data.length} bytes)`] };
-  }
   // As a UTF-8 decoder reads it: a leading byte order mark is not text.
-  const text = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  if (text.length === 0) {
-    return { problems: ['no lock data'] };
+  const from = end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf ? start + 3 : start;
+  if (from === end) {
+    return isUtf8(bytes.subarray(start, end)) ? { problems: ['no lock data'] } : notUtf8(start, end);
   }
-  // Hive strips ":" from the first four fields; a fifth field with colons is an IPv6 client address.
-  const [queryId, lockTime, lockMode, queryString, client] = splitLockFields(text);
-  const problems: string[] = [];
-  if (queryId && lockTime !== undefined && TIME.test(lockTime) && lockMode && queryString !== undefined && client) {
-    // The usual case, built in one literal (one hidden class, no property backing store).
-    return { problems: NO_PROBLEMS, queryId, lockTime: Number(lockTime), lockMode, queryString, clientIp: client };
+  // Where each field starts (0: the text ends first). A colon byte is never inside a UTF-8
+  // sequence, so these are the text's colons whether or not the bytes are valid UTF-8.
+  const timeAt = indexOfColon(bytes, from, end) + 1;
+  const modeAt = timeAt === 0 ? 0 : indexOfColon(bytes, timeAt, end) + 1;
+  const queryAt = modeAt === 0 ? 0 : indexOfColon(bytes, modeAt, end) + 1;
+  const clientAt = queryAt === 0 ? 0 : indexOfColon(bytes, queryAt, end) + 1;
+  const lockTime = modeAt === 0 ? -1 : epochMillis(bytes, timeAt, modeAt - 1);
+  const result: LockData =
+    clientAt > 0 && timeAt > from + 1 && lockTime >= 0 && queryAt > modeAt + 1 && clientAt < end
+      ? // The usual case, built in one literal (one hidden class, no property backing store).
+        { problems: NO_PROBLEMS, queryId: LOCK_TEXTS.text(bytes, from, timeAt - 1), lockTime, lockMode: lockDataMode(bytes, modeAt, queryAt - 1), queryString: LOCK_TEXTS.text(bytes, queryAt, clientAt - 1), clientIp: LOCK_TEXTS.text(bytes, clientAt, end) }
+      : partialLockData(bytes, from, end, [timeAt, modeAt, queryAt, clientAt]);
+  // Bytes that are not UTF-8 decode to U+FFFD; only then (or for a real U+FFFD) are they checked.
+  // Every byte outside the decoded fields is a colon, a digit or a known mode.
+  if ((result.queryId?.includes('\uFFFD') || result.queryString?.includes('\uFFFD') || result.clientIp?.includes('\uFFFD') || result.lockMode?.includes('\uFFFD') || result.problems.length > 0) && !isUtf8(bytes.subarray(start, end))) {
+    return notUtf8(start, end);
   }
+  return result;
+}
+
+/** Lock data that is not the usual five fields: what is there, and what is wrong. `at`: where each field after the first starts (0: none). */
+function partialLockData(bytes: Buffer, from: number, end: number, at: [number, number, number, number]): LockData {
+  const [timeAt, modeAt, queryAt, clientAt] = at;
+  const fieldEnd = (next: number): number => (next === 0 ? end : next - 1);
   const result: LockData = { problems: NO_PROBLEMS };
-  if (queryId) {
-    result.queryId = queryId;
+  const problems: string[] = [];
+  if (fieldEnd(timeAt) > from) {
+    result.queryId = LOCK_TEXTS.text(bytes, from, fieldEnd(timeAt));
   }
-  if (lockTime !== undefined && lockTime !== '') {
-    if (TIME.test(lockTime)) {
-      result.lockTime = Number(lockTime);
+  if (timeAt === 0) {
+    problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
+  } else if (fieldEnd(modeAt) > timeAt) {
+    const time = epochMillis(bytes, timeAt, fieldEnd(modeAt));
+    if (time >= 0) {
+      result.lockTime = time;
     } else {
-      problems.push(`lock time "${preview(lockTime, 30)}" is not epoch milliseconds`);
+      problems.push(`lock time "${preview(bytes.toString('utf8', timeAt, fieldEnd(modeAt)), 30)}" is not epoch milliseconds`);
     }
   }
-  if (lockMode) {
-    result.lockMode = lockMode;
+  if (modeAt > 0 && fieldEnd(queryAt) > modeAt) {
+    result.lockMode = lockDataMode(bytes, modeAt, fieldEnd(queryAt));
   }
-  if (queryString !== undefined) {
-    result.queryString = queryString;
+  if (queryAt > 0) {
+    result.queryString = LOCK_TEXTS.text(bytes, queryAt, fieldEnd(clientAt));
   }
-  if (client) {
-    result.clientIp = client;
-  }
-  if (lockTime === undefined) {
-    problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
+  if (clientAt > 0 && clientAt < end) {
+    result.clientIp = LOCK_TEXTS.text(bytes, clientAt, end);
   }
   if (problems.length > 0) {
     result.problems = problems;
@@ -106,67 +130,84 @@ export function decodeLockData(data: Uint8Array): LockData {
   return result;
 }
 
-const TIME = /^\d{1,15}$/;
+function notUtf8(start: number, end: number): LockData {
+  return { problems: [`data is not UTF-8 text (${end - start} bytes)`] };
+}
 
-/**
- * The four colon-free fields and the rest (the client, which may hold colons); undefined where the
- * text ends first. Each field is decoded from its own bytes (valid UTF-8, so a 0x3a byte is always
- * ":"): slices of one decoded text would each keep that whole text alive, for every lock of a walk.
- * The lock mode and the client, which many locks repeat, come out of REPEATED shared.
- */
-function splitLockFields(text: Buffer): [string, string?, string?, string?, string?] {
-  const fields: [string, string?, string?, string?, string?] = [''];
-  let start = 0;
-  for (let field = 0; field < 4; field += 1) {
-    let colon = start;
-    while (colon < text.length && text[colon] !== 0x3a) {
-      colon += 1;
+function indexOfColon(bytes: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i += 1) {
+    if (bytes[i] === COLON) {
+      return i;
     }
-    fields[field] = field === 2 ? REPEATED.text(text, start, colon) : text.toString('utf8', start, colon);
-    if (colon === text.length) {
-      return fields;
-    }
-    start = colon + 1;
   }
-  fields[4] = REPEATED.text(text, start, text.length);
-  return fields;
+  return -1;
+}
+
+/** 1 to 15 ASCII digits from start to end as a number, else -1. */
+function epochMillis(bytes: Buffer, start: number, end: number): number {
+  if (end <= start || end - start > 15) {
+    return -1;
+  }
+  let value = 0;
+  for (let i = start; i < end; i += 1) {
+    const digit = bytes[i] - 48;
+    if (digit < 0 || digit > 9) {
+      return -1;
+    }
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function lockDataMode(bytes: Buffer, start: number, end: number): string {
+  for (const { mode, bytes: known } of LOCK_DATA_MODES) {
+    if (sameBytes(bytes, start, end, known)) {
+      return mode;
+    }
+  }
+  return bytes.toString('utf8', start, end);
+}
+
+function sameBytes(bytes: Buffer, start: number, end: number, known: Buffer): boolean {
+  if (end - start !== known.length) {
+    return false;
+  }
+  for (let i = 0; i < known.length; i += 1) {
+    if (bytes[start + i] !== known[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
- * Short strings kept once and found again by their bytes, without decoding them again. Bounded
- * (lock data is untrusted): past its size, or on a hash collision, a value is simply decoded.
+ * Decoded texts kept once and found again by their bytes: every lock of one query carries the same
+ * query id, query text and client, and a walk reads 100k locks of a few queries. A direct-mapped
+ * cache of short texts (lock data is untrusted: bounded in entries and bytes); a miss just decodes.
  */
-class ByteInterner {
-  private readonly byHash = new Map<number, { bytes: Buffer; text: string }>();
+class TextInterner {
+  private readonly slots = new Array<{ bytes: Buffer; text: string } | undefined>(4096);
 
-  text(source: Buffer, start: number, end: number): string {
-    const length = end - start;
-    if (length > 64) {
-      return source.toString('utf8', start, end);
+  text(bytes: Buffer, start: number, end: number): string {
+    if (end - start > 2048) {
+      return bytes.toString('utf8', start, end);
     }
     let hash = 0x811c9dc5; // FNV-1a
     for (let i = start; i < end; i += 1) {
-      hash = Math.imul(hash ^ source[i], 0x01000193);
+      hash = Math.imul(hash ^ bytes[i], 0x01000193);
     }
-    const known = this.byHash.get(hash);
-    if (known && known.bytes.length === length) {
-      let same = true;
-      for (let i = 0; same && i < length; i += 1) {
-        same = known.bytes[i] === source[start + i];
-      }
-      if (same) {
-        return known.text;
-      }
+    const slot = (hash >>> 0) % this.slots.length;
+    const known = this.slots[slot];
+    if (known && sameBytes(bytes, start, end, known.bytes)) {
+      return known.text;
     }
-    const text = source.toString('utf8', start, end);
-    if (!known && this.byHash.size < 4096) {
-      this.byHash.set(hash, { bytes: Buffer.from(source.subarray(start, end)), text });
-    }
+    const text = bytes.toString('utf8', start, end);
+    this.slots[slot] = { bytes: Buffer.from(bytes.subarray(start, end)), text };
     return text;
   }
 }
 
-const REPEATED = new ByteInterner();
+const LOCK_TEXTS = new TextInterner();
 
 export interface LockObject {
   database: string;

@@ -7,7 +7,7 @@ import { HiveZkError } from './errors';
 import { errorFromCode, isUnimplemented, pathProblem, perPathError } from './zkErrorMap';
 import type { SocketHook } from './zkSocketHook';
 import type { ReadOutcome } from './zkTypes';
-import { indexMultiReadResponse, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
+import { dataResultEnd, dataResultStart, indexMultiReadResponse, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
 
 export interface MultiReadOptions {
   /** false: batched reads are always pipelined single reads (as on servers before 3.6). */
@@ -25,6 +25,11 @@ export const MULTI_READ_DEFAULTS: Required<MultiReadOptions> = { enabled: true, 
 const SLOW_START_OPS = 32;
 
 export type Sink = (outcome: ReadOutcome<unknown>, index: number) => void;
+/**
+ * A znode's data read by multiRead, handed on in place: the data is frame[start, end) and its stat
+ * follows (statCtimeAt, statEphemeralOwnerAt). No data view or stat object is made for it.
+ */
+export type InFrameSink = (frame: Buffer, start: number, end: number, index: number) => void;
 
 /** What a client has learnt about multiRead: probed per connection, refused for good once a server says -6. */
 export interface MultiReadSupport {
@@ -116,7 +121,7 @@ export class MultiReader {
   }
 
   /** Reads every path, handing each outcome (value or per-znode error) to `sink` as its batch arrives. */
-  async readMany(kind: MultiReadKind, paths: readonly string[], sink: Sink, expectedBytes?: readonly (number | undefined)[]): Promise<void> {
+  async readMany(kind: MultiReadKind, paths: readonly string[], sink: Sink, expectedBytes?: readonly (number | undefined)[], inFrame?: InFrameSink): Promise<void> {
     const valid: number[] = [];
     paths.forEach((path, i) => {
       const problem = pathProblem(path);
@@ -160,7 +165,7 @@ export class MultiReader {
     };
     const worker = async (): Promise<void> => {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
-        if (!(await this.readBatch(kind, paths, batch, sink))) {
+        if (!(await this.readBatch(kind, paths, batch, sink, inFrame))) {
           // No multiRead here (any more): everything left goes as one pipeline of single reads,
           // not batch by batch, which would stall the pipeline at every batch's slowest read.
           const rest = valid.slice(cursor);
@@ -174,7 +179,7 @@ export class MultiReader {
   }
 
   /** One batch: multiRead where this connection supports it, else the same reads one by one (then false). */
-  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], sink: Sink): Promise<boolean> {
+  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], sink: Sink, inFrame: InFrameSink | undefined): Promise<boolean> {
     if (!(await this.usable())) {
       await this.readSingly(kind, paths, batch, sink);
       return false;
@@ -198,7 +203,12 @@ export class MultiReader {
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
     this.sizesLearnt[kind] = true;
     for (let i = 0; i < batch.length; i += 1) {
-      sink(this.toOutcome(i < offsets.length ? multiReadResultAt(frame, offsets[i]) : undefined, batchPaths[i]), batch[i]);
+      const start = inFrame && i < offsets.length ? dataResultStart(frame, offsets[i]) : -1;
+      if (inFrame && start >= 0) {
+        inFrame(frame, start, dataResultEnd(frame, start), batch[i]);
+      } else {
+        sink(this.toOutcome(i < offsets.length ? multiReadResultAt(frame, offsets[i]) : undefined, batchPaths[i]), batch[i]);
+      }
     }
     return true;
   }

@@ -27,21 +27,11 @@ export function pathProblem(path: unknown): HiveZkError | undefined {
   return typeof path === 'string' && isZnodePath(path) ? undefined : new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
 }
 
-/** Absolute, no empty segment, no trailing "/" (but "/"), no control character: one pass, as batched reads check every path. */
+/** Absolute, no empty segment, no trailing "/" (but "/"), no control character. One expression: batched reads check every path. */
+const ZNODE_PATH = /^(?:\/[^/\x00-\x1f\x7f]+)+$/;
+
 function isZnodePath(path: string): boolean {
-  const last = path.length - 1;
-  if (last < 0 || path.charCodeAt(0) !== 0x2f || (last > 0 && path.charCodeAt(last) === 0x2f)) {
-    return false;
-  }
-  let previous = 0;
-  for (let i = 0; i <= last; i += 1) {
-    const c = path.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || (c === 0x2f && previous === 0x2f)) {
-      return false;
-    }
-    previous = c;
-  }
-  return true;
+  return path === '/' || ZNODE_PATH.test(path);
 }
 
 /** A whole batch's failure as each of its znodes would have seen it in a single read. */

@@ -9,7 +9,7 @@
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError } from './errors';
-import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink } from './multiRead';
+import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink } from './multiRead';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
 import { FATAL_CODES, mapError, pathProblem } from './zkErrorMap';
 import {
@@ -57,6 +57,8 @@ export interface ZkSessionOptions {
 export interface BatchReadOptions {
   /** Expected data sizes, index-aligned with the paths (e.g. the stat dataLength from an earlier read): big znodes go in small batches. */
   expectedBytes?: readonly (number | undefined)[];
+  /** Takes the data reads that came by multiRead in place instead of `each` (which still gets single reads and errors). */
+  inFrame?: InFrameSink;
 }
 
 export interface StateChange {
@@ -235,7 +237,7 @@ export class ZkSession {
    * fails the whole call.
    */
   async forEachData(paths: readonly string[], each: (outcome: ReadOutcome<ZnodeData>, index: number) => void, options: BatchReadOptions = {}): Promise<void> {
-    await this.multiReader.readMany('data', paths, each as Sink, options.expectedBytes);
+    await this.multiReader.readMany('data', paths, each as Sink, options.expectedBytes, options.inFrame);
   }
 
   /** getChildrenMany, each outcome handed on as it arrives (see forEachData). */

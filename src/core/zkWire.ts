@@ -207,13 +207,13 @@ export function indexMultiReadResponse(frame: Buffer): Int32Array {
  * not a copy: whoever keeps it keeps the frame (batches are capped at about a megabyte).
  */
 export function multiReadResultAt(frame: Buffer, at: number): MultiReadResult {
+  const start = dataResultStart(frame, at);
+  if (start >= 0) {
+    const end = dataResultEnd(frame, start);
+    return { data: frame.subarray(start, end), stat: readStat(frame, end) };
+  }
   const type = frame.readInt32BE(at);
   at += 9;
-  if (type === OPCODES.getData) {
-    const size = Math.max(frame.readInt32BE(at), 0);
-    at += 4;
-    return { data: frame.subarray(at, at + size), stat: readStat(frame, at + size) };
-  }
   if (type === OPCODES.getChildren) {
     const count = frame.readInt32BE(at);
     at += 4;
@@ -229,18 +229,46 @@ export function multiReadResultAt(frame: Buffer, at: number): MultiReadResult {
   return { errorCode: frame.readInt32BE(at) };
 }
 
-/** jute Stat: czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, dataLength, numChildren, pzxid. */
+/**
+ * Where the data of a getData result at `at` starts in the frame, or -1 for any other result. The
+ * data ends at dataResultEnd and the result's stat follows it: for readers that take the bytes in
+ * place instead of a data view and a stat object per znode (a lock walk reads 100k).
+ */
+export function dataResultStart(frame: Buffer, at: number): number {
+  return frame.readInt32BE(at) === OPCODES.getData ? at + 13 : -1;
+}
+
+export function dataResultEnd(frame: Buffer, start: number): number {
+  return start + Math.max(frame.readInt32BE(start - 4), 0);
+}
+
+/** jute Stat field offsets: czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, dataLength, numChildren, pzxid. */
+const STAT = { ctime: 16, mtime: 24, version: 32, cversion: 36, aversion: 40, ephemeralOwner: 44, dataLength: 52, numChildren: 56 } as const;
+
+/** A jute long as a number (exact for times, the one use). */
+function readLong(frame: Buffer, at: number): number {
+  return frame.readInt32BE(at) * 2 ** 32 + frame.readUInt32BE(at + 4);
+}
+
+export function statCtimeAt(frame: Buffer, statAt: number): number {
+  return readLong(frame, statAt + STAT.ctime);
+}
+
+/** The owner session as lower-case hex without leading zeros, "0" for a persistent znode (as the library gives it). */
+export function statEphemeralOwnerAt(frame: Buffer, statAt: number): string {
+  const at = statAt + STAT.ephemeralOwner;
+  return frame.readInt32BE(at) === 0 && frame.readInt32BE(at + 4) === 0 ? '0' : frame.toString('hex', at, at + 8).replace(/^0+/, '');
+}
+
 function readStat(frame: Buffer, at: number): ZnodeStat {
-  // Persistent nodes (most lock and registry znodes) have no owner: skip the hex string then.
-  const owner = frame.readInt32BE(at + 44) === 0 && frame.readInt32BE(at + 48) === 0 ? '' : frame.toString('hex', at + 44, at + 52).replace(/^0+/, '');
   return {
-    version: frame.readInt32BE(at + 32),
-    cversion: frame.readInt32BE(at + 36),
-    aversion: frame.readInt32BE(at + 40),
-    numChildren: frame.readInt32BE(at + 56),
-    dataLength: frame.readInt32BE(at + 52),
-    ctime: frame.readInt32BE(at + 16) * 2 ** 32 + frame.readUInt32BE(at + 20),
-    mtime: frame.readInt32BE(at + 24) * 2 ** 32 + frame.readUInt32BE(at + 28),
-    ephemeralOwner: owner === '' ? '0' : owner,
+    version: frame.readInt32BE(at + STAT.version),
+    cversion: frame.readInt32BE(at + STAT.cversion),
+    aversion: frame.readInt32BE(at + STAT.aversion),
+    numChildren: frame.readInt32BE(at + STAT.numChildren),
+    dataLength: frame.readInt32BE(at + STAT.dataLength),
+    ctime: statCtimeAt(frame, at),
+    mtime: readLong(frame, at + STAT.mtime),
+    ephemeralOwner: statEphemeralOwnerAt(frame, at),
   };
 }

@@ -1,6 +1,7 @@
 // Lock manager formats and its grant rule (hive-zk-spec §4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { prng } from '../support/prng';
 import { decodeLockData, decodeLockObject, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -38,6 +39,75 @@ test('lock data: bad time reported', () => assert.match(decodeLockData(b('q:soon
 test('lock data: one field only', () => assert.match(decodeLockData(b('q')).problems.join(), /fewer fields/));
 test('lock data: binary', () => assert.match(decodeLockData(Buffer.from([0xc3, 0x28])).problems.join(), /not UTF-8/));
 test('lock data: empty', () => assert.deepEqual(decodeLockData(Buffer.alloc(0)).problems, ['no lock data']));
+
+/** The format read the plain way: a strict UTF-8 decode, the BOM dropped, split at the first four colons. */
+function referenceLockData(bytes: Buffer): { problems: string[]; fields?: Record<string, string | number> } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return { problems: ['not UTF-8'] };
+  }
+  if (text === '') {
+    return { problems: ['no lock data'] };
+  }
+  const parts = text.split(':');
+  const [queryId, lockTime, lockMode, queryString] = parts;
+  const client = parts.length > 4 ? parts.slice(4).join(':') : undefined;
+  const fields: Record<string, string | number> = {};
+  const problems: string[] = [];
+  if (queryId) {
+    fields.queryId = queryId;
+  }
+  if (lockTime !== undefined && lockTime !== '') {
+    if (/^[0-9]{1,15}$/.test(lockTime)) {
+      fields.lockTime = Number(lockTime);
+    } else {
+      problems.push('time');
+    }
+  }
+  if (lockMode) {
+    fields.lockMode = lockMode;
+  }
+  if (queryString !== undefined) {
+    fields.queryString = queryString;
+  }
+  if (client) {
+    fields.clientIp = client;
+  }
+  if (lockTime === undefined) {
+    problems.push('fields');
+  }
+  return { problems, fields };
+}
+
+test('lock data: decoded in place as the plain reading decodes it (BOM, bad UTF-8 in every field, U+FFFD, colons, times)', () => {
+  const random = prng(20261125);
+  const pieces = ['q1', 'hive_2026', '1764063000000', '1', '', 'IMPLICIT', 'EXPLICIT', 'select 1', 'ü', '\uFFFD', 'fe80::1', '10.0.0.7', '9999999999999999', 'x'];
+  const bytePieces = [[0xef, 0xbb, 0xbf], [0xc3, 0x28], [0xff], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x98, 0x80]];
+  for (let round = 0; round < 5000; round += 1) {
+    const parts: Buffer[] = [];
+    const count = Math.floor(random() * 8);
+    for (let i = 0; i < count; i += 1) {
+      if (i > 0 && random() < 0.7) {
+        parts.push(b(':'));
+      }
+      parts.push(random() < 0.15 ? Buffer.from(bytePieces[Math.floor(random() * bytePieces.length)]) : b(pieces[Math.floor(random() * pieces.length)]));
+    }
+    const bytes = Buffer.concat(parts);
+    // In place inside a larger frame, with bytes on either side that must not be read.
+    const frame = Buffer.concat([Buffer.from([0x3a, 0xff]), bytes, Buffer.from([0x3a, 0x31])]);
+    const inPlace = decodeLockData(frame, 2, 2 + bytes.length);
+    assert.deepEqual(inPlace, decodeLockData(bytes), `in place vs alone: ${bytes.toString('hex')}`);
+    const expected = referenceLockData(bytes);
+    const { problems, ...fields } = inPlace;
+    const kinds = problems.map((p) => (/not UTF-8/.test(p) ? 'not UTF-8' : /no lock data/.test(p) ? 'no lock data' : /epoch/.test(p) ? 'time' : /fewer fields/.test(p) ? 'fields' : p));
+    assert.deepEqual(kinds, expected.problems, `problems of ${bytes.toString('hex')}`);
+    if (expected.fields) {
+      assert.deepEqual(fields, expected.fields, `fields of ${bytes.toString('hex')}`);
+    }
+  }
+});
 
 test('table names: Hive 2.0+ encoding round-trips', () => {
   assert.equal(encodeTableName('web-logs'), 'web-45-logs');
