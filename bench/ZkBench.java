@@ -3,7 +3,8 @@
 // same server; per request, or batched with multiRead (ZooKeeper.multi of Op.getData/Op.getChildren,
 // ZooKeeper 3.6+). Prints {"runs":[ms,...],"requests":n} on stdout.
 //   java ZkBench <connectString> expand|walk|resolve <path> <runs> <inflight>
-//   java ZkBench <connectString> expand-multi|walk-multi <path> <runs> <batches in flight> <ops per batch>
+//   java ZkBench <connectString> expand-multi|walk-multi[-keep] <path> <runs> <batches in flight> <ops per batch>
+// -keep: each result decoded into a record and kept until the run ends, as the extension keeps them.
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 import java.util.concurrent.*;
@@ -30,8 +31,10 @@ public class ZkBench {
         case "expand": expand(path, inflight); break;
         case "walk": walk(path, inflight); break;
         case "resolve": resolve(path); break;
-        case "expand-multi": expandMulti(path, inflight, batch); break;
-        case "walk-multi": walkMulti(path, inflight, batch); break;
+        case "expand-multi": expandMulti(path, inflight, batch, false); break;
+        case "expand-multi-keep": expandMulti(path, inflight, batch, true); break;
+        case "walk-multi": walkMulti(path, inflight, batch, false); break;
+        case "walk-multi-keep": walkMulti(path, inflight, batch, true); break;
         default: throw new IllegalArgumentException(workload);
       }
       if (run >= 0) times.add((System.nanoTime() - t0) / 1e6);
@@ -62,12 +65,16 @@ public class ZkBench {
   }
 
   static void decodeInstance(byte[] data) {
+    decodedSink += instanceSettings(data).size();
+  }
+
+  static Map<String, String> instanceSettings(byte[] data) {
     Map<String, String> settings = new HashMap<>();
     for (String pair : new String(data, StandardCharsets.UTF_8).split(";")) {
       int eq = pair.indexOf('=');
       if (eq > 0) settings.put(pair.substring(0, eq), pair.substring(eq + 1));
     }
-    decodedSink += settings.size();
+    return settings;
   }
 
   /** Breadth-first walk of the lock tree; every LOCK-* child's data is read and decoded. */
@@ -104,20 +111,50 @@ public class ZkBench {
     }
   }
 
-  /** expand with multiRead: list the namespace, then its children's data in batches, `inflight` batches at once. */
-  static void expandMulti(String ns, int inflight, int batch) throws Exception {
+  /** An instance as an explorer keeps it: its znode name, settings and stat's ctime and owner. */
+  record InstanceRecord(String name, Map<String, String> settings, long ctime, long owner) {}
+  static volatile List<InstanceRecord> keptInstances;
+
+  /**
+   * expand with multiRead: list the namespace, then its children's data in batches, `inflight` batches at once.
+   * keep: every instance decoded and kept until the expand ends (what the extension does); otherwise dropped.
+   */
+  static void expandMulti(String ns, int inflight, int batch, boolean keep) throws Exception {
     List<String> children = zk.getChildren(ns, false);
     requests.incrementAndGet();
     List<String> paths = new ArrayList<>(children.size());
     for (String child : children) paths.add(ns + "/" + child);
-    readBatches(paths, true, inflight, batch, result -> {
-      byte[] data = ((OpResult.GetDataResult) result).getData();
-      if (data != null) decodeInstance(data);
+    List<InstanceRecord> records = Collections.synchronizedList(new ArrayList<>());
+    readBatches(paths, true, inflight, batch, null, (offset, results) -> {
+      for (int i = 0; i < results.size(); i++) {
+        if (!(results.get(i) instanceof OpResult.GetDataResult)) continue;
+        OpResult.GetDataResult r = (OpResult.GetDataResult) results.get(i);
+        if (r.getData() == null) continue;
+        if (keep) records.add(new InstanceRecord(children.get(offset + i), instanceSettings(r.getData()), r.getStat().getCtime(), r.getStat().getEphemeralOwner()));
+        else decodeInstance(r.getData());
+      }
     });
+    keptInstances = keep ? records : null;
   }
 
-  /** walk with multiRead, level by level: each level's listings in batches, then the locks found, in batches. */
-  static void walkMulti(String root, int inflight, int batch) throws Exception {
+  /** What an explorer keeps of each lock: its path, the decoded fields of its data, its ctime and owner. */
+  record LockRecord(String path, String queryId, long lockTime, String mode, String query, String client, long ctime, long owner) {}
+  static volatile List<LockRecord> kept;
+
+  static LockRecord lockRecord(String path, byte[] data, org.apache.zookeeper.data.Stat stat) {
+    String[] f = new String(data, StandardCharsets.UTF_8).split(":", 5);
+    long time = -1;
+    try { time = Long.parseLong(f[1]); } catch (RuntimeException e) { }
+    return new LockRecord(path, f[0], time, f.length > 2 ? f[2] : null, f.length > 3 ? f[3] : null, f.length > 4 ? f[4] : null, stat.getCtime(), stat.getEphemeralOwner());
+  }
+
+  /**
+   * walk with multiRead, level by level: each level's listings in batches, then the locks found, in batches.
+   * keep: every lock decoded into a record and kept until the walk ends (what the extension's walk does);
+   * otherwise each lock's data is split and dropped.
+   */
+  static void walkMulti(String root, int inflight, int batch, boolean keep) throws Exception {
+    List<LockRecord> records = Collections.synchronizedList(new ArrayList<>());
     List<String> level = new ArrayList<>(List.of(root));
     while (!level.isEmpty()) {
       List<String> next = Collections.synchronizedList(new ArrayList<>());
@@ -133,12 +170,19 @@ public class ZkBench {
           }
         }
       });
-      readBatches(new ArrayList<>(locks), true, inflight, batch, result -> {
-        byte[] data = ((OpResult.GetDataResult) result).getData();
-        if (data != null) decodedSink += new String(data, StandardCharsets.UTF_8).split(":").length;
+      List<String> lockPaths = new ArrayList<>(locks);
+      readBatches(lockPaths, true, inflight, batch, null, (offset, results) -> {
+        for (int i = 0; i < results.size(); i++) {
+          if (!(results.get(i) instanceof OpResult.GetDataResult)) continue;
+          OpResult.GetDataResult r = (OpResult.GetDataResult) results.get(i);
+          if (r.getData() == null) continue;
+          if (keep) records.add(lockRecord(lockPaths.get(offset + i), r.getData(), r.getStat()));
+          else decodedSink += new String(r.getData(), StandardCharsets.UTF_8).split(":").length;
+        }
       });
       level = new ArrayList<>(next);
     }
+    kept = keep ? records : null;
   }
 
   interface ResultSink { void accept(OpResult result); }
