@@ -3,7 +3,7 @@
 
 import { HiveZkError, preview, toHiveZkError } from '../core/errors';
 import { DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
-import { formatLockObject, unlockStatement, type LockObject } from '../core/locks';
+import { formatLockObject, lockSequenceText, unlockStatement, type LockObject } from '../core/locks';
 import { walkLocks } from '../core/lockWalk';
 import { ownerJson, ownerOf } from '../core/owners';
 import { flag, requireFlag, type Args } from './args';
@@ -35,7 +35,7 @@ export function locks(args: Args): Promise<unknown> {
         path: lock.path,
         object: formatLockObject(lock.object),
         mode: lock.mode,
-        sequence: lock.sequenceText,
+        sequence: lockSequenceText(lock.znode),
         status: lock.status,
         blockedBy: lock.blockedBy ?? null,
         queryId: lock.data.queryId ?? null,

@@ -43,7 +43,7 @@ export interface LockWalkResult {
 /** A znode to list, or a lock to read. */
 type NodeItem = { path: string; segments: string[] };
 /** A lock to read, with the sibling it waits for as its listing shows (final once all are read, see markObjectConflicts). */
-type LockItem = LockName & { znode: string; object: ObjectLocks; blockedBy: string | undefined };
+type LockItem = Omit<LockName, 'sequenceText'> & { znode: string; object: ObjectLocks; blockedBy: string | undefined };
 /** One locked object: its path (and "path/", the prefix of its locks' paths), decoded name and locks, shared by them all. */
 type ObjectLocks = { path: string; prefix: string; object: LockObject; locks: HiveLock[] };
 
@@ -105,7 +105,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
               objects.push(object);
               found = [];
             }
-            found.push({ mode: lock.mode, sequence: lock.sequence, sequenceText: lock.sequenceText, znode: child, object, blockedBy: undefined });
+            found.push({ mode: lock.mode, sequence: lock.sequence, znode: child, object, blockedBy: undefined });
           } else {
             nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
           }
@@ -206,27 +206,27 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
  * request's: that one was flattened to be written to the socket and would keep a flat copy alive.
  */
 function makeLock(item: LockItem, data: LockData, ctime?: number, ephemeralOwner?: string): HiveLock {
-  const { mode, sequence, sequenceText, znode, object, blockedBy } = item;
+  const { mode, sequence, znode, object, blockedBy } = item;
   const path = object.prefix + znode;
   // Read: ctime known; unreadable (ACL): none.
   const status = ctime === undefined ? 'unreadable' : blockedBy === undefined ? 'granted' : 'waiting';
   const objectPath = object.path;
   if (blockedBy === undefined) {
     if (ctime === undefined) {
-      return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status };
+      return { mode, sequence, znode, path, objectPath, object: object.object, data, status };
     }
     if (ephemeralOwner === undefined) {
-      return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false };
+      return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false };
     }
-    return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner };
+    return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner };
   }
   if (ctime === undefined) {
-    return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, blockedBy };
+    return { mode, sequence, znode, path, objectPath, object: object.object, data, status, blockedBy };
   }
   if (ephemeralOwner === undefined) {
-    return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false, blockedBy };
+    return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false, blockedBy };
   }
-  return { mode, sequence, sequenceText, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner, blockedBy };
+  return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner, blockedBy };
 }
 
 /** Runs tasks from `next` (which may find more work as tasks finish), `width` at a time; the first failure rejects. */

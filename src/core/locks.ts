@@ -45,6 +45,11 @@ export function parseLockName(name: string): LockName | undefined {
   return { mode, sequence: parseJavaInt(sequenceText) ?? -1, sequenceText };
 }
 
+/** The sequence digits of a lock znode's name as Hive wrote them (the number may not fit an int). */
+export function lockSequenceText(znode: string): string {
+  return znode.slice(znode.lastIndexOf('-') + 1);
+}
+
 export interface LockData {
   queryId?: string;
   /** Epoch milliseconds when the lock was taken. */
@@ -271,7 +276,8 @@ export function unlockStatement(object: LockObject): string {
   return finishStatement(statement);
 }
 
-export interface HiveLock extends LockName {
+/** A lock as a walk finds it. Its sequence's own digits are in its name (lockSequenceText): not kept twice for 100k locks. */
+export interface HiveLock extends Omit<LockName, 'sequenceText'> {
   znode: string;
   path: string;
   /** Path of the locked object's znode. */

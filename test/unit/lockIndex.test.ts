@@ -12,7 +12,6 @@ function lock(objectPath: string, sequence: number, status: HiveLock['status'] =
   return {
     mode: 'SHARED',
     sequence,
-    sequenceText: String(sequence).padStart(10, '0'),
     znode,
     path: `${objectPath}/${znode}`,
     objectPath,

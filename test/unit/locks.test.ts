@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prng } from '../support/prng';
-import { decodeLockData, decodeLockObject, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
+import { decodeLockData, decodeLockObject, lockSequenceText, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 
@@ -10,6 +10,12 @@ test('lock names: the three modes, upper case with the 10-digit sequence', () =>
   assert.deepEqual(parseLockName('LOCK-SHARED-0000000007'), { mode: 'SHARED', sequence: 7, sequenceText: '0000000007' });
   assert.deepEqual(parseLockName('LOCK-EXCLUSIVE-0000000010'), { mode: 'EXCLUSIVE', sequence: 10, sequenceText: '0000000010' });
   assert.deepEqual(parseLockName('LOCK-SEMI_SHARED-0000000001')?.mode, 'SEMI_SHARED');
+});
+
+test('lock names: the sequence as written, also past what an int holds (Hive then reads -1)', () => {
+  assert.equal(lockSequenceText('LOCK-SHARED-0000000007'), '0000000007');
+  assert.equal(lockSequenceText('LOCK-SEMI_SHARED-99999999999'), '99999999999');
+  assert.equal(parseLockName('LOCK-SEMI_SHARED-99999999999')?.sequence, -1);
 });
 
 for (const name of ['lock-shared-0000000001', 'LOCK-SHARED-', 'LOCK-READ-0000000001', 'ds=2026', 'LOCK-SHARED-00000x0001']) {
@@ -139,7 +145,6 @@ function locks(...modes: LockMode[]): HiveLock[] {
   return modes.map((mode, i) => ({
     mode,
     sequence: i,
-    sequenceText: String(i).padStart(10, '0'),
     znode: `LOCK-${mode}-${String(i).padStart(10, '0')}`,
     path: `/r/db/t/LOCK-${mode}-${i}`,
     objectPath: '/r/db/t',

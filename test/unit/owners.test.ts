@@ -12,7 +12,6 @@ const NOW = 1_800_000_000_000;
 const lock = (path: string, ephemeralOwner: string | undefined, lockTime?: number): HiveLock => ({
   mode: 'SHARED',
   sequence: 1,
-  sequenceText: '0000000001',
   znode: path.split('/').at(-1) ?? '',
   path,
   objectPath: path.slice(0, path.lastIndexOf('/')),
