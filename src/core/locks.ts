@@ -188,13 +188,15 @@ function sameBytes(bytes: Buffer, start: number, end: number, known: Buffer): bo
 /**
  * Decoded texts kept once and found again by their bytes: every lock of one query carries the same
  * query id, query text and client, and a walk reads 100k locks of a few queries. A direct-mapped
- * cache of short texts (lock data is untrusted: bounded in entries and bytes); a miss just decodes.
+ * cache; a miss just decodes. Lock data is untrusted, so what it holds is bounded: texts up to
+ * 4 KiB, and after 1 MiB of new texts it starts afresh.
  */
 class TextInterner {
-  private readonly slots = new Array<{ bytes: Buffer; text: string } | undefined>(4096);
+  private slots = new Array<{ bytes: Buffer; text: string } | undefined>(4096);
+  private bytesAdded = 0;
 
   text(bytes: Buffer, start: number, end: number): string {
-    if (end - start > 2048) {
+    if (end - start > 4096) {
       return bytes.toString('utf8', start, end);
     }
     let hash = 0x811c9dc5; // FNV-1a
@@ -207,7 +209,12 @@ class TextInterner {
       return known.text;
     }
     const text = bytes.toString('utf8', start, end);
+    if (this.bytesAdded > 1024 * 1024) {
+      this.slots = new Array<{ bytes: Buffer; text: string } | undefined>(this.slots.length);
+      this.bytesAdded = 0;
+    }
     this.slots[slot] = { bytes: Buffer.from(bytes.subarray(start, end)), text };
+    this.bytesAdded += end - start;
     return text;
   }
 }
