@@ -8,7 +8,8 @@ import {
   encodeTableName,
   forEachBlocker,
   markObjectConflicts,
-  parseLockName,
+  lockNameMode,
+  lockNameSequence,
   type HiveLock,
   type LockData,
   type LockName,
@@ -98,14 +99,14 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
         let object: ObjectLocks | undefined;
         let found: LockItem[] | undefined;
         for (const child of listed) {
-          const lock = parseLockName(child);
-          if (lock) {
+          const mode = lockNameMode(child);
+          if (mode) {
             if (!object || !found) {
               object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [] };
               objects.push(object);
               found = [];
             }
-            found.push({ mode: lock.mode, sequence: lock.sequence, znode: child, object, blockedBy: undefined });
+            found.push({ mode, sequence: lockNameSequence(child), znode: child, object, blockedBy: undefined });
           } else {
             nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
           }

@@ -5,7 +5,6 @@
 import { isUtf8 } from 'node:buffer';
 import { preview } from './errors';
 import { finishStatement, quoteIdentifier, quoteStringLiteral } from './hiveQl';
-import { parseJavaInt } from './javaInt';
 
 export type LockMode = 'SHARED' | 'EXCLUSIVE' | 'SEMI_SHARED';
 
@@ -17,13 +16,21 @@ export interface LockName {
 
 const LOCK_MODES: readonly LockMode[] = ['SHARED', 'EXCLUSIVE', 'SEMI_SHARED'];
 
-/** "LOCK-<mode>-<1 to 19 digits>", read by hand: a walk parses 100k of these, and a match array each adds up. */
+/** "LOCK-<mode>-<1 to 19 digits>" as a lock name, or undefined for any other name. */
 export function parseLockName(name: string): LockName | undefined {
+  const mode = lockNameMode(name);
+  return mode ? { mode, sequence: lockNameSequence(name), sequenceText: lockSequenceText(name) } : undefined;
+}
+
+/**
+ * The mode of a lock name "LOCK-<mode>-<1 to 19 digits>", undefined for any other name. Read by hand
+ * and without a new string: a walk reads 100k names (parseLockName gives the whole name).
+ */
+export function lockNameMode(name: string): LockMode | undefined {
   if (!name.startsWith('LOCK-')) {
     return undefined;
   }
   const dash = name.indexOf('-', 5);
-  // The mode's own text is a new string per name: the shared constant is kept instead.
   let mode: LockMode | undefined;
   for (const known of LOCK_MODES) {
     if (known.length === dash - 5 && name.startsWith(known, 5)) {
@@ -40,9 +47,19 @@ export function parseLockName(name: string): LockName | undefined {
       return undefined;
     }
   }
-  const sequenceText = name.slice(dash + 1);
-  // ZooKeeperHiveLockManager.getSequenceNumber: Integer.parseInt, and -1 when that fails.
-  return { mode, sequence: parseJavaInt(sequenceText) ?? -1, sequenceText };
+  return mode;
+}
+
+/**
+ * The sequence of a lock name (one lockNameMode accepts) as ZooKeeperHiveLockManager.getSequenceNumber
+ * reads it: Integer.parseInt of the ASCII digits, -1 when that fails (past 2^31 - 1).
+ */
+export function lockNameSequence(name: string): number {
+  let value = 0;
+  for (let i = name.lastIndexOf('-') + 1; i < name.length; i += 1) {
+    value = value * 10 + name.charCodeAt(i) - 48;
+  }
+  return value > 2 ** 31 - 1 ? -1 : value;
 }
 
 /** The sequence digits of a lock znode's name as Hive wrote them (the number may not fit an int). */

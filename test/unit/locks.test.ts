@@ -16,6 +16,9 @@ test('lock names: the sequence as written, also past what an int holds (Hive the
   assert.equal(lockSequenceText('LOCK-SHARED-0000000007'), '0000000007');
   assert.equal(lockSequenceText('LOCK-SEMI_SHARED-99999999999'), '99999999999');
   assert.equal(parseLockName('LOCK-SEMI_SHARED-99999999999')?.sequence, -1);
+  assert.equal(parseLockName('LOCK-SHARED-2147483647')?.sequence, 2147483647);
+  assert.equal(parseLockName('LOCK-SHARED-2147483648')?.sequence, -1);
+  assert.equal(parseLockName('LOCK-SHARED-9999999999999999999')?.sequence, -1);
 });
 
 for (const name of ['lock-shared-0000000001', 'LOCK-SHARED-', 'LOCK-READ-0000000001', 'ds=2026', 'LOCK-SHARED-00000x0001']) {
