@@ -2,12 +2,12 @@
 // batched reads on the shared session, decoded with locks.ts and marked granted or waiting.
 
 import {
-  bySequence,
   decodeLockData,
   decodeLockObject,
   encodeTableName,
   forEachBlocker,
   markObjectConflicts,
+  sortBySequence,
   lockNameMode,
   lockNameSequence,
   type HiveLock,
@@ -98,7 +98,9 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
         }
         let object: ObjectLocks | undefined;
         let found: LockItem[] | undefined;
-        for (const child of listed) {
+        // Indexed loops: this runs for every znode of the tree, and iterators cost an object a step where not optimized away.
+        for (let c = 0; c < listed.length; c += 1) {
+          const child = listed[c];
           const mode = lockNameMode(child);
           if (mode) {
             if (!object || !found) {
@@ -114,10 +116,10 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
         if (found) {
           // Who waits for whom is known from the names already: each lock is built with its final
           // shape (a blockedBy added afterwards would cost every waiting lock a property store).
-          found.sort(bySequence);
+          sortBySequence(found);
           forEachBlocker(found, (lock, blocker) => (lock.blockedBy = blocker?.znode));
-          for (const lock of found) {
-            locks.push(lock);
+          for (let f = 0; f < found.length; f += 1) {
+            locks.push(found[f]);
           }
         }
       },

@@ -246,6 +246,9 @@ export interface LockObject {
 
 /** Reverses MetaStoreUtils.encodeTableName (Hive 2.0+): "-<decimal char code>-" back to the character. */
 export function decodeTableName(encoded: string): string {
+  if (!encoded.includes('-')) {
+    return encoded; // the usual name, and no copy of it
+  }
   return encoded.replace(/-(\d{1,7})-/g, (whole, code: string) => {
     const n = Number(code);
     return n <= 0x10ffff ? String.fromCodePoint(n) : whole;
@@ -254,6 +257,9 @@ export function decodeTableName(encoded: string): string {
 
 /** Reverses FileUtils.escapePathName ("%XX" upper-case hex). */
 export function unescapePathName(segment: string): string {
+  if (!segment.includes('%')) {
+    return segment;
+  }
   return segment.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
@@ -341,7 +347,7 @@ export function markConflicts(locks: HiveLock[]): void {
 
 /** markConflicts for the locks of one object; sorts them by sequence. */
 export function markObjectConflicts(group: HiveLock[]): void {
-  group.sort(bySequence);
+  sortBySequence(group);
   forEachBlocker(group, (lock, blocker) => {
     if (lock.status !== 'unreadable') {
       lock.status = blocker ? 'waiting' : 'granted';
@@ -354,13 +360,32 @@ export function markObjectConflicts(group: HiveLock[]): void {
   });
 }
 
-export const bySequence = (a: { sequence: number }, b: { sequence: number }): number => a.sequence - b.sequence;
+/**
+ * Sorts one object's locks by sequence, in place and stably. An object holds a handful of locks,
+ * listed in the server's order: an insertion sort allocates nothing, where Array.prototype.sort
+ * allocates a work array on every call (a 100k-lock walk sorts 20k such lists). Long lists use it.
+ */
+export function sortBySequence<T extends { sequence: number }>(locks: T[]): void {
+  if (locks.length > 32) {
+    locks.sort((a, b) => a.sequence - b.sequence);
+    return;
+  }
+  for (let i = 1; i < locks.length; i += 1) {
+    const lock = locks[i];
+    let j = i - 1;
+    for (; j >= 0 && locks[j].sequence > lock.sequence; j -= 1) {
+      locks[j + 1] = locks[j];
+    }
+    locks[j + 1] = lock;
+  }
+}
 
 /** The grant rule over one object's locks, oldest first: `visit` gets each lock and the older one it waits for, if any. */
 export function forEachBlocker<T extends { mode: LockMode; sequence: number }>(sorted: readonly T[], visit: (lock: T, blocker: T | undefined) => void): void {
   let oldestExclusive: T | undefined;
   let oldestShared: T | undefined;
-  for (const lock of sorted) {
+  for (let i = 0; i < sorted.length; i += 1) {
+    const lock = sorted[i];
     visit(lock, oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined));
     if (lock.mode === 'EXCLUSIVE') {
       oldestExclusive ??= lock;

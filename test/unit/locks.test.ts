@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prng } from '../support/prng';
-import { decodeLockData, decodeLockObject, lockSequenceText, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
+import { decodeLockData, decodeLockObject, lockSequenceText, sortBySequence, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 
@@ -115,6 +115,16 @@ test('lock data: decoded in place as the plain reading decodes it (BOM, bad UTF-
     if (expected.fields) {
       assert.deepEqual(fields, expected.fields, `fields of ${bytes.toString('hex')}`);
     }
+  }
+});
+
+test('locks sorted by sequence in place, stably, short lists and long ones alike', () => {
+  const random = prng(7);
+  for (let round = 0; round < 500; round += 1) {
+    const list = Array.from({ length: Math.floor(random() * 70) }, (_, i) => ({ sequence: Math.floor(random() * 20) - 1, i }));
+    const expected = [...list].sort((a, b) => a.sequence - b.sequence);
+    sortBySequence(list);
+    assert.deepEqual(list, expected);
   }
 });
 
