@@ -5,7 +5,7 @@
 import { isValidHost, parsePort } from './connectString';
 import { preview } from './errors';
 import { parseJavaInt } from './javaInt';
-import { splitPairs } from './pairs';
+import { forEachPair } from './pairs';
 import { decodeText } from './znodeText';
 import type { ZnodeStat } from './zkSession';
 
@@ -93,15 +93,16 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
   }
   const settings: Record<string, string> = {};
   const duplicateKeys: string[] = [];
+  let pairs = 0;
   // The driver's pattern for published configs (HIVE-11966) ends each key at its first "=".
-  const pairs = splitPairs(text, 'firstEquals');
-  for (const [key, value] of pairs) {
+  forEachPair(text, 'firstEquals', (key, value) => {
     if (Object.prototype.hasOwnProperty.call(settings, key)) {
       duplicateKeys.push(key);
     }
     settings[key] = value;
-  }
-  if (pairs.length > 0) {
+    pairs += 1;
+  });
+  if (pairs > 0) {
     return { format: 'config', settings, duplicateKeys };
   }
   const legacy = parseHostPort(text, parseJavaInt);
@@ -229,7 +230,9 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
 export function publishedEndpoint(settings: Readonly<Record<string, string>>): { host?: string; port?: number; problems: string[] } {
   const result: { host?: string; port?: number; problems: string[] } = { problems: [] };
   let port: number | undefined;
-  for (const [key, value] of Object.entries(settings)) {
+  // for…in rather than Object.entries: the same order (own keys, as inserted), without an array per setting.
+  for (const key in settings) {
+    const value = settings[key];
     if (key === HS2_KEYS.bindHost) {
       result.host = value;
     } else if (key === HS2_KEYS.binaryPort || (key === HS2_KEYS.httpPort && !(port !== undefined && port > 0))) {
@@ -254,6 +257,15 @@ export function publishedEndpoint(settings: Readonly<Record<string, string>>): {
   return result;
 }
 
+/** Settings copied to the instance's own fields as published. */
+const OPTIONAL_SETTINGS: readonly (readonly [keyof Hs2Instance, string])[] = [
+  ['transportMode', HS2_KEYS.transportMode],
+  ['httpPath', HS2_KEYS.httpPath],
+  ['authentication', HS2_KEYS.authentication],
+  ['saslQop', HS2_KEYS.saslQop],
+  ['principal', HS2_KEYS.principal],
+];
+
 function applySettings(instance: Hs2Instance, settings: Record<string, string>): void {
   const endpoint = publishedEndpoint(settings);
   if (Object.prototype.hasOwnProperty.call(settings, HS2_KEYS.bindHost)) {
@@ -272,14 +284,7 @@ function applySettings(instance: Hs2Instance, settings: Record<string, string>):
     instance.problems.push(...endpoint.problems);
     instance.endpointProblem = endpoint.problems.join('; ');
   }
-  const optional: [keyof Hs2Instance, string][] = [
-    ['transportMode', HS2_KEYS.transportMode],
-    ['httpPath', HS2_KEYS.httpPath],
-    ['authentication', HS2_KEYS.authentication],
-    ['saslQop', HS2_KEYS.saslQop],
-    ['principal', HS2_KEYS.principal],
-  ];
-  for (const [field, key] of optional) {
+  for (const [field, key] of OPTIONAL_SETTINGS) {
     const value = settings[key];
     if (value !== undefined) {
       (instance as unknown as Record<string, unknown>)[field] = value;

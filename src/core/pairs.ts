@@ -6,11 +6,33 @@
 
 export function splitPairs(text: string, keyEnds: 'firstEquals' | 'lastEquals'): [string, string][] {
   const pairs: [string, string][] = [];
-  for (const part of text.split(';')) {
-    const eq = keyEnds === 'firstEquals' ? part.indexOf('=') : part.lastIndexOf('=');
-    if (eq !== -1) {
-      pairs.push([part.slice(0, eq), part.slice(eq + 1)]);
-    }
-  }
+  forEachPair(text, keyEnds, (key, value) => pairs.push([key, value]));
   return pairs;
+}
+
+/**
+ * splitPairs, each pair handed to `visit` as found: no part strings or pair arrays (an expand reads
+ * 10k registrations). Every ";" and "=" is looked at once, so hostile text stays linear.
+ */
+export function forEachPair(text: string, keyEnds: 'firstEquals' | 'lastEquals', visit: (key: string, value: string) => void): void {
+  let nextEquals = text.indexOf('=');
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf(';', start);
+    if (end === -1) {
+      end = text.length;
+    }
+    while (nextEquals !== -1 && nextEquals < start) {
+      nextEquals = text.indexOf('=', nextEquals + 1);
+    }
+    if (nextEquals !== -1 && nextEquals < end) {
+      let equals = nextEquals;
+      if (keyEnds === 'lastEquals') {
+        for (let more = text.indexOf('=', equals + 1); more !== -1 && more < end; more = text.indexOf('=', equals + 1)) {
+          equals = more;
+        }
+      }
+      visit(text.slice(start, equals), text.slice(equals + 1, end));
+    }
+    start = end + 1;
+  }
 }
