@@ -105,27 +105,29 @@ export function decodeLockData(data: Uint8Array, start = 0, end = data.length): 
   const queryAt = modeAt === 0 ? 0 : indexOfColon(bytes, modeAt, end) + 1;
   const clientAt = queryAt === 0 ? 0 : indexOfColon(bytes, queryAt, end) + 1;
   const lockTime = modeAt === 0 ? -1 : epochMillis(bytes, timeAt, modeAt - 1);
-  const result: LockData =
-    clientAt > 0 && timeAt > from + 1 && lockTime >= 0 && queryAt > modeAt + 1 && clientAt < end
-      ? // The usual case, built in one literal (one hidden class, no property backing store).
-        { problems: NO_PROBLEMS, queryId: LOCK_TEXTS.text(bytes, from, timeAt - 1), lockTime, lockMode: lockDataMode(bytes, modeAt, queryAt - 1), queryString: LOCK_TEXTS.text(bytes, queryAt, clientAt - 1), clientIp: LOCK_TEXTS.text(bytes, clientAt, end) }
-      : partialLockData(bytes, from, end, [timeAt, modeAt, queryAt, clientAt]);
-  // Bytes that are not UTF-8 decode to U+FFFD; only then (or for a real U+FFFD) are they checked.
-  // Every byte outside the decoded fields is a colon, a digit or a known mode.
-  if ((result.queryId?.includes('\uFFFD') || result.queryString?.includes('\uFFFD') || result.clientIp?.includes('\uFFFD') || result.lockMode?.includes('\uFFFD') || result.problems.length > 0) && !isUtf8(bytes.subarray(start, end))) {
-    return notUtf8(start, end);
+  if (clientAt > 0 && timeAt > from + 1 && lockTime >= 0 && queryAt > modeAt + 1 && clientAt < end) {
+    // The usual case: every field there, texts that decode cleanly, a mode Hive writes. Built in
+    // one literal (one hidden class, no property backing store).
+    const queryId = LOCK_TEXTS.text(bytes, from, timeAt - 1);
+    const lockMode = knownLockDataMode(bytes, modeAt, queryAt - 1);
+    const queryString = LOCK_TEXTS.text(bytes, queryAt, clientAt - 1);
+    const clientIp = LOCK_TEXTS.text(bytes, clientAt, end);
+    if (queryId !== undefined && lockMode !== undefined && queryString !== undefined && clientIp !== undefined) {
+      return { problems: NO_PROBLEMS, queryId, lockTime, lockMode, queryString, clientIp };
+    }
   }
-  return result;
+  // Anything else is checked whole first, then read field by field as it is.
+  return isUtf8(bytes.subarray(start, end)) ? partialLockData(bytes, from, end, [timeAt, modeAt, queryAt, clientAt]) : notUtf8(start, end);
 }
 
-/** Lock data that is not the usual five fields: what is there, and what is wrong. `at`: where each field after the first starts (0: none). */
+/** Lock data that is not the usual case, its bytes UTF-8: what is there, and what is wrong. `at`: where each field after the first starts (0: none). */
 function partialLockData(bytes: Buffer, from: number, end: number, at: [number, number, number, number]): LockData {
   const [timeAt, modeAt, queryAt, clientAt] = at;
   const fieldEnd = (next: number): number => (next === 0 ? end : next - 1);
   const result: LockData = { problems: NO_PROBLEMS };
   const problems: string[] = [];
   if (fieldEnd(timeAt) > from) {
-    result.queryId = LOCK_TEXTS.text(bytes, from, fieldEnd(timeAt));
+    result.queryId = bytes.toString('utf8', from, fieldEnd(timeAt));
   }
   if (timeAt === 0) {
     problems.push('lock data has fewer fields than queryId:lockTime:lockMode:queryString');
@@ -138,13 +140,13 @@ function partialLockData(bytes: Buffer, from: number, end: number, at: [number, 
     }
   }
   if (modeAt > 0 && fieldEnd(queryAt) > modeAt) {
-    result.lockMode = lockDataMode(bytes, modeAt, fieldEnd(queryAt));
+    result.lockMode = knownLockDataMode(bytes, modeAt, fieldEnd(queryAt)) ?? bytes.toString('utf8', modeAt, fieldEnd(queryAt));
   }
   if (queryAt > 0) {
-    result.queryString = LOCK_TEXTS.text(bytes, queryAt, fieldEnd(clientAt));
+    result.queryString = bytes.toString('utf8', queryAt, fieldEnd(clientAt));
   }
   if (clientAt > 0 && clientAt < end) {
-    result.clientIp = LOCK_TEXTS.text(bytes, clientAt, end);
+    result.clientIp = bytes.toString('utf8', clientAt, end);
   }
   if (problems.length > 0) {
     result.problems = problems;
@@ -181,13 +183,13 @@ function epochMillis(bytes: Buffer, start: number, end: number): number {
   return value;
 }
 
-function lockDataMode(bytes: Buffer, start: number, end: number): string {
+function knownLockDataMode(bytes: Buffer, start: number, end: number): string | undefined {
   for (const { mode, bytes: known } of LOCK_DATA_MODES) {
     if (sameBytes(bytes, start, end, known)) {
       return mode;
     }
   }
-  return bytes.toString('utf8', start, end);
+  return undefined;
 }
 
 function sameBytes(bytes: Buffer, start: number, end: number, known: Buffer): boolean {
@@ -209,23 +211,35 @@ function sameBytes(bytes: Buffer, start: number, end: number, known: Buffer): bo
  * 4 KiB, and after 1 MiB of new texts it starts afresh.
  */
 class TextInterner {
+  /** A power of two: the slot is the hash's low bits. */
   private slots = new Array<{ bytes: Buffer; text: string } | undefined>(4096);
   private bytesAdded = 0;
 
-  text(bytes: Buffer, start: number, end: number): string {
+  /** The text of the bytes, or undefined if they decode with a U+FFFD (not UTF-8, or a real one: the caller checks). */
+  text(bytes: Buffer, start: number, end: number): string | undefined {
     if (end - start > 4096) {
-      return bytes.toString('utf8', start, end);
+      const text = bytes.toString('utf8', start, end);
+      return text.includes('\uFFFD') ? undefined : text;
     }
-    let hash = 0x811c9dc5; // FNV-1a
-    for (let i = start; i < end; i += 1) {
+    // FNV-1a over the length and at most the first and last 12 bytes: texts that differ only in
+    // between share a slot and take turns (decoded again, never confused: the bytes are compared).
+    let hash = Math.imul(0x811c9dc5 ^ (end - start), 0x01000193);
+    const head = Math.min(end, start + 12);
+    for (let i = start; i < head; i += 1) {
       hash = Math.imul(hash ^ bytes[i], 0x01000193);
     }
-    const slot = (hash >>> 0) % this.slots.length;
+    for (let i = Math.max(head, end - 12); i < end; i += 1) {
+      hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    }
+    const slot = hash & (this.slots.length - 1);
     const known = this.slots[slot];
     if (known && sameBytes(bytes, start, end, known.bytes)) {
       return known.text;
     }
     const text = bytes.toString('utf8', start, end);
+    if (text.includes('\uFFFD')) {
+      return undefined;
+    }
     if (this.bytesAdded > 1024 * 1024) {
       this.slots = new Array<{ bytes: Buffer; text: string } | undefined>(this.slots.length);
       this.bytesAdded = 0;
