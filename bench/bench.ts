@@ -39,6 +39,8 @@ interface Measured {
   plainRuns?: number[];
   cpuMs?: number[];
   plainCpuMs?: number[];
+  serverCpuMs?: number[];
+  plainServerCpuMs?: number[];
 }
 
 const median = (values: number[]): number => quantile(values, 0.5);
@@ -52,7 +54,7 @@ function quantile(values: number[], q: number): number {
 }
 
 /** Our core in its own process; `multiRead: false` is the single-read path (servers before 3.6, and before batching). */
-function ours(zk: string, workload: string, path: string, runs: number, options: { depth?: number; multiRead?: boolean; digest?: boolean; tls?: TlsConfig; pairedPlain?: string; warmup?: number } = {}): Measured {
+function ours(zk: string, workload: string, path: string, runs: number, options: { depth?: number; multiRead?: boolean; digest?: boolean; tls?: TlsConfig; pairedPlain?: string; warmup?: number; serverPid?: number | undefined } = {}): Measured {
   const out = execFileSync('node', ['--max-old-space-size=512', join(ROOT, 'out', 'bench', 'worker.js'), zk, workload, path, String(runs)], {
     encoding: 'utf8',
     env: {
@@ -63,6 +65,7 @@ function ours(zk: string, workload: string, path: string, runs: number, options:
       HIVEZK_BENCH_TLS: options.tls ? JSON.stringify(options.tls) : '',
       HIVEZK_BENCH_PAIRED_PLAIN: options.pairedPlain ?? '',
       HIVEZK_BENCH_WARMUP: String(options.warmup ?? 1),
+      HIVEZK_BENCH_SERVER_PID: options.serverPid === undefined ? '' : String(options.serverPid),
     },
   });
   return JSON.parse(out) as Measured;
@@ -152,20 +155,26 @@ async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record
     const pairRatios: number[] = [];
     const plainCpu: number[] = [];
     const tlsCpu: number[] = [];
+    const serverCpu = { plain: 0, tls: 0 };
+    const serverPid = process.platform === 'linux' ? cluster.servers[0]?.pid : undefined;
     let requests = 0;
     for (const warmup of [TLS_SERVER_WARMUP_PAIRS, 2, 2, 2]) {
-      const paired = ours(cluster.secureConnectString, 'expand', '/bench10k', TLS_PAIRS_PER_WORKER, { tls, pairedPlain: cluster.connectString, warmup });
+      const paired = ours(cluster.secureConnectString, 'expand', '/bench10k', TLS_PAIRS_PER_WORKER, { tls, pairedPlain: cluster.connectString, warmup, serverPid });
       const plainOfPair = paired.plainRuns ?? [];
       tlsRuns.push(...paired.runs);
       plainRuns.push(...plainOfPair);
       pairRatios.push(...paired.runs.map((ms, i) => ms / (plainOfPair[i] ?? NaN)));
       tlsCpu.push(...(paired.cpuMs ?? []));
       plainCpu.push(...(paired.plainCpuMs ?? []));
+      serverCpu.tls += (paired.serverCpuMs ?? []).reduce((a, b) => a + b, 0);
+      serverCpu.plain += (paired.plainServerCpuMs ?? []).reduce((a, b) => a + b, 0);
       requests = paired.requests;
     }
     const ratio = median(pairRatios);
     const [q1, q3] = [quantile(pairRatios, 0.25), quantile(pairRatios, 0.75)];
     const cpuRatio = median(tlsCpu) / median(plainCpu);
+    const serverRatio = serverCpu.tls / serverCpu.plain;
+    const serverNote = serverPid === undefined ? '' : `, server ${serverRatio.toFixed(2)}× (${(serverCpu.tls / tlsRuns.length).toFixed(0)} vs ${(serverCpu.plain / plainRuns.length).toFixed(0)} ms a run)`;
     print([
       '7. expand 10k over TLS vs plain',
       median(tlsRuns).toFixed(1),
@@ -174,9 +183,9 @@ async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record
       `${ratio.toFixed(2)}×`,
       '—',
       `≤ 1.2× ${ratio <= 1.2 ? 'met' : 'MISSED'}`,
-      `plain ${median(plainRuns).toFixed(1)} ms; ${pairRatios.length} pairs, middle half ${q1.toFixed(2)}–${q3.toFixed(2)}×; client CPU ${cpuRatio.toFixed(2)}×; ${requests} requests`,
+      `plain ${median(plainRuns).toFixed(1)} ms; ${pairRatios.length} pairs, middle half ${q1.toFixed(2)}–${q3.toFixed(2)}×; CPU: client ${cpuRatio.toFixed(2)}×${serverNote}; ${requests} requests`,
     ]);
-    results.push({ name: 'tls', plain: plainRuns, tls: tlsRuns, pairRatios, plainCpu, tlsCpu, ratio, cpuRatio });
+    results.push({ name: 'tls', plain: plainRuns, tls: tlsRuns, pairRatios, plainCpu, tlsCpu, serverCpu, ratio, cpuRatio });
   } finally {
     await cluster.stop();
     certs.remove();

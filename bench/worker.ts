@@ -4,10 +4,13 @@
 // HIVEZK_BENCH_DIGEST=1 (a digest of the last result, taken outside the timing; costs memory),
 // HIVEZK_BENCH_TLS (JSON TlsConfig: connect with TLS, files only — the rig's PEM files have no password),
 // HIVEZK_BENCH_PAIRED_PLAIN=<connectString> (with HIVEZK_BENCH_TLS: a second, plain session runs the
-// same workload in turn with the TLS one, order alternating run by run; HIVEZK_BENCH_WARMUP pairs first).
+// same workload in turn with the TLS one, order alternating run by run; HIVEZK_BENCH_WARMUP pairs first),
+// HIVEZK_BENCH_SERVER_PID (Linux: the server's process, whose CPU time per run is read from /proc).
 // Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}; paired, also
-// "plainRuns" and "cpuMs"/"plainCpuMs" (this process's CPU time per run, which the server's does not enter).
+// "plainRuns", and per run the CPU time of this process ("cpuMs", "plainCpuMs") and of the server
+// ("serverCpuMs", "plainServerCpuMs"; 10 ms ticks, so meaningful only summed over many runs).
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { listInstances } from '../src/core/hs2Registry';
 import { walkLocks } from '../src/core/lockWalk';
 import { resolveJdbcUrl } from '../src/core/resolver';
@@ -18,7 +21,17 @@ import { ZkSession } from '../src/core/zkSession';
 interface Timed {
   ms: number;
   cpuMs: number;
+  serverCpuMs: number;
   result: unknown;
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (fields 14 and 15, in 10 ms ticks). */
+function processCpuMs(pid: string | undefined): number {
+  if (!pid) {
+    return 0;
+  }
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function main(): Promise<void> {
@@ -27,6 +40,7 @@ async function main(): Promise<void> {
   const multiRead = process.env.HIVEZK_BENCH_MULTIREAD !== '0';
   const tls = process.env.HIVEZK_BENCH_TLS ? (JSON.parse(process.env.HIVEZK_BENCH_TLS) as TlsConfig) : undefined;
   const pairedPlain = process.env.HIVEZK_BENCH_PAIRED_PLAIN || undefined;
+  const serverPid = process.env.HIVEZK_BENCH_SERVER_PID || undefined;
   const sessionTo = (zk: string, secured: boolean): ZkSession =>
     new ZkSession({ connectString: zk, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: multiRead }, ...(secured && tls ? { transport: secureTransport({ tls }) } : {}) });
   const session = sessionTo(connectString, true);
@@ -38,6 +52,7 @@ async function main(): Promise<void> {
 
   const runOnce = async (on: ZkSession): Promise<Timed> => {
     const cpuBefore = process.cpuUsage();
+    const serverBefore = processCpuMs(serverPid);
     const started = process.hrtime.bigint();
     let result: unknown;
     if (workload === 'expand') {
@@ -56,13 +71,15 @@ async function main(): Promise<void> {
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const cpu = process.cpuUsage(cpuBefore);
-    return { ms: Number(ms.toFixed(2)), cpuMs: Number(((cpu.user + cpu.system) / 1000).toFixed(2)), result };
+    return { ms: Number(ms.toFixed(2)), cpuMs: Number(((cpu.user + cpu.system) / 1000).toFixed(2)), serverCpuMs: processCpuMs(serverPid) - serverBefore, result };
   };
 
   const runs: number[] = [];
   const cpuMs: number[] = [];
   const plainRuns: number[] = [];
   const plainCpuMs: number[] = [];
+  const serverCpuMs: number[] = [];
+  const plainServerCpuMs: number[] = [];
   let requests = 0;
   let digest: string | undefined;
   const warmups = plain ? Number(process.env.HIVEZK_BENCH_WARMUP ?? 1) : 1;
@@ -78,6 +95,7 @@ async function main(): Promise<void> {
       if (run >= 0) {
         plainRuns.push(plainAfter.ms);
         plainCpuMs.push(plainAfter.cpuMs);
+        plainServerCpuMs.push(plainAfter.serverCpuMs);
       }
     } else {
       timed = await runOnce(session);
@@ -85,6 +103,7 @@ async function main(): Promise<void> {
     if (run >= 0) {
       runs.push(timed.ms);
       cpuMs.push(timed.cpuMs);
+      serverCpuMs.push(timed.serverCpuMs);
       requests = session.requestCount - before;
     }
     if (process.env.HIVEZK_BENCH_DIGEST === '1' && timed.result !== undefined) {
@@ -94,7 +113,7 @@ async function main(): Promise<void> {
   session.close();
   plain?.close();
   const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum, digest, ...(plain ? { cpuMs, plainRuns, plainCpuMs } : {}) })}\n`);
+  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum, digest, ...(plain ? { cpuMs, plainRuns, plainCpuMs, serverCpuMs, plainServerCpuMs } : {}) })}\n`);
 }
 
 main().catch((error: unknown) => {
