@@ -23,7 +23,7 @@ const DEPTH = 128; // requests in flight, ours (session default) and Java's
 const BATCH = 500; // ops per multiRead batch, ours (session default) and Java's
 const BATCHES_IN_FLIGHT = 2;
 /** Row 7: untimed TLS/plain pairs the first worker runs while the server compiles its TLS path, then timed pairs per worker. */
-const TLS_SERVER_WARMUP_PAIRS = 30;
+const TLS_SERVER_WARMUP_PAIRS = 50;
 const TLS_PAIRS_PER_WORKER = 10;
 const JAVA_DIR = join(ROOT, 'out', 'bench', 'java');
 const CLASSPATH = [JAVA_DIR, '/usr/share/java/zookeeper.jar', '/usr/share/java/zookeeper-jute.jar', '/usr/share/java/slf4j-nop.jar'].join(':');
@@ -138,9 +138,9 @@ const WIDTHS = [44, 10, 10, 10, 7, 8, 30, 26];
  * mutual TLS, certificates made now), the same 10k namespace expanded over each. Each worker holds a
  * TLS and a plain session and times them in turn (order alternating), so a pair shares the machine's
  * load of that moment; the ratio is the median of the pairs' ratios. The first worker's long warm-up
- * is for the server: until its JIT has compiled the TLS path (a few dozen reads over it), its TLS
- * replies come 1.3–6× slower. The client's CPU per run is shown apart: the server's share of TLS
- * (encrypting every reply) runs on the same two cores here, and on another machine in real use.
+ * is for the server: until its JIT has compiled the TLS path (30–40 reads over it on a busy machine),
+ * a TLS read costs it several times the CPU of a warm one. Each side's CPU per run is shown apart: the
+ * server's share of TLS (encrypting every reply) runs on the same two cores here, elsewhere in real use.
  */
 async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record<string, unknown>[]): Promise<void> {
   const certs = await makeTestCertificates();
