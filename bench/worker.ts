@@ -2,9 +2,15 @@
 //   node out/bench/worker.js <connectString> expand|walk|resolve <namespace> <runs>
 // Env: HIVEZK_BENCH_DEPTH (requests in flight), HIVEZK_BENCH_MULTIREAD=0 (single reads only),
 // HIVEZK_BENCH_DIGEST=1 (a digest of the last result, taken outside the timing; costs memory),
-// HIVEZK_BENCH_TLS (JSON TlsConfig: connect with TLS, files only — the rig's PEM files have no password).
-// Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}.
+// HIVEZK_BENCH_TLS (JSON TlsConfig: connect with TLS, files only — the rig's PEM files have no password),
+// HIVEZK_BENCH_PAIRED_PLAIN=<connectString> (with HIVEZK_BENCH_TLS: a second, plain session runs the
+// same workload in turn with the TLS one, order alternating run by run; HIVEZK_BENCH_WARMUP pairs first),
+// HIVEZK_BENCH_SERVER_PID (Linux: the server's process, whose CPU time per run is read from /proc).
+// Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}; paired, also
+// "plainRuns", and per run the CPU time of this process ("cpuMs", "plainCpuMs") and of the server
+// ("serverCpuMs", "plainServerCpuMs"; 10 ms ticks, so meaningful only summed over many runs).
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { listInstances } from '../src/core/hs2Registry';
 import { walkLocks } from '../src/core/lockWalk';
 import { resolveJdbcUrl } from '../src/core/resolver';
@@ -12,48 +18,102 @@ import { secureTransport } from '../src/core/secureTransport';
 import type { TlsConfig } from '../src/core/tls';
 import { ZkSession } from '../src/core/zkSession';
 
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  serverCpuMs: number;
+  result: unknown;
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (fields 14 and 15, in 10 ms ticks). */
+function processCpuMs(pid: string | undefined): number {
+  if (!pid) {
+    return 0;
+  }
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function main(): Promise<void> {
   const [connectString = '', workload = '', namespace = '', runsText = '5'] = process.argv.slice(2);
   const depth = Number(process.env.HIVEZK_BENCH_DEPTH ?? 128);
   const multiRead = process.env.HIVEZK_BENCH_MULTIREAD !== '0';
   const tls = process.env.HIVEZK_BENCH_TLS ? (JSON.parse(process.env.HIVEZK_BENCH_TLS) as TlsConfig) : undefined;
-  const session = new ZkSession({ connectString, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: multiRead }, ...(tls ? { transport: secureTransport({ tls }) } : {}) });
+  const pairedPlain = process.env.HIVEZK_BENCH_PAIRED_PLAIN || undefined;
+  const serverPid = process.env.HIVEZK_BENCH_SERVER_PID || undefined;
+  const sessionTo = (zk: string, secured: boolean): ZkSession =>
+    new ZkSession({ connectString: zk, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: multiRead }, ...(secured && tls ? { transport: secureTransport({ tls }) } : {}) });
+  const session = sessionTo(connectString, true);
+  const plain = pairedPlain ? sessionTo(pairedPlain, false) : undefined;
   await session.open();
-  const runs: number[] = [];
-  let requests = 0;
+  await plain?.open();
   let roundTrips = 0;
   let checksum = 0;
-  let digest: string | undefined;
-  for (let run = -1; run < Number(runsText); run += 1) {
-    const before = session.requestCount;
+
+  const runOnce = async (on: ZkSession): Promise<Timed> => {
+    const cpuBefore = process.cpuUsage();
+    const serverBefore = processCpuMs(serverPid);
     const started = process.hrtime.bigint();
     let result: unknown;
     if (workload === 'expand') {
-      result = await listInstances(session, namespace);
+      result = await listInstances(on, namespace);
       checksum += (result as { instances: unknown[] }).instances.length;
     } else if (workload === 'walk') {
-      result = await walkLocks(session, namespace);
+      result = await walkLocks(on, namespace);
       checksum += (result as { locks: unknown[] }).locks.length;
     } else if (workload === 'resolve' || workload === 'resolve-all') {
       const url = `jdbc:hive2://${connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${namespace}`;
-      const resolution = await resolveJdbcUrl(url, () => session, { pickOnly: workload === 'resolve' });
+      const resolution = await resolveJdbcUrl(url, () => on, { pickOnly: workload === 'resolve' });
       roundTrips = resolution.roundTrips;
       checksum += resolution.candidates.length;
     } else {
       throw new Error(`unknown workload ${workload}`);
     }
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ms: Number(ms.toFixed(2)), cpuMs: Number(((cpu.user + cpu.system) / 1000).toFixed(2)), serverCpuMs: processCpuMs(serverPid) - serverBefore, result };
+  };
+
+  const runs: number[] = [];
+  const cpuMs: number[] = [];
+  const plainRuns: number[] = [];
+  const plainCpuMs: number[] = [];
+  const serverCpuMs: number[] = [];
+  const plainServerCpuMs: number[] = [];
+  let requests = 0;
+  let digest: string | undefined;
+  const warmups = plain ? Number(process.env.HIVEZK_BENCH_WARMUP ?? 1) : 1;
+  for (let run = -warmups; run < Number(runsText); run += 1) {
+    const before = session.requestCount;
+    let timed: Timed;
+    if (plain) {
+      // Alternate which side goes first, so neither always runs just after the other's garbage.
+      const plainFirst = run % 2 === 0;
+      const plainTimed = plainFirst ? await runOnce(plain) : undefined;
+      timed = await runOnce(session);
+      const plainAfter = plainTimed ?? (await runOnce(plain));
+      if (run >= 0) {
+        plainRuns.push(plainAfter.ms);
+        plainCpuMs.push(plainAfter.cpuMs);
+        plainServerCpuMs.push(plainAfter.serverCpuMs);
+      }
+    } else {
+      timed = await runOnce(session);
+    }
     if (run >= 0) {
-      runs.push(Number(elapsed.toFixed(2)));
+      runs.push(timed.ms);
+      cpuMs.push(timed.cpuMs);
+      serverCpuMs.push(timed.serverCpuMs);
       requests = session.requestCount - before;
     }
-    if (process.env.HIVEZK_BENCH_DIGEST === '1' && result !== undefined) {
-      digest = createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16);
+    if (process.env.HIVEZK_BENCH_DIGEST === '1' && timed.result !== undefined) {
+      digest = createHash('sha256').update(JSON.stringify(timed.result)).digest('hex').slice(0, 16);
     }
   }
   session.close();
+  plain?.close();
   const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum, digest })}\n`);
+  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum, digest, ...(plain ? { cpuMs, plainRuns, plainCpuMs, serverCpuMs, plainServerCpuMs } : {}) })}\n`);
 }
 
 main().catch((error: unknown) => {
