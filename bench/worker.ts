@@ -3,12 +3,13 @@
 // Env: HIVEZK_BENCH_DEPTH (requests in flight), HIVEZK_BENCH_MULTIREAD=0 (single reads only),
 // HIVEZK_BENCH_DIGEST=1 (a digest of the last result, taken outside the timing; costs memory),
 // HIVEZK_BENCH_TLS (JSON TlsConfig: connect with TLS, files only — the rig's PEM files have no password),
-// HIVEZK_BENCH_PAIRED_PLAIN=<connectString> (with HIVEZK_BENCH_TLS: a second, plain session runs the
-// same workload in turn with the TLS one, order alternating run by run; HIVEZK_BENCH_WARMUP pairs first),
+// HIVEZK_BENCH_PAIRED=<connectString> (a second session, never TLS, runs the same workload in turn with
+// the first, order alternating run by run; HIVEZK_BENCH_WARMUP pairs first; HIVEZK_BENCH_PAIRED_MULTIREAD=0:
+// that session reads with single reads only),
 // HIVEZK_BENCH_SERVER_PID (Linux: the server's process, whose CPU time per run is read from /proc).
 // Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}; paired, also
-// "plainRuns", and per run the CPU time of this process ("cpuMs", "plainCpuMs") and of the server
-// ("serverCpuMs", "plainServerCpuMs"; 10 ms ticks, so meaningful only summed over many runs).
+// "pairedRuns" and "pairedDigest", and per run the CPU time of this process ("cpuMs", "pairedCpuMs") and
+// of the server ("serverCpuMs", "pairedServerCpuMs"; 10 ms ticks, so meaningful only summed over many runs).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { listInstances } from '../src/core/hs2Registry';
@@ -39,14 +40,14 @@ async function main(): Promise<void> {
   const depth = Number(process.env.HIVEZK_BENCH_DEPTH ?? 128);
   const multiRead = process.env.HIVEZK_BENCH_MULTIREAD !== '0';
   const tls = process.env.HIVEZK_BENCH_TLS ? (JSON.parse(process.env.HIVEZK_BENCH_TLS) as TlsConfig) : undefined;
-  const pairedPlain = process.env.HIVEZK_BENCH_PAIRED_PLAIN || undefined;
+  const pairedWith = process.env.HIVEZK_BENCH_PAIRED || undefined;
   const serverPid = process.env.HIVEZK_BENCH_SERVER_PID || undefined;
-  const sessionTo = (zk: string, secured: boolean): ZkSession =>
-    new ZkSession({ connectString: zk, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: multiRead }, ...(secured && tls ? { transport: secureTransport({ tls }) } : {}) });
-  const session = sessionTo(connectString, true);
-  const plain = pairedPlain ? sessionTo(pairedPlain, false) : undefined;
+  const sessionTo = (zk: string, secured: boolean, batched: boolean): ZkSession =>
+    new ZkSession({ connectString: zk, requestTimeoutMs: 60_000, maxInFlight: depth, multiRead: { enabled: batched }, ...(secured && tls ? { transport: secureTransport({ tls }) } : {}) });
+  const session = sessionTo(connectString, true, multiRead);
+  const paired = pairedWith ? sessionTo(pairedWith, false, process.env.HIVEZK_BENCH_PAIRED_MULTIREAD !== '0') : undefined;
   await session.open();
-  await plain?.open();
+  await paired?.open();
   let roundTrips = 0;
   let checksum = 0;
 
@@ -76,27 +77,31 @@ async function main(): Promise<void> {
 
   const runs: number[] = [];
   const cpuMs: number[] = [];
-  const plainRuns: number[] = [];
-  const plainCpuMs: number[] = [];
+  const pairedRuns: number[] = [];
+  const pairedCpuMs: number[] = [];
   const serverCpuMs: number[] = [];
-  const plainServerCpuMs: number[] = [];
+  const pairedServerCpuMs: number[] = [];
   let requests = 0;
   let digest: string | undefined;
-  const warmups = plain ? Number(process.env.HIVEZK_BENCH_WARMUP ?? 1) : 1;
+  let pairedDigest: string | undefined;
+  const digestOf = (result: unknown): string | undefined =>
+    process.env.HIVEZK_BENCH_DIGEST === '1' && result !== undefined ? createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16) : undefined;
+  const warmups = paired ? Number(process.env.HIVEZK_BENCH_WARMUP ?? 1) : 1;
   for (let run = -warmups; run < Number(runsText); run += 1) {
     const before = session.requestCount;
     let timed: Timed;
-    if (plain) {
+    if (paired) {
       // Alternate which side goes first, so neither always runs just after the other's garbage.
-      const plainFirst = run % 2 === 0;
-      const plainTimed = plainFirst ? await runOnce(plain) : undefined;
+      const pairedFirst = run % 2 === 0;
+      const pairedBefore = pairedFirst ? await runOnce(paired) : undefined;
       timed = await runOnce(session);
-      const plainAfter = plainTimed ?? (await runOnce(plain));
+      const pairedTimed = pairedBefore ?? (await runOnce(paired));
       if (run >= 0) {
-        plainRuns.push(plainAfter.ms);
-        plainCpuMs.push(plainAfter.cpuMs);
-        plainServerCpuMs.push(plainAfter.serverCpuMs);
+        pairedRuns.push(pairedTimed.ms);
+        pairedCpuMs.push(pairedTimed.cpuMs);
+        pairedServerCpuMs.push(pairedTimed.serverCpuMs);
       }
+      pairedDigest = digestOf(pairedTimed.result);
     } else {
       timed = await runOnce(session);
     }
@@ -106,14 +111,12 @@ async function main(): Promise<void> {
       serverCpuMs.push(timed.serverCpuMs);
       requests = session.requestCount - before;
     }
-    if (process.env.HIVEZK_BENCH_DIGEST === '1' && timed.result !== undefined) {
-      digest = createHash('sha256').update(JSON.stringify(timed.result)).digest('hex').slice(0, 16);
-    }
+    digest = digestOf(timed.result);
   }
   session.close();
-  plain?.close();
+  paired?.close();
   const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum, digest, ...(plain ? { cpuMs, plainRuns, plainCpuMs, serverCpuMs, plainServerCpuMs } : {}) })}\n`);
+  process.stdout.write(`${JSON.stringify({ runs, requests, roundTrips, maxRssMb, checksum, digest, ...(paired ? { cpuMs, pairedRuns, pairedDigest, pairedCpuMs, serverCpuMs, pairedServerCpuMs } : {}) })}\n`);
 }
 
 main().catch((error: unknown) => {
