@@ -3,7 +3,7 @@
 // same server; per request, or batched with multiRead (ZooKeeper.multi of Op.getData/Op.getChildren,
 // ZooKeeper 3.6+). Prints {"runs":[ms,...],"requests":n} on stdout.
 //   java ZkBench <connectString> expand|walk|resolve <path> <runs> <inflight>
-//   java ZkBench <connectString> expand-multi|walk-multi[-keep] <path> <runs> <batches in flight> <ops per batch>
+//   java ZkBench <connectString> expand-multi|walk-multi[-keep] <path> <runs> <batches in flight> <ops per batch> [warm-up runs]
 // -keep: each result decoded into a record and kept until the run ends, as the extension keeps them.
 import java.nio.charset.StandardCharsets;
 import java.util.*;
@@ -20,11 +20,12 @@ public class ZkBench {
     String connect = args[0], workload = args[1], path = args[2];
     int runs = Integer.parseInt(args[3]), inflight = Integer.parseInt(args[4]);
     int batch = args.length > 5 ? Integer.parseInt(args[5]) : 500;
+    int warmups = args.length > 6 ? Integer.parseInt(args[6]) : 1;
     CountDownLatch connected = new CountDownLatch(1);
     zk = new ZooKeeper(connect, 30000, e -> { if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown(); });
     if (!connected.await(15, TimeUnit.SECONDS)) throw new IllegalStateException("could not connect");
     List<Double> times = new ArrayList<>();
-    for (int run = -1; run < runs; run++) { // run -1 warms up the JIT
+    for (int run = -warmups; run < runs; run++) { // runs below 0 warm up the JIT
       requests.set(0);
       long t0 = System.nanoTime();
       switch (workload) {

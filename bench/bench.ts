@@ -22,6 +22,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const DEPTH = 128; // requests in flight, ours (session default) and Java's
 const BATCH = 500; // ops per multiRead batch, ours (session default) and Java's
 const BATCHES_IN_FLIGHT = 2;
+/** Untimed runs each process makes before the comparisons against Java's multiRead (both JITs warm up over several). */
+const MULTI_WARMUPS = 3;
 /** Row 7: untimed TLS/plain pairs the first worker runs while the server compiles its TLS path, then timed pairs per worker. */
 const TLS_SERVER_WARMUP_PAIRS = 50;
 const TLS_PAIRS_PER_WORKER = 10;
@@ -73,8 +75,8 @@ function ours(zk: string, workload: string, path: string, runs: number, options:
   return JSON.parse(out) as Measured;
 }
 
-function java(zk: string, workload: string, path: string, runs: number, depth = DEPTH): Measured {
-  const out = execFileSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'ZkBench', zk, workload, path, String(runs), String(depth), String(BATCH)], { encoding: 'utf8' });
+function java(zk: string, workload: string, path: string, runs: number, depth = DEPTH, warmups = 1): Measured {
+  const out = execFileSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'ZkBench', zk, workload, path, String(runs), String(depth), String(BATCH), String(warmups)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Measured;
 }
 
@@ -241,13 +243,19 @@ async function main(): Promise<void> {
     print(widths.map((w) => '-'.repeat(w)));
     // Ours batched (multiRead) against Java per request and Java's own multiRead. Ours takes a namespace name, Java a path.
     const compare = (name: string, workload: string, path: string, runs: number, rssGoalMb?: number): void => {
-      const a = ours(zk, workload, path, runs);
       const javaPath = path.startsWith('/') ? path : `/${path}`;
       const b = java(zk, workload, javaPath, runs);
-      // Java's multiRead twice: keeping a decoded record per znode as ours does (the like-for-like
-      // anchor of the goal), and dropping each result once split (what it costs to keep nothing).
-      const m = java(zk, `${workload}-multi-keep`, javaPath, runs, BATCHES_IN_FLIGHT);
-      const dropping = java(zk, `${workload}-multi`, javaPath, runs, BATCHES_IN_FLIGHT);
+      // Against Java's multiRead, like for like: each process warms up its JIT first (3 runs), and the two
+      // clients take turns in two rounds, Java first in the second, their runs pooled. Java's multiRead
+      // keeps a decoded record per znode as ours does (the goal's anchor); the run dropping each result
+      // once split (what keeping nothing costs) is in the notes.
+      const pooled = (first: Measured, second: Measured): Measured => ({ ...second, runs: [...first.runs, ...second.runs], maxRssMb: Math.max(first.maxRssMb ?? 0, second.maxRssMb ?? 0) });
+      const oursFirst = ours(zk, workload, path, runs, { warmup: MULTI_WARMUPS });
+      const javaSecond = java(zk, `${workload}-multi-keep`, javaPath, runs, BATCHES_IN_FLIGHT, MULTI_WARMUPS);
+      const javaFirst = java(zk, `${workload}-multi-keep`, javaPath, runs, BATCHES_IN_FLIGHT, MULTI_WARMUPS);
+      const a = pooled(oursFirst, ours(zk, workload, path, runs, { warmup: MULTI_WARMUPS }));
+      const m = pooled(javaSecond, javaFirst);
+      const dropping = java(zk, `${workload}-multi`, javaPath, runs, BATCHES_IN_FLIGHT, MULTI_WARMUPS);
       const ratio = median(a.runs) / median(b.runs);
       const vsMulti = median(a.runs) / median(m.runs);
       const vsDropping = median(a.runs) / median(dropping.runs);

@@ -4,7 +4,7 @@
 // HIVEZK_BENCH_DIGEST=1 (a digest of the last result, taken outside the timing; costs memory),
 // HIVEZK_BENCH_TLS (JSON TlsConfig: connect with TLS, files only — the rig's PEM files have no password),
 // HIVEZK_BENCH_PAIRED=<connectString> (a second session, never TLS, runs the same workload in turn with
-// the first, order alternating run by run; HIVEZK_BENCH_WARMUP pairs first; HIVEZK_BENCH_PAIRED_MULTIREAD=0:
+// the first, order alternating run by run; HIVEZK_BENCH_PAIRED_MULTIREAD=0:
 // that session reads with single reads only),
 // HIVEZK_BENCH_SERVER_PID (Linux: the server's process, whose CPU time per run is read from /proc).
 // Prints {"runs":[ms…],"requests":n,"maxRssMb":n,"roundTrips":n,"checksum":n,"digest":"…"}; paired, also
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   let pairedDigest: string | undefined;
   const digestOf = (result: unknown): string | undefined =>
     process.env.HIVEZK_BENCH_DIGEST === '1' && result !== undefined ? createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16) : undefined;
-  const warmups = paired ? Number(process.env.HIVEZK_BENCH_WARMUP ?? 1) : 1;
+  const warmups = Number(process.env.HIVEZK_BENCH_WARMUP ?? 1);
   for (let run = -warmups; run < Number(runsText); run += 1) {
     const before = session.requestCount;
     let timed: Timed;
