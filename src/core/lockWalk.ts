@@ -146,8 +146,8 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
 
   const readLocks = async (chunk: LockItem[]): Promise<void> => {
     await session.forEachData(
-      // Request paths are made only now, so they do not wait in the frontier with their locks.
-      chunk.map((l) => l.object.prefix + l.znode),
+      // As parents and names: written into the request from those parts, no path string per lock.
+      { parents: chunk.map((l) => l.object.path), names: chunk.map((l) => l.znode) },
       (read, i) => {
         const item = chunk[i];
         const outcome = unlessMissingOutcome(read, asReason);

@@ -4,7 +4,8 @@
 
 import { Semaphore } from './concurrency';
 import { HiveZkError } from './errors';
-import { errorFromCode, isUnimplemented, pathProblem, perPathError } from './zkErrorMap';
+import { errorFromCode, isUnimplemented, pathProblemAt, perPathError } from './zkErrorMap';
+import { pathAt, pathCount, pickPaths, type ZnodePaths } from './znodePath';
 import type { SocketHook } from './zkSocketHook';
 import type { ReadOutcome } from './zkTypes';
 import { dataResultEnd, dataResultStart, indexMultiReadResponse, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
@@ -83,7 +84,7 @@ export interface MultiReadHost {
   /** The same without connecting: undefined when there is no client now. */
   currentSupport(): MultiReadSupport | undefined;
   /** One multiRead on the wire; 'probe' goes out even while a probe holds everything else back. */
-  send(kind: MultiReadKind, paths: readonly string[], mode: 'normal' | 'probe'): Promise<MultiReadAnswer>;
+  send(kind: MultiReadKind, paths: ZnodePaths, mode: 'normal' | 'probe'): Promise<MultiReadAnswer>;
   /** One single read: the data (and stat) or the children. */
   readOne(kind: MultiReadKind, path: string): Promise<unknown>;
   /** Resolves once no request is on the wire. */
@@ -121,16 +122,17 @@ export class MultiReader {
   }
 
   /** Reads every path, handing each outcome (value or per-znode error) to `sink` as its batch arrives. */
-  async readMany(kind: MultiReadKind, paths: readonly string[], sink: Sink, expectedBytes?: readonly (number | undefined)[], inFrame?: InFrameSink): Promise<void> {
+  async readMany(kind: MultiReadKind, paths: ZnodePaths, sink: Sink, expectedBytes?: readonly (number | undefined)[], inFrame?: InFrameSink): Promise<void> {
     const valid: number[] = [];
-    paths.forEach((path, i) => {
-      const problem = pathProblem(path);
+    const checked = {};
+    for (let i = 0; i < pathCount(paths); i += 1) {
+      const problem = pathProblemAt(paths, i, checked);
       if (problem) {
         sink(problem, i);
       } else {
         valid.push(i);
       }
-    });
+    }
     if (!this.options.enabled || valid.length === 0 || this.state === 'unsupported') {
       await this.readSingly(kind, paths, valid, sink);
       return;
@@ -179,12 +181,12 @@ export class MultiReader {
   }
 
   /** One batch: multiRead where this connection supports it, else the same reads one by one (then false). */
-  private async readBatch(kind: MultiReadKind, paths: readonly string[], batch: number[], sink: Sink, inFrame: InFrameSink | undefined): Promise<boolean> {
+  private async readBatch(kind: MultiReadKind, paths: ZnodePaths, batch: number[], sink: Sink, inFrame: InFrameSink | undefined): Promise<boolean> {
     if (!(await this.usable())) {
       await this.readSingly(kind, paths, batch, sink);
       return false;
     }
-    const batchPaths = batch.map((i) => paths[i]);
+    const batchPaths = pickPaths(paths, batch);
     let outcome: MultiReadAnswer;
     try {
       outcome = await this.batchLimiter.run(() => this.host.send(kind, batchPaths, 'normal'));
@@ -195,7 +197,7 @@ export class MultiReader {
         await this.readSingly(kind, paths, batch, sink);
         return false;
       }
-      batch.forEach((index, i) => sink(perPathError(error, batchPaths[i], this.host.connectString), index));
+      batch.forEach((index, i) => sink(perPathError(error, pathAt(batchPaths, i), this.host.connectString), index));
       return true;
     }
     const { frame, offsets } = outcome;
@@ -207,29 +209,31 @@ export class MultiReader {
       if (inFrame && start >= 0) {
         inFrame(frame, start, dataResultEnd(frame, start), batch[i]);
       } else {
-        sink(this.toOutcome(i < offsets.length ? multiReadResultAt(frame, offsets[i]) : undefined, batchPaths[i]), batch[i]);
+        sink(this.toOutcome(i < offsets.length ? multiReadResultAt(frame, offsets[i]) : undefined, batchPaths, i), batch[i]);
       }
     }
     return true;
   }
 
-  private toOutcome(result: MultiReadResult | undefined, path: string): ReadOutcome<unknown> {
+  /** The outcome of the op at `index` of a batch; its path is made only for an error. */
+  private toOutcome(result: MultiReadResult | undefined, batchPaths: ZnodePaths, index: number): ReadOutcome<unknown> {
     if (!result) {
+      const path = pathAt(batchPaths, index);
       return new HiveZkError('ZK_ERROR', `ZooKeeper's multiRead answer had no result for ${path}.`, { path });
     }
     if ('errorCode' in result) {
-      return errorFromCode(result.errorCode, path, this.host.connectString);
+      return errorFromCode(result.errorCode, pathAt(batchPaths, index), this.host.connectString);
     }
     return 'children' in result ? result.children : result;
   }
 
   /** Pipelined single reads, at most maxInFlight at once, each outcome kept as a single read reports it. */
-  private async readSingly(kind: MultiReadKind, paths: readonly string[], indices: readonly number[], sink: Sink): Promise<void> {
+  private async readSingly(kind: MultiReadKind, paths: ZnodePaths, indices: readonly number[], sink: Sink): Promise<void> {
     let cursor = 0;
     const worker = async (): Promise<void> => {
       while (cursor < indices.length) {
         const index = indices[cursor++];
-        const path = paths[index];
+        const path = pathAt(paths, index);
         let outcome: ReadOutcome<unknown>;
         try {
           outcome = await this.host.readOne(kind, path);

@@ -2,6 +2,7 @@
 // message written for users, the same whether a znode was read alone or in a batch.
 
 import { HiveZkError, type ErrorCode } from './errors';
+import { isChildPaths, pathAt, type ZnodePaths } from './znodePath';
 
 const CODE_MAP: Record<number, ErrorCode> = {
   [-4]: 'ZK_CONNECTION_LOSS',
@@ -24,11 +25,34 @@ export function isUnimplemented(error: unknown): boolean {
 }
 
 export function pathProblem(path: unknown): HiveZkError | undefined {
-  return typeof path === 'string' && isZnodePath(path) ? undefined : new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
+  return typeof path === 'string' && isZnodePath(path) ? undefined : invalidPath(path);
+}
+
+function invalidPath(path: unknown): HiveZkError {
+  return new HiveZkError('BAD_ARGUMENT', `Invalid znode path "${String(path)}".`);
 }
 
 /** Absolute, no empty segment, no trailing "/" (but "/"), no control character. One expression: batched reads check every path. */
 const ZNODE_PATH = /^(?:\/[^/\x00-\x1f\x7f]+)+$/;
+/** One segment of such a path. */
+const ZNODE_NAME = /^[^/\x00-\x1f\x7f]+$/;
+
+/** The same check as pathProblem for the path at `index`, its parent checked once for the run of names under it. */
+export function pathProblemAt(paths: ZnodePaths, index: number, checked: { parent?: string }): HiveZkError | undefined {
+  if (!isChildPaths(paths)) {
+    return pathProblem(paths[index]);
+  }
+  const parent = paths.parents[index];
+  const name = paths.names[index];
+  if (parent !== checked.parent) {
+    if (pathProblem(parent)) {
+      return invalidPath(pathAt(paths, index));
+    }
+    checked.parent = parent;
+  }
+  // A name with "/" would join into the path of another znode: refused, not read.
+  return typeof name === 'string' && ZNODE_NAME.test(name) ? undefined : invalidPath(pathAt(paths, index));
+}
 
 function isZnodePath(path: string): boolean {
   return path === '/' || ZNODE_PATH.test(path);

@@ -31,6 +31,7 @@ import {
 import { SocketHook, type ZkTransport } from './zkSocketHook';
 import type { WatchListener, ZnodeAcl, ZnodeData, ZnodeStat, ReadOutcome } from './zkTypes';
 import { multiReadFrame, type MultiReadKind } from './zkWire';
+import { pathAt, type ZnodePaths } from './znodePath';
 
 export type { HandshakeChannel, ServerAddress, ZkTransport } from './zkSocketHook';
 export type { MultiReadOptions } from './multiRead';
@@ -234,9 +235,9 @@ export class ZkSession {
   /**
    * getDataMany that hands each outcome to `each` as soon as its batch arrives, in no set order:
    * decoding overlaps the reads still on the wire, and nothing is kept. An exception from `each`
-   * fails the whole call.
+   * fails the whole call. Paths may come as parents and names (ChildPaths), never joined.
    */
-  async forEachData(paths: readonly string[], each: (outcome: ReadOutcome<ZnodeData>, index: number) => void, options: BatchReadOptions = {}): Promise<void> {
+  async forEachData(paths: ZnodePaths, each: (outcome: ReadOutcome<ZnodeData>, index: number) => void, options: BatchReadOptions = {}): Promise<void> {
     await this.multiReader.readMany('data', paths, each as Sink, options.expectedBytes, options.inFrame);
   }
 
@@ -360,12 +361,10 @@ export class ZkSession {
    * its business. Its header is written with opcode 22 but the library files it as a DELETE, whose
    * reply it does not decode; the socket hook decodes the reply (decodeMultiReadReply) first.
    */
-  private async sendMultiRead(kind: MultiReadKind, paths: readonly string[], mode: 'normal' | 'probe'): Promise<MultiReadAnswer> {
-    const chroot = this.connect.chroot;
-    const serverPaths = chroot ? paths.map((p) => (p === '/' ? chroot : chroot + p)) : paths;
+  private async sendMultiRead(kind: MultiReadKind, paths: ZnodePaths, mode: 'normal' | 'probe'): Promise<MultiReadAnswer> {
     let answer: MultiReadAnswer | undefined;
     await this.request<[]>(
-      paths[0],
+      pathAt(paths, 0),
       (client, callback) => {
         const support = this.multiReadSupport.get(client);
         const hook = this.hooks.get(client);
@@ -383,7 +382,7 @@ export class ZkSession {
             toBuffer: () => {
               written = { xid: header.xid, connectionId: hook.connectionId };
               support.replies.set(header.xid, {});
-              return multiReadFrame(header.xid, kind, serverPaths);
+              return multiReadFrame(header.xid, kind, paths, this.connect.chroot);
             },
           },
           (error) => {

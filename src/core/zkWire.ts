@@ -2,6 +2,7 @@
 // frames, and the few jute records the library cannot read or write itself (multiRead, SASL).
 
 import type { ZnodeStat } from './zkTypes';
+import { isChildPaths, pathCount, type ZnodePaths } from './znodePath';
 
 /** Larger frames mean a broken or hostile peer; ZooKeeper's own client stops far below this. */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
@@ -114,28 +115,51 @@ export type MultiReadKind = 'data' | 'children';
 
 /**
  * A multiRead request (opcode 22, ZooKeeper 3.6+): a MultiHeader {type, done=false, err=-1} and a
- * {path, watch=false} request per op, closed by MultiHeader {-1, true, -1}. Paths are server paths
- * (chroot already applied).
+ * {path, watch=false} request per op, closed by MultiHeader {-1, true, -1}. Each path is written
+ * under `chroot`; paths given as parents and names are written from those parts, each parent's
+ * bytes encoded once for the run of names under it.
  */
-export function multiReadFrame(xid: number, kind: MultiReadKind, serverPaths: readonly string[]): Buffer {
+export function multiReadFrame(xid: number, kind: MultiReadKind, paths: ZnodePaths, chroot = ''): Buffer {
   const opcode = kind === 'data' ? OPCODES.getData : OPCODES.getChildren;
+  const count = pathCount(paths);
+  // Each op's path as written: a whole server path, or a parent's "chroot/parent/" bytes and a name.
+  const whole = isChildPaths(paths) ? undefined : paths.map((path) => (chroot ? (path === '/' ? chroot : chroot + path) : path));
+  const prefixes = new Array<Buffer | undefined>(count);
+  const lengths = new Int32Array(count);
   let size = 12 + 9; // length, xid, type; closing MultiHeader
-  const lengths = serverPaths.map((path) => Buffer.byteLength(path, 'utf8'));
-  for (const length of lengths) {
-    size += 9 + 4 + length + 1;
+  let lastParent: string | undefined;
+  let lastPrefix: Buffer | undefined;
+  for (let i = 0; i < count; i += 1) {
+    if (whole) {
+      lengths[i] = Buffer.byteLength(whole[i] ?? '', 'utf8');
+    } else if (isChildPaths(paths)) {
+      const parent = paths.parents[i] ?? '';
+      if (parent !== lastParent || !lastPrefix) {
+        lastParent = parent;
+        lastPrefix = Buffer.from(`${chroot}${parent === '/' ? '' : parent}/`, 'utf8');
+      }
+      prefixes[i] = lastPrefix;
+      lengths[i] = lastPrefix.length + Buffer.byteLength(paths.names[i] ?? '', 'utf8');
+    }
+    size += 9 + 4 + lengths[i] + 1;
   }
   const frame = Buffer.allocUnsafe(size);
   let at = frame.writeInt32BE(size - 4, 0);
   at = frame.writeInt32BE(xid, at);
   at = frame.writeInt32BE(OPCODES.multiRead, at);
-  serverPaths.forEach((path, i) => {
+  for (let i = 0; i < count; i += 1) {
     at = frame.writeInt32BE(opcode, at);
     at = frame.writeUInt8(0, at);
     at = frame.writeInt32BE(-1, at);
-    at = frame.writeInt32BE(lengths[i] ?? 0, at);
-    at += frame.write(path, at, 'utf8');
+    at = frame.writeInt32BE(lengths[i], at);
+    if (whole) {
+      at += frame.write(whole[i] ?? '', at, 'utf8');
+    } else if (isChildPaths(paths)) {
+      at += (prefixes[i] ?? Buffer.alloc(0)).copy(frame, at);
+      at += frame.write(paths.names[i] ?? '', at, 'utf8');
+    }
     at = frame.writeUInt8(0, at);
-  });
+  }
   at = frame.writeInt32BE(-1, at);
   at = frame.writeUInt8(1, at);
   frame.writeInt32BE(-1, at);

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, requestFrame } from '../../src/core/zkWire';
+import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, multiReadFrame, requestFrame } from '../../src/core/zkWire';
+import { pathProblemAt } from '../../src/core/zkErrorMap';
+import { childPath, pathAt, pickPaths } from '../../src/core/znodePath';
 import { libraryInternalsProblems } from '../../src/core/zkSession';
 
 function frame(body: Buffer): Buffer {
@@ -49,6 +51,32 @@ test('request frames and ConnectResponse timeouts are read and written as jute d
 // If this fails, node-zookeeper-client changed: re-read lib/ConnectionManager.js against
 // src/core/zkSocketHook.ts (connect, the socket handlers, CONNECTING/AUTHENTICATION_FAILED, queue)
 // and the batched-read request in zkSession.ts, then update the fingerprint below.
+test('multiRead requests: paths given as parents and names are written byte for byte as the joined paths, under a chroot too', () => {
+  const parents = ['/', '/a', '/a', '/hive_locks/db/t/ds=2026', '/é/ü', '/a'];
+  const names = ['x', 'LOCK-SHARED-0000000001', 'b', 'LOCK-EXCLUSIVE-0000000002', 'ñ-名', 'c'];
+  const joined = parents.map((parent, i) => childPath(parent, names[i]));
+  assert.deepEqual(joined, ['/x', '/a/LOCK-SHARED-0000000001', '/a/b', '/hive_locks/db/t/ds=2026/LOCK-EXCLUSIVE-0000000002', '/é/ü/ñ-名', '/a/c']);
+  for (const chroot of ['', '/chroot', '/ç']) {
+    for (const kind of ['data', 'children'] as const) {
+      assert.deepEqual(multiReadFrame(7, kind, { parents, names }, chroot), multiReadFrame(7, kind, joined, chroot), `${kind} under "${chroot}"`);
+    }
+    // The plain form under a chroot: "/" is the chroot itself.
+    assert.deepEqual(multiReadFrame(1, 'data', ['/'], chroot), multiReadFrame(1, 'data', [chroot || '/']));
+  }
+  assert.deepEqual(pickPaths({ parents, names }, [4, 0]), { parents: ['/é/ü', '/'], names: ['ñ-名', 'x'] });
+  assert.equal(pathAt({ parents, names }, 3), joined[3]);
+});
+
+test('multiRead requests: a parent or name that is no znode path is refused as the joined path would be', () => {
+  const checked = {};
+  const paths = { parents: ['/a', '/a', '/a', 'a', '/a/', '/a'], names: ['ok', 'b/c', 'x\u0000', 'y', 'z', ''] };
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((i) => pathProblemAt(paths, i, checked)?.code),
+    [undefined, 'BAD_ARGUMENT', 'BAD_ARGUMENT', 'BAD_ARGUMENT', 'BAD_ARGUMENT', 'BAD_ARGUMENT'],
+  );
+  assert.match(pathProblemAt(paths, 1, {})?.message ?? '', /"\/a\/b\/c"/);
+});
+
 test('GUARD: node-zookeeper-client internals used by the socket hook are where they were', () => {
   assert.deepEqual(libraryInternalsProblems(), []);
   const source = readFileSync(require.resolve('node-zookeeper-client/lib/ConnectionManager.js'), 'utf8');
