@@ -27,6 +27,8 @@ public class ZkBench {
     List<Double> times = new ArrayList<>();
     for (int run = -warmups; run < runs; run++) { // runs below 0 warm up the JIT
       requests.set(0);
+      kept = null; // the previous run's records are not carried through this one
+      keptInstances = null;
       long t0 = System.nanoTime();
       switch (workload) {
         case "expand": expand(path, inflight); break;

@@ -108,8 +108,12 @@ async function seedInstances(session: ZkSession, namespace: string, count: numbe
   }
 }
 
-/** dbs × tables × partitions objects, `locksPer` lock znodes on each partition. */
-async function seedLocks(session: ZkSession, root: string, dbs: number, tables: number, partitions: number, locksPer: number): Promise<number> {
+/**
+ * dbs × tables × partitions objects, `locksPer` lock znodes on each partition. Lock data as queries
+ * write it: each partition's query text shared by its locks, 10 query ids and clients; `distinct`: no
+ * two locks share a query id, query text or client (the decoder's text cache then never hits).
+ */
+async function seedLocks(session: ZkSession, root: string, dbs: number, tables: number, partitions: number, locksPer: number, distinct = false): Promise<number> {
   await mkdirp(session, `/${root}`);
   const objects: string[] = [];
   for (let d = 0; d < dbs; d += 1) {
@@ -126,9 +130,13 @@ async function seedLocks(session: ZkSession, root: string, dbs: number, tables: 
   const lockCreates = partitionPaths.flatMap((p) => Array.from({ length: locksPer }, (_, l) => [p, l] as const));
   for (let i = 0; i < lockCreates.length; i += 4000) {
     await Promise.all(
-      lockCreates.slice(i, i + 4000).map(([p, l]) =>
-        session.create(`${p}/LOCK-${l === 0 ? 'EXCLUSIVE' : 'SHARED'}-`, Buffer.from(`hive_20261125_q${l}:${Date.now()}:IMPLICIT:select * from t where ds = '${p.slice(-3)}':10.0.0.${l}`), 'persistentSequential'),
-      ),
+      lockCreates.slice(i, i + 4000).map(([p, l], k) => {
+        const n = i + k;
+        const data = distinct
+          ? `hive_20261125_${root}_q${n}:${Date.now()}:IMPLICIT:select * from t where ds = '${p.slice(-3)}' and id = ${n}:10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`
+          : `hive_20261125_q${l}:${Date.now()}:IMPLICIT:select * from t where ds = '${p.slice(-3)}':10.0.0.${l}`;
+        return session.create(`${p}/LOCK-${l === 0 ? 'EXCLUSIVE' : 'SHARED'}-`, Buffer.from(data), 'persistentSequential');
+      }),
     );
   }
   return lockCreates.length;
@@ -196,8 +204,8 @@ async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record
       '—',
       `${ratio.toFixed(2)}×`,
       '—',
-      // Nothing measurable: the median pair within 10 %, and 1.0 inside the pairs' middle half.
-      `≈ 1× ${ratio <= 1.1 && q1 <= 1 && q3 >= 1 ? 'met' : 'MISSED'}`,
+      // Nothing measurable: the median pair within 5 %, and 1.0 inside the pairs' middle half.
+      `≈ 1× ${ratio <= 1.05 && q1 <= 1 && q3 >= 1 ? 'met' : 'MISSED'}`,
       `plain ${median(plainRuns).toFixed(1)} ms; ${pinned ? 'server on CPU 0, client on the rest' : 'server and client sharing CPUs'}; ${pairRatios.length} pairs, middle half ${q1.toFixed(2)}–${q3.toFixed(2)}×; CPU: client ${cpuRatio.toFixed(2)}×${serverNote}; ${requests} requests`,
     ]);
     results.push({ name: 'tls', plain: plainRuns, tls: tlsRuns, pairRatios, plainCpu, tlsCpu, serverCpu, ratio, cpuRatio });
@@ -236,9 +244,10 @@ async function main(): Promise<void> {
     await seedInstances(seeder, 'bench10k', 10_000);
     await seedInstances(seeder, 'benchsmall', 10);
     const locks10k = await seedLocks(seeder, 'locks10k', 10, 10, 20, 5);
+    const distinct10k = await seedLocks(seeder, 'locksdistinct', 10, 10, 20, 5, true);
     const locks100k = QUICK ? 0 : await seedLocks(seeder, 'locks100k', 10, 10, 100, 10);
     seeder.close();
-    console.log(`seeded 11,010 instances and ${locks10k + locks100k} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement; single reads ${DEPTH} in flight, multiRead ${BATCH} ops × ${BATCHES_IN_FLIGHT} in flight`);
+    console.log(`seeded 11,010 instances and ${locks10k + distinct10k + locks100k} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement; single reads ${DEPTH} in flight, multiRead ${BATCH} ops × ${BATCHES_IN_FLIGHT} in flight`);
     console.log('Java multi: ZooKeeper.multi, each result decoded into a record kept until the run ends, as ours keeps them (the same run dropping each result is in the notes)');
     // The server's read paths warmed before anything is timed: its JIT compiles getData, getChildren
     // and multi only after many of them, and whichever client ran first would pay for that.
@@ -255,8 +264,8 @@ async function main(): Promise<void> {
     // Ours batched (multiRead) against Java per request and Java's own multiRead. Ours takes a namespace name, Java a path.
     const compare = (name: string, workload: string, path: string, runs: number, rssGoalMb?: number): void => {
       const javaPath = path.startsWith('/') ? path : `/${path}`;
-      const b = java(zk, workload, javaPath, runs);
-      // Against Java's multiRead, like for like: each process warms up its JIT first (3 runs), and the two
+      const b = java(zk, workload, javaPath, runs, DEPTH, MULTI_WARMUPS);
+      // Every process warms up its JIT first (3 runs). Against Java's multiRead, like for like: the two
       // clients take turns in two rounds, Java first in the second, their runs pooled. Java's multiRead
       // keeps a decoded record per znode as ours does (the goal's anchor); the run dropping each result
       // once split (what keeping nothing costs) is in the notes.
@@ -287,6 +296,7 @@ async function main(): Promise<void> {
     compare('1. expand namespace, 1k instances', 'expand', '/bench1k', RUNS);
     compare('1. expand namespace, 10k instances', 'expand', '/bench10k', RUNS);
     compare('2. walk lock tree, 10k locks', 'walk', 'locks10k', RUNS);
+    compare('2. walk 10k locks, no data repeated', 'walk', 'locksdistinct', RUNS);
     if (!QUICK) {
       compare('2. walk lock tree, 100k locks', 'walk', 'locks100k', Math.max(3, Math.ceil(RUNS / 2)), 150);
     }
@@ -306,8 +316,9 @@ async function main(): Promise<void> {
         const ratio = median(pairRatios);
         const [q1, q3] = [quantile(pairRatios, 0.25), quantile(pairRatios, 0.75)];
         const same = fallback.digest !== undefined && fallback.digest === fallback.pairedDigest && fallback.digest === reference.digest;
-        // No slower: 1.0 lies within (or above) the middle half of the pairs' ratios.
-        const noSlower = q1 <= 1;
+        // No slower: the median pair at most 1×, or within 3 % of it with 1.0 inside the pairs' middle half
+        // (after the probe both sides do the same reads, so the median is otherwise a coin toss).
+        const noSlower = ratio <= 1 || (ratio <= 1.03 && q1 <= 1);
         print([name, median(fallback.runs).toFixed(1), '—', '—', `${ratio.toFixed(2)}×`, '—', `same result ${same ? 'met' : 'MISSED'}, ≤ 1× ${noSlower ? 'met' : 'MISSED'}`, `vs single reads ${median(single).toFixed(0)} ms, pairs' middle half ${q1.toFixed(2)}–${q3.toFixed(2)}×; ${fallback.requests} requests`]);
         results.push({ name, fallback, single, pairRatios, ratio, same });
       }

@@ -230,9 +230,9 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
 export function publishedEndpoint(settings: Readonly<Record<string, string>>): { host?: string; port?: number; problems: string[] } {
   const result: { host?: string; port?: number; problems: string[] } = { problems: [] };
   let port: number | undefined;
-  // for…in rather than Object.entries: the same order (own keys, as inserted), without an array per setting.
-  for (const key in settings) {
-    const value = settings[key];
+  // Own keys in insertion order, as Object.entries gives them, without an array per setting.
+  for (const key of Object.keys(settings)) {
+    const value = settings[key] ?? '';
     if (key === HS2_KEYS.bindHost) {
       result.host = value;
     } else if (key === HS2_KEYS.binaryPort || (key === HS2_KEYS.httpPort && !(port !== undefined && port > 0))) {

@@ -193,11 +193,12 @@ function knownLockDataMode(bytes: Buffer, start: number, end: number): string | 
 }
 
 function sameBytes(bytes: Buffer, start: number, end: number, known: Buffer): boolean {
-  if (end - start !== known.length) {
-    return false;
-  }
-  for (let i = 0; i < known.length; i += 1) {
-    if (bytes[start + i] !== known[i]) {
+  return end - start === known.length && sameBytesAt(bytes, start, known, 0, known.length);
+}
+
+function sameBytesAt(bytes: Buffer, start: number, other: Buffer, at: number, length: number): boolean {
+  for (let i = 0; i < length; i += 1) {
+    if (bytes[start + i] !== other[at + i]) {
       return false;
     }
   }
@@ -207,23 +208,30 @@ function sameBytes(bytes: Buffer, start: number, end: number, known: Buffer): bo
 /**
  * Decoded texts kept once and found again by their bytes: every lock of one query carries the same
  * query id, query text and client, and a walk reads 100k locks of a few queries. A direct-mapped
- * cache; a miss just decodes. Lock data is untrusted, so what it holds is bounded: texts up to
- * 4 KiB, and after 1 MiB of new texts it starts afresh.
+ * cache; a miss just decodes. Lock data is untrusted, so what it holds is bounded: texts up to 4 KiB,
+ * their bytes in one arena of its own (1 MiB), and when that is full it starts afresh. Where texts
+ * do not repeat, caching them is all cost: after a window with few hits it stands aside for a while.
  */
 class TextInterner {
   /** A power of two: the slot is the hash's low bits. */
-  private slots = new Array<{ bytes: Buffer; text: string } | undefined>(4096);
-  private bytesAdded = 0;
+  private slots = new Array<{ at: number; length: number; text: string } | undefined>(4096);
+  private readonly arena = Buffer.allocUnsafeSlow(1024 * 1024);
+  private arenaUsed = 0;
+  private windowLookups = 0;
+  private windowHits = 0;
+  private bypassLeft = 0;
 
   /** The text of the bytes, or undefined if they decode with a U+FFFD (not UTF-8, or a real one: the caller checks). */
   text(bytes: Buffer, start: number, end: number): string | undefined {
-    if (end - start > 4096) {
+    const length = end - start;
+    if (length > 4096 || this.bypassLeft > 0) {
+      this.bypassLeft -= 1;
       const text = bytes.toString('utf8', start, end);
       return text.includes('\uFFFD') ? undefined : text;
     }
     // FNV-1a over the length and at most the first and last 12 bytes: texts that differ only in
     // between share a slot and take turns (decoded again, never confused: the bytes are compared).
-    let hash = Math.imul(0x811c9dc5 ^ (end - start), 0x01000193);
+    let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
     const head = Math.min(end, start + 12);
     for (let i = start; i < head; i += 1) {
       hash = Math.imul(hash ^ bytes[i], 0x01000193);
@@ -233,19 +241,29 @@ class TextInterner {
     }
     const slot = hash & (this.slots.length - 1);
     const known = this.slots[slot];
-    if (known && sameBytes(bytes, start, end, known.bytes)) {
+    const hit = known !== undefined && known.length === length && sameBytesAt(bytes, start, this.arena, known.at, length);
+    this.windowLookups += 1;
+    this.windowHits += hit ? 1 : 0;
+    if (this.windowLookups === 1024) {
+      // Fewer than one hit in eight: decode only, for the next 16k texts, then try again.
+      this.bypassLeft = this.windowHits < 128 ? 16 * 1024 : 0;
+      this.windowLookups = 0;
+      this.windowHits = 0;
+    }
+    if (hit) {
       return known.text;
     }
     const text = bytes.toString('utf8', start, end);
     if (text.includes('\uFFFD')) {
       return undefined;
     }
-    if (this.bytesAdded > 1024 * 1024) {
-      this.slots = new Array<{ bytes: Buffer; text: string } | undefined>(this.slots.length);
-      this.bytesAdded = 0;
+    if (this.arenaUsed + length > this.arena.length) {
+      this.slots = new Array<{ at: number; length: number; text: string } | undefined>(this.slots.length);
+      this.arenaUsed = 0;
     }
-    this.slots[slot] = { bytes: Buffer.from(bytes.subarray(start, end)), text };
-    this.bytesAdded += end - start;
+    bytes.copy(this.arena, this.arenaUsed, start, end);
+    this.slots[slot] = { at: this.arenaUsed, length, text };
+    this.arenaUsed += length;
     return text;
   }
 }

@@ -21,16 +21,12 @@ export function forEachPair(text: string, keyEnds: 'firstEquals' | 'lastEquals',
     if (end === -1) {
       end = text.length;
     }
-    while (nextEquals !== -1 && nextEquals < start) {
-      nextEquals = text.indexOf('=', nextEquals + 1);
+    if (nextEquals !== -1 && nextEquals < start) {
+      nextEquals = text.indexOf('=', start);
     }
     if (nextEquals !== -1 && nextEquals < end) {
-      let equals = nextEquals;
-      if (keyEnds === 'lastEquals') {
-        for (let more = text.indexOf('=', equals + 1); more !== -1 && more < end; more = text.indexOf('=', equals + 1)) {
-          equals = more;
-        }
-      }
+      // The part holds an "=", so looking back from its end stops inside it.
+      const equals = keyEnds === 'firstEquals' ? nextEquals : text.lastIndexOf('=', end - 1);
       visit(text.slice(start, equals), text.slice(equals + 1, end));
     }
     start = end + 1;

@@ -219,7 +219,7 @@ export class ZkSession {
    * servers. Each znode gets its data or the error a single getData would throw (ZK_NO_NODE,
    * ZK_NO_AUTH, …). No watches (multiRead carries none): watch with getData.
    */
-  async getDataMany(paths: readonly string[], options: BatchReadOptions = {}): Promise<ReadOutcome<ZnodeData>[]> {
+  async getDataMany(paths: readonly string[], options: Pick<BatchReadOptions, 'expectedBytes'> = {}): Promise<ReadOutcome<ZnodeData>[]> {
     const results = new Array<ReadOutcome<ZnodeData>>(paths.length);
     await this.forEachData(paths, (outcome, index) => (results[index] = outcome), options);
     return results;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, multiReadFrame, requestFrame } from '../../src/core/zkWire';
-import { pathProblemAt } from '../../src/core/zkErrorMap';
+import { pathProblem, pathProblemAt } from '../../src/core/zkErrorMap';
 import { childPath, pathAt, pickPaths } from '../../src/core/znodePath';
 import { libraryInternalsProblems } from '../../src/core/zkSession';
 
@@ -75,6 +75,12 @@ test('multiRead requests: a parent or name that is no znode path is refused as t
     [undefined, 'BAD_ARGUMENT', 'BAD_ARGUMENT', 'BAD_ARGUMENT', 'BAD_ARGUMENT', 'BAD_ARGUMENT'],
   );
   assert.match(pathProblemAt(paths, 1, {})?.message ?? '', /"\/a\/b\/c"/);
+});
+
+test('znode paths: a path of millions of segments is checked, not a stack overflow', () => {
+  assert.equal(pathProblem('/a'.repeat(5 << 20)), undefined);
+  assert.equal(pathProblem(`${'/a'.repeat(5 << 20)}/`)?.code, 'BAD_ARGUMENT');
+  assert.equal(pathProblem(`${'/a'.repeat(5 << 20)}//b`)?.code, 'BAD_ARGUMENT');
 });
 
 test('GUARD: node-zookeeper-client internals used by the socket hook are where they were', () => {
