@@ -18,8 +18,8 @@ export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKee
   hive-zk parse-url <jdbc-url> [--hive-version v]
   hive-zk resolve <jdbc-url> [--pick-only] [--hive-version v] [--compare-versions]
   hive-zk namespaces --zk <connect string>
-  hive-zk instances --zk <connect string> [--namespace ns] [--ha | --llap]
-                    (LLAP namespaces llap-*, and Kyuubi servers and engine spaces, are recognised by name)
+  hive-zk instances --zk <connect string> [--namespace ns] [--ha | --llap | --metastore]
+                    (LLAP namespaces llap-*, Kyuubi servers and engine spaces, and hive_metastore are recognised by name)
   hive-zk ensembles-from <hive-site.xml | beeline-site.xml | beeline-hs2-connection.xml>
   hive-zk beeline-site-entry <name> <jdbc-url> [--default]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]
@@ -56,7 +56,7 @@ const COMMANDS: Record<string, Command> = {
   'parse-url': { options: { 'hive-version': { type: 'string' } }, positionals: ['the JDBC URL'], run: parseUrl },
   resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' }, 'hive-version': { type: 'string' }, 'compare-versions': { type: 'boolean' }, ...SECURITY_OPTIONS }, positionals: ['the JDBC URL'], run: resolve },
   namespaces: { options: ZK_OPTIONS, positionals: [], run: namespaces },
-  instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' } }, positionals: [], run: instances },
+  instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' }, metastore: { type: 'boolean' } }, positionals: [], run: instances },
   'ensembles-from': { options: {}, positionals: ['the configuration file'], run: ensemblesFrom },
   'beeline-site-entry': { options: { default: { type: 'boolean' } }, positionals: ['the name', 'the JDBC URL'], run: beelineSiteEntry },
   locks: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [], run: locks },

@@ -1,10 +1,11 @@
 // The registry commands: namespaces (what each top-level znode holds) and instances (HiveServer2,
-// HA, LLAP or Kyuubi registrations, each with the client address that owns its session).
+// HA, LLAP, Kyuubi or metastore registrations, each with the client address that owns its session).
 
 import { HiveZkError } from '../core/errors';
-import { DEFAULT_HS2_NAMESPACE } from '../core/hs2Registry';
+import { DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../core/hs2Registry';
 import { listKyuubiEngines } from '../core/kyuubiRegistry';
 import { listLlapDaemons } from '../core/llapRegistry';
+import { listMetastoreInstances } from '../core/metastoreRegistry';
 import { discoverNamespaces, KYUUBI_ENGINE_SPACE } from '../core/namespaceDiscovery';
 import { ownerJson, ownerOf } from '../core/owners';
 import type { ZkSession } from '../core/zkSession';
@@ -17,8 +18,8 @@ export function namespaces(args: Args): Promise<unknown> {
 }
 
 export function instances(args: Args): Promise<unknown> {
-  if (args.values.ha === true && args.values.llap === true) {
-    throw new HiveZkError('BAD_ARGUMENT', 'Give --ha or --llap, not both.');
+  if ([args.values.ha, args.values.llap, args.values.metastore].filter((given) => given === true).length > 1) {
+    throw new HiveZkError('BAD_ARGUMENT', 'Give one of --ha, --llap and --metastore.');
   }
   return withSession(requireFlag(args, 'zk'), args, (session) => listRegistry(session, args));
 }
@@ -30,6 +31,10 @@ async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
   }
   if (KYUUBI_ENGINE_SPACE.test(namespace.replace(/^\/+/, ''))) {
     return { namespace, engines: await listKyuubiEngines(session, namespace) };
+  }
+  // Metastore discovery (Hive 4): "<host>:<port><sequence>" znodes, not HiveServer2 registrations.
+  if (args.values.metastore === true || namespace.replace(/^\/+/, '') === DEFAULT_METASTORE_NAMESPACE) {
+    return { namespace, metastores: await listMetastoreInstances(session, namespace) };
   }
   const listing = await listAnyInstances(session, namespace, args.values.ha === true);
   const sessions = await sessionHolders(session, args);

@@ -210,6 +210,12 @@ test('CLI: namespaces, instances, locks, resolve, beeline print the documented J
   assert.ok((namespaces.json.namespaces as { name: string }[]).some((n) => n.name === 'hiveserver2'));
   const instances = await hiveZk('instances', '--zk', zk.connectString, '--namespace', 'hiveserver2');
   assert.equal((instances.json.instances as unknown[]).length, 5);
+  // Metastore discovery is listed as metastores, by its default name or with --metastore, not as HS2 instances with problems.
+  const metastores = await hiveZk('instances', '--zk', zk.connectString, '--namespace', SANDBOX.metastoreNamespace);
+  assert.deepEqual(metastores.json, { namespace: SANDBOX.metastoreNamespace, metastores: await listMetastoreInstances(seeder, SANDBOX.metastoreNamespace) });
+  assert.ok((metastores.json.metastores as { uri: string }[]).some((m) => m.uri === 'thrift://metastore-1.example.com:9083'));
+  assert.deepEqual((await hiveZk('instances', '--zk', zk.connectString, '--namespace', `/${SANDBOX.metastoreNamespace}`, '--metastore')).json.metastores, metastores.json.metastores);
+  assert.equal((await hiveZk('instances', '--zk', zk.connectString, '--ha', '--metastore')).code, 2);
   const locks = await hiveZk('locks', '--zk', zk.connectString, '--db', 'sales', '--table', 'orders');
   assert.equal((locks.json.locks as { status: string }[]).filter((l) => l.status === 'waiting').length, 1);
   const resolved = await hiveZk('resolve', url(';serviceDiscoveryMode=zooKeeper'));
