@@ -205,8 +205,8 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
 
 /**
  * Every lock built by one literal per shape, in one property order: no spread copies and no property
- * backing store (100k of them). Its path is a new string over the object's shared prefix, not the
- * request's: that one was flattened to be written to the socket and would keep a flat copy alive.
+ * backing store (100k of them). Its path is joined only here, over the object's shared prefix (the
+ * request was written from the parent and the name).
  */
 function makeLock(item: LockItem, data: LockData, ctime?: number, ephemeralOwner?: string): HiveLock {
   const { mode, sequence, znode, object, blockedBy } = item;

@@ -21,19 +21,19 @@ export function describeHiveZnode(path: string, data: Uint8Array, stat?: ZnodeSt
   const parent = path.slice(0, slash) || '/';
   const name = path.slice(slash + 1);
   let details: ZnodeDetails | undefined;
+  const lock = parseLockName(name);
   if (parseInstanceName(name)) {
     details = instanceDetails('HiveServer2 instance', describeInstance(parent, name, decodeInstanceData(data), stat));
   } else if (parent.endsWith('/instances') && /-(sasl|unsecure)\/instances$/.test(parent)) {
     details = instanceDetails('HiveServer2 instance (active/passive HA)', describeHaInstance(parent, name, data, stat));
-  } else if (parseLockName(name)) {
-    const lock = parseLockName(name);
+  } else if (lock) {
     const decoded = decodeLockData(data);
     // Below the lock namespace (the first segment): database, table, partition.
     const object = decodeLockObject(parent.split('/').slice(2));
     details = {
       title: 'Hive lock',
       rows: [
-        ['Mode', lock?.mode ?? ''],
+        ['Mode', lock.mode],
         ['Object', formatLockObject(object)],
         ['Query id', decoded.queryId ?? ''],
         ['Locked at', decoded.lockTime !== undefined ? new Date(decoded.lockTime).toISOString() : ''],
