@@ -9,16 +9,19 @@ import {
   markObjectConflicts,
   sortBySequence,
   lockNameMode,
+  lockNameModeAt,
   lockNameSequence,
+  lockNameSequenceAt,
   type HiveLock,
   type LockData,
+  type LockMode,
   type LockName,
   type LockObject,
 } from './locks';
 import { unlessMissingOutcome } from './missingZnode';
 import { namespacePath } from './znodePath';
 import type { ZkSession } from './zkSession';
-import { statCtimeAt, statEphemeralOwnerAt } from './zkWire';
+import { forEachChildNameAt, statCtimeAt, statEphemeralOwnerAt } from './zkWire';
 
 export interface LockWalkOptions {
   database?: string;
@@ -82,46 +85,78 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
     }
   };
 
+  // One listed znode at a time (each listing is handled whole, synchronously): its lock names are
+  // collected for its object, its other children queued as nodes to list.
+  let listed: NodeItem = nodes[0];
+  let listedObject: ObjectLocks | undefined;
+  let found: LockItem[] = [];
+  const startListing = (item: NodeItem): void => {
+    listed = item;
+    listedObject = undefined;
+    found = [];
+  };
+  const addLock = (mode: LockMode, sequence: number, znode: string): void => {
+    listedObject ??= newObject(listed);
+    found.push({ mode, sequence, znode, object: listedObject, blockedBy: undefined });
+  };
+  const addNode = (name: string): void => {
+    nodes.push({ path: `${listed.path}/${name}`, segments: [...listed.segments, name] });
+  };
+  const finishListing = (): void => {
+    // Who waits for whom is known from the names already: each lock is built with its final
+    // shape (a blockedBy added afterwards would cost every waiting lock a property store).
+    sortBySequence(found);
+    forEachBlocker(found, (lock, blocker) => (lock.blockedBy = blocker?.znode));
+    for (let f = 0; f < found.length; f += 1) {
+      locks.push(found[f]);
+    }
+  };
+  const newObject = (item: NodeItem): ObjectLocks => {
+    const object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [] };
+    objects.push(object);
+    return object;
+  };
+
   // Each batch is decoded as it arrives, while the next is still on the wire.
   const listNodes = async (chunk: NodeItem[]): Promise<void> => {
     await session.forEachChildren(
       chunk.map((n) => n.path),
       (children, i) => {
-        const item = chunk[i];
-        const listed = unlessMissingOutcome(children, asReason);
-        if (listed === 'gone') {
+        const outcome = unlessMissingOutcome(children, asReason);
+        if (outcome === 'gone') {
           return; // released while we walked
         }
-        if (listed === 'unreadable') {
-          result.unreadable.push(item.path);
+        if (outcome === 'unreadable') {
+          result.unreadable.push(chunk[i].path);
           return;
         }
-        let object: ObjectLocks | undefined;
-        let found: LockItem[] | undefined;
+        startListing(chunk[i]);
         // Indexed loops: this runs for every znode of the tree, and iterators cost an object a step where not optimized away.
-        for (let c = 0; c < listed.length; c += 1) {
-          const child = listed[c];
+        for (let c = 0; c < outcome.length; c += 1) {
+          const child = outcome[c];
           const mode = lockNameMode(child);
           if (mode) {
-            if (!object || !found) {
-              object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [] };
-              objects.push(object);
-              found = [];
-            }
-            found.push({ mode, sequence: lockNameSequence(child), znode: child, object, blockedBy: undefined });
+            addLock(mode, lockNameSequence(child), child);
           } else {
-            nodes.push({ path: `${item.path}/${child}`, segments: [...item.segments, child] });
+            addNode(child);
           }
         }
-        if (found) {
-          // Who waits for whom is known from the names already: each lock is built with its final
-          // shape (a blockedBy added afterwards would cost every waiting lock a property store).
-          sortBySequence(found);
-          forEachBlocker(found, (lock, blocker) => (lock.blockedBy = blocker?.znode));
-          for (let f = 0; f < found.length; f += 1) {
-            locks.push(found[f]);
-          }
-        }
+        finishListing();
+      },
+      {
+        // Listings by multiRead (the usual case) are read in place: lock names from their bytes, no array per listing.
+        inFrame: (frame, first, count, i) => {
+          startListing(chunk[i]);
+          forEachChildNameAt(frame, first, count, (start, end) => {
+            const mode = lockNameModeAt(frame, start, end);
+            if (mode) {
+              addLock(mode, lockNameSequenceAt(frame, start, end), frame.toString('latin1', start, end)); // ASCII, as lockNameModeAt checked
+            } else {
+              addNode(frame.toString('utf8', start, end));
+            }
+          });
+          finishListing();
+        },
       },
     );
     countVisited(chunk.length);

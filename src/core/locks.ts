@@ -62,6 +62,56 @@ export function lockNameSequence(name: string): number {
   return value > 2 ** 31 - 1 ? -1 : value;
 }
 
+/** "LOCK-", and each mode as bytes: for lock names read in place from a listing. */
+const LOCK_PREFIX = Buffer.from('LOCK-');
+const LOCK_MODE_BYTES = LOCK_MODES.map((mode) => ({ mode, bytes: Buffer.from(mode) }));
+
+/**
+ * lockNameMode for a name given as its UTF-8 bytes, bytes[start, end): the same answer as for the
+ * decoded name (a lock name is ASCII, and no other bytes decode to ASCII). A walk reads 100k names
+ * in place from the listings, and bytes are cheaper to read than a string's characters.
+ */
+export function lockNameModeAt(bytes: Buffer, start: number, end: number): LockMode | undefined {
+  if (end - start < LOCK_PREFIX.length + 2 || !sameBytesAt(bytes, start, LOCK_PREFIX, 0, LOCK_PREFIX.length)) {
+    return undefined;
+  }
+  const modeAt = start + LOCK_PREFIX.length;
+  let mode: LockMode | undefined;
+  let dash = -1;
+  for (const known of LOCK_MODE_BYTES) {
+    const after = modeAt + known.bytes.length;
+    if (after < end && bytes[after] === DASH && sameBytesAt(bytes, modeAt, known.bytes, 0, known.bytes.length)) {
+      mode = known.mode;
+      dash = after;
+    }
+  }
+  const digits = end - dash - 1;
+  if (!mode || digits < 1 || digits > 19) {
+    return undefined;
+  }
+  for (let i = dash + 1; i < end; i += 1) {
+    if (bytes[i] < 48 || bytes[i] > 57) {
+      return undefined;
+    }
+  }
+  return mode;
+}
+
+/** lockNameSequence for a name lockNameModeAt accepts, given as its bytes. */
+export function lockNameSequenceAt(bytes: Buffer, start: number, end: number): number {
+  let value = 0;
+  let i = end;
+  while (i > start && bytes[i - 1] !== DASH) {
+    i -= 1;
+  }
+  for (; i < end; i += 1) {
+    value = value * 10 + bytes[i] - 48;
+  }
+  return value > 2 ** 31 - 1 ? -1 : value;
+}
+
+const DASH = 0x2d;
+
 /** The sequence digits of a lock znode's name as Hive wrote them (the number may not fit an int). */
 export function lockSequenceText(znode: string): string {
   return znode.slice(znode.lastIndexOf('-') + 1);
@@ -89,10 +139,13 @@ const COLON = 0x3a;
  * Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. Hive strips
  * ":" from the first four fields; a fifth field with colons is an IPv6 client address.
  * `start`/`end` take the bytes in place (a multiRead frame). A walk decodes 100k of these: fields
- * are found and the time parsed in the bytes, and the kept strings are decoded once per text (TextInterner).
+ * are found and the time parsed in the bytes; data and texts met before are not decoded again (BytesMemo).
  */
 export function decodeLockData(data: Uint8Array, start = 0, end = data.length): LockData {
-  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return LOCK_DATA.get(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), start, end);
+}
+
+function decodeLockDataBytes(bytes: Buffer, start: number, end: number): LockData {
   // As a UTF-8 decoder reads it: a leading byte order mark is not text.
   const from = end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf ? start + 3 : start;
   if (from === end) {
@@ -108,10 +161,10 @@ export function decodeLockData(data: Uint8Array, start = 0, end = data.length): 
   if (clientAt > 0 && timeAt > from + 1 && lockTime >= 0 && queryAt > modeAt + 1 && clientAt < end) {
     // The usual case: every field there, texts that decode cleanly, a mode Hive writes. Built in
     // one literal (one hidden class, no property backing store).
-    const queryId = LOCK_TEXTS.text(bytes, from, timeAt - 1);
+    const queryId = LOCK_TEXTS.get(bytes, from, timeAt - 1);
     const lockMode = knownLockDataMode(bytes, modeAt, queryAt - 1);
-    const queryString = LOCK_TEXTS.text(bytes, queryAt, clientAt - 1);
-    const clientIp = LOCK_TEXTS.text(bytes, clientAt, end);
+    const queryString = LOCK_TEXTS.get(bytes, queryAt, clientAt - 1);
+    const clientIp = LOCK_TEXTS.get(bytes, clientAt, end);
     if (queryId !== undefined && lockMode !== undefined && queryString !== undefined && clientIp !== undefined) {
       return { problems: NO_PROBLEMS, queryId, lockTime, lockMode, queryString, clientIp };
     }
@@ -206,37 +259,41 @@ function sameBytesAt(bytes: Buffer, start: number, other: Buffer, at: number, le
 }
 
 /**
- * Decoded texts kept once and found again by their bytes: every lock of one query carries the same
- * query id, query text and client, and a walk reads 100k locks of a few queries. A direct-mapped
- * cache; a miss just decodes. Lock data is untrusted, so what it holds is bounded: texts up to 4 KiB,
- * their bytes in one arena of its own (1 MiB), and when that is full it starts afresh. Where texts
- * do not repeat, caching them is all cost: after a window with few hits it stands aside for a while.
+ * Values decoded from bytes, kept once and found again by those bytes: every lock of one query
+ * carries the same data (query id, time, query text, client), and a walk reads 100k locks of a
+ * few queries. A direct-mapped cache; a miss just decodes. Lock data is untrusted, so what it holds
+ * is bounded: up to 4 KiB of bytes per value, the bytes in one arena of its own (1 MiB), and when
+ * that is full it starts afresh. Where values do not repeat, caching is all cost: after a window
+ * with few hits it stands aside for a while. `decode` must be a function of the bytes alone.
  */
-class TextInterner {
+class BytesMemo<T> {
   /** A power of two: the slot is the hash's low bits. */
-  private slots = new Array<{ at: number; length: number; text: string } | undefined>(4096);
+  private slots = new Array<{ at: number; length: number; value: T } | undefined>(4096);
   private readonly arena = Buffer.allocUnsafeSlow(1024 * 1024);
   private arenaUsed = 0;
   private windowLookups = 0;
   private windowHits = 0;
   private bypassLeft = 0;
 
-  /** The text of the bytes, or undefined if they decode with a U+FFFD (not UTF-8, or a real one: the caller checks). */
-  text(bytes: Buffer, start: number, end: number): string | undefined {
+  /** `hashed`: bytes hashed from each end (values that differ only in between share a slot and take turns). */
+  constructor(
+    private readonly decode: (bytes: Buffer, start: number, end: number) => T,
+    private readonly hashed: number,
+  ) {}
+
+  get(bytes: Buffer, start: number, end: number): T {
     const length = end - start;
     if (length > 4096 || this.bypassLeft > 0) {
       this.bypassLeft -= 1;
-      const text = bytes.toString('utf8', start, end);
-      return text.includes('\uFFFD') ? undefined : text;
+      return this.decode(bytes, start, end);
     }
-    // FNV-1a over the length and at most the first and last 12 bytes: texts that differ only in
-    // between share a slot and take turns (decoded again, never confused: the bytes are compared).
+    // FNV-1a over the length and the bytes at each end.
     let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
-    const head = Math.min(end, start + 12);
+    const head = Math.min(end, start + this.hashed);
     for (let i = start; i < head; i += 1) {
       hash = Math.imul(hash ^ bytes[i], 0x01000193);
     }
-    for (let i = Math.max(head, end - 12); i < end; i += 1) {
+    for (let i = Math.max(head, end - this.hashed); i < end; i += 1) {
       hash = Math.imul(hash ^ bytes[i], 0x01000193);
     }
     const slot = hash & (this.slots.length - 1);
@@ -245,30 +302,39 @@ class TextInterner {
     this.windowLookups += 1;
     this.windowHits += hit ? 1 : 0;
     if (this.windowLookups === 1024) {
-      // Fewer than one hit in eight: decode only, for the next 16k texts, then try again.
+      // Fewer than one hit in eight: decode only, for the next 16k values, then try again.
       this.bypassLeft = this.windowHits < 128 ? 16 * 1024 : 0;
       this.windowLookups = 0;
       this.windowHits = 0;
     }
     if (hit) {
-      return known.text;
+      return known.value;
     }
-    const text = bytes.toString('utf8', start, end);
-    if (text.includes('\uFFFD')) {
-      return undefined;
-    }
+    const value = this.decode(bytes, start, end);
     if (this.arenaUsed + length > this.arena.length) {
-      this.slots = new Array<{ at: number; length: number; text: string } | undefined>(this.slots.length);
+      this.slots = new Array<{ at: number; length: number; value: T } | undefined>(this.slots.length);
       this.arenaUsed = 0;
     }
     bytes.copy(this.arena, this.arenaUsed, start, end);
-    this.slots[slot] = { at: this.arenaUsed, length, text };
+    this.slots[slot] = { at: this.arenaUsed, length, value };
     this.arenaUsed += length;
-    return text;
+    return value;
   }
 }
 
-const LOCK_TEXTS = new TextInterner();
+/** The text of the bytes, or undefined if they decode with a U+FFFD (not UTF-8, or a real one: the caller checks). */
+function cleanText(bytes: Buffer, start: number, end: number): string | undefined {
+  const text = bytes.toString('utf8', start, end);
+  return text.includes('\uFFFD') ? undefined : text;
+}
+
+/** Texts within lock data (query id, query text, client), shared by the locks of a query. */
+const LOCK_TEXTS = new BytesMemo(cleanText, 12);
+/**
+ * Whole lock data: a query's locks carry the same bytes, so they share one decoded LockData (never
+ * changed once made). Hashed far enough in to take in the lock time after the query id.
+ */
+const LOCK_DATA = new BytesMemo(decodeLockDataBytes, 64);
 
 export interface LockObject {
   database: string;

@@ -8,7 +8,7 @@ import { errorFromCode, isUnimplemented, pathProblemAt, perPathError } from './z
 import { pathAt, pathCount, pickPaths, type ZnodePaths } from './znodePath';
 import type { SocketHook } from './zkSocketHook';
 import type { ReadOutcome } from './zkTypes';
-import { dataResultEnd, dataResultStart, indexMultiReadResponse, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
+import { childrenResultStart, dataResultEnd, dataResultStart, indexMultiReadResponse, int32At, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
 
 export interface MultiReadOptions {
   /** false: batched reads are always pipelined single reads (as on servers before 3.6). */
@@ -31,6 +31,15 @@ export type Sink = (outcome: ReadOutcome<unknown>, index: number) => void;
  * follows (statCtimeAt, statEphemeralOwnerAt). No data view or stat object is made for it.
  */
 export type InFrameSink = (frame: Buffer, start: number, end: number, index: number) => void;
+/**
+ * A znode's children listed by multiRead, handed on in place: `count` names, each a jute string
+ * (4-byte length, then its UTF-8 bytes) from frame[first] on (forEachChildNameAt). No array or
+ * string is made for them.
+ */
+export type InFrameListingSink = (frame: Buffer, first: number, count: number, index: number) => void;
+
+/** In-place sinks for batched reads that came by multiRead: one per kind of read. */
+export type InFrameSinks = { data?: InFrameSink; children?: InFrameListingSink };
 
 /** What a client has learnt about multiRead: probed per connection, refused for good once a server says -6. */
 export interface MultiReadSupport {
@@ -122,7 +131,7 @@ export class MultiReader {
   }
 
   /** Reads every path, handing each outcome (value or per-znode error) to `sink` as its batch arrives. */
-  async readMany(kind: MultiReadKind, paths: ZnodePaths, sink: Sink, expectedBytes?: readonly (number | undefined)[], inFrame?: InFrameSink): Promise<void> {
+  async readMany(kind: MultiReadKind, paths: ZnodePaths, sink: Sink, expectedBytes?: readonly (number | undefined)[], inFrame: InFrameSinks = {}): Promise<void> {
     const valid: number[] = [];
     const checked = {};
     for (let i = 0; i < pathCount(paths); i += 1) {
@@ -181,7 +190,7 @@ export class MultiReader {
   }
 
   /** One batch: multiRead where this connection supports it, else the same reads one by one (then false). */
-  private async readBatch(kind: MultiReadKind, paths: ZnodePaths, batch: number[], sink: Sink, inFrame: InFrameSink | undefined): Promise<boolean> {
+  private async readBatch(kind: MultiReadKind, paths: ZnodePaths, batch: number[], sink: Sink, inFrame: InFrameSinks): Promise<boolean> {
     if (!(await this.usable())) {
       await this.readSingly(kind, paths, batch, sink);
       return false;
@@ -204,12 +213,17 @@ export class MultiReader {
     const observed = frame.length / Math.max(1, batch.length);
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
     this.sizesLearnt[kind] = true;
+    const { data, children } = inFrame;
     for (let i = 0; i < batch.length; i += 1) {
-      const start = inFrame && i < offsets.length ? dataResultStart(frame, offsets[i]) : -1;
-      if (inFrame && start >= 0) {
-        inFrame(frame, start, dataResultEnd(frame, start), batch[i]);
+      const at = i < offsets.length ? offsets[i] : -1;
+      const dataStart = data && at >= 0 ? dataResultStart(frame, at) : -1;
+      const listStart = children && at >= 0 ? childrenResultStart(frame, at) : -1;
+      if (data && dataStart >= 0) {
+        data(frame, dataStart, dataResultEnd(frame, dataStart), batch[i]);
+      } else if (children && listStart >= 0) {
+        children(frame, listStart, int32At(frame, listStart - 4), batch[i]);
       } else {
-        sink(this.toOutcome(i < offsets.length ? multiReadResultAt(frame, offsets[i]) : undefined, batchPaths, i), batch[i]);
+        sink(this.toOutcome(at >= 0 ? multiReadResultAt(frame, at) : undefined, batchPaths, i), batch[i]);
       }
     }
     return true;

@@ -9,7 +9,7 @@
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError } from './errors';
-import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink } from './multiRead';
+import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
 import { FATAL_CODES, mapError, pathProblem } from './zkErrorMap';
 import {
@@ -238,12 +238,16 @@ export class ZkSession {
    * fails the whole call. Paths may come as parents and names (ChildPaths), never joined.
    */
   async forEachData(paths: ZnodePaths, each: (outcome: ReadOutcome<ZnodeData>, index: number) => void, options: BatchReadOptions = {}): Promise<void> {
-    await this.multiReader.readMany('data', paths, each as Sink, options.expectedBytes, options.inFrame);
+    await this.multiReader.readMany('data', paths, each as Sink, options.expectedBytes, options.inFrame ? { data: options.inFrame } : {});
   }
 
-  /** getChildrenMany, each outcome handed on as it arrives (see forEachData). */
-  async forEachChildren(paths: readonly string[], each: (outcome: ReadOutcome<string[]>, index: number) => void): Promise<void> {
-    await this.multiReader.readMany('children', paths, each as Sink);
+  /**
+   * getChildrenMany, each outcome handed on as it arrives (see forEachData). `inFrame` takes the
+   * listings that came by multiRead in place (no array or string per child); `each` still gets
+   * single reads and errors.
+   */
+  async forEachChildren(paths: readonly string[], each: (outcome: ReadOutcome<string[]>, index: number) => void, options: { inFrame?: InFrameListingSink } = {}): Promise<void> {
+    await this.multiReader.readMany('children', paths, each as Sink, undefined, options.inFrame ? { children: options.inFrame } : {});
   }
 
   /** What this session's current client knows about multiRead: 'unknown' until it has been tried. */

@@ -117,54 +117,74 @@ export type MultiReadKind = 'data' | 'children';
  * A multiRead request (opcode 22, ZooKeeper 3.6+): a MultiHeader {type, done=false, err=-1} and a
  * {path, watch=false} request per op, closed by MultiHeader {-1, true, -1}. Each path is written
  * under `chroot`; paths given as parents and names are written from those parts, each parent's
- * bytes encoded once for the run of names under it.
+ * prefix made once for the run of names under it.
  */
 export function multiReadFrame(xid: number, kind: MultiReadKind, paths: ZnodePaths, chroot = ''): Buffer {
-  const opcode = kind === 'data' ? OPCODES.getData : OPCODES.getChildren;
   const count = pathCount(paths);
-  // Each op's path as written: a whole server path, or a parent's "chroot/parent/" bytes and a name.
-  const whole = isChildPaths(paths) ? undefined : paths.map((path) => (chroot ? (path === '/' ? chroot : chroot + path) : path));
-  const prefixes = new Array<Buffer | undefined>(count);
-  const lengths = new Int32Array(count);
-  let size = 12 + 9; // length, xid, type; closing MultiHeader
+  const children = isChildPaths(paths) ? paths : undefined;
+  // The whole body as one text, encoded in one call: a native call per path would cost more than
+  // the path (a walk writes 100k). Headers and lengths go in as NUL placeholders, patched below.
+  const texts = new Array<string>(count * 3 + 1);
   let lastParent: string | undefined;
-  let lastPrefix: Buffer | undefined;
+  let prefix = '';
   for (let i = 0; i < count; i += 1) {
-    if (whole) {
-      lengths[i] = Buffer.byteLength(whole[i] ?? '', 'utf8');
-    } else if (isChildPaths(paths)) {
-      const parent = paths.parents[i] ?? '';
-      if (parent !== lastParent || !lastPrefix) {
+    texts[3 * i] = i === 0 ? OP_HEAD : WATCH_AND_OP_HEAD;
+    if (children) {
+      const parent = children.parents[i] ?? '';
+      if (parent !== lastParent) {
         lastParent = parent;
-        lastPrefix = Buffer.from(`${chroot}${parent === '/' ? '' : parent}/`, 'utf8');
+        prefix = `${chroot}${parent === '/' ? '' : parent}/`;
       }
-      prefixes[i] = lastPrefix;
-      lengths[i] = lastPrefix.length + Buffer.byteLength(paths.names[i] ?? '', 'utf8');
+      texts[3 * i + 1] = prefix;
+      texts[3 * i + 2] = children.names[i] ?? '';
+    } else {
+      const path = (paths as readonly string[])[i] ?? '';
+      texts[3 * i + 1] = chroot ? (path === '/' ? chroot : chroot + path) : path;
+      texts[3 * i + 2] = '';
     }
-    size += 9 + 4 + lengths[i] + 1;
   }
-  const frame = Buffer.allocUnsafe(size);
-  let at = frame.writeInt32BE(size - 4, 0);
-  at = frame.writeInt32BE(xid, at);
-  at = frame.writeInt32BE(OPCODES.multiRead, at);
+  texts[3 * count] = count > 0 ? WATCH_AND_CLOSE : CLOSE;
+  const body = texts.join('');
+  const bodyBytes = Buffer.byteLength(body, 'utf8');
+  // Every UTF-16 unit of ASCII text is one byte: then each path's byte length is its text length.
+  const ascii = bodyBytes === body.length;
+  const frame = Buffer.allocUnsafe(12 + bodyBytes);
+  frame.writeInt32BE(8 + bodyBytes, 0);
+  frame.writeInt32BE(xid, 4);
+  frame.writeInt32BE(OPCODES.multiRead, 8);
+  frame.write(body, 12, 'utf8');
+  const opcode = kind === 'data' ? OPCODES.getData : OPCODES.getChildren;
+  let at = 12;
   for (let i = 0; i < count; i += 1) {
-    at = frame.writeInt32BE(opcode, at);
-    at = frame.writeUInt8(0, at);
-    at = frame.writeInt32BE(-1, at);
-    at = frame.writeInt32BE(lengths[i], at);
-    if (whole) {
-      at += frame.write(whole[i] ?? '', at, 'utf8');
-    } else if (isChildPaths(paths)) {
-      at += (prefixes[i] ?? Buffer.alloc(0)).copy(frame, at);
-      at += frame.write(paths.names[i] ?? '', at, 'utf8');
-    }
-    at = frame.writeUInt8(0, at);
+    const head = texts[3 * i + 1];
+    const tail = texts[3 * i + 2];
+    const pathBytes = ascii ? head.length + tail.length : Buffer.byteLength(head, 'utf8') + Buffer.byteLength(tail, 'utf8');
+    // By hand: Buffer's fill and writeInt32BE cost more than the bytes they write.
+    frame[at + 3] = opcode;
+    frame[at + 5] = 0xff; // err = -1
+    frame[at + 6] = 0xff;
+    frame[at + 7] = 0xff;
+    frame[at + 8] = 0xff;
+    frame[at + 9] = pathBytes >>> 24;
+    frame[at + 10] = (pathBytes >>> 16) & 0xff;
+    frame[at + 11] = (pathBytes >>> 8) & 0xff;
+    frame[at + 12] = pathBytes & 0xff;
+    at += OP_HEAD.length + pathBytes + 1;
   }
-  at = frame.writeInt32BE(-1, at);
-  at = frame.writeUInt8(1, at);
+  // The closing MultiHeader {-1, true, -1}.
   frame.writeInt32BE(-1, at);
+  frame[at + 4] = 1;
+  frame.writeInt32BE(-1, at + 5);
   return frame;
 }
+
+/** An op's MultiHeader and path length before it is patched in (9 + 4 bytes). */
+const OP_HEAD = '\0'.repeat(13);
+/** The previous op's watch = false, then the next op's head. */
+const WATCH_AND_OP_HEAD = '\0'.repeat(14);
+/** The closing MultiHeader before it is patched in, after the last op's watch = false. */
+const CLOSE = '\0'.repeat(9);
+const WATCH_AND_CLOSE = '\0'.repeat(10);
 
 /** One op's outcome in a multiRead response: data + stat, children, or a ZooKeeper error code. */
 export type MultiReadResult = { data: Buffer; stat: ZnodeStat } | { children: string[] } | { errorCode: number };
@@ -189,8 +209,8 @@ export function indexMultiReadResponse(frame: Buffer): Int32Array {
   };
   for (;;) {
     need(9);
-    const type = frame.readInt32BE(at);
-    if (frame.readUInt8(at + 4) !== 0) {
+    const type = int32At(frame, at);
+    if (frame[at + 4] !== 0) {
       return offsets.subarray(0, count);
     }
     if (count === offsets.length) {
@@ -202,17 +222,17 @@ export function indexMultiReadResponse(frame: Buffer): Int32Array {
     at += 9;
     if (type === OPCODES.getData) {
       need(4);
-      const length = frame.readInt32BE(at);
+      const length = int32At(frame, at);
       at += 4;
       need(Math.max(length, 0) + STAT_BYTES);
       at += Math.max(length, 0) + STAT_BYTES;
     } else if (type === OPCODES.getChildren) {
       need(4);
-      const children = frame.readInt32BE(at);
+      const children = int32At(frame, at);
       at += 4;
       for (let i = 0; i < children; i += 1) {
         need(4);
-        const length = frame.readInt32BE(at);
+        const length = int32At(frame, at);
         at += 4;
         need(length);
         at += length;
@@ -259,11 +279,34 @@ export function multiReadResultAt(frame: Buffer, at: number): MultiReadResult {
  * place instead of a data view and a stat object per znode (a lock walk reads 100k).
  */
 export function dataResultStart(frame: Buffer, at: number): number {
-  return frame.readInt32BE(at) === OPCODES.getData ? at + 13 : -1;
+  return int32At(frame, at) === OPCODES.getData ? at + 13 : -1;
 }
 
 export function dataResultEnd(frame: Buffer, start: number): number {
-  return start + Math.max(frame.readInt32BE(start - 4), 0);
+  return start + Math.max(int32At(frame, start - 4), 0);
+}
+
+/** Where the first child name of a getChildren result at `at` starts (its count is the int before), or -1 for any other result. */
+export function childrenResultStart(frame: Buffer, at: number): number {
+  return int32At(frame, at) === OPCODES.getChildren ? at + 13 : -1;
+}
+
+/** Each of `count` child names from `first` on (a checked frame, see childrenResultStart): its bytes are frame[start, end). */
+export function forEachChildNameAt(frame: Buffer, first: number, count: number, visit: (start: number, end: number) => void): void {
+  let at = first;
+  for (let c = 0; c < count; c += 1) {
+    const end = at + 4 + int32At(frame, at);
+    visit(at + 4, end);
+    at = end;
+  }
+}
+
+/**
+ * A big-endian int32 of a checked frame, by hand: Buffer's readInt32BE checks its arguments on
+ * every call, and a walk reads a million of these.
+ */
+export function int32At(frame: Buffer, at: number): number {
+  return (frame[at] << 24) | (frame[at + 1] << 16) | (frame[at + 2] << 8) | frame[at + 3];
 }
 
 /** jute Stat field offsets: czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, dataLength, numChildren, pzxid. */
@@ -271,7 +314,7 @@ const STAT = { ctime: 16, mtime: 24, version: 32, cversion: 36, aversion: 40, ep
 
 /** A jute long as a number (exact for times, the one use). */
 function readLong(frame: Buffer, at: number): number {
-  return frame.readInt32BE(at) * 2 ** 32 + frame.readUInt32BE(at + 4);
+  return int32At(frame, at) * 2 ** 32 + (int32At(frame, at + 4) >>> 0);
 }
 
 export function statCtimeAt(frame: Buffer, statAt: number): number {
@@ -281,8 +324,21 @@ export function statCtimeAt(frame: Buffer, statAt: number): number {
 /** The owner session as lower-case hex without leading zeros, "0" for a persistent znode (as the library gives it). */
 export function statEphemeralOwnerAt(frame: Buffer, statAt: number): string {
   const at = statAt + STAT.ephemeralOwner;
-  return frame.readInt32BE(at) === 0 && frame.readInt32BE(at + 4) === 0 ? '0' : frame.toString('hex', at, at + 8).replace(/^0+/, '');
+  const high = int32At(frame, at);
+  const low = int32At(frame, at + 4);
+  if (high === 0 && low === 0) {
+    return '0';
+  }
+  // A lock manager's locks come in runs of one owner: its text is made once per run.
+  if (high !== lastOwner.high || low !== lastOwner.low) {
+    lastOwner.high = high;
+    lastOwner.low = low;
+    lastOwner.text = frame.toString('hex', at, at + 8).replace(/^0+/, '');
+  }
+  return lastOwner.text;
 }
+
+const lastOwner = { high: 0, low: 0, text: '0' };
 
 function readStat(frame: Buffer, at: number): ZnodeStat {
   return {

@@ -9,7 +9,9 @@ import { listInstances } from '../../src/core/hs2Registry';
 import { listMetastoreInstances } from '../../src/core/metastoreRegistry';
 import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
 import { walkLocks } from '../../src/core/lockWalk';
+import type { InFrameListingSink } from '../../src/core/multiRead';
 import { resolveJdbcUrl } from '../../src/core/resolver';
+import { forEachChildNameAt } from '../../src/core/zkWire';
 import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zkSession';
 import { mkdirp, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';
 import { startPre36Proxy, type Pre36Proxy } from '../support/pre36Proxy';
@@ -139,14 +141,29 @@ function deletingAfterListing(session: ZkSession, pick: (parent: string, childre
         };
       }
       if (property === 'forEachChildren') {
-        return async (paths: string[], each: (outcome: ReadOutcome<string[]>, index: number) => void) => {
+        return async (paths: string[], each: (outcome: ReadOutcome<string[]>, index: number) => void, options: { inFrame?: InFrameListingSink } = {}) => {
           const listed: [string, string[]][] = [];
-          await target.forEachChildren(paths, (outcome, index) => {
-            if (Array.isArray(outcome)) {
-              listed.push([paths[index] ?? '', outcome]);
-            }
-            each(outcome, index);
-          });
+          const { inFrame } = options;
+          await target.forEachChildren(
+            paths,
+            (outcome, index) => {
+              if (Array.isArray(outcome)) {
+                listed.push([paths[index] ?? '', outcome]);
+              }
+              each(outcome, index);
+            },
+            // Listings read in place (a walk's) are seen as they are handed on, names read from the frame.
+            inFrame
+              ? {
+                  inFrame: (frame, first, count, index) => {
+                    const names: string[] = [];
+                    forEachChildNameAt(frame, first, count, (start, end) => names.push(frame.toString('utf8', start, end)));
+                    listed.push([paths[index] ?? '', names]);
+                    inFrame(frame, first, count, index);
+                  },
+                }
+              : {},
+          );
           for (const [parent, children] of listed) {
             await remove(parent, children);
           }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prng } from '../support/prng';
-import { decodeLockData, decodeLockObject, lockSequenceText, sortBySequence, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
+import { decodeLockData, decodeLockObject, lockNameMode, lockNameModeAt, lockNameSequence, lockNameSequenceAt, lockSequenceText, sortBySequence, decodeTableName, encodeTableName, markConflicts, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 
@@ -116,6 +116,48 @@ test('lock data: decoded in place as the plain reading decodes it (BOM, bad UTF-
       assert.deepEqual(fields, expected.fields, `fields of ${bytes.toString('hex')}`);
     }
   }
+});
+
+test('lock names read from their bytes as from the decoded name: modes, digits, non-ASCII and broken UTF-8', () => {
+  const random = prng(20261126);
+  const pieces = ['LOCK-', 'LOCK', '-', 'SHARED', 'EXCLUSIVE', 'SEMI_SHARED', 'shared', '0000000007', '2147483648', '9', '9999999999999999999', 'x', 'Ü', '٣'];
+  const bytePieces = [[0xc3, 0x28], [0xff], [0x80], [0xed, 0xa0, 0x80]];
+  let locks = 0;
+  for (let round = 0; round < 20_000; round += 1) {
+    const parts: Buffer[] = [];
+    // Mostly shaped like a lock name, so that near misses are tried as often as hits.
+    if (random() < 0.8) {
+      parts.push(b('LOCK-'), b(['SHARED', 'EXCLUSIVE', 'SEMI_SHARED', 'READ'][Math.floor(random() * 4)]), b('-'));
+    }
+    for (let i = Math.floor(random() * 3); i > 0; i -= 1) {
+      parts.push(random() < 0.1 ? Buffer.from(bytePieces[Math.floor(random() * bytePieces.length)]) : b(pieces[Math.floor(random() * pieces.length)]));
+    }
+    const name = Buffer.concat(parts);
+    const frame = Buffer.concat([b('-9'), name, b('7-')]);
+    const text = name.toString('utf8');
+    const mode = lockNameModeAt(frame, 2, 2 + name.length);
+    assert.equal(mode, lockNameMode(text), `mode of ${name.toString('hex')}`);
+    if (mode) {
+      locks += 1;
+      assert.equal(lockNameSequenceAt(frame, 2, 2 + name.length), lockNameSequence(text), `sequence of ${text}`);
+    }
+  }
+  assert.ok(locks > 1000, `enough lock names among the cases (${locks})`);
+});
+
+test('lock data met again is decoded once and shared; any other bytes decode on their own', () => {
+  const data = 'hive_20261125_q1:1764063000000:IMPLICIT:insert into t select 1:10.0.0.7';
+  const first = decodeLockData(Buffer.concat([b('xx'), b(data)]), 2, 2 + data.length);
+  assert.equal(decodeLockData(b(data)), first, 'the same bytes, elsewhere: the same decoded data');
+  const later = decodeLockData(b(data.replace('1764063000000', '1764063000001')));
+  assert.notEqual(later, first);
+  assert.equal(later.lockTime, 1764063000001);
+  assert.equal(first.lockTime, 1764063000000);
+  // Thousands of texts that never repeat (the memo stands aside), then the first again: still right.
+  for (let i = 0; i < 40_000; i += 1) {
+    assert.equal(decodeLockData(b(`q${i}:${i}:EXPLICIT:select ${i}:h${i}`)).queryString, `select ${i}`);
+  }
+  assert.deepEqual(decodeLockData(b(data)), first);
 });
 
 test('locks sorted by sequence in place, stably, short lists and long ones alike', () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, multiReadFrame, requestFrame } from '../../src/core/zkWire';
+import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, multiReadFrame, requestFrame, statEphemeralOwnerAt } from '../../src/core/zkWire';
 import { pathProblem, pathProblemAt } from '../../src/core/zkErrorMap';
 import { childPath, pathAt, pickPaths } from '../../src/core/znodePath';
 import { libraryInternalsProblems } from '../../src/core/zkSession';
@@ -65,6 +65,53 @@ test('multiRead requests: paths given as parents and names are written byte for 
   }
   assert.deepEqual(pickPaths({ parents, names }, [4, 0]), { parents: ['/é/ü', '/'], names: ['ñ-名', 'x'] });
   assert.equal(pathAt({ parents, names }, 3), joined[3]);
+});
+
+/** A multiRead request as jute writes it, field by field: the reference multiReadFrame is held to. */
+function juteMultiRead(xid: number, opcode: number, paths: readonly string[]): Buffer {
+  const int = (value: number): Buffer => {
+    const out = Buffer.alloc(4);
+    out.writeInt32BE(value, 0);
+    return out;
+  };
+  const ops = paths.flatMap((path) => {
+    const bytes = Buffer.from(path, 'utf8');
+    return [int(opcode), Buffer.from([0]), int(-1), int(bytes.length), bytes, Buffer.from([0])];
+  });
+  const body = Buffer.concat([int(xid), int(22), ...ops, int(-1), Buffer.from([1]), int(-1)]);
+  return Buffer.concat([int(body.length), body]);
+}
+
+test('multiRead requests are byte for byte what jute writes: ASCII, UTF-8, a lone surrogate, long paths, none', () => {
+  const cases: string[][] = [
+    [],
+    ['/'],
+    ['/a', '/hive_locks/db/t/ds=2026/LOCK-SHARED-0000000001'],
+    ['/é/ü', '/a', '/ñ-名', '/\u{1F600}', '/lone-\ud800-surrogate'],
+    [`/${'x'.repeat(200)}`, `/${'y'.repeat(70_000)}`, `/${'é'.repeat(40_000)}`],
+  ];
+  for (const paths of cases) {
+    assert.deepEqual(multiReadFrame(9, 'data', paths), juteMultiRead(9, 4, paths), `data: ${paths.length} paths`);
+    assert.deepEqual(multiReadFrame(9, 'children', paths), juteMultiRead(9, 8, paths), `children: ${paths.length} paths`);
+    const asChildren = { parents: paths.map((p) => p.slice(0, p.lastIndexOf('/')) || '/'), names: paths.map((p) => p.slice(p.lastIndexOf('/') + 1)) };
+    const nonRoot = paths.filter((p) => p !== '/').length === paths.length;
+    if (nonRoot) {
+      assert.deepEqual(multiReadFrame(9, 'data', asChildren, '/ç'), juteMultiRead(9, 4, paths.map((p) => `/ç${p}`)), `as parents and names under a chroot: ${paths.length} paths`);
+    }
+  }
+});
+
+test('stat owners read in place: runs of one owner and owners that alternate each get their own text', () => {
+  const stat = (owner: bigint): Buffer => {
+    const bytes = Buffer.alloc(68);
+    bytes.writeBigInt64BE(owner, 44);
+    return bytes;
+  };
+  const owners = [0x1000a2b3c4d5e6fn, 0x1000a2b3c4d5e6fn, 0n, 0x7n, 0x1000a2b3c4d5e6fn, 0x1000a2b3c4d5e70n, -1n];
+  assert.deepEqual(
+    owners.map((owner) => statEphemeralOwnerAt(stat(owner), 0)),
+    ['1000a2b3c4d5e6f', '1000a2b3c4d5e6f', '0', '7', '1000a2b3c4d5e6f', '1000a2b3c4d5e70', 'ffffffffffffffff'],
+  );
 });
 
 test('multiRead requests: a parent or name that is no znode path is refused as the joined path would be', () => {
