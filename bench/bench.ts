@@ -142,6 +142,18 @@ async function seedLocks(session: ZkSession, root: string, dbs: number, tables: 
   return lockCreates.length;
 }
 
+/** The CPUs this process may run on (Linux: its cpuset, which may be fewer than the machine has), else every CPU. */
+function allowedCpus(): number[] {
+  const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '')?.[1];
+  if (!list) {
+    return cpus().map((_, i) => i);
+  }
+  return list.split(',').flatMap((range) => {
+    const [first = NaN, last = first] = range.split('-').map(Number);
+    return Number.isInteger(first) && Number.isInteger(last) ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : [];
+  });
+}
+
 function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => c.padEnd(widths[i] ?? 10)).join('  ');
 }
@@ -175,10 +187,11 @@ async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record
     const serverPid = process.platform === 'linux' ? cluster.servers[0]?.pid : undefined;
     // The server's JIT compiles its TLS path first, on every CPU (untimed runs, nothing kept).
     ours(cluster.secureConnectString, 'expand', '/bench10k', 0, { tls, warmup: TLS_SERVER_WARMUP_RUNS });
-    // ZooKeeper runs on machines of its own in real use: the server (every thread) is kept to CPU 0
-    // and the worker to the others, so the server's encryption does not take the client's CPU.
-    const pinned = serverPid !== undefined && cpus().length >= 2 && spawnSync('taskset', ['-a', '-p', '-c', '0', String(serverPid)], { stdio: 'ignore' }).status === 0;
-    const clientCpus = pinned ? `1-${cpus().length - 1}` : undefined;
+    // ZooKeeper runs on machines of its own in real use: the server (every thread) is kept to the first
+    // CPU this process may use and the worker to the others, so the server's encryption does not take the client's CPU.
+    const [serverCpu0, ...otherCpus] = allowedCpus();
+    const pinned = serverPid !== undefined && serverCpu0 !== undefined && otherCpus.length > 0 && spawnSync('taskset', ['-a', '-p', '-c', String(serverCpu0), String(serverPid)], { stdio: 'ignore' }).status === 0;
+    const clientCpus = pinned ? otherCpus.join(',') : undefined;
     let requests = 0;
     for (const warmup of [6, 6, 6]) {
       const paired = ours(cluster.secureConnectString, 'expand', '/bench10k', TLS_PAIRS_PER_WORKER, { tls, pairedWith: cluster.connectString, warmup, serverPid, ...(clientCpus ? { cpus: clientCpus } : {}) });
@@ -206,7 +219,7 @@ async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record
       '—',
       // Nothing measurable: the median pair within 5 %, and 1.0 inside the pairs' middle half.
       `≈ 1× ${ratio <= 1.05 && q1 <= 1 && q3 >= 1 ? 'met' : 'MISSED'}`,
-      `plain ${median(plainRuns).toFixed(1)} ms; ${pinned ? 'server on CPU 0, client on the rest' : 'server and client sharing CPUs'}; ${pairRatios.length} pairs, middle half ${q1.toFixed(2)}–${q3.toFixed(2)}×; CPU: client ${cpuRatio.toFixed(2)}×${serverNote}; ${requests} requests`,
+      `plain ${median(plainRuns).toFixed(1)} ms; ${pinned ? `server on CPU ${serverCpu0}, client on the rest` : 'server and client sharing CPUs'}; ${pairRatios.length} pairs, middle half ${q1.toFixed(2)}–${q3.toFixed(2)}×; CPU: client ${cpuRatio.toFixed(2)}×${serverNote}; ${requests} requests`,
     ]);
     results.push({ name: 'tls', plain: plainRuns, tls: tlsRuns, pairRatios, plainCpu, tlsCpu, serverCpu, ratio, cpuRatio });
   } finally {
