@@ -40,7 +40,8 @@ export async function listInstances(session: ZkSession, namespace: string, watch
   // Decoded as each batch arrives, while the next is still on the wire.
   const described = new Array<Hs2Instance | undefined>(candidates.length);
   await session.forEachData(
-    candidates.map((child) => `${path}/${child}`),
+    // As parent and names: the path is checked once and written into the request from its parts.
+    { parents: candidates.map(() => path), names: candidates },
     (read, i) => (described[i] = instanceFromRead(path, candidates[i], read)),
   );
   const instances = described.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
