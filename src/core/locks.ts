@@ -331,10 +331,15 @@ function cleanText(bytes: Buffer, start: number, end: number): string | undefine
 /** Texts within lock data (query id, query text, client), shared by the locks of a query. */
 const LOCK_TEXTS = new BytesMemo(cleanText, 12);
 /**
- * Whole lock data: a query's locks carry the same bytes, so they share one decoded LockData (never
- * changed once made). Hashed far enough in to take in the lock time after the query id.
+ * Whole lock data: a query's locks carry the same bytes, so they share one decoded LockData, frozen
+ * (one change would show in every lock sharing it). Hashed far enough in to take in the lock time
+ * after the query id.
  */
-const LOCK_DATA = new BytesMemo(decodeLockDataBytes, 64);
+const LOCK_DATA = new BytesMemo((bytes, start, end) => {
+  const data = decodeLockDataBytes(bytes, start, end);
+  Object.freeze(data.problems);
+  return Object.freeze(data);
+}, 64);
 
 export interface LockObject {
   database: string;

@@ -52,6 +52,8 @@ export interface MultiReadSupport {
 }
 
 export interface MultiReadReply {
+  /** What the batch asked for: each result must be of that kind (or an error). */
+  kind: MultiReadKind;
   answer?: MultiReadAnswer;
   failure?: Error;
 }
@@ -77,7 +79,7 @@ export function decodeMultiReadReply(support: MultiReadSupport, frame: Buffer): 
     return;
   }
   try {
-    reply.answer = { frame, offsets: indexMultiReadResponse(frame) };
+    reply.answer = { frame, offsets: indexMultiReadResponse(frame, reply.kind) };
   } catch (error) {
     reply.failure = error instanceof Error ? error : new Error(String(error));
   }

@@ -385,7 +385,7 @@ export class ZkSession {
             // The library calls this as it writes the packet, right after assigning the xid.
             toBuffer: () => {
               written = { xid: header.xid, connectionId: hook.connectionId };
-              support.replies.set(header.xid, {});
+              support.replies.set(header.xid, { kind });
               return multiReadFrame(header.xid, kind, paths, this.connect.chroot);
             },
           },

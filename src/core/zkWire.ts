@@ -196,9 +196,11 @@ const STAT_BYTES = 68;
  * Checks a multiRead response frame (after its 16-byte ReplyHeader) and returns where each op's
  * result starts, without decoding any: results are made one at a time by multiReadResultAt as
  * they are handed on, so a batch's objects die young instead of living while its whole batch
- * (and the batches in flight beside it) waits. Throws on anything that is not a well-formed response.
+ * (and the batches in flight beside it) waits. Throws on anything that is not a well-formed answer
+ * to a batch of `kind` (each result that kind's or an error).
  */
-export function indexMultiReadResponse(frame: Buffer): Int32Array {
+export function indexMultiReadResponse(frame: Buffer, kind: MultiReadKind): Int32Array {
+  const expected = kind === 'data' ? OPCODES.getData : OPCODES.getChildren;
   let offsets = new Int32Array(64);
   let count = 0;
   let at = 20;
@@ -218,6 +220,9 @@ export function indexMultiReadResponse(frame: Buffer): Int32Array {
       grown.set(offsets);
       offsets = grown;
     }
+    if (type !== expected && type !== OP_ERROR) {
+      throw new Error(`Unexpected op type ${type} in a multiRead response to ${kind} reads.`);
+    }
     offsets[count++] = at;
     at += 9;
     if (type === OPCODES.getData) {
@@ -230,6 +235,9 @@ export function indexMultiReadResponse(frame: Buffer): Int32Array {
       need(4);
       const children = int32At(frame, at);
       at += 4;
+      if (children < 0) {
+        throw new Error(`Impossible child count ${children} in a multiRead response.`);
+      }
       for (let i = 0; i < children; i += 1) {
         need(4);
         const length = int32At(frame, at);
@@ -237,11 +245,9 @@ export function indexMultiReadResponse(frame: Buffer): Int32Array {
         need(length);
         at += length;
       }
-    } else if (type === OP_ERROR) {
+    } else {
       need(4);
       at += 4;
-    } else {
-      throw new Error(`Unexpected op type ${type} in a multiRead response.`);
     }
   }
 }

@@ -158,6 +158,9 @@ test('lock data met again is decoded once and shared; any other bytes decode on 
     assert.equal(decodeLockData(b(`q${i}:${i}:EXPLICIT:select ${i}:h${i}`)).queryString, `select ${i}`);
   }
   assert.deepEqual(decodeLockData(b(data)), first);
+  // Shared, so frozen: a change to one lock's data would show in every lock of the query.
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.problems));
+  assert.ok(Object.isFrozen(decodeLockData(b('q'))) && Object.isFrozen(decodeLockData(b('q')).problems));
 });
 
 test('locks sorted by sequence in place, stably, short lists and long ones alike', () => {

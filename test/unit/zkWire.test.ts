@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, multiReadFrame, requestFrame, statEphemeralOwnerAt } from '../../src/core/zkWire';
+import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, indexMultiReadResponse, multiReadFrame, requestFrame, statEphemeralOwnerAt } from '../../src/core/zkWire';
 import { pathProblem, pathProblemAt } from '../../src/core/zkErrorMap';
 import { childPath, pathAt, pickPaths } from '../../src/core/znodePath';
 import { libraryInternalsProblems } from '../../src/core/zkSession';
@@ -99,6 +99,24 @@ test('multiRead requests are byte for byte what jute writes: ASCII, UTF-8, a lon
       assert.deepEqual(multiReadFrame(9, 'data', asChildren, '/ç'), juteMultiRead(9, 4, paths.map((p) => `/ç${p}`)), `as parents and names under a chroot: ${paths.length} paths`);
     }
   }
+});
+
+/** A multiRead response frame: ReplyHeader {xid 5, zxid 0, err 0}, the given results (hex), the closing MultiHeader. */
+function multiReadAnswer(results: string): Buffer {
+  const frame = Buffer.from(`00000000000000050000000000000000 00000000 ${results} ffffffff01ffffffff`.replace(/ /g, ''), 'hex');
+  frame.writeInt32BE(frame.length - 4, 0);
+  return frame;
+}
+
+test('multiRead answers: a negative child count or a result of the other kind is refused, not read as empty or as garbage', () => {
+  const listing = '0000000800ffffffff 00000001 00000001 61';
+  const data = '0000000400ffffffff 00000001 61' + '00'.repeat(68);
+  const error = 'ffffffff00ffffffff ffffff9b';
+  assert.deepEqual([...indexMultiReadResponse(multiReadAnswer(listing + error), 'children')], [20, 38]);
+  assert.deepEqual([...indexMultiReadResponse(multiReadAnswer(data + error), 'data')], [20, 102]);
+  assert.throws(() => indexMultiReadResponse(multiReadAnswer('0000000800ffffffff ffffffff'), 'children'), /Impossible child count -1/);
+  assert.throws(() => indexMultiReadResponse(multiReadAnswer(listing), 'data'), /Unexpected op type 8/);
+  assert.throws(() => indexMultiReadResponse(multiReadAnswer(data), 'children'), /Unexpected op type 4/);
 });
 
 test('stat owners read in place: runs of one owner and owners that alternate each get their own text', () => {
