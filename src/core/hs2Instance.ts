@@ -5,7 +5,7 @@
 import { isValidHost, parsePort } from './connectString';
 import { preview } from './errors';
 import { parseJavaInt } from './javaInt';
-import { forEachPair } from './pairs';
+import { forEachPair, setOwn } from './pairs';
 import { decodeText } from './znodeText';
 import type { ZnodeStat } from './zkSession';
 
@@ -57,7 +57,7 @@ export function parseInstanceName(name: string): InstanceName | undefined {
       } else if (key === 'sequence') {
         sequence = value;
       } else {
-        extra[key] = value;
+        setOwn(extra, key, value);
       }
     }
     start = end + 1;
@@ -99,7 +99,7 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
     if (Object.prototype.hasOwnProperty.call(settings, key)) {
       duplicateKeys.push(key);
     }
-    settings[key] = value;
+    setOwn(settings, key, value);
     pairs += 1;
   });
   if (pairs > 0) {
@@ -115,12 +115,13 @@ export function decodeInstanceData(data: Uint8Array): InstanceData {
 
 /** "host:port"; the port is read as the reader of that text does (URI parsers: ASCII digits; Hive's legacy data: Integer.parseInt). */
 export function parseHostPort(text: string, readPort: (text: string) => number | undefined = parsePort): { host: string; port: number } | undefined {
-  const parts = text.split(':');
-  if (parts.length !== 2) {
+  // Exactly one ":" (found without an array of parts: this runs twice per registration).
+  const colon = text.indexOf(':');
+  if (colon === -1 || text.indexOf(':', colon + 1) !== -1) {
     return undefined;
   }
-  const [host = '', portText = ''] = parts;
-  const port = readPort(portText);
+  const host = text.slice(0, colon);
+  const port = readPort(text.slice(colon + 1));
   return isValidHost(host) && port !== undefined && port >= 1 && port <= 65535 ? { host, port } : undefined;
 }
 

@@ -3,7 +3,7 @@
 
 import { DEFAULT_ZK_PORT, MAX_SERVERS, isValidHost, parsePort, type HostPort } from './connectString';
 import { HiveZkError, preview } from './errors';
-import { splitPairs } from './pairs';
+import { setOwn, splitPairs } from './pairs';
 import { isSecretKey, redactUrlText } from './secretParams';
 
 export const JDBC_PREFIX = 'jdbc:hive2://';
@@ -68,7 +68,7 @@ export function parseJdbcUrl(input: string): JdbcUrl {
       if (Object.prototype.hasOwnProperty.call(sessionVars, key)) {
         throw new HiveZkError('URL_DUPLICATE_KEY', `Bad URL format: Multiple values for property ${preview(key, 40)}.`, { key: preview(key, 40) });
       }
-      sessionVars[key] = value;
+      setOwn(sessionVars, key, value);
     }
     database = database.slice(0, semicolon);
   }

@@ -32,3 +32,15 @@ export function forEachPair(text: string, keyEnds: 'firstEquals' | 'lastEquals',
     start = end + 1;
   }
 }
+
+/**
+ * record[key] = value as an own property for any key. Assigned, "__proto__" would set no key at all
+ * (the text's key would vanish); Hive keeps every key in a map.
+ */
+export function setOwn(record: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') {
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    record[key] = value;
+  }
+}

@@ -7,7 +7,7 @@ import { buildBeelineCommand, MAX_COMMAND_CHARS } from '../../src/core/beeline';
 import { parseConnectString } from '../../src/core/connectString';
 import { HiveZkError } from '../../src/core/errors';
 import { decodeServiceRecord } from '../../src/core/haRegistry';
-import { connectTarget, decodeInstanceData, describeInstance, type Hs2Instance } from '../../src/core/hs2Instance';
+import { connectTarget, decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from '../../src/core/hs2Instance';
 import { instanceUrl } from '../../src/core/hs2Urls';
 import { parseJavaInt } from '../../src/core/javaInt';
 import { formatJdbcUrl, MAX_URL_CHARS, parseJdbcUrl } from '../../src/core/jdbcUrl';
@@ -161,4 +161,17 @@ test('HA records: ports only as Hadoop writes them (strings Integer.parseInt rea
   }
   assert.equal(parseLockName('LOCK-SHARED-0000000012')?.sequence, 12);
   assert.equal(parseLockName('LOCK-EXCLUSIVE-9007199254740993')?.sequence, -1);
+});
+
+test('"__proto__" is a key like any other in znode data, znode names and URLs: kept, never dropped or turned into a prototype', () => {
+  const data = decodeInstanceData(Buffer.from('__proto__=x;hive.server2.thrift.port=10000;constructor=y'));
+  assert.ok(data.format === 'config');
+  assert.deepEqual(Object.entries(data.settings), [['__proto__', 'x'], ['hive.server2.thrift.port', '10000'], ['constructor', 'y']]);
+  assert.equal(Object.getPrototypeOf(data.settings), Object.prototype);
+  const again = decodeInstanceData(Buffer.from('__proto__=x;__proto__=z'));
+  assert.ok(again.format === 'config');
+  assert.deepEqual([again.settings.__proto__, again.duplicateKeys], ['z', ['__proto__']]);
+  assert.deepEqual(Object.entries(parseInstanceName('serverUri=h:10000;__proto__=p;sequence=1')?.extra ?? {}), [['__proto__', 'p']]);
+  assert.deepEqual(Object.entries(parseJdbcUrl('jdbc:hive2://h:10000/db;__proto__=s').sessionVars), [['__proto__', 's']]);
+  assert.throws(() => parseJdbcUrl('jdbc:hive2://h:10000/db;__proto__=s;__proto__=t'), /Multiple values for property __proto__/);
 });
