@@ -5,9 +5,7 @@ import {
   decodeLockData,
   decodeLockObject,
   encodeTableName,
-  forEachBlocker,
   markObjectConflicts,
-  sortBySequence,
   lockNameMode,
   lockNameModeAt,
   lockNameSequence,
@@ -15,7 +13,6 @@ import {
   type HiveLock,
   type LockData,
   type LockMode,
-  type LockName,
   type LockObject,
 } from './locks';
 import { unlessMissingOutcome } from './missingZnode';
@@ -44,24 +41,31 @@ export interface LockWalkResult {
   unreadable: string[];
 }
 
-/** A znode to list, or a lock to read. */
+/** A znode to list. */
 type NodeItem = { path: string; segments: string[] };
-/** A lock to read, with the sibling it waits for as its listing shows (final once all are read, see markObjectConflicts). */
-type LockItem = Omit<LockName, 'sequenceText'> & { znode: string; object: ObjectLocks; blockedBy: string | undefined };
-/** One locked object: its path (and "path/", the prefix of its locks' paths), decoded name and locks, shared by them all. */
-type ObjectLocks = { path: string; prefix: string; object: LockObject; locks: HiveLock[] };
+/**
+ * One locked object: its path (and "path/", the prefix of its locks' paths), decoded name and locks,
+ * shared by them all. `lost`: a lock of it was released between listing and read, or left unread
+ * past the limit; its locks are then filtered and who waits for whom worked out again.
+ */
+type ObjectLocks = { path: string; prefix: string; object: LockObject; locks: HiveLock[]; lost: boolean };
 
 /** Batched reads of the walk on the wire or being decoded at once: enough to keep the session's batches flowing. */
 const WALK_TASKS = 4;
+
+/** The data of a listed lock until it is read; a lock still holding it at the end was never read. */
+const NOT_READ: LockData = Object.freeze({ problems: Object.freeze(['not read']) });
+const UNREADABLE: LockData = Object.freeze({ problems: Object.freeze(['not authorized to read this lock (ACL)']) });
 
 const asReason = <R>(reason: R): R => reason;
 
 /**
  * Walks the lock tree in batched reads (multiRead where the server has it): each chunk of znodes is
  * listed in one call, and the locks found are read in chunks too. Lock chunks go first and nodes are
- * taken depth-first, which keeps the frontier small; each object's path and decoded name are shared
- * by its locks, which are collected per object, so conflicts and order need no map or global sort.
- * At 100k locks this is what keeps the walk's memory in bounds (`npm run bench`).
+ * taken depth-first, which keeps the frontier small. Each lock is made once, in its final shape, when
+ * its name is listed: its object's locks are then already in order with who waits for whom (known
+ * from the names), and its read only fills in the data. At 100k locks this is what keeps the walk's
+ * memory and time in bounds (`npm run bench`).
  */
 export async function walkLocks(session: ZkSession, lockNamespace: string, options: LockWalkOptions = {}): Promise<LockWalkResult> {
   const root = namespacePath(lockNamespace);
@@ -72,7 +76,10 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const chunkSize = Math.max(1, options.chunkSize ?? 500);
   const nodes: NodeItem[] = [{ path: [root, ...startSegments].join('/'), segments: startSegments }];
-  const locks: LockItem[] = [];
+  /** Listed locks waiting to be read. */
+  const unread: HiveLock[] = [];
+  /** Each listed lock's object, by its place in `unread` (a lock does not carry its ObjectLocks). */
+  const unreadObjects: ObjectLocks[] = [];
   const objects: ObjectLocks[] = [];
   let collected = 0;
   let locksReserved = 0;
@@ -85,34 +92,48 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
     }
   };
 
-  // One listed znode at a time (each listing is handled whole, synchronously): its lock names are
-  // collected for its object, its other children queued as nodes to list.
+  // One listed znode at a time (each listing is handled whole, synchronously): its lock names become
+  // its object's locks, its other children are queued as nodes to list.
   let listed: NodeItem = nodes[0];
   let listedObject: ObjectLocks | undefined;
-  let found: LockItem[] = [];
   const startListing = (item: NodeItem): void => {
     listed = item;
     listedObject = undefined;
-    found = [];
   };
   const addLock = (mode: LockMode, sequence: number, znode: string): void => {
-    listedObject ??= newObject(listed);
-    found.push({ mode, sequence, znode, object: listedObject, blockedBy: undefined });
+    const object = (listedObject ??= newObject(listed));
+    // Every field in the one order (one hidden class for 100k locks): the read fills in the rest.
+    object.locks.push({
+      mode,
+      sequence,
+      znode,
+      path: object.prefix + znode,
+      objectPath: object.path,
+      object: object.object,
+      data: NOT_READ,
+      status: 'granted',
+      ctime: undefined,
+      ephemeral: undefined,
+      ephemeralOwner: undefined,
+      blockedBy: undefined,
+    });
   };
   const addNode = (name: string): void => {
     nodes.push({ path: `${listed.path}/${name}`, segments: [...listed.segments, name] });
   };
   const finishListing = (): void => {
-    // Who waits for whom is known from the names already: each lock is built with its final
-    // shape (a blockedBy added afterwards would cost every waiting lock a property store).
-    sortBySequence(found);
-    forEachBlocker(found, (lock, blocker) => (lock.blockedBy = blocker?.znode));
-    for (let f = 0; f < found.length; f += 1) {
-      locks.push(found[f]);
+    if (!listedObject) {
+      return;
+    }
+    // Who waits for whom is known from the names already (final unless a lock goes before its read).
+    markObjectConflicts(listedObject.locks);
+    for (const lock of listedObject.locks) {
+      unread.push(lock);
+      unreadObjects.push(listedObject);
     }
   };
   const newObject = (item: NodeItem): ObjectLocks => {
-    const object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [] };
+    const object = { path: item.path, prefix: `${item.path}/`, object: decodeLockObject(item.segments), locks: [], lost: false };
     objects.push(object);
     return object;
   };
@@ -173,48 +194,59 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
     return owner;
   };
 
-  const collect = (item: LockItem, data: LockData, ctime?: number, ephemeralOwner?: string): void => {
+  const fill = (lock: HiveLock, data: LockData, ctime: number, ephemeralOwner: string): void => {
     locksReserved -= 1; // delivered: collected from here on
     collected += 1;
-    item.object.locks.push(makeLock(item, data, ctime, ephemeralOwner === undefined || ephemeralOwner === '0' ? undefined : internOwner(ephemeralOwner)));
+    lock.data = data;
+    lock.ctime = ctime;
+    lock.ephemeral = ephemeralOwner !== '0';
+    lock.ephemeralOwner = ephemeralOwner === '0' ? undefined : internOwner(ephemeralOwner);
   };
 
-  const readLocks = async (chunk: LockItem[]): Promise<void> => {
+  const readLocks = async (chunk: HiveLock[], chunkObjects: ObjectLocks[]): Promise<void> => {
     await session.forEachData(
       // As parents and names: written into the request from those parts, no path string per lock.
-      { parents: chunk.map((l) => l.object.path), names: chunk.map((l) => l.znode) },
+      { parents: chunkObjects.map((o) => o.path), names: chunk.map((l) => l.znode) },
       (read, i) => {
-        const item = chunk[i];
+        const lock = chunk[i];
         const outcome = unlessMissingOutcome(read, asReason);
         if (outcome === 'gone') {
           locksReserved -= 1;
-          return;
-        }
-        if (outcome === 'unreadable') {
-          collect(item, { problems: ['not authorized to read this lock (ACL)'] });
+          chunkObjects[i].lost = true; // left out at the end
+        } else if (outcome === 'unreadable') {
+          locksReserved -= 1;
+          collected += 1;
+          lock.data = UNREADABLE;
+          lock.status = 'unreadable';
         } else {
-          collect(item, decodeLockData(outcome.data), outcome.stat.ctime, outcome.stat.ephemeralOwner);
+          fill(lock, decodeLockData(outcome.data), outcome.stat.ctime, outcome.stat.ephemeralOwner);
         }
       },
       // Batched reads (the usual case) are decoded in place: no data view or stat object per lock.
-      { inFrame: (frame, start, end, i) => collect(chunk[i], decodeLockData(frame, start, end), statCtimeAt(frame, end), statEphemeralOwnerAt(frame, end)) },
+      { inFrame: (frame, start, end, i) => fill(chunk[i], decodeLockData(frame, start, end), statCtimeAt(frame, end), statEphemeralOwnerAt(frame, end)) },
     );
     countVisited(chunk.length);
   };
 
   /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */
   const nextTask = (): (() => Promise<void>) | undefined => {
-    if (locks.length > 0) {
+    if (unread.length > 0) {
       const room = limit - collected - locksReserved;
       if (room <= 0) {
-        countVisited(locks.length);
-        locks.length = 0;
+        countVisited(unread.length);
+        for (const object of unreadObjects) {
+          object.lost = true; // its unread locks are left out
+        }
+        unread.length = 0;
+        unreadObjects.length = 0;
         result.truncated = true;
         return nextTask();
       }
-      const chunk = locks.splice(Math.max(0, locks.length - Math.min(chunkSize, room)));
+      const take = Math.max(0, unread.length - Math.min(chunkSize, room));
+      const chunk = unread.splice(take);
+      const chunkObjects = unreadObjects.splice(take);
       locksReserved += chunk.length;
-      return () => readLocks(chunk);
+      return () => readLocks(chunk, chunkObjects);
     }
     if (nodes.length > 0) {
       const chunk = nodes.splice(Math.max(0, nodes.length - chunkSize));
@@ -230,41 +262,16 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   result.locks = new Array<HiveLock>(collected);
   let at = 0;
   for (const object of objects) {
-    markObjectConflicts(object.locks);
+    if (object.lost) {
+      // Without the locks that went (or were never read), who waits for whom may change.
+      object.locks = object.locks.filter((lock) => lock.data !== NOT_READ);
+      markObjectConflicts(object.locks);
+    }
     for (const lock of object.locks) {
       result.locks[at++] = lock;
     }
   }
   return result;
-}
-
-/**
- * Every lock built by one literal per shape, in one property order: no spread copies and no property
- * backing store (100k of them). Its path is joined only here, over the object's shared prefix (the
- * request was written from the parent and the name).
- */
-function makeLock(item: LockItem, data: LockData, ctime?: number, ephemeralOwner?: string): HiveLock {
-  const { mode, sequence, znode, object, blockedBy } = item;
-  const path = object.prefix + znode;
-  // Read: ctime known; unreadable (ACL): none.
-  const status = ctime === undefined ? 'unreadable' : blockedBy === undefined ? 'granted' : 'waiting';
-  const objectPath = object.path;
-  if (blockedBy === undefined) {
-    if (ctime === undefined) {
-      return { mode, sequence, znode, path, objectPath, object: object.object, data, status };
-    }
-    if (ephemeralOwner === undefined) {
-      return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false };
-    }
-    return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner };
-  }
-  if (ctime === undefined) {
-    return { mode, sequence, znode, path, objectPath, object: object.object, data, status, blockedBy };
-  }
-  if (ephemeralOwner === undefined) {
-    return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: false, blockedBy };
-  }
-  return { mode, sequence, znode, path, objectPath, object: object.object, data, status, ctime, ephemeral: true, ephemeralOwner, blockedBy };
 }
 
 /** Runs tasks from `next` (which may find more work as tasks finish), `width` at a time; the first failure rejects. */

@@ -417,15 +417,16 @@ export interface HiveLock extends Omit<LockName, 'sequenceText'> {
   objectPath: string;
   object: LockObject;
   data: LockData;
-  ctime?: number;
+  // Optional fields may also be present as undefined: a walk makes every lock in one shape.
+  ctime?: number | undefined;
   /** Implicit query locks are ephemeral; explicit LOCK TABLE locks are persistent. */
-  ephemeral?: boolean;
+  ephemeral?: boolean | undefined;
   /** The ZooKeeper session (hex) that holds an ephemeral lock: its lock manager's client. */
-  ephemeralOwner?: string;
+  ephemeralOwner?: string | undefined;
   /** Per the lock manager's grant rule, against older siblings on the same object. */
   status: 'granted' | 'waiting' | 'unreadable';
   /** The older lock that this one conflicts with, when waiting. */
-  blockedBy?: string;
+  blockedBy?: string | undefined;
 }
 
 /**
@@ -458,7 +459,7 @@ export function markObjectConflicts(group: HiveLock[]): void {
     if (blocker) {
       lock.blockedBy = blocker.znode;
     } else if (lock.blockedBy !== undefined) {
-      delete lock.blockedBy;
+      lock.blockedBy = undefined; // not deleted: a deleted property costs the object its fast shape
     }
   });
 }
