@@ -87,15 +87,21 @@ async function main(): Promise<void> {
   const digestOf = (result: unknown): string | undefined =>
     process.env.HIVEZK_BENCH_DIGEST === '1' && result !== undefined ? createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16) : undefined;
   const warmups = Number(process.env.HIVEZK_BENCH_WARMUP ?? 1);
+  let timed: Timed | undefined;
+  let pairedTimed: Timed | undefined;
   for (let run = -warmups; run < Number(runsText); run += 1) {
+    // The previous run's results are let go before this run, as Java's are: a suspended async
+    // function could otherwise hold them through it, two walks' locks at once.
+    timed = undefined;
+    pairedTimed = undefined;
     const before = session.requestCount;
-    let timed: Timed;
     if (paired) {
       // Alternate which side goes first, so neither always runs just after the other's garbage.
-      const pairedFirst = run % 2 === 0;
-      const pairedBefore = pairedFirst ? await runOnce(paired) : undefined;
+      if (run % 2 === 0) {
+        pairedTimed = await runOnce(paired);
+      }
       timed = await runOnce(session);
-      const pairedTimed = pairedBefore ?? (await runOnce(paired));
+      pairedTimed ??= await runOnce(paired);
       if (run >= 0) {
         pairedRuns.push(pairedTimed.ms);
         pairedCpuMs.push(pairedTimed.cpuMs);
