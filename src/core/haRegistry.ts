@@ -4,7 +4,7 @@
 import { isValidHost } from './connectString';
 import { HiveZkError, preview } from './errors';
 import { describeInstance, HS2_KEYS, type Hs2Instance } from './hs2Instance';
-import { compareInstances, type NamespaceListing } from './hs2Registry';
+import { sortInstances, type NamespaceListing } from './hs2Registry';
 import { parseJavaInt } from './javaInt';
 import { unlessMissing, unlessMissingOutcome } from './missingZnode';
 import { namespacePath } from './znodePath';
@@ -107,7 +107,7 @@ export async function listHaInstances(session: ZkSession, namespace: string, wat
         described[i] = outcome && describeHaInstance(path, children[i], outcome.data, outcome.stat);
       },
     );
-    const instances = described.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+    const instances = sortInstances(described.filter((i): i is Hs2Instance => i !== undefined));
     return { namespace, path, instances, otherChildren: [] };
   }
   throw new HiveZkError('NAMESPACE_MISSING', `No active/passive HA registry for ${preview(namespace)} (looked for ${haRegistryPaths(namespace).map((p) => `${preview(p)}/instances`).join(' and ')}).`, { namespace });

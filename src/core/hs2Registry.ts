@@ -44,7 +44,7 @@ export async function listInstances(session: ZkSession, namespace: string, watch
     { parents: candidates.map(() => path), names: candidates },
     (read, i) => (described[i] = instanceFromRead(path, candidates[i], read)),
   );
-  const instances = described.filter((i): i is Hs2Instance => i !== undefined).sort(compareInstances);
+  const instances = sortInstances(described.filter((i): i is Hs2Instance => i !== undefined));
   return { namespace, path, instances, otherChildren };
 }
 
@@ -80,4 +80,25 @@ export function compareInstances(a: Hs2Instance, b: Hs2Instance): number {
   const x = a.sequence ?? a.znode;
   const y = b.sequence ?? b.znode;
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Instances in compareInstances order, stably. When every sequence is digits of one width (as
+ * ZooKeeper writes them), their numbers sort the same way: each is packed with its place into one
+ * number and a typed array is sorted natively, with no comparator call per comparison (an expand
+ * sorts 10k). Anything else is sorted with compareInstances.
+ */
+export function sortInstances(instances: Hs2Instance[]): Hs2Instance[] {
+  const width = instances[0]?.sequence?.length ?? 0;
+  const numbers = width > 0 && width <= 10 && instances.length < 2 ** 20 ? instances.map((i) => (i.sequence?.length === width && /^\d+$/.test(i.sequence) ? Number(i.sequence) : NaN)) : [];
+  // Sequence and place in one double: a sequence below 2^33 and a place below 2^20 stay exact.
+  if (numbers.length === 0 || !numbers.every((n) => n < 2 ** 33)) {
+    return instances.sort(compareInstances);
+  }
+  const keys = new Float64Array(instances.length);
+  for (let i = 0; i < instances.length; i += 1) {
+    keys[i] = (numbers[i] ?? 0) * 2 ** 20 + i;
+  }
+  keys.sort();
+  return Array.from(keys, (key) => instances[key % 2 ** 20]);
 }

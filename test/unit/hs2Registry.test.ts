@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeServiceRecord, describeHaInstance } from '../../src/core/haRegistry';
-import { decodeInstanceData, describeInstance, parseInstanceName } from '../../src/core/hs2Instance';
+import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from '../../src/core/hs2Instance';
+import { compareInstances, sortInstances } from '../../src/core/hs2Registry';
+import { prng } from '../support/prng';
 import { parseMetastoreZnode } from '../../src/core/metastoreRegistry';
 import { hs2Data, type Hs2Variant } from '../support/hiveSeed';
 
@@ -123,4 +125,32 @@ for (const [name, data] of [
 test('metastore znode: host:port data', () => {
   assert.deepEqual(parseMetastoreZnode('ms1:90830000000001', b('ms1:9083')), { znode: 'ms1:90830000000001', host: 'ms1', port: 9083, uri: 'thrift://ms1:9083' });
   assert.equal(parseMetastoreZnode('x', b('garbage')), undefined);
+});
+
+test('instances sorted as compareInstances sorts them, stably: ZooKeeper sequences, duplicates, odd widths, no sequence, huge numbers', () => {
+  const random = prng(20261125);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  for (let round = 0; round < 400; round += 1) {
+    const width = pick([10, 10, 10, 3, 1]);
+    const odd = random() < 0.3;
+    const instances = Array.from({ length: Math.floor(random() * 60) }, (_, place) => {
+      const digits = String(Math.floor(random() * (round % 2 ? 20 : 10 ** Math.min(width, 10)))).padStart(width, '0');
+      const sequence = odd ? pick([digits, `${digits}1`, '9999999999', '-000000001', ' 00000001', undefined]) : digits;
+      const instance: Hs2Instance = { znode: `serverUri=h${place}:1;sequence=${sequence ?? ''}`, path: '/ns', settings: {}, dataFormat: 'config', problems: [] };
+      if (sequence !== undefined) {
+        instance.sequence = sequence;
+      }
+      return instance;
+    });
+    // A stable sort by compareInstances, written out: an insertion sort.
+    const expected: Hs2Instance[] = [];
+    for (const instance of instances) {
+      let at = expected.length;
+      while (at > 0 && compareInstances(expected[at - 1] as Hs2Instance, instance) > 0) {
+        at -= 1;
+      }
+      expected.splice(at, 0, instance);
+    }
+    assert.deepEqual(sortInstances([...instances]).map((i) => i.znode), expected.map((i) => i.znode), `round ${round}`);
+  }
 });
