@@ -129,7 +129,7 @@ test('metastore znode: host:port data', () => {
 
 test('instances sorted as compareInstances sorts them, stably: ZooKeeper sequences, duplicates, odd widths, no sequence, huge numbers', () => {
   const random = prng(20261125);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   for (let round = 0; round < 400; round += 1) {
     const width = pick([10, 10, 10, 3, 1]);
     const odd = random() < 0.3;
@@ -146,7 +146,7 @@ test('instances sorted as compareInstances sorts them, stably: ZooKeeper sequenc
     const expected: Hs2Instance[] = [];
     for (const instance of instances) {
       let at = expected.length;
-      while (at > 0 && compareInstances(expected[at - 1] as Hs2Instance, instance) > 0) {
+      while (at > 0 && compareInstances(expected[at - 1], instance) > 0) {
         at -= 1;
       }
       expected.splice(at, 0, instance);
