@@ -2,7 +2,7 @@
 // HA, LLAP, Kyuubi or metastore registrations, each with the client address that owns its session).
 
 import { HiveZkError } from '../core/errors';
-import { DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../core/hs2Registry';
+import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../core/hs2Registry';
 import { listKyuubiEngines } from '../core/kyuubiRegistry';
 import { listLlapDaemons } from '../core/llapRegistry';
 import { listMetastoreInstances } from '../core/metastoreRegistry';
@@ -25,7 +25,7 @@ export function instances(args: Args): Promise<unknown> {
 }
 
 async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
-  const namespace = flag(args, 'namespace') ?? DEFAULT_HS2_NAMESPACE;
+  const namespace = flag(args, 'namespace') ?? defaultNamespace(args);
   if (args.values.llap === true || /^llap-(sasl|unsecure)$/.test(namespace)) {
     return listLlapDaemons(session, namespace);
   }
@@ -39,4 +39,15 @@ async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
   const listing = await listAnyInstances(session, namespace, args.values.ha === true);
   const sessions = await sessionHolders(session, args);
   return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
+}
+
+/** The namespace Hive uses for the kind of registry asked for; LLAP has none of its own (its name says sasl or not). */
+function defaultNamespace(args: Args): string {
+  if (args.values.llap === true) {
+    throw new HiveZkError('BAD_ARGUMENT', '--llap needs --namespace: llap-unsecure, llap-sasl, or the one set in hive.llap.zk.registry.namespace.');
+  }
+  if (args.values.metastore === true) {
+    return DEFAULT_METASTORE_NAMESPACE;
+  }
+  return args.values.ha === true ? DEFAULT_HA_NAMESPACE : DEFAULT_HS2_NAMESPACE;
 }

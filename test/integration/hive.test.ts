@@ -216,6 +216,13 @@ test('CLI: namespaces, instances, locks, resolve, beeline print the documented J
   assert.ok((metastores.json.metastores as { uri: string }[]).some((m) => m.uri === 'thrift://metastore-1.example.com:9083'));
   assert.deepEqual((await hiveZk('instances', '--zk', zk.connectString, '--namespace', `/${SANDBOX.metastoreNamespace}`, '--metastore')).json.metastores, metastores.json.metastores);
   assert.equal((await hiveZk('instances', '--zk', zk.connectString, '--ha', '--metastore')).code, 2);
+  // Without --namespace, each kind reads its own default namespace; LLAP has none and is asked for one.
+  assert.deepEqual((await hiveZk('instances', '--zk', zk.connectString, '--metastore')).json, metastores.json);
+  const ha = await hiveZk('instances', '--zk', zk.connectString, '--ha');
+  assert.deepEqual((ha.json.instances as { host: string }[]).map((i) => i.host).sort(), ['hs2-ha-1.example.com', 'hs2-ha-2.example.com']);
+  const llap = await hiveZk('instances', '--zk', zk.connectString, '--llap');
+  assert.equal(llap.code, 2);
+  assert.match(JSON.stringify(llap.json), /--llap needs --namespace/);
   const locks = await hiveZk('locks', '--zk', zk.connectString, '--db', 'sales', '--table', 'orders');
   assert.equal((locks.json.locks as { status: string }[]).filter((l) => l.status === 'waiting').length, 1);
   const resolved = await hiveZk('resolve', url(';serviceDiscoveryMode=zooKeeper'));
