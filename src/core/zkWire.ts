@@ -262,21 +262,21 @@ export function multiReadResultAt(frame: Buffer, at: number): MultiReadResult {
     const end = dataResultEnd(frame, start);
     return { data: frame.subarray(start, end), stat: readStat(frame, end) };
   }
-  const type = frame.readInt32BE(at);
+  const type = int32At(frame, at);
   at += 9;
   if (type === OPCODES.getChildren) {
-    const count = frame.readInt32BE(at);
+    const count = int32At(frame, at);
     at += 4;
     const children = new Array<string>(count);
     for (let i = 0; i < count; i += 1) {
-      const length = frame.readInt32BE(at);
+      const length = int32At(frame, at);
       at += 4;
       children[i] = frame.toString('utf8', at, at + length);
       at += length;
     }
     return { children };
   }
-  return { errorCode: frame.readInt32BE(at) };
+  return { errorCode: int32At(frame, at) };
 }
 
 /**
@@ -348,11 +348,11 @@ const lastOwner = { high: 0, low: 0, text: '0' };
 
 function readStat(frame: Buffer, at: number): ZnodeStat {
   return {
-    version: frame.readInt32BE(at + STAT.version),
-    cversion: frame.readInt32BE(at + STAT.cversion),
-    aversion: frame.readInt32BE(at + STAT.aversion),
-    numChildren: frame.readInt32BE(at + STAT.numChildren),
-    dataLength: frame.readInt32BE(at + STAT.dataLength),
+    version: int32At(frame, at + STAT.version),
+    cversion: int32At(frame, at + STAT.cversion),
+    aversion: int32At(frame, at + STAT.aversion),
+    numChildren: int32At(frame, at + STAT.numChildren),
+    dataLength: int32At(frame, at + STAT.dataLength),
     ctime: statCtimeAt(frame, at),
     mtime: readLong(frame, at + STAT.mtime),
     ephemeralOwner: statEphemeralOwnerAt(frame, at),
