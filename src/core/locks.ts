@@ -129,7 +129,7 @@ export interface LockData {
 }
 
 /** Shared by every lock without problems: 100k locks would otherwise hold 100k empty arrays. */
-const NO_PROBLEMS: readonly string[] = Object.freeze([]);
+export const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
 /** The lock modes Hive writes, as bytes to compare and as the one string every lock shares. */
 const LOCK_DATA_MODES = ['IMPLICIT', 'EXPLICIT'].map((mode) => ({ mode, bytes: Buffer.from(mode) }));
@@ -138,39 +138,74 @@ const COLON = 0x3a;
 /**
  * Decodes "queryId:lockTime:lockMode:queryStr[:clientIp]"; older Hive wrote fewer fields. Hive strips
  * ":" from the first four fields; a fifth field with colons is an IPv6 client address.
- * `start`/`end` take the bytes in place (a multiRead frame). A walk decodes 100k of these: fields
- * are found and the time parsed in the bytes; data and texts met before are not decoded again (BytesMemo).
+ * `start`/`end` take the bytes in place (a multiRead frame).
  */
 export function decodeLockData(data: Uint8Array, start = 0, end = data.length): LockData {
-  return LOCK_DATA.get(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), start, end);
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const usual: UsualLockData = { queryId: '', lockTime: 0, lockMode: '', queryString: '', clientIp: '' };
+  if (readUsualLockData(bytes, start, end, usual)) {
+    return { problems: NO_PROBLEMS, queryId: usual.queryId, lockTime: usual.lockTime, lockMode: usual.lockMode, queryString: usual.queryString, clientIp: usual.clientIp };
+  }
+  // Anything else is checked whole first, then read field by field as it is.
+  if (!isUtf8(bytes.subarray(start, end))) {
+    return { problems: [`data is not UTF-8 text (${end - start} bytes)`] };
+  }
+  // As a UTF-8 decoder reads it: a leading byte order mark is not text.
+  const from = startOfText(bytes, start, end);
+  return from === end ? { problems: ['no lock data'] } : partialLockData(bytes, from, end, fieldStarts(bytes, from, end));
 }
 
-function decodeLockDataBytes(bytes: Buffer, start: number, end: number): LockData {
-  // As a UTF-8 decoder reads it: a leading byte order mark is not text.
-  const from = end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf ? start + 3 : start;
-  if (from === end) {
-    return isUtf8(bytes.subarray(start, end)) ? { problems: ['no lock data'] } : notUtf8(start, end);
+/** The fields of lock data in the usual case: all five there, clean text, a mode Hive writes. */
+export interface UsualLockData {
+  queryId: string;
+  lockTime: number;
+  lockMode: string;
+  queryString: string;
+  clientIp: string;
+}
+
+/**
+ * Reads lock data bytes[start, end) into `into` if it is the usual case (decodeLockData would give
+ * these fields and no problem); false, with `into` partly written, for anything else. A walk reads 100k:
+ * fields are found and the time parsed in the bytes, and texts met before are not decoded again.
+ */
+export function readUsualLockData(bytes: Buffer, start: number, end: number, into: UsualLockData): boolean {
+  const from = startOfText(bytes, start, end);
+  const [timeAt, modeAt, queryAt, clientAt] = fieldStarts(bytes, from, end);
+  if (clientAt === 0 || timeAt <= from + 1 || queryAt <= modeAt + 1 || clientAt >= end) {
+    return false;
   }
-  // Where each field starts (0: the text ends first). A colon byte is never inside a UTF-8
-  // sequence, so these are the text's colons whether or not the bytes are valid UTF-8.
+  const lockTime = epochMillis(bytes, timeAt, modeAt - 1);
+  const queryId = LOCK_TEXTS.get(bytes, from, timeAt - 1);
+  const lockMode = knownLockDataMode(bytes, modeAt, queryAt - 1);
+  const queryString = LOCK_TEXTS.get(bytes, queryAt, clientAt - 1);
+  const clientIp = LOCK_TEXTS.get(bytes, clientAt, end);
+  if (lockTime < 0 || queryId === undefined || lockMode === undefined || queryString === undefined || clientIp === undefined) {
+    return false;
+  }
+  into.queryId = queryId;
+  into.lockTime = lockTime;
+  into.lockMode = lockMode;
+  into.queryString = queryString;
+  into.clientIp = clientIp;
+  return true;
+}
+
+/** Past a leading byte order mark: as a UTF-8 decoder reads it, that is not text. */
+function startOfText(bytes: Buffer, start: number, end: number): number {
+  return end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf ? start + 3 : start;
+}
+
+/**
+ * Where each field after the first starts (0: the text ends before it). A colon byte is never inside
+ * a UTF-8 sequence, so these are the text's colons whether or not the bytes are valid UTF-8.
+ */
+function fieldStarts(bytes: Buffer, from: number, end: number): [number, number, number, number] {
   const timeAt = indexOfColon(bytes, from, end) + 1;
   const modeAt = timeAt === 0 ? 0 : indexOfColon(bytes, timeAt, end) + 1;
   const queryAt = modeAt === 0 ? 0 : indexOfColon(bytes, modeAt, end) + 1;
   const clientAt = queryAt === 0 ? 0 : indexOfColon(bytes, queryAt, end) + 1;
-  const lockTime = modeAt === 0 ? -1 : epochMillis(bytes, timeAt, modeAt - 1);
-  if (clientAt > 0 && timeAt > from + 1 && lockTime >= 0 && queryAt > modeAt + 1 && clientAt < end) {
-    // The usual case: every field there, texts that decode cleanly, a mode Hive writes. Built in
-    // one literal (one hidden class, no property backing store).
-    const queryId = LOCK_TEXTS.get(bytes, from, timeAt - 1);
-    const lockMode = knownLockDataMode(bytes, modeAt, queryAt - 1);
-    const queryString = LOCK_TEXTS.get(bytes, queryAt, clientAt - 1);
-    const clientIp = LOCK_TEXTS.get(bytes, clientAt, end);
-    if (queryId !== undefined && lockMode !== undefined && queryString !== undefined && clientIp !== undefined) {
-      return { problems: NO_PROBLEMS, queryId, lockTime, lockMode, queryString, clientIp };
-    }
-  }
-  // Anything else is checked whole first, then read field by field as it is.
-  return isUtf8(bytes.subarray(start, end)) ? partialLockData(bytes, from, end, [timeAt, modeAt, queryAt, clientAt]) : notUtf8(start, end);
+  return [timeAt, modeAt, queryAt, clientAt];
 }
 
 /** Lock data that is not the usual case, its bytes UTF-8: what is there, and what is wrong. `at`: where each field after the first starts (0: none). */
@@ -205,10 +240,6 @@ function partialLockData(bytes: Buffer, from: number, end: number, at: [number, 
     result.problems = problems;
   }
   return result;
-}
-
-function notUtf8(start: number, end: number): LockData {
-  return { problems: [`data is not UTF-8 text (${end - start} bytes)`] };
 }
 
 function indexOfColon(bytes: Buffer, from: number, end: number): number {
@@ -259,41 +290,36 @@ function sameBytesAt(bytes: Buffer, start: number, other: Buffer, at: number, le
 }
 
 /**
- * Values decoded from bytes, kept once and found again by those bytes: every lock of one query
- * carries the same data (query id, time, query text, client), and a walk reads 100k locks of a
- * few queries. A direct-mapped cache; a miss just decodes. Lock data is untrusted, so what it holds
- * is bounded: up to 4 KiB of bytes per value, the bytes in one arena of its own (1 MiB), and when
- * that is full it starts afresh. Where values do not repeat, caching is all cost: after a window
- * with few hits it stands aside for a while. `decode` must be a function of the bytes alone.
+ * Texts of lock data (query id, query text, client) decoded once and found again by their bytes: every
+ * lock of one query carries the same texts, and a walk reads 100k locks of a few queries. A
+ * direct-mapped cache; a miss just decodes. Lock data is untrusted, so what it holds is bounded: up
+ * to 4 KiB of bytes per text, the bytes in one arena of its own (1 MiB), and when that is full it
+ * starts afresh. Where texts do not repeat, caching is all cost: after a window with few hits it
+ * stands aside for a while.
  */
-class BytesMemo<T> {
+class TextMemo {
   /** A power of two: the slot is the hash's low bits. */
-  private slots = new Array<{ at: number; length: number; value: T } | undefined>(4096);
+  private slots = new Array<{ at: number; length: number; text: string | undefined } | undefined>(4096);
   private readonly arena = Buffer.allocUnsafeSlow(1024 * 1024);
   private arenaUsed = 0;
   private windowLookups = 0;
   private windowHits = 0;
   private bypassLeft = 0;
 
-  /** `hashed`: bytes hashed from each end (values that differ only in between share a slot and take turns). */
-  constructor(
-    private readonly decode: (bytes: Buffer, start: number, end: number) => T,
-    private readonly hashed: number,
-  ) {}
-
-  get(bytes: Buffer, start: number, end: number): T {
+  /** The text of bytes[start, end), or undefined if it decodes with a U+FFFD (not UTF-8, or a real one: the caller checks). */
+  get(bytes: Buffer, start: number, end: number): string | undefined {
     const length = end - start;
     if (length > 4096 || this.bypassLeft > 0) {
       this.bypassLeft -= 1;
-      return this.decode(bytes, start, end);
+      return cleanText(bytes, start, end);
     }
-    // FNV-1a over the length and the bytes at each end.
+    // FNV-1a over the length and up to 12 bytes at each end (texts that differ only in between share a slot and take turns).
     let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
-    const head = Math.min(end, start + this.hashed);
+    const head = Math.min(end, start + 12);
     for (let i = start; i < head; i += 1) {
       hash = Math.imul(hash ^ bytes[i], 0x01000193);
     }
-    for (let i = Math.max(head, end - this.hashed); i < end; i += 1) {
+    for (let i = Math.max(head, end - 12); i < end; i += 1) {
       hash = Math.imul(hash ^ bytes[i], 0x01000193);
     }
     const slot = hash & (this.slots.length - 1);
@@ -302,44 +328,32 @@ class BytesMemo<T> {
     this.windowLookups += 1;
     this.windowHits += hit ? 1 : 0;
     if (this.windowLookups === 1024) {
-      // Fewer than one hit in eight: decode only, for the next 16k values, then try again.
+      // Fewer than one hit in eight: decode only, for the next 16k texts, then try again.
       this.bypassLeft = this.windowHits < 128 ? 16 * 1024 : 0;
       this.windowLookups = 0;
       this.windowHits = 0;
     }
     if (hit) {
-      return known.value;
+      return known.text;
     }
-    const value = this.decode(bytes, start, end);
+    const text = cleanText(bytes, start, end);
     if (this.arenaUsed + length > this.arena.length) {
-      this.slots = new Array<{ at: number; length: number; value: T } | undefined>(this.slots.length);
+      this.slots = new Array<{ at: number; length: number; text: string | undefined } | undefined>(this.slots.length);
       this.arenaUsed = 0;
     }
     bytes.copy(this.arena, this.arenaUsed, start, end);
-    this.slots[slot] = { at: this.arenaUsed, length, value };
+    this.slots[slot] = { at: this.arenaUsed, length, text };
     this.arenaUsed += length;
-    return value;
+    return text;
   }
 }
 
-/** The text of the bytes, or undefined if they decode with a U+FFFD (not UTF-8, or a real one: the caller checks). */
 function cleanText(bytes: Buffer, start: number, end: number): string | undefined {
   const text = bytes.toString('utf8', start, end);
   return text.includes('\uFFFD') ? undefined : text;
 }
 
-/** Texts within lock data (query id, query text, client), shared by the locks of a query. */
-const LOCK_TEXTS = new BytesMemo(cleanText, 12);
-/**
- * Whole lock data: a query's locks carry the same bytes, so they share one decoded LockData, frozen
- * (one change would show in every lock sharing it). Hashed far enough in to take in the lock time
- * after the query id.
- */
-const LOCK_DATA = new BytesMemo((bytes, start, end) => {
-  const data = decodeLockDataBytes(bytes, start, end);
-  Object.freeze(data.problems);
-  return Object.freeze(data);
-}, 64);
+const LOCK_TEXTS = new TextMemo();
 
 export interface LockObject {
   database: string;
@@ -409,93 +423,63 @@ export function unlockStatement(object: LockObject): string {
   return finishStatement(statement);
 }
 
-/** A lock as a walk finds it. Its sequence's own digits are in its name (lockSequenceText): not kept twice for 100k locks. */
+/** A lock as a walk finds it. Its sequence's own digits are in its name (lockSequenceText). */
 export interface HiveLock extends Omit<LockName, 'sequenceText'> {
-  znode: string;
-  path: string;
+  readonly znode: string;
+  readonly path: string;
   /** Path of the locked object's znode. */
-  objectPath: string;
-  object: LockObject;
-  data: LockData;
-  // Optional fields may also be present as undefined: a walk makes every lock in one shape.
-  ctime?: number | undefined;
+  readonly objectPath: string;
+  readonly object: LockObject;
+  readonly data: LockData;
+  readonly ctime?: number | undefined;
   /** Implicit query locks are ephemeral; explicit LOCK TABLE locks are persistent. */
-  ephemeral?: boolean | undefined;
+  readonly ephemeral?: boolean | undefined;
   /** The ZooKeeper session (hex) that holds an ephemeral lock: its lock manager's client. */
-  ephemeralOwner?: string | undefined;
+  readonly ephemeralOwner?: string | undefined;
   /** Per the lock manager's grant rule, against older siblings on the same object. */
-  status: 'granted' | 'waiting' | 'unreadable';
+  readonly status: 'granted' | 'waiting' | 'unreadable';
   /** The older lock that this one conflicts with, when waiting. */
-  blockedBy?: string | undefined;
+  readonly blockedBy?: string | undefined;
 }
 
 /**
- * Marks each lock on one object as granted or waiting, as ZooKeeperHiveLockManager.lockPrimitive
- * decides: a lock conflicts with an older EXCLUSIVE sibling, and an EXCLUSIVE lock also with an
- * older SHARED one; SEMI_SHARED siblings never conflict.
+ * The grant rule of ZooKeeperHiveLockManager.lockPrimitive over one object's locks, oldest first: a
+ * lock conflicts with an older EXCLUSIVE sibling, and an EXCLUSIVE lock also with an older SHARED
+ * one; SEMI_SHARED siblings never conflict. `visit` gets each lock and the older one it waits for, if any.
  */
-export function markConflicts(locks: HiveLock[]): void {
-  const byObject = new Map<string, HiveLock[]>();
-  for (const lock of locks) {
-    const group = byObject.get(lock.objectPath);
-    if (group) {
-      group.push(lock);
-    } else {
-      byObject.set(lock.objectPath, [lock]);
-    }
-  }
-  for (const group of byObject.values()) {
-    markObjectConflicts(group);
-  }
-}
-
-/** markConflicts for the locks of one object; sorts them by sequence. */
-export function markObjectConflicts(group: HiveLock[]): void {
-  sortBySequence(group);
-  forEachBlocker(group, (lock, blocker) => {
-    if (lock.status !== 'unreadable') {
-      lock.status = blocker ? 'waiting' : 'granted';
-    }
-    if (blocker) {
-      lock.blockedBy = blocker.znode;
-    } else if (lock.blockedBy !== undefined) {
-      lock.blockedBy = undefined; // not deleted: a deleted property costs the object its fast shape
-    }
-  });
-}
-
-/**
- * Sorts one object's locks by sequence, in place and stably. An object holds a handful of locks,
- * listed in the server's order: an insertion sort allocates nothing, where Array.prototype.sort
- * allocates a work array on every call (a 100k-lock walk sorts 20k such lists). Long lists use it.
- */
-export function sortBySequence<T extends { sequence: number }>(locks: T[]): void {
-  if (locks.length > 32) {
-    locks.sort((a, b) => a.sequence - b.sequence);
-    return;
-  }
-  for (let i = 1; i < locks.length; i += 1) {
-    const lock = locks[i];
-    let j = i - 1;
-    for (; j >= 0 && locks[j].sequence > lock.sequence; j -= 1) {
-      locks[j + 1] = locks[j];
-    }
-    locks[j + 1] = lock;
-  }
-}
-
-/** The grant rule over one object's locks, oldest first: `visit` gets each lock and the older one it waits for, if any. */
-export function forEachBlocker<T extends { mode: LockMode; sequence: number }>(sorted: readonly T[], visit: (lock: T, blocker: T | undefined) => void): void {
+export function forEachBlocker<T>(sorted: readonly T[], modeOf: (lock: T) => LockMode, visit: (lock: T, blocker: T | undefined) => void): void {
   let oldestExclusive: T | undefined;
   let oldestShared: T | undefined;
   for (let i = 0; i < sorted.length; i += 1) {
     const lock = sorted[i];
-    visit(lock, oldestExclusive ?? (lock.mode === 'EXCLUSIVE' ? oldestShared : undefined));
-    if (lock.mode === 'EXCLUSIVE') {
+    const mode = modeOf(lock);
+    visit(lock, oldestExclusive ?? (mode === 'EXCLUSIVE' ? oldestShared : undefined));
+    if (mode === 'EXCLUSIVE') {
       oldestExclusive ??= lock;
-    } else if (lock.mode === 'SHARED') {
+    } else if (mode === 'SHARED') {
       oldestShared ??= lock;
     }
+  }
+}
+
+/**
+ * Sorts by a numeric key, in place and stably. One object's locks are a handful, listed in the
+ * server's order: an insertion sort allocates nothing, where Array.prototype.sort allocates a work
+ * array on every call (a 100k-lock walk sorts 10k such lists). Long lists use it.
+ */
+export function sortStably<T>(items: T[], key: (item: T) => number): void {
+  if (items.length > 32) {
+    items.sort((a, b) => key(a) - key(b));
+    return;
+  }
+  for (let i = 1; i < items.length; i += 1) {
+    const item = items[i];
+    const itemKey = key(item);
+    let j = i - 1;
+    for (; j >= 0 && key(items[j]) > itemKey; j -= 1) {
+      items[j + 1] = items[j];
+    }
+    items[j + 1] = item;
   }
 }
 

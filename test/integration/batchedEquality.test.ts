@@ -14,6 +14,7 @@ import { resolveJdbcUrl } from '../../src/core/resolver';
 import { forEachChildNameAt } from '../../src/core/zkWire';
 import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zkSession';
 import { mkdirp, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';
+import { plainWalk } from '../support/plainWalk';
 import { startPre36Proxy, type Pre36Proxy } from '../support/pre36Proxy';
 import { SANDBOX, seedSandbox } from '../support/sandbox';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';
@@ -82,9 +83,9 @@ async function snapshot(session: ZkSession): Promise<Record<string, unknown>> {
     wide: await listInstances(session, 'wide'),
     ha: await listHaInstances(session, SANDBOX.haNamespace),
     metastore: await listMetastoreInstances(session, SANDBOX.metastoreNamespace),
-    locks: await walkLocks(session, SANDBOX.lockNamespace),
-    wideLocks: await walkLocks(session, 'wide_locks'),
-    db1Locks: await walkLocks(session, 'wide_locks', { database: 'db1' }),
+    locks: await plainWalk(walkLocks(session, SANDBOX.lockNamespace)),
+    wideLocks: await plainWalk(walkLocks(session, 'wide_locks')),
+    db1Locks: await plainWalk(walkLocks(session, 'wide_locks', { database: 'db1' })),
     limited: await walkLocks(session, 'wide_locks', { limit: 700 }).then((w) => ({ count: w.locks.length, truncated: w.truncated, visited: w.visited })),
     resolve: await resolveJdbcUrl(`jdbc:hive2://${zk.connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=wide`, () => session, { random: () => 0.5 }),
   };

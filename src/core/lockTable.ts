@@ -1,0 +1,318 @@
+// The locks of one walk kept column by column: a walk reads 100k locks, and as objects each was
+// six (lock, data, two boxed numbers, name and path strings) for the garbage collector to trace and
+// move. Here a lock is a row of typed arrays and shared strings, and the HiveLock the tree and the
+// CLI read is a small view of its row (`npm run bench`: time and peak memory of the 100k-lock walk).
+
+import {
+  decodeLockData,
+  forEachBlocker,
+  NO_PROBLEMS,
+  readUsualLockData,
+  sortStably,
+  type HiveLock,
+  type LockData,
+  type LockMode,
+  type LockObject,
+  type UsualLockData,
+} from './locks';
+
+const MODES: readonly LockMode[] = ['SHARED', 'EXCLUSIVE', 'SEMI_SHARED'];
+const LOCK_DATA_MODES = ['IMPLICIT', 'EXPLICIT'];
+const STATUSES: readonly HiveLock['status'][] = ['granted', 'waiting', 'unreadable'];
+
+/** Where a listed lock stands: not (yet) read, read, or its read refused by an ACL. */
+const LISTED = 0;
+const READ = 1;
+const UNREADABLE = 2;
+
+const NOT_READ_DATA: LockData = Object.freeze({ problems: Object.freeze(['not read']) });
+const UNREADABLE_DATA: LockData = Object.freeze({ problems: Object.freeze(['not authorized to read this lock (ACL)']) });
+
+/** A locked object and its locks' rows, [first, first + count): a listing adds an object's locks in one run. */
+interface ObjectRows {
+  readonly path: string;
+  readonly object: LockObject;
+  readonly first: number;
+  count: number;
+}
+
+export class LockTable {
+  private rows = 0;
+  private modes = new Uint8Array(1024);
+  private sequences = new Int32Array(1024);
+  private objectOf = new Int32Array(1024);
+  private states = new Uint8Array(1024);
+  private statuses = new Uint8Array(1024);
+  /** The row of the lock each waits behind, -1 for none. */
+  private blockers = new Int32Array(1024);
+  private ctimes = new Float64Array(1024);
+  private lockTimes = new Float64Array(1024);
+  private lockModes = new Uint8Array(1024);
+  // Strings shared between locks (interned as they are decoded), one slot per row.
+  private readonly owners: (string | undefined)[] = [];
+  private readonly ownerTexts = new Map<string, string>();
+  /** Texts of usual lock data ("" until read). */
+  private readonly queryIds: string[] = [];
+  private readonly queryStrings: string[] = [];
+  private readonly clientIps: string[] = [];
+  /** Lock data that is not the usual case, decoded whole (rare). */
+  private readonly unusualData = new Map<number, LockData>();
+  /** Names that are not "LOCK-<mode>-<10 digits>" of their mode and sequence (rare: ZooKeeper writes 10 digits). */
+  private readonly oddNames = new Map<number, string>();
+  private readonly objects: ObjectRows[] = [];
+  private readonly usual: UsualLockData = { queryId: '', lockTime: 0, lockMode: '', queryString: '', clientIp: '' };
+
+  /** A locked object, by its znode path and decoded name: the locks added next are its locks. */
+  addObject(path: string, object: LockObject): void {
+    this.objects.push({ path, object, first: this.rows, count: 0 });
+  }
+
+  /**
+   * A listed lock of the object added last, by its name's mode and sequence; `name` only when it is
+   * not the name those give (see isUsualLockName). Its row, to read it by.
+   */
+  addLock(mode: LockMode, sequence: number, name?: string): number {
+    const row = this.rows;
+    if (row === this.modes.length) {
+      this.grow();
+    }
+    const object = this.objects[this.objects.length - 1];
+    object.count += 1;
+    this.modes[row] = MODES.indexOf(mode);
+    this.sequences[row] = sequence;
+    this.objectOf[row] = this.objects.length - 1;
+    this.states[row] = LISTED;
+    this.owners.push(undefined);
+    this.queryIds.push('');
+    this.queryStrings.push('');
+    this.clientIps.push('');
+    if (name !== undefined) {
+      this.oddNames.set(row, name);
+    }
+    this.rows = row + 1;
+    return row;
+  }
+
+  /** The lock's znode name. */
+  nameOf(row: number): string {
+    return this.oddNames.get(row) ?? usualLockName(MODES[this.modes[row]], this.sequences[row]);
+  }
+
+  /** The path of the lock's object. */
+  objectPathOf(row: number): string {
+    return this.objects[this.objectOf[row]].path;
+  }
+
+  /** The lock as read: its data's bytes[start, end), its znode's ctime and owner session (hex, "0" for none). */
+  read(row: number, bytes: Buffer, start: number, end: number, ctime: number, owner: string): void {
+    this.states[row] = READ;
+    this.ctimes[row] = ctime;
+    this.owners[row] = owner === '0' ? undefined : this.internOwner(owner);
+    const usual = this.usual;
+    if (readUsualLockData(bytes, start, end, usual)) {
+      this.queryIds[row] = usual.queryId;
+      this.lockTimes[row] = usual.lockTime;
+      this.lockModes[row] = LOCK_DATA_MODES.indexOf(usual.lockMode);
+      this.queryStrings[row] = usual.queryString;
+      this.clientIps[row] = usual.clientIp;
+    } else {
+      this.unusualData.set(row, decodeLockData(bytes, start, end));
+    }
+  }
+
+  /** One string per owner session, shared by its locks (a leaking client may hold thousands). */
+  private internOwner(owner: string): string {
+    const known = this.ownerTexts.get(owner);
+    if (known !== undefined) {
+      return known;
+    }
+    this.ownerTexts.set(owner, owner);
+    return owner;
+  }
+
+  /** The lock's read was refused (ACL): it is shown as unreadable. */
+  unreadable(row: number): void {
+    this.states[row] = UNREADABLE;
+  }
+
+  /**
+   * The locks read (or refused), objects by path and each one's locks by sequence, marked granted or
+   * waiting by the lock manager's rule. Locks never read (released before their read, or past a
+   * limit) are left out, and do not count in who waits for whom.
+   */
+  locks(): HiveLock[] {
+    const locks: HiveLock[] = [];
+    const objects = [...this.objects].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const rows: number[] = [];
+    for (const object of objects) {
+      rows.length = 0;
+      for (let row = object.first; row < object.first + object.count; row += 1) {
+        if (this.states[row] !== LISTED) {
+          rows.push(row);
+        }
+      }
+      sortStably(rows, (row) => this.sequences[row]);
+      forEachBlocker(
+        rows,
+        (row) => MODES[this.modes[row]],
+        (row, blocker) => {
+          this.statuses[row] = this.states[row] === UNREADABLE ? 2 : blocker === undefined ? 0 : 1;
+          this.blockers[row] = blocker ?? -1;
+          locks.push(new TableLock(this, row));
+        },
+      );
+    }
+    return locks;
+  }
+
+  /** @internal The fields of a row, for its TableLock. */
+  field<K extends keyof HiveLock>(row: number, key: K): HiveLock[K];
+  field(row: number, key: keyof HiveLock): unknown {
+    switch (key) {
+      case 'mode':
+        return MODES[this.modes[row]];
+      case 'sequence':
+        return this.sequences[row];
+      case 'znode':
+        return this.nameOf(row);
+      case 'path':
+        return `${this.objectPathOf(row)}/${this.nameOf(row)}`;
+      case 'objectPath':
+        return this.objectPathOf(row);
+      case 'object':
+        return this.objects[this.objectOf[row]].object;
+      case 'data':
+        return this.dataOf(row);
+      case 'status':
+        return STATUSES[this.statuses[row]];
+      case 'ctime':
+        return this.states[row] === READ ? this.ctimes[row] : undefined;
+      case 'ephemeral':
+        return this.states[row] === READ ? this.owners[row] !== undefined : undefined;
+      case 'ephemeralOwner':
+        return this.owners[row];
+      case 'blockedBy':
+        return this.blockers[row] === -1 ? undefined : this.nameOf(this.blockers[row]);
+    }
+  }
+
+  private dataOf(row: number): LockData {
+    if (this.states[row] !== READ) {
+      return this.states[row] === UNREADABLE ? UNREADABLE_DATA : NOT_READ_DATA;
+    }
+    const unusual = this.unusualData.get(row);
+    if (unusual) {
+      return unusual;
+    }
+    // In the order decodeLockData gives them.
+    return {
+      problems: NO_PROBLEMS,
+      queryId: this.queryIds[row],
+      lockTime: this.lockTimes[row],
+      lockMode: LOCK_DATA_MODES[this.lockModes[row]],
+      queryString: this.queryStrings[row],
+      clientIp: this.clientIps[row],
+    };
+  }
+
+  private grow(): void {
+    const size = this.modes.length * 2;
+    const grown = <T extends Uint8Array | Int32Array | Float64Array>(array: T, make: (size: number) => T): T => {
+      const next = make(size);
+      next.set(array);
+      return next;
+    };
+    this.modes = grown(this.modes, (n) => new Uint8Array(n));
+    this.sequences = grown(this.sequences, (n) => new Int32Array(n));
+    this.objectOf = grown(this.objectOf, (n) => new Int32Array(n));
+    this.states = grown(this.states, (n) => new Uint8Array(n));
+    this.statuses = grown(this.statuses, (n) => new Uint8Array(n));
+    this.blockers = grown(this.blockers, (n) => new Int32Array(n));
+    this.ctimes = grown(this.ctimes, (n) => new Float64Array(n));
+    this.lockTimes = grown(this.lockTimes, (n) => new Float64Array(n));
+    this.lockModes = grown(this.lockModes, (n) => new Uint8Array(n));
+  }
+}
+
+/** "LOCK-<mode>-<sequence as 10 digits>": the name ZooKeeper gives a sequential lock znode. */
+function usualLockName(mode: LockMode, sequence: number): string {
+  return `LOCK-${mode}-${String(sequence).padStart(10, '0')}`;
+}
+
+/** Whether a lock name is usualLockName of its mode and sequence (then the table need not keep it). */
+export function isUsualLockName(modeLength: number, sequence: number, nameLength: number): boolean {
+  return sequence >= 0 && nameLength === 'LOCK-'.length + modeLength + 1 + 10;
+}
+
+/**
+ * One lock of a LockTable, read through from its row: a HiveLock like any other, but with no state of
+ * its own. Its fields are accessors, so compare locks by their plain form (toJSON, plainLock).
+ */
+class TableLock implements HiveLock {
+  readonly #table: LockTable;
+  readonly #row: number;
+
+  constructor(table: LockTable, row: number) {
+    this.#table = table;
+    this.#row = row;
+  }
+
+  get mode(): LockMode {
+    return this.#table.field(this.#row, 'mode');
+  }
+  get sequence(): number {
+    return this.#table.field(this.#row, 'sequence');
+  }
+  get znode(): string {
+    return this.#table.field(this.#row, 'znode');
+  }
+  get path(): string {
+    return this.#table.field(this.#row, 'path');
+  }
+  get objectPath(): string {
+    return this.#table.field(this.#row, 'objectPath');
+  }
+  get object(): LockObject {
+    return this.#table.field(this.#row, 'object');
+  }
+  get data(): LockData {
+    return this.#table.field(this.#row, 'data');
+  }
+  get status(): HiveLock['status'] {
+    return this.#table.field(this.#row, 'status');
+  }
+  get ctime(): number | undefined {
+    return this.#table.field(this.#row, 'ctime');
+  }
+  get ephemeral(): boolean | undefined {
+    return this.#table.field(this.#row, 'ephemeral');
+  }
+  get ephemeralOwner(): string | undefined {
+    return this.#table.field(this.#row, 'ephemeralOwner');
+  }
+  get blockedBy(): string | undefined {
+    return this.#table.field(this.#row, 'blockedBy');
+  }
+
+  toJSON(): HiveLock {
+    return plainLock(this);
+  }
+}
+
+/** A lock as a plain object, every field in the one order: how locks are compared and written out. */
+export function plainLock(lock: HiveLock): HiveLock {
+  return {
+    mode: lock.mode,
+    sequence: lock.sequence,
+    znode: lock.znode,
+    path: lock.path,
+    objectPath: lock.objectPath,
+    object: lock.object,
+    data: lock.data,
+    status: lock.status,
+    ctime: lock.ctime,
+    ephemeral: lock.ephemeral,
+    ephemeralOwner: lock.ephemeralOwner,
+    blockedBy: lock.blockedBy,
+  };
+}

@@ -1,0 +1,8 @@
+// Walk results in a form deepEqual can compare: a walk's locks are views of its table, their fields accessors.
+import { plainLock } from '../../src/core/lockTable';
+import type { LockWalkResult } from '../../src/core/lockWalk';
+
+export async function plainWalk(walk: Promise<LockWalkResult>): Promise<LockWalkResult> {
+  const result = await walk;
+  return { ...result, locks: result.locks.map(plainLock) };
+}
