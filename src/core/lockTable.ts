@@ -95,7 +95,7 @@ export class LockTable {
 
   /** The lock's znode name. */
   nameOf(row: number): string {
-    return this.oddNames.get(row) ?? usualLockName(MODES[this.modes[row]], this.sequences[row]);
+    return (this.oddNames.size > 0 ? this.oddNames.get(row) : undefined) ?? usualLockName(this.modes[row], this.sequences[row]);
   }
 
   /** The path of the lock's object. */
@@ -234,9 +234,14 @@ export class LockTable {
   }
 }
 
-/** "LOCK-<mode>-<sequence as 10 digits>": the name ZooKeeper gives a sequential lock znode. */
-function usualLockName(mode: LockMode, sequence: number): string {
-  return `LOCK-${mode}-${String(sequence).padStart(10, '0')}`;
+/** "LOCK-<mode>-" by mode index, and runs of zeros to pad a sequence to 10 digits. */
+const NAME_PREFIXES = MODES.map((mode) => `LOCK-${mode}-`);
+const ZEROS = Array.from({ length: 11 }, (_, n) => '0'.repeat(n));
+
+/** "LOCK-<mode>-<sequence as 10 digits>": the name ZooKeeper gives a sequential lock znode (made for every lock's read: by parts, not padStart). */
+function usualLockName(mode: number, sequence: number): string {
+  const digits = String(sequence);
+  return NAME_PREFIXES[mode] + ZEROS[10 - digits.length] + digits;
 }
 
 /** Whether a lock name is usualLockName of its mode and sequence (then the table need not keep it). */

@@ -130,9 +130,15 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   };
 
   const readLocks = async (rows: number[]): Promise<void> => {
+    // As parents and names: written into the request from those parts, no path string per lock.
+    const parents = new Array<string>(rows.length);
+    const names = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i += 1) {
+      parents[i] = table.objectPathOf(rows[i]);
+      names[i] = table.nameOf(rows[i]);
+    }
     await session.forEachData(
-      // As parents and names: written into the request from those parts, no path string per lock.
-      { parents: rows.map((row) => table.objectPathOf(row)), names: rows.map((row) => table.nameOf(row)) },
+      { parents, names },
       (read, i) => {
         const outcome = unlessMissingOutcome(read, asReason);
         locksReserved -= 1;
