@@ -238,10 +238,26 @@ export class LockTable {
 const NAME_PREFIXES = MODES.map((mode) => `LOCK-${mode}-`);
 const ZEROS = Array.from({ length: 11 }, (_, n) => '0'.repeat(n));
 
-/** "LOCK-<mode>-<sequence as 10 digits>": the name ZooKeeper gives a sequential lock znode (made for every lock's read: by parts, not padStart). */
+/**
+ * Usual names of small sequences, by mode, made once. A lock's sequence counts the locks taken on its
+ * object since the object's znode was made (Hive removes it when its last lock goes), so most are
+ * small; and a walk names every lock it reads. A joined name is made of parts until first read whole.
+ */
+const SMALL_SEQUENCE_NAMES = MODES.map(() => new Array<string | undefined>(4096));
+
+/** "LOCK-<mode>-<sequence as 10 digits>": the name ZooKeeper gives a sequential lock znode. */
 function usualLockName(mode: number, sequence: number): string {
+  const small = sequence < 4096 ? SMALL_SEQUENCE_NAMES[mode] : undefined;
+  const known = small?.[sequence];
+  if (known !== undefined) {
+    return known;
+  }
   const digits = String(sequence);
-  return NAME_PREFIXES[mode] + ZEROS[10 - digits.length] + digits;
+  const name = NAME_PREFIXES[mode] + ZEROS[10 - digits.length] + digits;
+  if (small) {
+    small[sequence] = name;
+  }
+  return name;
 }
 
 /** Whether a lock name is usualLockName of its mode and sequence (then the table need not keep it). */
