@@ -48,13 +48,14 @@ export class LockTable {
   private ctimes = new Float64Array(1024);
   private lockTimes = new Float64Array(1024);
   private lockModes = new Uint8Array(1024);
-  // Strings shared between locks (interned as they are decoded), one slot per row.
-  private readonly owners: (string | undefined)[] = [];
-  private readonly ownerTexts = new Map<string, string>();
-  /** Texts of usual lock data ("" until read). */
-  private readonly queryIds: string[] = [];
-  private readonly queryStrings: string[] = [];
-  private readonly clientIps: string[] = [];
+  // Texts (query ids and texts, clients, owner sessions) as ids into `texts`: an array of strings per
+  // column would be 100k more slots for the collector to trace and move each time it grows.
+  private ownerIds = new Int32Array(1024);
+  private queryIds = new Int32Array(1024);
+  private queryStrings = new Int32Array(1024);
+  private clientIps = new Int32Array(1024);
+  private readonly texts: string[] = [];
+  private readonly textIds = new Map<string, number>();
   /** Lock data that is not the usual case, decoded whole (rare). */
   private readonly unusualData = new Map<number, LockData>();
   /** Names that are not "LOCK-<mode>-<10 digits>" of their mode and sequence (rare: ZooKeeper writes 10 digits). */
@@ -82,10 +83,6 @@ export class LockTable {
     this.sequences[row] = sequence;
     this.objectOf[row] = this.objects.length - 1;
     this.states[row] = LISTED;
-    this.owners.push(undefined);
-    this.queryIds.push('');
-    this.queryStrings.push('');
-    this.clientIps.push('');
     if (name !== undefined) {
       this.oddNames.set(row, name);
     }
@@ -107,27 +104,28 @@ export class LockTable {
   read(row: number, bytes: Buffer, start: number, end: number, ctime: number, owner: string): void {
     this.states[row] = READ;
     this.ctimes[row] = ctime;
-    this.owners[row] = owner === '0' ? undefined : this.internOwner(owner);
+    this.ownerIds[row] = owner === '0' ? -1 : this.idOf(owner);
     const usual = this.usual;
     if (readUsualLockData(bytes, start, end, usual)) {
-      this.queryIds[row] = usual.queryId;
+      this.queryIds[row] = this.idOf(usual.queryId);
       this.lockTimes[row] = usual.lockTime;
       this.lockModes[row] = LOCK_DATA_MODES.indexOf(usual.lockMode);
-      this.queryStrings[row] = usual.queryString;
-      this.clientIps[row] = usual.clientIp;
+      this.queryStrings[row] = this.idOf(usual.queryString);
+      this.clientIps[row] = this.idOf(usual.clientIp);
     } else {
       this.unusualData.set(row, decodeLockData(bytes, start, end));
     }
   }
 
-  /** One string per owner session, shared by its locks (a leaking client may hold thousands). */
-  private internOwner(owner: string): string {
-    const known = this.ownerTexts.get(owner);
+  /** The id of a text, which is kept once however many locks carry it (a leaking client may hold thousands). */
+  private idOf(text: string): number {
+    const known = this.textIds.get(text);
     if (known !== undefined) {
       return known;
     }
-    this.ownerTexts.set(owner, owner);
-    return owner;
+    this.textIds.set(text, this.texts.length);
+    this.texts.push(text);
+    return this.texts.length - 1;
   }
 
   /** The lock's read was refused (ACL): it is shown as unreadable. */
@@ -141,9 +139,21 @@ export class LockTable {
    * limit) are left out, and do not count in who waits for whom.
    */
   locks(): HiveLock[] {
-    const locks: HiveLock[] = [];
-    const objects = [...this.objects].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    let kept = 0;
+    for (let row = 0; row < this.rows; row += 1) {
+      kept += this.states[row] === LISTED ? 0 : 1;
+    }
+    const locks = new Array<HiveLock>(kept);
+    let at = 0;
     const rows: number[] = [];
+    const sequenceOf = (row: number): number => this.sequences[row];
+    const modeOf = (row: number): LockMode => MODES[this.modes[row]];
+    const mark = (row: number, blocker: number | undefined): void => {
+      this.statuses[row] = this.states[row] === UNREADABLE ? 2 : blocker === undefined ? 0 : 1;
+      this.blockers[row] = blocker ?? -1;
+      locks[at++] = new TableLock(this, row);
+    };
+    const objects = [...this.objects].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const object of objects) {
       rows.length = 0;
       for (let row = object.first; row < object.first + object.count; row += 1) {
@@ -151,16 +161,8 @@ export class LockTable {
           rows.push(row);
         }
       }
-      sortStably(rows, (row) => this.sequences[row]);
-      forEachBlocker(
-        rows,
-        (row) => MODES[this.modes[row]],
-        (row, blocker) => {
-          this.statuses[row] = this.states[row] === UNREADABLE ? 2 : blocker === undefined ? 0 : 1;
-          this.blockers[row] = blocker ?? -1;
-          locks.push(new TableLock(this, row));
-        },
-      );
+      sortStably(rows, sequenceOf);
+      forEachBlocker(rows, modeOf, mark);
     }
     return locks;
   }
@@ -188,9 +190,9 @@ export class LockTable {
       case 'ctime':
         return this.states[row] === READ ? this.ctimes[row] : undefined;
       case 'ephemeral':
-        return this.states[row] === READ ? this.owners[row] !== undefined : undefined;
+        return this.states[row] === READ ? this.ownerIds[row] !== -1 : undefined;
       case 'ephemeralOwner':
-        return this.owners[row];
+        return this.states[row] === READ && this.ownerIds[row] !== -1 ? this.texts[this.ownerIds[row]] : undefined;
       case 'blockedBy':
         return this.blockers[row] === -1 ? undefined : this.nameOf(this.blockers[row]);
     }
@@ -207,11 +209,11 @@ export class LockTable {
     // In the order decodeLockData gives them.
     return {
       problems: NO_PROBLEMS,
-      queryId: this.queryIds[row],
+      queryId: this.texts[this.queryIds[row]],
       lockTime: this.lockTimes[row],
       lockMode: LOCK_DATA_MODES[this.lockModes[row]],
-      queryString: this.queryStrings[row],
-      clientIp: this.clientIps[row],
+      queryString: this.texts[this.queryStrings[row]],
+      clientIp: this.texts[this.clientIps[row]],
     };
   }
 
@@ -231,6 +233,10 @@ export class LockTable {
     this.ctimes = grown(this.ctimes, (n) => new Float64Array(n));
     this.lockTimes = grown(this.lockTimes, (n) => new Float64Array(n));
     this.lockModes = grown(this.lockModes, (n) => new Uint8Array(n));
+    this.ownerIds = grown(this.ownerIds, (n) => new Int32Array(n));
+    this.queryIds = grown(this.queryIds, (n) => new Int32Array(n));
+    this.queryStrings = grown(this.queryStrings, (n) => new Int32Array(n));
+    this.clientIps = grown(this.clientIps, (n) => new Int32Array(n));
   }
 }
 

@@ -37,8 +37,11 @@ export function pathAt(paths: ZnodePaths, index: number): string {
   return isChildPaths(paths) ? childPath(paths.parents[index] ?? '', paths.names[index] ?? '') : (paths[index] ?? '');
 }
 
-/** The paths at `indices`, in the same form. */
+/** The paths at `indices` (increasing), in the same form. */
 export function pickPaths(paths: ZnodePaths, indices: readonly number[]): ZnodePaths {
+  if (indices.length === pathCount(paths)) {
+    return paths; // all of them (a walk's chunk fits one batch): no copy
+  }
   if (isChildPaths(paths)) {
     return { parents: indices.map((i) => paths.parents[i] ?? ''), names: indices.map((i) => paths.names[i] ?? '') };
   }
