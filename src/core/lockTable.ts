@@ -5,6 +5,7 @@
 
 import {
   decodeLockData,
+  decodeLockObject,
   forEachBlocker,
   NO_PROBLEMS,
   readUsualLockData,
@@ -28,10 +29,15 @@ const UNREADABLE = 2;
 const NOT_READ_DATA: LockData = Object.freeze({ problems: Object.freeze(['not read']) });
 const UNREADABLE_DATA: LockData = Object.freeze({ problems: Object.freeze(['not authorized to read this lock (ACL)']) });
 
-/** A locked object and its locks' rows, [first, first + count): a listing adds an object's locks in one run. */
+/**
+ * A locked object and its locks' rows, [first, first + count): a listing adds an object's locks in one
+ * run. Its name is decoded from its path's segments when first asked for: a walk finds 10k objects,
+ * and a view shows a few.
+ */
 interface ObjectRows {
   readonly path: string;
-  readonly object: LockObject;
+  readonly segments: readonly string[];
+  object: LockObject | undefined;
   readonly first: number;
   count: number;
 }
@@ -63,9 +69,9 @@ export class LockTable {
   private readonly objects: ObjectRows[] = [];
   private readonly usual: UsualLockData = { queryId: '', lockTime: 0, lockMode: '', queryString: '', clientIp: '' };
 
-  /** A locked object, by its znode path and decoded name: the locks added next are its locks. */
-  addObject(path: string, object: LockObject): void {
-    this.objects.push({ path, object, first: this.rows, count: 0 });
+  /** A locked object, by its znode path and that path's segments below the lock root: the locks added next are its locks. */
+  addObject(path: string, segments: readonly string[]): void {
+    this.objects.push({ path, segments, object: undefined, first: this.rows, count: 0 });
   }
 
   /**
@@ -182,7 +188,7 @@ export class LockTable {
       case 'objectPath':
         return this.objectPathOf(row);
       case 'object':
-        return this.objects[this.objectOf[row]].object;
+        return this.objectAt(this.objectOf[row]);
       case 'data':
         return this.dataOf(row);
       case 'status':
@@ -196,6 +202,12 @@ export class LockTable {
       case 'blockedBy':
         return this.blockers[row] === -1 ? undefined : this.nameOf(this.blockers[row]);
     }
+  }
+
+  private objectAt(index: number): LockObject {
+    const object = this.objects[index];
+    object.object ??= decodeLockObject(object.segments);
+    return object.object;
   }
 
   private dataOf(row: number): LockData {

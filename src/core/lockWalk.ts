@@ -1,7 +1,7 @@
 // The lock tree walk: every lock under Hive's lock namespace (or one database or table), read in
 // batched reads on the shared session, decoded with locks.ts and marked granted or waiting.
 
-import { decodeLockObject, encodeTableName, lockNameMode, lockNameModeAt, lockNameSequence, lockNameSequenceAt, type HiveLock, type LockMode } from './locks';
+import { encodeTableName, lockNameMode, lockNameModeAt, lockNameSequence, lockNameSequenceAt, type HiveLock, type LockMode } from './locks';
 import { isUsualLockName, LockTable } from './lockTable';
 import { unlessMissingOutcome } from './missingZnode';
 import { namespacePath } from './znodePath';
@@ -73,7 +73,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   let objectAdded = false;
   const addLock = (mode: LockMode, sequence: number, oddName: string | undefined): void => {
     if (!objectAdded) {
-      table.addObject(listed.path, decodeLockObject(listed.segments));
+      table.addObject(listed.path, listed.segments);
       objectAdded = true;
     }
     unread.push(table.addLock(mode, sequence, oddName));

@@ -8,7 +8,7 @@ const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 
 test('a read lock reads back every field, as a plain object and as JSON', () => {
   const table = new LockTable();
-  table.addObject('/hive_zookeeper_namespace/sales/orders', { database: 'sales', table: 'orders' });
+  table.addObject('/hive_zookeeper_namespace/sales/orders', ['sales', 'orders']);
   const data = b('hive_q1:1764063000000:IMPLICIT:select 1:10.0.0.7');
   table.read(table.addLock('SHARED', 7), Buffer.concat([b('xx'), data]), 2, 2 + data.length, 1764063000123, '1a2b');
   const expected: HiveLock = {
@@ -34,9 +34,9 @@ test('a read lock reads back every field, as a plain object and as JSON', () => 
 test('objects by path, locks by sequence, whatever order they were listed and read in', () => {
   const table = new LockTable();
   const rows: number[] = [];
-  table.addObject('/r/db/t2', { database: 'db', table: 't2' });
+  table.addObject('/r/db/t2', ['db', 't2']);
   rows.push(table.addLock('SHARED', 9), table.addLock('EXCLUSIVE', 3));
-  table.addObject('/r/db/t1', { database: 'db', table: 't1' });
+  table.addObject('/r/db/t1', ['db', 't1']);
   rows.push(table.addLock('SHARED', 5));
   for (const row of rows.reverse()) {
     table.read(row, b('q:1:IMPLICIT:s:c'), 0, 16, 1, '0');
@@ -53,10 +53,10 @@ test('objects by path, locks by sequence, whatever order they were listed and re
 
 test('a lock never read is left out and blocks nobody; a refused one is kept, unreadable, and still blocks', () => {
   const table = new LockTable();
-  table.addObject('/r/db/gone', { database: 'db', table: 'gone' });
+  table.addObject('/r/db/gone', ['db', 'gone']);
   table.addLock('EXCLUSIVE', 1); // released before its read
   table.read(table.addLock('SHARED', 2), b('q:1:IMPLICIT:s:c'), 0, 16, 1, '0');
-  table.addObject('/r/db/acl', { database: 'db', table: 'acl' });
+  table.addObject('/r/db/acl', ['db', 'acl']);
   table.unreadable(table.addLock('EXCLUSIVE', 1));
   table.read(table.addLock('SHARED', 2), b('q:1:IMPLICIT:s:c'), 0, 16, 1, '0');
   const [acl, waiting, gone] = table.locks();
@@ -67,7 +67,7 @@ test('a lock never read is left out and blocks nobody; a refused one is kept, un
 
 test('names that are not LOCK-<mode>-<10 digits> are kept as listed', () => {
   const table = new LockTable();
-  table.addObject('/r/db', { database: 'db' });
+  table.addObject('/r/db', ['db']);
   const names = ['LOCK-SHARED-7', 'LOCK-SHARED-99999999999', 'LOCK-SEMI_SHARED-2147483648', 'LOCK-EXCLUSIVE-0000000042', 'LOCK-SHARED-00000000001'];
   for (const name of names) {
     const mode = lockNameMode(name);
@@ -82,7 +82,7 @@ test('names that are not LOCK-<mode>-<10 digits> are kept as listed', () => {
 
 test('persistent locks have no owner; data that is not the usual case is kept decoded whole', () => {
   const table = new LockTable();
-  table.addObject('/r/db', { database: 'db' });
+  table.addObject('/r/db', ['db']);
   const binary = Buffer.from([0xc3, 0x28]);
   table.read(table.addLock('SHARED', 1), binary, 0, 2, 5, '0');
   table.read(table.addLock('SHARED', 2), b('q:soon:EXPLICIT:LOCK TABLE t'), 0, 28, 6, '0');
@@ -96,7 +96,7 @@ test('persistent locks have no owner; data that is not the usual case is kept de
 test('thousands of rows (past every column growing): each lock reads back its own fields', () => {
   const table = new LockTable();
   for (let o = 0; o < 1000; o += 1) {
-    table.addObject(`/r/db/t${String(o).padStart(4, '0')}`, { database: 'db', table: `t${o}` });
+    table.addObject(`/r/db/t${String(o).padStart(4, '0')}`, ['db', `t${o}`]);
     for (let l = 0; l < 5; l += 1) {
       const data = b(`q${o}_${l}:${1764063000000 + l}:IMPLICIT:select ${o}:10.0.${o % 256}.${l}`);
       table.read(table.addLock(l === 0 ? 'EXCLUSIVE' : 'SHARED', 100 - l), data, 0, data.length, o, l % 2 === 0 ? '0' : `f${o}`);
@@ -115,4 +115,14 @@ test('thousands of rows (past every column growing): each lock reads back its ow
     assert.equal(lock.ephemeralOwner, l % 2 === 0 ? undefined : `f${o}`);
     assert.equal(lock.status, l === 0 ? 'waiting' : 'granted', 'the exclusive lock, youngest of its object, waits behind the shared ones');
   });
+});
+
+test("an object's name is decoded from its segments when asked for, once for all its locks", () => {
+  const table = new LockTable();
+  table.addObject('/r/db/web-45-logs/country=US%2FCA', ['db', 'web-45-logs', 'country=US%2FCA']);
+  table.read(table.addLock('SHARED', 1), b('q:1:IMPLICIT:s:c'), 0, 16, 1, '0');
+  table.read(table.addLock('SHARED', 2), b('q:1:IMPLICIT:s:c'), 0, 16, 1, '0');
+  const [first, second] = table.locks();
+  assert.deepEqual(first?.object, { database: 'db', table: 'web-logs', partition: [{ key: 'country', value: 'US/CA' }] });
+  assert.equal(first?.object, second?.object, 'one decoded name per object');
 });

@@ -111,7 +111,7 @@ test('lock data: decoded in place as the plain reading decodes it (BOM, bad UTF-
     assert.deepEqual(inPlace, decodeLockData(bytes), `in place vs alone: ${bytes.toString('hex')}`);
     // A walk keeps the usual case's fields in its table's columns: read back, the same data.
     const table = new LockTable();
-    table.addObject('/r/db', { database: 'db' });
+    table.addObject('/r/db', ['db']);
     table.read(table.addLock('SHARED', 1), frame, 2, 2 + bytes.length, 0, '0');
     assert.deepEqual(table.locks()[0]?.data, inPlace, `kept in a table: ${bytes.toString('hex')}`);
     const expected = referenceLockData(bytes);
@@ -207,7 +207,7 @@ const DATA = b('q:1764063000000:IMPLICIT:select 1:10.0.0.7');
 function walked(...objects: LockMode[][]): HiveLock[] {
   const table = new LockTable();
   objects.forEach((modes, o) => {
-    table.addObject(`/r/db/t${o}`, { database: 'db', table: `t${o}` });
+    table.addObject(`/r/db/t${o}`, ['db', `t${o}`]);
     modes.forEach((mode, i) => table.read(table.addLock(mode, i), DATA, 0, DATA.length, 1, '0'));
   });
   return table.locks();
