@@ -1,7 +1,7 @@
 // The locks of one walk kept column by column: a walk reads 100k locks, and as objects each was
 // six (lock, data, two boxed numbers, name and path strings) for the garbage collector to trace and
-// move. Here a lock is a row of typed arrays and shared strings, and the HiveLock the tree and the
-// CLI read is a small view of its row (`npm run bench`: time and peak memory of the 100k-lock walk).
+// move. Here a lock is a row of typed arrays, its texts ids into one list of distinct texts, and the
+// HiveLock the tree and the CLI read is a small view of its row (`npm run bench`: time and peak memory of the 100k-lock walk).
 
 import {
   decodeLockData,
@@ -26,7 +26,6 @@ const LISTED = 0;
 const READ = 1;
 const UNREADABLE = 2;
 
-const NOT_READ_DATA: LockData = Object.freeze({ problems: Object.freeze(['not read']) });
 const UNREADABLE_DATA: LockData = Object.freeze({ problems: Object.freeze(['not authorized to read this lock (ACL)']) });
 
 /**
@@ -211,8 +210,8 @@ export class LockTable {
   }
 
   private dataOf(row: number): LockData {
-    if (this.states[row] !== READ) {
-      return this.states[row] === UNREADABLE ? UNREADABLE_DATA : NOT_READ_DATA;
+    if (this.states[row] === UNREADABLE) {
+      return UNREADABLE_DATA; // (a lock never read has no view: locks() leaves it out)
     }
     const unusual = this.unusualData.get(row);
     if (unusual) {
