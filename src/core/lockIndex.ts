@@ -88,8 +88,9 @@ export function blockerOf(index: LockIndex, lock: HiveLock): HiveLock | undefine
 
 /** Every waiting lock, the longest waiting first. */
 export function waitingLocks(index: LockIndex): HiveLock[] {
-  const since = (lock: HiveLock): number => lockedAt(lock) ?? Number.MAX_SAFE_INTEGER;
-  return index.walk.locks.filter((l) => l.status === 'waiting').sort((a, b) => since(a) - since(b));
+  // Each lock's time read once, not per comparison: a walk's lock data is made on each read (LockTable).
+  const waiting = index.walk.locks.filter((l) => l.status === 'waiting').map((lock) => ({ lock, since: lockedAt(lock) ?? Number.MAX_SAFE_INTEGER }));
+  return waiting.sort((a, b) => a.since - b.since).map((w) => w.lock);
 }
 
 /**
