@@ -3,11 +3,15 @@
 // move. Here a lock is a row of typed arrays, its texts ids into one list of distinct texts, and the
 // HiveLock the tree and the CLI read is a small view of its row (`npm run bench`: time and peak memory of the 100k-lock walk).
 
+import { inspect } from 'node:util';
 import {
   decodeLockData,
   decodeLockObject,
   forEachBlocker,
+  LOCK_DATA_MODE_NAMES,
+  LOCK_MODES,
   NO_PROBLEMS,
+  plainLock,
   readUsualLockData,
   sortStably,
   type HiveLock,
@@ -17,14 +21,19 @@ import {
   type UsualLockData,
 } from './locks';
 
-const MODES: readonly LockMode[] = ['SHARED', 'EXCLUSIVE', 'SEMI_SHARED'];
-const LOCK_DATA_MODES = ['IMPLICIT', 'EXPLICIT'];
+/** A lock's status by its index in the status column. */
 const STATUSES: readonly HiveLock['status'][] = ['granted', 'waiting', 'unreadable'];
+const GRANTED = 0;
+const WAITING = 1;
+const REFUSED = 2;
 
 /** Where a listed lock stands: not (yet) read, read, or its read refused by an ACL. */
 const LISTED = 0;
 const READ = 1;
 const UNREADABLE = 2;
+
+/** Texts longer than this are not looked up to be shared (lock data's texts memo stops at 4 KiB too). */
+const MAX_SHARED_TEXT = 4096;
 
 const UNREADABLE_DATA: LockData = Object.freeze({ problems: Object.freeze(['not authorized to read this lock (ACL)']) });
 
@@ -66,7 +75,7 @@ export class LockTable {
   /** Names that are not "LOCK-<mode>-<10 digits>" of their mode and sequence (rare: ZooKeeper writes 10 digits). */
   private readonly oddNames = new Map<number, string>();
   private readonly objects: ObjectRows[] = [];
-  private readonly usual: UsualLockData = { queryId: '', lockTime: 0, lockMode: '', queryString: '', clientIp: '' };
+  private readonly usual: UsualLockData = { queryId: '', lockTime: 0, lockMode: '', queryString: '', clientIp: undefined };
 
   /** A locked object, by its znode path and that path's segments below the lock root: the locks added next are its locks. */
   addObject(path: string, segments: readonly string[]): void {
@@ -84,7 +93,7 @@ export class LockTable {
     }
     const object = this.objects[this.objects.length - 1];
     object.count += 1;
-    this.modes[row] = MODES.indexOf(mode);
+    this.modes[row] = LOCK_MODES.indexOf(mode);
     this.sequences[row] = sequence;
     this.objectOf[row] = this.objects.length - 1;
     this.states[row] = LISTED;
@@ -114,9 +123,9 @@ export class LockTable {
     if (readUsualLockData(bytes, start, end, usual)) {
       this.queryIds[row] = this.idOf(usual.queryId);
       this.lockTimes[row] = usual.lockTime;
-      this.lockModes[row] = LOCK_DATA_MODES.indexOf(usual.lockMode);
+      this.lockModes[row] = LOCK_DATA_MODE_NAMES.indexOf(usual.lockMode);
       this.queryStrings[row] = this.idOf(usual.queryString);
-      this.clientIps[row] = this.idOf(usual.clientIp);
+      this.clientIps[row] = usual.clientIp === undefined ? -1 : this.idOf(usual.clientIp);
     } else {
       this.unusualData.set(row, decodeLockData(bytes, start, end));
     }
@@ -124,6 +133,12 @@ export class LockTable {
 
   /** The id of a text, which is kept once however many locks carry it (a leaking client may hold thousands). */
   private idOf(text: string): number {
+    if (text.length > MAX_SHARED_TEXT) {
+      // Kept as it comes: V8 hashes a string by its length alone past 16383 characters, so long texts
+      // of one length would share one bucket of the map and each lookup would compare with them all.
+      this.texts.push(text);
+      return this.texts.length - 1;
+    }
     const known = this.textIds.get(text);
     if (known !== undefined) {
       return known;
@@ -152,9 +167,9 @@ export class LockTable {
     let at = 0;
     const rows: number[] = [];
     const sequenceOf = (row: number): number => this.sequences[row];
-    const modeOf = (row: number): LockMode => MODES[this.modes[row]];
+    const modeOf = (row: number): LockMode => LOCK_MODES[this.modes[row]];
     const mark = (row: number, blocker: number | undefined): void => {
-      this.statuses[row] = this.states[row] === UNREADABLE ? 2 : blocker === undefined ? 0 : 1;
+      this.statuses[row] = this.states[row] === UNREADABLE ? REFUSED : blocker === undefined ? GRANTED : WAITING;
       this.blockers[row] = blocker ?? -1;
       locks[at++] = new TableLock(this, row);
     };
@@ -177,7 +192,7 @@ export class LockTable {
   field(row: number, key: keyof HiveLock): unknown {
     switch (key) {
       case 'mode':
-        return MODES[this.modes[row]];
+        return LOCK_MODES[this.modes[row]];
       case 'sequence':
         return this.sequences[row];
       case 'znode':
@@ -217,15 +232,15 @@ export class LockTable {
     if (unusual) {
       return unusual;
     }
-    // In the order decodeLockData gives them.
-    return {
-      problems: NO_PROBLEMS,
-      queryId: this.texts[this.queryIds[row]],
-      lockTime: this.lockTimes[row],
-      lockMode: LOCK_DATA_MODES[this.lockModes[row]],
-      queryString: this.texts[this.queryStrings[row]],
-      clientIp: this.texts[this.clientIps[row]],
-    };
+    // In the order decodeLockData gives them; data of older Hive has no client field (-1).
+    const queryId = this.texts[this.queryIds[row]];
+    const lockTime = this.lockTimes[row];
+    const lockMode = LOCK_DATA_MODE_NAMES[this.lockModes[row]];
+    const queryString = this.texts[this.queryStrings[row]];
+    const client = this.clientIps[row];
+    return client === -1
+      ? { problems: NO_PROBLEMS, queryId, lockTime, lockMode, queryString }
+      : { problems: NO_PROBLEMS, queryId, lockTime, lockMode, queryString, clientIp: this.texts[client] };
   }
 
   private grow(): void {
@@ -252,15 +267,16 @@ export class LockTable {
 }
 
 /** "LOCK-<mode>-" by mode index, and runs of zeros to pad a sequence to 10 digits. */
-const NAME_PREFIXES = MODES.map((mode) => `LOCK-${mode}-`);
+const NAME_PREFIXES = LOCK_MODES.map((mode) => `LOCK-${mode}-`);
 const ZEROS = Array.from({ length: 11 }, (_, n) => '0'.repeat(n));
 
 /**
- * Usual names of small sequences, by mode, made once. A lock's sequence counts the locks taken on its
- * object since the object's znode was made (Hive removes it when its last lock goes), so most are
- * small; and a walk names every lock it reads. A joined name is made of parts until first read whole.
+ * Usual names of small sequences, by mode, made once: a walk names every lock it reads. ZooKeeper
+ * numbers a sequential znode by its parent's count of child changes (creates and deletes), and Hive
+ * removes an object's znode when its last lock goes, so most objects' sequences stay small (a
+ * database's znode, locked by every query, may outgrow the cache; its names are then made each time).
  */
-const SMALL_SEQUENCE_NAMES = MODES.map(() => new Array<string | undefined>(4096));
+const SMALL_SEQUENCE_NAMES = LOCK_MODES.map(() => new Array<string | undefined>(4096));
 
 /** "LOCK-<mode>-<sequence as 10 digits>": the name ZooKeeper gives a sequential lock znode. */
 function usualLockName(mode: number, sequence: number): string {
@@ -335,22 +351,9 @@ class TableLock implements HiveLock {
   toJSON(): HiveLock {
     return plainLock(this);
   }
-}
 
-/** A lock as a plain object, every field in the one order: how locks are compared and written out. */
-export function plainLock(lock: HiveLock): HiveLock {
-  return {
-    mode: lock.mode,
-    sequence: lock.sequence,
-    znode: lock.znode,
-    path: lock.path,
-    objectPath: lock.objectPath,
-    object: lock.object,
-    data: lock.data,
-    status: lock.status,
-    ctime: lock.ctime,
-    ephemeral: lock.ephemeral,
-    ephemeralOwner: lock.ephemeralOwner,
-    blockedBy: lock.blockedBy,
-  };
+  /** As console.log and the debugger show it: its fields (it has no own properties to show). */
+  [inspect.custom](): HiveLock {
+    return plainLock(this);
+  }
 }

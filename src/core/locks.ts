@@ -14,7 +14,7 @@ export interface LockName {
   sequenceText: string;
 }
 
-const LOCK_MODES: readonly LockMode[] = ['SHARED', 'EXCLUSIVE', 'SEMI_SHARED'];
+export const LOCK_MODES: readonly LockMode[] = ['SHARED', 'EXCLUSIVE', 'SEMI_SHARED'];
 
 /** "LOCK-<mode>-<1 to 19 digits>" as a lock name, or undefined for any other name. */
 export function parseLockName(name: string): LockName | undefined {
@@ -132,7 +132,8 @@ export interface LockData {
 export const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
 /** The lock modes Hive writes, as bytes to compare and as the one string every lock shares. */
-const LOCK_DATA_MODES = ['IMPLICIT', 'EXPLICIT'].map((mode) => ({ mode, bytes: Buffer.from(mode) }));
+export const LOCK_DATA_MODE_NAMES: readonly string[] = ['IMPLICIT', 'EXPLICIT'];
+const LOCK_DATA_MODES = LOCK_DATA_MODE_NAMES.map((mode) => ({ mode, bytes: Buffer.from(mode) }));
 const COLON = 0x3a;
 
 /**
@@ -142,9 +143,10 @@ const COLON = 0x3a;
  */
 export function decodeLockData(data: Uint8Array, start = 0, end = data.length): LockData {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const usual: UsualLockData = { queryId: '', lockTime: 0, lockMode: '', queryString: '', clientIp: '' };
+  const usual: UsualLockData = { queryId: '', lockTime: 0, lockMode: '', queryString: '', clientIp: undefined };
   if (readUsualLockData(bytes, start, end, usual)) {
-    return { problems: NO_PROBLEMS, queryId: usual.queryId, lockTime: usual.lockTime, lockMode: usual.lockMode, queryString: usual.queryString, clientIp: usual.clientIp };
+    const { queryId, lockTime, lockMode, queryString, clientIp } = usual;
+    return clientIp === undefined ? { problems: NO_PROBLEMS, queryId, lockTime, lockMode, queryString } : { problems: NO_PROBLEMS, queryId, lockTime, lockMode, queryString, clientIp };
   }
   // Anything else is checked whole first, then read field by field as it is.
   if (!isUtf8(bytes.subarray(start, end))) {
@@ -155,13 +157,13 @@ export function decodeLockData(data: Uint8Array, start = 0, end = data.length): 
   return from === end ? { problems: ['no lock data'] } : partialLockData(bytes, from, end, fieldStarts(bytes, from, end));
 }
 
-/** The fields of lock data in the usual case: all five there, clean text, a mode Hive writes. */
+/** The fields of lock data in the usual case: four or five there (older Hive wrote no client), clean text, a mode Hive writes. */
 export interface UsualLockData {
   queryId: string;
   lockTime: number;
   lockMode: string;
   queryString: string;
-  clientIp: string;
+  clientIp: string | undefined;
 }
 
 /**
@@ -172,15 +174,15 @@ export interface UsualLockData {
 export function readUsualLockData(bytes: Buffer, start: number, end: number, into: UsualLockData): boolean {
   const from = startOfText(bytes, start, end);
   const [timeAt, modeAt, queryAt, clientAt] = fieldStarts(bytes, from, end);
-  if (clientAt === 0 || timeAt <= from + 1 || queryAt <= modeAt + 1 || clientAt >= end) {
+  if (queryAt === 0 || timeAt <= from + 1 || queryAt <= modeAt + 1 || clientAt >= end) {
     return false;
   }
   const lockTime = epochMillis(bytes, timeAt, modeAt - 1);
   const queryId = LOCK_TEXTS.get(bytes, from, timeAt - 1);
   const lockMode = knownLockDataMode(bytes, modeAt, queryAt - 1);
-  const queryString = LOCK_TEXTS.get(bytes, queryAt, clientAt - 1);
-  const clientIp = LOCK_TEXTS.get(bytes, clientAt, end);
-  if (lockTime < 0 || queryId === undefined || lockMode === undefined || queryString === undefined || clientIp === undefined) {
+  const queryString = LOCK_TEXTS.get(bytes, queryAt, clientAt === 0 ? end : clientAt - 1);
+  const clientIp = clientAt === 0 ? undefined : LOCK_TEXTS.get(bytes, clientAt, end);
+  if (lockTime < 0 || queryId === undefined || lockMode === undefined || queryString === undefined || (clientAt !== 0 && clientIp === undefined)) {
     return false;
   }
   into.queryId = queryId;
@@ -440,6 +442,24 @@ export interface HiveLock extends Omit<LockName, 'sequenceText'> {
   readonly status: 'granted' | 'waiting' | 'unreadable';
   /** The older lock that this one conflicts with, when waiting. */
   readonly blockedBy?: string | undefined;
+}
+
+/** A lock as a plain object, every field in the one order: how locks are compared and written out (a walk's locks are views with accessors). */
+export function plainLock(lock: HiveLock): HiveLock {
+  return {
+    mode: lock.mode,
+    sequence: lock.sequence,
+    znode: lock.znode,
+    path: lock.path,
+    objectPath: lock.objectPath,
+    object: lock.object,
+    data: lock.data,
+    status: lock.status,
+    ctime: lock.ctime,
+    ephemeral: lock.ephemeral,
+    ephemeralOwner: lock.ephemeralOwner,
+    blockedBy: lock.blockedBy,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 // Walk results in a form deepEqual can compare: a walk's locks are views of its table, their fields accessors.
-import { plainLock } from '../../src/core/lockTable';
+import { plainLock } from '../../src/core/locks';
 import type { LockWalkResult } from '../../src/core/lockWalk';
 
 export async function plainWalk(walk: Promise<LockWalkResult>): Promise<LockWalkResult> {

@@ -1,8 +1,9 @@
 // The walk's column store: what its locks read back as, against plain HiveLocks written out by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeLockData, lockNameMode, lockNameSequence, type HiveLock } from '../../src/core/locks';
-import { isUsualLockName, LockTable, plainLock } from '../../src/core/lockTable';
+import { inspect } from 'node:util';
+import { decodeLockData, lockNameMode, lockNameSequence, plainLock, type HiveLock } from '../../src/core/locks';
+import { isUsualLockName, LockTable } from '../../src/core/lockTable';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 
@@ -29,6 +30,7 @@ test('a read lock reads back every field, as a plain object and as JSON', () => 
   assert.ok(lock);
   assert.deepEqual(plainLock(lock), expected);
   assert.equal(JSON.stringify(lock), JSON.stringify(expected), 'written out as the plain lock, fields in the same order');
+  assert.equal(inspect(lock), inspect(expected), 'shown by console.log as the plain lock');
 });
 
 test('objects by path, locks by sequence, whatever order they were listed and read in', () => {
@@ -59,7 +61,9 @@ test('a lock never read is left out and blocks nobody; a refused one is kept, un
   table.addObject('/r/db/acl', ['db', 'acl']);
   table.unreadable(table.addLock('EXCLUSIVE', 1));
   table.read(table.addLock('SHARED', 2), b('q:1:IMPLICIT:s:c'), 0, 16, 1, '0');
-  const [acl, waiting, gone] = table.locks();
+  const locks = table.locks();
+  assert.deepEqual(locks.map((l) => l.path), ['/r/db/acl/LOCK-EXCLUSIVE-0000000001', '/r/db/acl/LOCK-SHARED-0000000002', '/r/db/gone/LOCK-SHARED-0000000002'], 'the lock never read is not among them');
+  const [acl, waiting, gone] = locks;
   assert.deepEqual([acl?.status, acl?.data.problems, acl?.ctime, acl?.ephemeral], ['unreadable', ['not authorized to read this lock (ACL)'], undefined, undefined]);
   assert.deepEqual([waiting?.status, waiting?.blockedBy], ['waiting', 'LOCK-EXCLUSIVE-0000000001']);
   assert.deepEqual([gone?.objectPath, gone?.status, gone?.blockedBy], ['/r/db/gone', 'granted', undefined]);
@@ -125,4 +129,15 @@ test("an object's name is decoded from its segments when asked for, once for all
   const [first, second] = table.locks();
   assert.deepEqual(first?.object, { database: 'db', table: 'web-logs', partition: [{ key: 'country', value: 'US/CA' }] });
   assert.equal(first?.object, second?.object, 'one decoded name per object');
+});
+
+test('data without the client field (older Hive) and long texts read back as decodeLockData gives them', () => {
+  const table = new LockTable();
+  table.addObject('/r/db', ['db']);
+  const long = (n: number): string => `select ${'x'.repeat(20_000)}${n}`; // past V8's hashed length: not shared by the table
+  const datas = [b('q:1:IMPLICIT:select 1'), b('q:1:IMPLICIT:'), b(`q:2:IMPLICIT:${long(1)}:c`), b(`q:3:IMPLICIT:${long(2)}:c`), b(`q:2:IMPLICIT:${long(1)}:c`)];
+  datas.forEach((data, i) => table.read(table.addLock('SHARED', i), data, 0, data.length, 1, '0'));
+  const locks = table.locks();
+  locks.forEach((lock, i) => assert.deepEqual(lock.data, decodeLockData(datas[i] ?? b('')), `data ${i}`));
+  assert.equal('clientIp' in (locks[0]?.data ?? {}), false, 'no client field: none made up');
 });
