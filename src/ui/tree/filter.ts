@@ -31,7 +31,8 @@ export class TreeFilter {
   }
 
   lock(l: HiveLock): boolean {
-    return this.matches(l.znode, l.data.queryId, l.data.queryString, l.data.clientIp, formatLockObject(l.object));
+    const data = l.data; // read once: a walk's lock makes its data on each read
+    return this.matches(l.znode, data.queryId, data.queryString, data.clientIp, formatLockObject(l.object));
   }
 
   /** Matching locks on and below each object path (every ancestor counts its descendants' locks). */
