@@ -21,12 +21,6 @@ import {
   type UsualLockData,
 } from './locks';
 
-/** A lock's status by its index in the status column. */
-const STATUSES: readonly HiveLock['status'][] = ['granted', 'waiting', 'unreadable'];
-const GRANTED = 0;
-const WAITING = 1;
-const REFUSED = 2;
-
 /** Where a listed lock stands: not (yet) read, read, or its read refused by an ACL. */
 const LISTED = 0;
 const READ = 1;
@@ -56,8 +50,7 @@ export class LockTable {
   private sequences = new Int32Array(1024);
   private objectOf = new Int32Array(1024);
   private states = new Uint8Array(1024);
-  private statuses = new Uint8Array(1024);
-  /** The row of the lock each waits behind, -1 for none. */
+  /** The row of the lock each waits behind, -1 for none (its status follows: see field()). */
   private blockers = new Int32Array(1024);
   private ctimes = new Float64Array(1024);
   private lockTimes = new Float64Array(1024);
@@ -169,7 +162,6 @@ export class LockTable {
     const sequenceOf = (row: number): number => this.sequences[row];
     const modeOf = (row: number): LockMode => LOCK_MODES[this.modes[row]];
     const mark = (row: number, blocker: number | undefined): void => {
-      this.statuses[row] = this.states[row] === UNREADABLE ? REFUSED : blocker === undefined ? GRANTED : WAITING;
       this.blockers[row] = blocker ?? -1;
       locks[at++] = new TableLock(this, row);
     };
@@ -206,7 +198,8 @@ export class LockTable {
       case 'data':
         return this.dataOf(row);
       case 'status':
-        return STATUSES[this.statuses[row]];
+        // A refused read shows as unreadable whether or not it would wait (its mode, from its name, still counts for others).
+        return this.states[row] === UNREADABLE ? 'unreadable' : this.blockers[row] === -1 ? 'granted' : 'waiting';
       case 'ctime':
         return this.states[row] === READ ? this.ctimes[row] : undefined;
       case 'ephemeral':
@@ -254,7 +247,6 @@ export class LockTable {
     this.sequences = grown(this.sequences, (n) => new Int32Array(n));
     this.objectOf = grown(this.objectOf, (n) => new Int32Array(n));
     this.states = grown(this.states, (n) => new Uint8Array(n));
-    this.statuses = grown(this.statuses, (n) => new Uint8Array(n));
     this.blockers = grown(this.blockers, (n) => new Int32Array(n));
     this.ctimes = grown(this.ctimes, (n) => new Float64Array(n));
     this.lockTimes = grown(this.lockTimes, (n) => new Float64Array(n));
