@@ -1,5 +1,5 @@
 // The lock tree walk: every lock under Hive's lock namespace (or one database or table), read in
-// batched reads on the shared session, decoded with locks.ts and marked granted or waiting.
+// batched reads on the shared session into a LockTable, which decodes them and marks them granted or waiting.
 
 import { encodeTableName, lockNameMode, lockNameModeAt, lockNameSequence, lockNameSequenceAt, type HiveLock, type LockMode } from './locks';
 import { isUsualLockName, LockTable } from './lockTable';
