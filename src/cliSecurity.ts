@@ -7,7 +7,7 @@ import { tlsFromJdbcSessionVars, type SessionSecurity } from './core/secureTrans
 import type { TlsConfig } from './core/tls';
 
 export const SECURITY_VALUE_FLAGS = ['tls-ca', 'tls-cert', 'tls-key', 'tls-keystore', 'sasl', 'kerberos-service'] as const;
-export const SECURITY_BOOLEAN_FLAGS = ['tls'] as const;
+export const SECURITY_BOOLEAN_FLAGS = ['tls', 'no-canonicalize-hostname'] as const;
 
 export const SECURITY_USAGE = `  --tls                     connect to ZooKeeper's TLS port (secureClientPort)
   --tls-ca FILE             CA certificates: PEM, PKCS12 or JKS (password: env HIVEZK_TLS_TRUSTSTORE_PASSWORD)
@@ -15,6 +15,8 @@ export const SECURITY_USAGE = `  --tls                     connect to ZooKeeper'
   --tls-keystore FILE       client keystore: PKCS12 or JKS (password: env HIVEZK_TLS_KEYSTORE_PASSWORD)
   --sasl digest             SASL DIGEST-MD5; credential "user:password" from env HIVEZK_SASL
   --sasl kerberos [--kerberos-service NAME]   SASL Kerberos with the kinit ticket cache (service: zookeeper)
+  --no-canonicalize-hostname   Kerberos: use server names as written, not their canonical names (as Java's
+                            zookeeper.sasl.client.canonicalize.hostname=false)
   resolve also honours the URL's zooKeeperSSLEnable and zooKeeperTruststore*/zooKeeperKeystore* parameters.
 `;
 
@@ -72,8 +74,9 @@ export function securityFromFlags(
   }
   const sasl = text('sasl');
   const service = text('kerberos-service');
-  if (service !== undefined && sasl !== 'kerberos') {
-    throw new HiveZkError('BAD_ARGUMENT', '--kerberos-service goes with --sasl kerberos.');
+  const asWritten = flag('no-canonicalize-hostname') !== undefined;
+  if ((service !== undefined || asWritten) && sasl !== 'kerberos') {
+    throw new HiveZkError('BAD_ARGUMENT', `--${service !== undefined ? 'kerberos-service' : 'no-canonicalize-hostname'} goes with --sasl kerberos.`);
   }
   if (sasl === 'digest') {
     const credential = env[SECURITY_ENV.sasl];
@@ -82,7 +85,7 @@ export function securityFromFlags(
     }
     security.sasl = { mechanism: 'digest', credential: parseDigestCredential(credential, SECURITY_ENV.sasl) };
   } else if (sasl === 'kerberos') {
-    security.sasl = service ? { mechanism: 'kerberos', service } : { mechanism: 'kerberos' };
+    security.sasl = { mechanism: 'kerberos', ...(service ? { service } : {}), ...(asWritten ? { canonicalizeHostname: false } : {}) };
   } else if (sasl !== undefined) {
     throw new HiveZkError('BAD_ARGUMENT', '--sasl must be "digest" or "kerberos".');
   }

@@ -1,6 +1,7 @@
 // Composition root: settings → sessions → tree → commands → status bar. Nothing else lives here,
 // and nothing connects at activation: the first expanded ensemble or command does.
 import * as vscode from 'vscode';
+import { configureKerberos } from './core/kerberosModule';
 import { registerCommands } from './ui/commands';
 import { ContextKeys, VIEW_ID } from './ui/ids';
 import { Connections } from './ui/connections';
@@ -8,6 +9,7 @@ import { revealViewForDemo } from './ui/demo';
 import { readSettings, SECTION } from './ui/settings';
 import { SessionStatusBar } from './ui/statusBar';
 import type { TreeNode } from './ui/tree/nodes';
+import { extensionKerberosLoading } from './ui/kerberosSources';
 import { HiveZkTreeProvider } from './ui/tree/provider';
 import { WizardInputs } from './ui/wizard';
 import { ZNODE_SCHEME, ZnodeDocumentProvider } from './ui/znodeDocument';
@@ -30,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   const activateStart = performance.now();
   const evaluation = (globalThis as { __hiveZkEval?: { start: number; end?: number } }).__hiveZkEval;
   const log = vscode.window.createOutputChannel('Hive ZooKeeper', { log: true });
+  configureKerberos(extensionKerberosLoading(vscode.env.appRoot, log));
   let settings = readSettings();
   const currentSettings = (): typeof settings => settings;
   const connections = new Connections(context.secrets, log, currentSettings);

@@ -1,60 +1,14 @@
 // SASL GSSAPI client (RFC 4752) over the user's `kinit` ticket cache, through the optional native
-// npm package `kerberos`, loaded only when a Kerberos connection is made. Missing package or
-// missing ticket → ZK_KERBEROS_UNAVAILABLE saying which and what to do.
+// npm package `kerberos` (found by kerberosModule.ts when a Kerberos connection is made). Missing
+// package or missing ticket → ZK_KERBEROS_UNAVAILABLE saying which and what to do.
 
 import { HiveZkError } from './errors';
+import { isIPv4 } from 'node:net';
+import { loadKerberos, type KerberosClient, type KerberosModule } from './kerberosModule';
+import { principalHost, type HostResolver } from './kerberosPrincipal';
 import type { SaslMechanism } from './sasl';
 
 export const DEFAULT_KERBEROS_SERVICE = 'zookeeper';
-
-/** The parts of the `kerberos` package used here (it ships its own types, but is optional). */
-/** Tokens are base64; the package answers null where GSSAPI has no output token. */
-interface KerberosClient {
-  step(challenge: string): Promise<string | null>;
-  unwrap(challenge: string): Promise<string | null>;
-  wrap(challenge: string, options?: { protect?: boolean }): Promise<string | null>;
-  contextComplete: boolean;
-  username?: string;
-}
-export interface KerberosModule {
-  initializeClient(service: string, options?: { mechOID?: unknown; flags?: number }): Promise<KerberosClient>;
-  GSS_MECH_OID_KRB5?: unknown;
-}
-
-let loaded: KerberosModule | Error | undefined;
-
-/** Loads the native package once; remembers a failure so it is reported, not retried, each connect. */
-export function loadKerberos(load: () => unknown = defaultLoad): KerberosModule {
-  if (loaded === undefined) {
-    try {
-      const candidate = load() as Partial<KerberosModule> | undefined;
-      loaded = candidate && typeof candidate.initializeClient === 'function' ? (candidate as KerberosModule) : new Error('it has no initializeClient');
-    } catch (error) {
-      loaded = error instanceof Error ? error : new Error(String(error));
-    }
-  }
-  if (loaded instanceof Error) {
-    throw new HiveZkError(
-      'ZK_KERBEROS_UNAVAILABLE',
-      'Kerberos needs the optional native package "kerberos", which is not installed or not built for this platform. ' +
-        'Install it next to hive-zk (on Linux: install libkrb5-dev, then `npm install kerberos`), or use another authentication.',
-      { reason: 'module', detail: loaded.message.split('\n')[0] },
-    );
-  }
-  return loaded;
-}
-
-/** For tests: forget what was loaded. */
-export function resetKerberosForTests(): void {
-  loaded = undefined;
-}
-
-function defaultLoad(): unknown {
-  // A computed name keeps bundlers from trying to inline the native module.
-  const name = 'kerberos';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(name);
-}
 
 const fromBase64 = (token: string | null): Buffer => Buffer.from(token ?? '', 'base64');
 
@@ -73,20 +27,35 @@ function toKerberosError(error: unknown, target: string): HiveZkError {
   return new HiveZkError('ZK_SASL_FAILED', `Kerberos authentication to ${target} failed: ${message}`, { mechanism: 'GSSAPI', detail: message });
 }
 
+/** How the server principal `<service>/<host>` is formed; see kerberosPrincipal.ts for `canonicalize`. */
+export interface GssapiOptions {
+  service?: string;
+  /** Java's zookeeper.sasl.client.canonicalize.hostname (default true). */
+  canonicalize?: boolean;
+  /** The address the connection reached, for canonicalization (else `host` is looked up). */
+  address?: string;
+  resolver?: HostResolver;
+  load?: () => KerberosModule;
+}
+
 /**
- * A GSSAPI client for one connection to `host`. The service principal is `<service>/<host>`;
- * after the context is set up the client picks "no security layer" and names itself (authzid).
+ * A GSSAPI client for one connection to `host`. The service principal is `<service>/<host>`, the
+ * host canonicalized as Java's client does; after the context is set up the client picks "no
+ * security layer" and names itself (authzid).
  */
-export function createGssapiClient(host: string, options: { service?: string; load?: () => KerberosModule } = {}): SaslMechanism {
+export function createGssapiClient(host: string, options: GssapiOptions = {}): SaslMechanism {
   const service = options.service ?? DEFAULT_KERBEROS_SERVICE;
-  const target = `${service}/${host}`;
+  let target = `${service}/${host}`;
   let client: KerberosClient | undefined;
   let done = false;
 
   const start = async (): Promise<Buffer> => {
     const kerberos = options.load ? options.load() : loadKerberos();
+    const address = options.address?.startsWith('::ffff:') && isIPv4(options.address.slice(7)) ? options.address.slice(7) : options.address;
+    const principal = await principalHost(host, { canonicalize: options.canonicalize ?? true, ...(address ? { address } : {}), ...(options.resolver ? { resolver: options.resolver } : {}) });
+    target = `${service}/${principal}`;
     try {
-      client = await kerberos.initializeClient(`${service}@${host}`, kerberos.GSS_MECH_OID_KRB5 !== undefined ? { mechOID: kerberos.GSS_MECH_OID_KRB5 } : {});
+      client = await kerberos.initializeClient(`${service}@${principal}`, kerberos.GSS_MECH_OID_KRB5 !== undefined ? { mechOID: kerberos.GSS_MECH_OID_KRB5 } : {});
       return fromBase64(await client.step(''));
     } catch (error) {
       throw toKerberosError(error, target);

@@ -11,8 +11,11 @@ import type { ZkTransport } from './zkSocketHook';
 
 export type SaslConfig =
   | { mechanism: 'digest'; credential: DigestCredential }
-  /** Uses the ticket cache of `kinit` (KRB5CCNAME); `service` defaults to "zookeeper". */
-  | { mechanism: 'kerberos'; service?: string };
+  /**
+   * Uses the ticket cache of `kinit` (KRB5CCNAME); `service` defaults to "zookeeper";
+   * `canonicalizeHostname` (default true) as Java's zookeeper.sasl.client.canonicalize.hostname.
+   */
+  | { mechanism: 'kerberos'; service?: string; canonicalizeHostname?: boolean };
 
 export interface SessionSecurity {
   tls?: TlsConfig;
@@ -42,7 +45,14 @@ export function secureTransport(security: SessionSecurity): ZkTransport {
   if (sasl) {
     transport.handshake = async (channel) => {
       // A fresh mechanism per connection: nonces and GSS contexts are single use.
-      const mechanism: SaslMechanism = sasl.mechanism === 'digest' ? createDigestMd5Client(sasl.credential) : createGssapiClient(channel.server.host, sasl.service ? { service: sasl.service } : {});
+      const mechanism: SaslMechanism =
+        sasl.mechanism === 'digest'
+          ? createDigestMd5Client(sasl.credential)
+          : createGssapiClient(channel.server.host, {
+              ...(sasl.service ? { service: sasl.service } : {}),
+              canonicalize: sasl.canonicalizeHostname ?? true,
+              ...(channel.socket.remoteAddress ? { address: channel.socket.remoteAddress } : {}),
+            });
       await runSaslExchange(mechanism, (frame) => channel.exchange(frame));
     };
   }
@@ -99,6 +109,6 @@ export function tlsFromJdbcSessionVars(vars: Readonly<Record<string, string>>): 
 
 /** A line for logs and status text that says how a session is secured, without any secret. */
 export function describeSecurity(security: SessionSecurity | undefined): string {
-  const parts = [security?.tls ? 'TLS' : 'plain', security?.sasl?.mechanism === 'digest' ? `SASL DIGEST-MD5 as ${security.sasl.credential.username}` : security?.sasl?.mechanism === 'kerberos' ? `Kerberos (service ${security.sasl.service ?? 'zookeeper'})` : undefined];
+  const parts = [security?.tls ? 'TLS' : 'plain', security?.sasl?.mechanism === 'digest' ? `SASL DIGEST-MD5 as ${security.sasl.credential.username}` : security?.sasl?.mechanism === 'kerberos' ? `Kerberos (service ${security.sasl.service ?? 'zookeeper'}${security.sasl.canonicalizeHostname === false ? ', host names as written' : ''})` : undefined];
   return parts.filter(Boolean).join(' + ');
 }

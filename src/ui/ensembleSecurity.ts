@@ -19,7 +19,7 @@ export interface EnsembleTls {
 }
 
 /** `hiveZk.ensembles[].sasl`: the mechanism; the DIGEST-MD5 credential is a secret, kept apart. */
-export type EnsembleSasl = { mechanism: 'digest' } | { mechanism: 'kerberos'; kerberosService?: string };
+export type EnsembleSasl = { mechanism: 'digest' } | { mechanism: 'kerberos'; kerberosService?: string; canonicalizeHostname?: false };
 
 /** The secrets of one ensemble's TLS and SASL, each in SecretStorage under its own key. */
 export type SecuritySecret = 'truststorePassword' | 'keystorePassword' | 'saslCredential';
@@ -92,7 +92,7 @@ export function readSaslSetting(raw: unknown): EnsembleSasl | undefined {
   }
   if (mechanism === 'kerberos') {
     const service = text(value.kerberosService);
-    return service ? { mechanism: 'kerberos', kerberosService: service } : { mechanism: 'kerberos' };
+    return { mechanism: 'kerberos', ...(service ? { kerberosService: service } : {}), ...(value.canonicalizeHostname === false ? { canonicalizeHostname: false as const } : {}) };
   }
   throw new HiveZkError('BAD_ARGUMENT', 'sasl.mechanism must be "digest" or "kerberos".');
 }
@@ -152,7 +152,8 @@ export function sessionSecurity(ensemble: { name: string; tls?: EnsembleTls; sas
     }
     security.sasl = { mechanism: 'digest', credential: parseDigestCredential(secrets.saslCredential, 'The stored SASL credential') };
   } else if (ensemble.sasl?.mechanism === 'kerberos') {
-    security.sasl = ensemble.sasl.kerberosService ? { mechanism: 'kerberos', service: ensemble.sasl.kerberosService } : { mechanism: 'kerberos' };
+    const { kerberosService, canonicalizeHostname } = ensemble.sasl;
+    security.sasl = { mechanism: 'kerberos', ...(kerberosService ? { service: kerberosService } : {}), ...(canonicalizeHostname === false ? { canonicalizeHostname } : {}) };
   }
   return security.tls || security.sasl ? security : undefined;
 }

@@ -17,6 +17,7 @@ const cases: [string, Record<string, string | true>, Record<string, string>, unk
   ['--sasl digest reads HIVEZK_SASL', { sasl: 'digest' }, { HIVEZK_SASL: 'bob:pa:ss' }, { sasl: { mechanism: 'digest', credential: { username: 'bob', password: 'pa:ss' } } }],
   ['--sasl kerberos', { sasl: 'kerberos' }, {}, { sasl: { mechanism: 'kerberos' } }],
   ['--sasl kerberos --kerberos-service', { sasl: 'kerberos', 'kerberos-service': 'zk' }, {}, { sasl: { mechanism: 'kerberos', service: 'zk' } }],
+  ['--sasl kerberos --no-canonicalize-hostname', { sasl: 'kerberos', 'no-canonicalize-hostname': true }, {}, { sasl: { mechanism: 'kerberos', canonicalizeHostname: false } }],
   ['TLS + digest', { tls: true, 'tls-ca': 'ca.pem', sasl: 'digest' }, { HIVEZK_SASL: 'u:p' }, { tls: { caFile: 'ca.pem' }, sasl: { mechanism: 'digest', credential: { username: 'u', password: 'p' } } }],
 ];
 for (const [name, given, env, expected] of cases) {
@@ -27,6 +28,7 @@ const badCases: [string, Record<string, string | true>, Record<string, string>][
   ['--sasl digest without HIVEZK_SASL', { sasl: 'digest' }, {}],
   ['--sasl with an unknown mechanism', { sasl: 'plain' }, {}],
   ['--kerberos-service without --sasl kerberos', { 'kerberos-service': 'zk' }, {}],
+  ['--no-canonicalize-hostname without --sasl kerberos', { 'no-canonicalize-hostname': true }, {}],
   ['HIVEZK_SASL not user:password', { sasl: 'digest' }, { HIVEZK_SASL: 'justsecret' }],
 ];
 for (const [name, given, env] of badCases) {

@@ -161,7 +161,9 @@ async function askSecurityDetails(input: Prompts, at: StepAt, mechanism: Mechani
   } else if (mechanism.endsWith('kerberos')) {
     const currentService = current?.sasl?.mechanism === 'kerberos' ? current.sasl.kerberosService : undefined;
     const service = orBack(await input.inputBox(at, { prompt: 'Kerberos service name of the ZooKeeper principals (service/host@REALM)', value: currentService ?? 'zookeeper' })).trim();
-    choice.sasl = service && service !== 'zookeeper' ? { mechanism: 'kerberos', kerberosService: service } : { mechanism: 'kerberos' };
+    // Host name canonicalization is a settings.json choice; the wizard keeps it as it was.
+    const asWritten = current?.sasl?.mechanism === 'kerberos' && current.sasl.canonicalizeHostname === false;
+    choice.sasl = { mechanism: 'kerberos', ...(service && service !== 'zookeeper' ? { kerberosService: service } : {}), ...(asWritten ? { canonicalizeHostname: false as const } : {}) };
   }
   return choice;
 }
