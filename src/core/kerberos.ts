@@ -4,6 +4,7 @@
 
 import { HiveZkError } from './errors';
 import { isIPv4 } from 'node:net';
+import { hostname } from 'node:os';
 import { loadKerberos, type KerberosClient, type KerberosModule } from './kerberosModule';
 import { principalHost, type HostResolver } from './kerberosPrincipal';
 import type { SaslMechanism } from './sasl';
@@ -20,7 +21,8 @@ function toKerberosError(error: unknown, target: string): HiveZkError {
   if (NO_TICKET.test(message)) {
     return new HiveZkError(
       'ZK_KERBEROS_UNAVAILABLE',
-      `No Kerberos ticket to authenticate to ${target}: run \`kinit\` (or set KRB5CCNAME to your ticket cache) and try again.`,
+      // Under Remote-SSH the extension runs on the remote host: its ticket cache is the one that counts.
+      `No Kerberos ticket to authenticate to ${target}: run \`kinit\` on the machine this runs on (${hostname()}), whose ticket cache is used (or set KRB5CCNAME to your ticket cache), and try again.`,
       { reason: 'noTicket', detail: message },
     );
   }

@@ -2,7 +2,7 @@
 // Chromium through playwright-core), then a UI check that clicks through the workbench and takes
 // screenshots, then installs the packaged VSIX and checks it activates. Exit code 0 only if all pass.
 //
-// Usage: node test/extension/run-in-code-server.mjs [--skip-ui] [--skip-vsix]
+// Usage: node test/extension/run-in-code-server.mjs [--skip-ui] [--skip-vsix] [--only-kerberos]
 // Needs: Debian's chromium and ripgrep (the CI script installs them), network to the npm registry
 // on first run (code-server is installed into .vscode-test/, then reused).
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODE_SERVER_VERSION, ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from '../../scripts/codeServer.mjs';
 import { runQuiet } from '../../scripts/setup.mjs';
+import { runKerberosVsixChecks } from './kerberosVsix.mjs';
 
 const require = createRequire(import.meta.url);
 const RESULTS = join(ROOT, 'test-results');
@@ -280,7 +281,24 @@ const runTmp = mkdtempSync(join(tmpdir(), 'hivezk-ext-run-'));
 process.env.TMPDIR = runTmp;
 process.once('exit', () => rmSync(runTmp, { recursive: true, force: true }));
 
+/** The Kerberos checks of both VSIXs (kerberosVsix.mjs); the names of those that failed. */
+function kerberosChecks(bin) {
+  return runKerberosVsixChecks({ bin, log, launchBrowser, universalVsix: join(ROOT, 'hive-zookeeper-explorer.vsix'), platformVsix: join(ROOT, `hive-zookeeper-explorer-${process.platform}-${process.arch}.vsix`) });
+}
+
+/** --only-kerberos: package, then only the Kerberos checks (for working on them). */
+async function onlyKerberos() {
+  const bin = await ensureCodeServer(log);
+  await runQuiet('npm', ['run', 'package']);
+  const failed = await kerberosChecks(bin);
+  console.log(`${2 - failed.length} passed, ${failed.length} failed`);
+  process.exit(failed.length === 0 ? 0 : 1);
+}
+
 async function main() {
+  if (args.has('--only-kerberos')) {
+    return onlyKerberos();
+  }
   const started = Date.now();
   mkdirSync(RESULTS, { recursive: true });
   for (const stale of readdirSync(RESULTS).filter((f) => f.endsWith('.png'))) {
@@ -332,6 +350,9 @@ async function main() {
     } else if (!(await runVsixCheck(bin, vsix, cluster.connectString))) {
       failures.push('vsix activation');
     }
+    if (packaged === '') {
+      failures.push(...(await kerberosChecks(bin)));
+    }
   }
   // Back to the development bundle (with source maps) for whatever runs next.
   spawnSync('node', ['esbuild.mjs'], { cwd: ROOT });
@@ -342,7 +363,8 @@ async function main() {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${RESULTS}: ${readdirSync(RESULTS).filter((f) => f.endsWith('.png')).join(', ')}`);
   // One closing line for the whole run: the in-host tests plus the UI and VSIX checks.
   const hostCounts = /(\d+) passed, (\d+) failed/.exec(existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '');
-  const checks = (args.has('--skip-ui') ? 0 : 1) + (args.has('--skip-vsix') ? 0 : 1);
+  // The VSIX check and the two Kerberos VSIX scenarios (platform: a, c, d; universal: b).
+  const checks = (args.has('--skip-ui') ? 0 : 1) + (args.has('--skip-vsix') ? 0 : 3);
   const failedChecks = failures.filter((f) => f !== 'extension tests').length;
   const passed = Number(hostCounts?.[1] ?? 0) + checks - failedChecks;
   const failed = (hostCounts ? Number(hostCounts[2]) : 1) + failedChecks;
