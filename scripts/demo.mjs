@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from './codeServer.mjs';
-import { NEEDS, build, ensureDebianPackages, ensureNpmPackages, runQuiet, step } from './setup.mjs';
+import { NEEDS, build, ensureDebianPackages, ensureKerberosNative, ensureNpmPackages, runQuiet, step } from './setup.mjs';
 
 const say = (text) => console.log(`[demo] ${text}`);
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -19,8 +19,9 @@ async function main() {
   // the sandbox's ZooKeeper session must keep its heartbeats or its registrations vanish.
   await ensureDebianPackages(say, desktop ? NEEDS.demo : [...NEEDS.demo, ...NEEDS.codeServer]);
   await ensureNpmPackages(say);
+  await ensureKerberosNative(say);
   await build(say);
-  await step(say, 'packaging the VSIX', () => runQuiet('npm', ['run', '--silent', 'package']));
+  await step(say, 'packaging the VSIX', () => runQuiet('npm', ['run', '--silent', 'package', '--', '--universal-only']));
   const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');
   const bin = desktop ? undefined : await ensureCodeServer(say);
 

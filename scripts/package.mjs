@@ -1,5 +1,6 @@
 // npm run package: the production bundle, then two VSIXs — a universal one (Kerberos through VS Code's
-// own module) and one for this machine's platform that carries the native `kerberos` package it built.
+// own module) and one for this machine's platform that carries the native `kerberos` package it built
+// (`-- --universal-only`: the first alone).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,9 @@ function main() {
   const universal = 'hive-zookeeper-explorer.vsix';
   vsce(['package', ...PACKAGE_FLAGS, '--out', universal]);
   console.log(`${universal} (universal: Kerberos through VS Code's own module) — ${size(join(ROOT, universal))}`);
+  if (process.argv.includes('--universal-only')) {
+    return;
+  }
 
   if (!existsSync(NATIVE)) {
     // The optional package may have been skipped by npm (no libkrb5-dev then): try once more now.

@@ -2,7 +2,7 @@
 // when run as root, otherwise the one apt-get line to run is printed) and npm packages, quietly,
 // with one progress line per long step and the captured output shown only on failure.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,11 +89,31 @@ export async function ensureNpmPackages(say) {
   }
   // The optional `kerberos` package builds from source: against the system's Node headers where
   // Debian ships them (node-gyp would otherwise try to download them).
-  const env = { ...process.env };
-  if (!env.npm_config_nodedir && existsSync('/usr/include/node')) {
-    env.npm_config_nodedir = '/usr';
-  }
+  const env = nodeGypEnv();
   await step(say, 'installing npm packages (about a minute)', () => runQuiet('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { env }));
+}
+
+const nodeGypEnv = () => ({ ...process.env, ...(!process.env.npm_config_nodedir && existsSync('/usr/include/node') ? { npm_config_nodedir: '/usr' } : {}) });
+
+/**
+ * The optional native `kerberos` package: npm skips it silently when its build fails (say, before
+ * libkrb5-dev was installed), so its binary is checked for — not timestamps — and built now that the
+ * Debian packages are in. A failure is said once; everything that does not need Kerberos still runs.
+ */
+export async function ensureKerberosNative(say) {
+  const dir = join(ROOT, 'node_modules', 'kerberos');
+  if (existsSync(join(dir, 'build', 'Release', 'kerberos.node'))) {
+    return true;
+  }
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).optionalDependencies?.kerberos;
+  const args = existsSync(join(dir, 'package.json')) ? ['rebuild', 'kerberos'] : ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `kerberos@${version}`];
+  try {
+    await step(say, 'building the native kerberos module', () => runQuiet('npm', args, { env: nodeGypEnv() }));
+  } catch (error) {
+    say(`the native kerberos module could not be built, so Kerberos (and the ${process.platform}-${process.arch} VSIX) will not work; everything else runs. ${error.message.split('\n')[0]}`);
+    return false;
+  }
+  return existsSync(join(dir, 'build', 'Release', 'kerberos.node'));
 }
 
 export async function build(say) {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NEEDS, ROOT, build, ensureDebianPackages, ensureNpmPackages, step } from './setup.mjs';
+import { NEEDS, ROOT, build, ensureDebianPackages, ensureKerberosNative, ensureNpmPackages, step } from './setup.mjs';
 
 const say = (text) => console.log(`[test ${new Date().toISOString().slice(11, 19)}] ${text}`);
 const runTmp = mkdtempSync(join(tmpdir(), 'hivezk-test-run-'));
@@ -29,6 +29,7 @@ process.once('SIGINT', () => {
 async function main() {
   await ensureDebianPackages(say, NEEDS.test);
   await ensureNpmPackages(say);
+  await ensureKerberosNative(say);
   await build(say);
   await step(say, 'lint', () => visible('npm', ['run', '--silent', 'lint']));
   await step(say, 'unit tests', () => visible('npm', ['run', '--silent', 'test:unit']));
