@@ -1,6 +1,10 @@
 // Kerberos (SASL GSSAPI) against a real MIT KDC and a ZooKeeper whose JAAS Server section holds a
 // service keytab: a `kinit` ticket lists instances and reads locks; no ticket is
 // ZK_KERBEROS_UNAVAILABLE within the connect timeout, with no reconnect loop.
+import { spawnSync } from 'node:child_process';
+import { lookupService } from 'node:dns/promises';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
@@ -110,4 +114,84 @@ test('CLI: --sasl kerberos lists instances with a ticket; without one it exits 1
   const noTicket = await hiveZk({ ...env, KRB5CCNAME: `FILE:${kdc.dir}/none` }, 'namespaces', '--zk', connectString(), '--sasl', 'kerberos', '--timeout', '5000');
   assert.deepEqual([noTicket.code, errorCode(noTicket)], [1, 'ZK_KERBEROS_UNAVAILABLE'], noTicket.output);
   assert.ok(noTicket.ms < 5000 + 3000, `took ${noTicket.ms} ms`);
+});
+
+/** ZooKeeper's own Java client (zkCli's ZooKeeperMain) listing `path` over Kerberos with this ticket cache: did it authenticate? */
+function javaClientLists(server: string, path: string, ccache: string, canonicalize: boolean): { ok: boolean; output: string } {
+  const jaas = join(kdc.dir, `java-client-${canonicalize}.jaas`);
+  writeFileSync(jaas, ['Client {', '  com.sun.security.auth.module.Krb5LoginModule required', '  useTicketCache=true', `  ticketCache="${ccache.replace(/^FILE:/, '')}"`, '  doNotPrompt=true;', '};', ''].join('\n'));
+  const classpath = ['/usr/share/java/zookeeper.jar', '/usr/share/java/zookeeper-jute.jar', '/usr/share/java/slf4j-api.jar', '/usr/share/java/slf4j-nop.jar'].filter((jar) => existsSync(jar)).join(':');
+  const result = spawnSync(
+    'java',
+    [
+      `-Djava.security.auth.login.config=${jaas}`,
+      `-Djava.security.krb5.conf=${kdc.krb5Conf}`,
+      `-Dzookeeper.sasl.client.canonicalize.hostname=${canonicalize}`,
+      '-Dsun.security.krb5.disableReferrals=true',
+      '-cp',
+      classpath,
+      'org.apache.zookeeper.ZooKeeperMain',
+      '-server',
+      server,
+      'ls',
+      path,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  const output = `${result.stdout}${result.stderr}`;
+  return { ok: result.status === 0 && output.includes('serverUri=java.example.com'), output };
+}
+
+/** A second loopback name from /etc/hosts (not the canonical name of its address), to tell canonicalization on from off. */
+async function loopbackAlias(): Promise<string | undefined> {
+  const lines = readFileSync('/etc/hosts', 'utf8').split('\n').slice(0, 200);
+  for (const line of lines) {
+    const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (!address || !/^127\.\d+\.\d+\.\d+$/.test(address)) {
+      continue;
+    }
+    const canonical = (await lookupService(address, 0).catch(() => undefined))?.hostname;
+    const alias = names.find((name) => name !== canonical && /^[A-Za-z0-9.-]+$/.test(name));
+    if (alias) {
+      return alias;
+    }
+  }
+  return undefined;
+}
+
+test('Kerberos host names: the server principal is formed as ZooKeeper\'s Java client forms it, with canonicalization on and off', async (t) => {
+  process.env.KRB5CCNAME = aliceCache;
+  const seeder = kerberosSession();
+  t.after(() => seeder.close());
+  await registerHs2(seeder, 'hs2-canon', { host: 'java.example.com', port: 10000, variant: 'v3-binary', version: '3.1.3' });
+  const ours = async (server: string, canonicalizeHostname: boolean): Promise<boolean> => {
+    const session = new ZkSession({ connectString: server, connectTimeoutMs: CONNECT_TIMEOUT_MS, transport: secureTransport({ sasl: { mechanism: 'kerberos', canonicalizeHostname } }) });
+    try {
+      return (await listInstances(session, 'hs2-canon')).instances.length === 1;
+    } catch (error) {
+      assert.ok(error instanceof HiveZkError && error.code === 'ZK_SASL_FAILED', String(error));
+      return false;
+    } finally {
+      session.close();
+    }
+  };
+  const compare = async (server: string, expected: { on: boolean; off: boolean }): Promise<void> => {
+    const java = { on: javaClientLists(server, '/hs2-canon', aliceCache, true), off: javaClientLists(server, '/hs2-canon', aliceCache, false) };
+    assert.deepEqual({ on: java.on.ok, off: java.off.ok }, expected, `Java's client on ${server}: ${java.on.output.slice(-800)} / ${java.off.output.slice(-800)}`);
+    assert.deepEqual({ on: await ours(server, true), off: await ours(server, false) }, expected, `ours on ${server}`);
+  };
+  // Measured: Java names an IP address by its reverse name whatever the setting (zookeeper/localhost).
+  await compare(`127.0.0.1:${zk.port}`, { on: true, off: true });
+  const env = { KRB5_CONFIG: kdc.krb5Conf, KRB5CCNAME: aliceCache };
+  const cli = await hiveZk(env, 'instances', '--zk', `127.0.0.1:${zk.port}`, '--namespace', 'hs2-canon', '--sasl', 'kerberos', '--timeout', '15000');
+  assert.equal(cli.code, 0, cli.output);
+  const alias = await loopbackAlias();
+  if (!alias) {
+    t.diagnostic('no second loopback name in /etc/hosts: canonicalization off for a host name is checked in unit tests only');
+    return;
+  }
+  // A name that is not its address's canonical name: canonicalized it works, as written (zookeeper/<alias>) the KDC knows no such principal.
+  await compare(`${alias}:${zk.port}`, { on: true, off: false });
+  const asWritten = await hiveZk(env, 'instances', '--zk', `${alias}:${zk.port}`, '--namespace', 'hs2-canon', '--sasl', 'kerberos', '--no-canonicalize-hostname', '--timeout', '15000');
+  assert.deepEqual([asWritten.code, errorCode(asWritten)], [1, 'ZK_SASL_FAILED'], asWritten.output);
 });
