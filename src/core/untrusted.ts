@@ -27,3 +27,25 @@ export function escapeInvisible(text: string, keepNewlines = false): string {
 function codePointName(char: string): string {
   return `\\u{${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}}`;
 }
+
+/**
+ * JSON for output (the CLI, documents opened in the editor): every string value and every object key
+ * with invisible characters escaped — keys come from untrusted data too (LLAP ServiceRecord
+ * attributes, Kyuubi and znode `k=v` data).
+ */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(
+    value,
+    (_key, item: unknown) => {
+      if (typeof item === 'string') {
+        return escapeInvisible(item);
+      }
+      if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        const entries = Object.entries(item);
+        return entries.some(([key]) => findInvisible(key) !== undefined) ? Object.fromEntries(entries.map(([key, v]) => [escapeInvisible(key), v])) : item;
+      }
+      return item;
+    },
+    indent,
+  );
+}
