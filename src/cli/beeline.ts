@@ -6,6 +6,7 @@ import { parseConnectString } from '../core/connectString';
 import { HiveZkError, preview } from '../core/errors';
 import { discoveryUrl, instanceUrl } from '../core/hs2Urls';
 import { readLocalFile } from '../core/localFile';
+import { javaTrim } from '../core/untrusted';
 import { driverVersion, flag, requireFlag, type Args } from './args';
 import { listAnyInstances } from './lookups';
 import { withSession } from './session';
@@ -57,5 +58,5 @@ export async function beeline(args: Args): Promise<unknown> {
  */
 function checkPasswordFile(path: string): void {
   const content = readLocalFile(path, { what: 'The password file', maxBytes: 4096, code: 'BAD_ARGUMENT' }).toString('utf8');
-  checkPasswordForFile(content.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, ''));
+  checkPasswordForFile(javaTrim(content));
 }

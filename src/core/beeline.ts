@@ -7,7 +7,7 @@
 import { HiveZkError, preview } from './errors';
 import { parseJdbcUrl } from './jdbcUrl';
 import { isSecretKey, redactUrlText } from './secretParams';
-import { findInvisible } from './untrusted';
+import { findInvisible, trimEndWhere } from './untrusted';
 
 export type ShellKind = 'posix' | 'pwsh' | 'cmd';
 export const SHELL_KINDS: readonly ShellKind[] = ['posix', 'pwsh', 'cmd'];
@@ -240,5 +240,6 @@ export function quoteCmd(arg: string): string {
   if (/^[A-Za-z0-9_@+:./\\-]+$/.test(arg)) {
     return arg;
   }
-  return `"${arg.replace(/(\\+)$/, '$1$1')}"`;
+  // A trailing run of backslashes is doubled, so that the closing quote stays a quote.
+  return `"${arg}${arg.slice(trimEndWhere(arg, (code) => code === 0x5c).length)}"`;
 }

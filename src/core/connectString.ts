@@ -1,6 +1,7 @@
 // Parses and formats ZooKeeper connect strings: "h1:2181,h2:2181/optional/chroot".
 
 import { HiveZkError, preview } from './errors';
+import { isSlash, trimEndWhere } from './untrusted';
 
 export interface HostPort {
   host: string;
@@ -49,7 +50,7 @@ export function parseConnectString(input: string): ConnectString {
     throw new HiveZkError('BAD_CONNECT_STRING', `The ZooKeeper connect string lists ${entries.length} servers; at most ${MAX_SERVERS} are accepted.`);
   }
   const servers = entries.map((entry) => parseServer(entry.trim(), input));
-  const chroot = chrootText === '' || chrootText === '/' ? undefined : chrootText.replace(/\/+$/, '');
+  const chroot = chrootText === '' || chrootText === '/' ? undefined : trimEndWhere(chrootText, isSlash);
   if (chroot !== undefined && !/^(\/[^/\s\u0000-\u001f\u007f]+)+$/.test(chroot)) {
     throw new HiveZkError('BAD_CONNECT_STRING', `Invalid chroot "${preview(chroot)}" in ZooKeeper connect string "${preview(input)}".`);
   }

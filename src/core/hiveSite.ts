@@ -9,6 +9,7 @@ import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DE
 import { formatJdbcUrl, parseJdbcUrl } from './jdbcUrl';
 import { readLocalFile } from './localFile';
 import { isSecretKey, redactUrlText, withoutSecrets } from './secretParams';
+import { javaTrim } from './untrusted';
 
 /** Real hive-site.xml files are well under 1 MB; anything larger is refused before parsing. */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -349,9 +350,6 @@ export interface Hs2ConnectionFile {
   hadPassword: boolean;
   warnings: string[];
 }
-
-/** Java's String.trim: code points up to U+0020 at either end. */
-const javaTrim = (text: string): string => text.replace(/^[\u0000-\u0020]+/, '').replace(/[\u0000-\u0020]+$/, '');
 
 /** Java's String.split for a one-character literal separator: trailing empty parts dropped. */
 function javaSplit(text: string, separator: string): string[] {

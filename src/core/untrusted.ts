@@ -49,3 +49,32 @@ export function safeJson(value: unknown, indent?: number): string {
     indent,
   );
 }
+
+// Trimming runs of characters with loops: a pattern such as /x+$/ restarts at every x of a long run
+// that is followed by something else, which is quadratic in the run's length.
+
+/** `text` without the characters at its end for which `trimmed` (given a UTF-16 code unit) is true. */
+export function trimEndWhere(text: string, trimmed: (code: number) => boolean): string {
+  let end = text.length;
+  while (end > 0 && trimmed(text.charCodeAt(end - 1))) {
+    end -= 1;
+  }
+  return text.slice(0, end);
+}
+
+/** `text` without the characters at its start for which `trimmed` is true. */
+export function trimStartWhere(text: string, trimmed: (code: number) => boolean): string {
+  let start = 0;
+  while (start < text.length && trimmed(text.charCodeAt(start))) {
+    start += 1;
+  }
+  return text.slice(start);
+}
+
+/** Java's String.trim: code units up to U+0020 at either end. */
+export function javaTrim(text: string): string {
+  const blank = (code: number): boolean => code <= 0x20;
+  return trimStartWhere(trimEndWhere(text, blank), blank);
+}
+
+export const isSlash = (code: number): boolean => code === 0x2f;
