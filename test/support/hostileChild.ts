@@ -4,7 +4,7 @@
 //   node hostileChild.js cli '<json argv>'            one hive-zk command, its output serialised as the CLI does
 //   node hostileChild.js xml <seed> <count>           generated hostile Hadoop XML property graphs
 //   node hostileChild.js store <seed> <count> <dir>   generated hostile TLS stores
-//   node hostileChild.js health '<json servers>' <ms>  the health probe against (rogue) servers
+//   node hostileChild.js health '<json servers>' <ms> <admin port>  the health probe against (rogue) servers
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       record(outcome(() => loadTlsMaterial({ keystoreFile: file, keystorePassword: 'pw' })));
     }
   } else if (mode === 'health') {
-    const health = await collectEnsembleHealth(JSON.parse(a) as string, { timeoutMs: Number(b) });
+    const health = await collectEnsembleHealth(JSON.parse(a) as string, { timeoutMs: Number(b), adminPort: Number(c) });
     outcomes.push(...health.servers.map((s) => (s.reachable ? 'reachable' : 'unreachable')));
     outputChars = safeJson({ ...health, sessions: [...health.sessions.values()] }).length;
   } else {
