@@ -37,8 +37,11 @@ export interface TlsMaterial {
   secureContext?: SecureContext;
 }
 
-/** Java stores and PEM bundles are kilobytes (a JDK's cacerts about 200 KB); larger is not a store. */
-export const MAX_STORE_BYTES = 8 * 1024 * 1024;
+/**
+ * Java stores and PEM bundles are kilobytes (a JDK's cacerts, or a system CA bundle, about 200 KB);
+ * larger is not a store. The PKCS12 parser needs about 70 times a store's size in memory.
+ */
+export const MAX_STORE_BYTES = 2 * 1024 * 1024;
 
 type ReadFile = (path: string, what: string) => Buffer;
 /** Counted, regular files only: a store named in a URL may be /dev/zero or a FIFO. */
@@ -124,6 +127,10 @@ function readStore(file: string, role: 'truststore' | 'keystore', password: stri
   if (typeHint && typeHint !== type) {
     throw new HiveZkError('ZK_TLS_FAILED', `The TLS ${role} ${file} was given as ${typeHint} but is ${type}.`, { file });
   }
+  if (type === 'PKCS12' && !isOneDerValue(bytes)) {
+    // Checked before the parser sees it: garbage costs that parser seconds and hundreds of MB.
+    throw new HiveZkError('ZK_TLS_FAILED', `The TLS ${role} ${file} is neither PEM, JKS nor PKCS12 (it is not one DER structure).`, { file, storeType: type });
+  }
   if (type === 'PEM') {
     const text = bytes.toString('utf8');
     const key = pemBlocks(text, KEY_LABELS)[0]?.block;
@@ -207,6 +214,29 @@ function checkedContext(material: TlsMaterial, file: string): SecureContext {
         : `OpenSSL cannot use it (${preview(message.split('\n')[0] ?? '', 120)})`;
     throw new HiveZkError('ZK_TLS_FAILED', `The TLS material in ${preview(file, 200)} cannot be used: ${reason}.`, { file: preview(file, 200) });
   }
+}
+
+/** True when the bytes are one DER SEQUENCE whose length is the rest of the file (or BER's indefinite length), as a PKCS12 file is. */
+function isOneDerValue(bytes: Buffer): boolean {
+  if (bytes.length < 2 || bytes[0] !== 0x30) {
+    return false;
+  }
+  const first = bytes[1] ?? 0;
+  if (first === 0x80) {
+    return true;
+  }
+  if (first < 0x80) {
+    return 2 + first === bytes.length;
+  }
+  const count = first & 0x7f;
+  if (count > 4 || bytes.length < 2 + count) {
+    return false;
+  }
+  let length = 0;
+  for (let i = 0; i < count; i += 1) {
+    length = length * 256 + (bytes[2 + i] ?? 0);
+  }
+  return 2 + count + length === bytes.length;
 }
 
 interface Pkcs12Bag {

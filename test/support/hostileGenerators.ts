@@ -17,10 +17,11 @@ export function hostileXml(random: Random): string {
   const count = 1 + int(random, random() < 0.2 ? 2000 : 60);
   const names = Array.from({ length: count }, (_, i) => (i < READ_NAMES.length && random() < 0.7 ? (READ_NAMES[i] as string) : `p${i}`));
   const shape = int(random, 4);
+  let budget = 6 * 1024 * 1024; // characters for the whole file: some files end up over the 4 MB limit, none far over
   const values = names.map((_, i) => {
     const parts: string[] = [];
     const pieces = shape === 0 ? 10 : 1 + int(random, random() < 0.1 ? 5000 : 12);
-    for (let k = 0; k < pieces; k += 1) {
+    for (let k = 0; k < pieces && budget > 0; k += 1) {
       const roll = random();
       if (shape === 0) {
         parts.push(`\${${names[Math.max(0, i - 1)] ?? 'p0'}}`); // the issue's ten-by-ten chain
@@ -31,6 +32,7 @@ export function hostileXml(random: Random): string {
       } else {
         parts.push(random() < 0.05 ? 'x'.repeat(int(random, 400_000)) : 'zk1:2181,'.repeat(int(random, 5)));
       }
+      budget -= parts[parts.length - 1]?.length ?? 0;
     }
     return parts.join(random() < 0.3 ? ',' : '');
   });
@@ -40,7 +42,7 @@ export function hostileXml(random: Random): string {
 
 /** Bytes a user, a URL or an attacker might name as a TLS store. */
 export function hostileStore(random: Random): Buffer {
-  const size = random() < 0.1 ? 1_000_000 + int(random, 4_000_000) : int(random, 4096);
+  const size = random() < 0.1 ? 500_000 + int(random, 2_500_000) : int(random, 4096);
   const garbage = Buffer.from(Array.from({ length: Math.min(size, 65536) }, () => int(random, 256))).toString('latin1').repeat(Math.max(1, Math.floor(size / 65536)));
   switch (int(random, 7)) {
     case 0:
