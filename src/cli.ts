@@ -3,7 +3,7 @@
 // themselves are in src/cli/, listed in src/cli/commands.ts.
 
 import { toHiveZkError } from './core/errors';
-import { escapeInvisible } from './core/untrusted';
+import { safeJson } from './core/untrusted';
 import { runCommand, USAGE } from './cli/commands';
 
 async function main(): Promise<void> {
@@ -23,8 +23,8 @@ async function main(): Promise<void> {
     exitCode = failure.code === 'BAD_ARGUMENT' ? 2 : 1;
   }
   // Exit as soon as the answer is out: the ZooKeeper library can leave timers behind a closed client.
-  // Znode text is printed with invisible characters (bidi overrides, C1 controls…) escaped, like everywhere else.
-  const json = JSON.stringify(output, (_key, value: unknown) => (typeof value === 'string' ? escapeInvisible(value) : value), 2);
+  // Znode text is printed with invisible characters (bidi overrides, C1 controls…) escaped, in keys and values alike.
+  const json = safeJson(output, 2);
   process.stdout.write(`${json}\n`, () => process.exit(exitCode));
 }
 

@@ -1,11 +1,12 @@
 // The beeline command: the argv, environment and display string to start beeline on a URL or a
 // registered instance, quoted for the chosen shell. Passwords never go on its command line.
 
-import { readFileSync, statSync } from 'node:fs';
 import { buildBeelineCommand, checkPasswordForFile, SHELL_KINDS, type PasswordSource, type ShellKind } from '../core/beeline';
 import { parseConnectString } from '../core/connectString';
 import { HiveZkError, preview } from '../core/errors';
 import { discoveryUrl, instanceUrl } from '../core/hs2Urls';
+import { readLocalFile } from '../core/localFile';
+import { javaTrim } from '../core/untrusted';
 import { driverVersion, flag, requireFlag, type Args } from './args';
 import { listAnyInstances } from './lookups';
 import { withSession } from './session';
@@ -56,14 +57,6 @@ export async function beeline(args: Args): Promise<unknown> {
  * points up to U+0020) and re-splits the password in its !connect line. Its content is never echoed.
  */
 function checkPasswordFile(path: string): void {
-  let content: string;
-  try {
-    if (statSync(path).size > 4096) {
-      throw new HiveZkError('BAD_ARGUMENT', `The password file ${preview(path)} is larger than 4 KB; it is not a password file.`);
-    }
-    content = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw error instanceof HiveZkError ? error : new HiveZkError('BAD_ARGUMENT', `Cannot read the password file ${preview(path)} (beeline could not either).`);
-  }
-  checkPasswordForFile(content.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, ''));
+  const content = readLocalFile(path, { what: 'The password file', maxBytes: 4096, code: 'BAD_ARGUMENT' }).toString('utf8');
+  checkPasswordForFile(javaTrim(content));
 }

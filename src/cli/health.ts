@@ -8,6 +8,7 @@ import { walkLocks } from '../core/lockWalk';
 import { discoverNamespaces } from '../core/namespaceDiscovery';
 import { groupLocksByOwner, ownerJson, ownerOf } from '../core/owners';
 import { collectEnsembleHealth } from '../core/serverHealth';
+import { isSlash, trimEndWhere, trimStartWhere } from '../core/untrusted';
 import { flag, requireFlag, type Args } from './args';
 import { healthOptions, listAnyInstances } from './lookups';
 import { withSession } from './session';
@@ -26,7 +27,7 @@ export async function health(args: Args): Promise<unknown> {
       const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
       const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.kind === 'hs2-ha' ? n.name.replace(/-(sasl|unsecure)$/, '') : n.name, n.kind === 'hs2-ha')));
       const instances = listings.flatMap((l) => l.instances);
-      const walk = kinds.some((n) => n.name === lockNamespace.replace(/^\/+|\/+$/g, '')) ? await walkLocks(session, lockNamespace) : undefined;
+      const walk = kinds.some((n) => n.name === trimStartWhere(trimEndWhere(lockNamespace, isSlash), isSlash)) ? await walkLocks(session, lockNamespace) : undefined;
       const ownership = groupLocksByOwner(walk?.locks ?? [], instances, ensemble.sessions, { sessionsComplete: ensemble.sessionsComplete });
       return {
         hiveServer2: instances.map((i) => ({ path: i.path, host: i.host ?? null, port: i.port ?? null, owner: ownerJson(ownerOf(i.ephemeralOwner, ensemble.sessions)) })),

@@ -6,7 +6,7 @@ import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPAC
 import { listKyuubiEngines } from '../core/kyuubiRegistry';
 import { listLlapDaemons } from '../core/llapRegistry';
 import { listMetastoreInstances } from '../core/metastoreRegistry';
-import { discoverNamespaces, KYUUBI_ENGINE_SPACE } from '../core/namespaceDiscovery';
+import { discoverNamespaces, parseEngineSpace } from '../core/namespaceDiscovery';
 import { ownerJson, ownerOf } from '../core/owners';
 import type { ZkSession } from '../core/zkSession';
 import { flag, requireFlag, type Args } from './args';
@@ -29,7 +29,7 @@ async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
   if (args.values.llap === true || /^llap-(sasl|unsecure)$/.test(namespace)) {
     return listLlapDaemons(session, namespace);
   }
-  if (KYUUBI_ENGINE_SPACE.test(namespace.replace(/^\/+/, ''))) {
+  if (parseEngineSpace(namespace.replace(/^\/+/, '')) !== undefined) {
     return { namespace, engines: await listKyuubiEngines(session, namespace) };
   }
   // Metastore discovery (Hive 4): "<host>:<port><sequence>" znodes, not HiveServer2 registrations.

@@ -7,7 +7,7 @@
 import { HiveZkError, preview } from './errors';
 import { parseJdbcUrl } from './jdbcUrl';
 import { isSecretKey, redactUrlText } from './secretParams';
-import { findInvisible } from './untrusted';
+import { findInvisible, trimEndWhere } from './untrusted';
 
 export type ShellKind = 'posix' | 'pwsh' | 'cmd';
 export const SHELL_KINDS: readonly ShellKind[] = ['posix', 'pwsh', 'cmd'];
@@ -41,6 +41,64 @@ export interface BeelineCommand {
   display(shell: ShellKind): string;
 }
 
+type OptionValue = 'boolean' | 'integer' | 'outputFormat' | 'numberFormat' | 'character';
+
+/**
+ * The BeeLine options extra arguments may set (BeeLineOpts): how results are shown, nothing else.
+ * Every other option is refused, whoever set it — beeline sets any of its options from
+ * --name=value, and some run or read files (scriptFile, initFiles, historyFile, property files, whose
+ * !sh lines run commands), change what runs or where (autoCommit, force, isolation, authType,
+ * delimiter, entireLineAsCommand) or write files (autosave).
+ */
+export const BEELINE_DISPLAY_OPTIONS: Readonly<Record<string, OptionValue>> = {
+  color: 'boolean',
+  convertBinaryArrayToString: 'boolean',
+  delimiterForDSV: 'character',
+  escapeCRLF: 'boolean',
+  headerInterval: 'integer',
+  incremental: 'boolean',
+  incrementalBufferRows: 'integer',
+  maxColumnWidth: 'integer',
+  maxHeight: 'integer',
+  maxWidth: 'integer',
+  nullEmptyString: 'boolean',
+  numberFormat: 'numberFormat',
+  outputFormat: 'outputFormat',
+  showDbInPrompt: 'boolean',
+  showElapsedTime: 'boolean',
+  showHeader: 'boolean',
+  showNestedErrs: 'boolean',
+  showWarnings: 'boolean',
+  silent: 'boolean',
+  truncateTable: 'boolean',
+  verbose: 'boolean',
+};
+
+const OUTPUT_FORMATS = ['table', 'vertical', 'csv2', 'tsv2', 'dsv', 'csv', 'tsv', 'json', 'jsonfile', 'xmlattr', 'xmlelements'];
+const VALUE_RULES: Record<OptionValue, { test(value: string): boolean; says: string }> = {
+  boolean: { test: (v) => /^(true|false)$/i.test(v), says: 'true or false' },
+  integer: { test: (v) => /^-?\d{1,9}$/.test(v), says: 'a whole number' },
+  outputFormat: { test: (v) => OUTPUT_FORMATS.includes(v.toLowerCase()), says: OUTPUT_FORMATS.join(', ') },
+  numberFormat: { test: (v) => /^[#0.,%E'+-]{1,32}$|^default$/.test(v), says: 'a DecimalFormat pattern such as #,##0.00, or default' },
+  character: { test: (v) => /^[!-~]$/.test(v), says: 'one visible ASCII character' },
+};
+
+/** One extra BeeLine argument: "--<display option>=<value>", checked by the option's kind; anything else is refused with the reason. */
+export function checkBeelineOption(extra: string): string {
+  const match = /^--([A-Za-z]{1,40})=(.{0,64})$/s.exec(extra);
+  const name = match?.[1] ?? '';
+  // BeeLine finds the setter whatever the case of the name.
+  const option = Object.keys(BEELINE_DISPLAY_OPTIONS).find((o) => o.toLowerCase() === name.toLowerCase());
+  if (!match || option === undefined) {
+    throw unsafe('extra argument', extra, `extra arguments are BeeLine display options only (--name=value with name one of ${Object.keys(BEELINE_DISPLAY_OPTIONS).join(', ')}); options that run, read or write files, or change what runs, are refused`);
+  }
+  const rule = VALUE_RULES[BEELINE_DISPLAY_OPTIONS[option] ?? 'boolean'];
+  if (!rule.test(match[2] ?? '')) {
+    throw unsafe('extra argument', extra, `--${option} takes ${rule.says}`);
+  }
+  return checkPrintable('extra argument', extra);
+}
+
 export function buildBeelineCommand(request: BeelineRequest): BeelineCommand {
   const url = parseJdbcUrl(request.url);
   const secret = Object.keys(url.sessionVars).find(isSecretKey);
@@ -53,14 +111,7 @@ export function buildBeelineCommand(request: BeelineRequest): BeelineCommand {
     args.push('-n', checkBeelineUser(request.user));
   }
   for (const extra of request.extraArgs ?? []) {
-    // Only BeeLine's own "--name=value" options: beeline reads each as exactly one setting.
-    if (!/^--[A-Za-z][A-Za-z0-9]*(=|$)/.test(extra)) {
-      throw unsafe('extra argument', extra, 'extra arguments must be beeline options of the form --name=value');
-    }
-    if (/^--password/i.test(extra)) {
-      throw unsafe('extra argument', extra, 'passwords are passed only through the password prompt or file');
-    }
-    args.push(checkPrintable('extra argument', extra));
+    args.push(checkBeelineOption(extra));
   }
   const password = request.password ?? { kind: 'none' };
   if (password.kind === 'prompt' && request.user && (Object.keys(url.hiveConfs).length > 0 || Object.keys(url.hiveVars).length > 0)) {
@@ -240,5 +291,6 @@ export function quoteCmd(arg: string): string {
   if (/^[A-Za-z0-9_@+:./\\-]+$/.test(arg)) {
     return arg;
   }
-  return `"${arg.replace(/(\\+)$/, '$1$1')}"`;
+  // A trailing run of backslashes is doubled, so that the closing quote stays a quote.
+  return `"${arg}${arg.slice(trimEndWhere(arg, (code) => code === 0x5c).length)}"`;
 }

@@ -1,6 +1,8 @@
 // Parses and formats ZooKeeper connect strings: "h1:2181,h2:2181/optional/chroot".
 
+import { isIP } from 'node:net';
 import { HiveZkError, preview } from './errors';
+import { isSlash, trimEndWhere } from './untrusted';
 
 export interface HostPort {
   host: string;
@@ -20,6 +22,14 @@ export const MAX_SERVERS = 64;
 
 // Host names and IPv4 addresses as DNS allows them; nothing a shell or a URL would treat specially.
 const HOST_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?$/;
+
+/**
+ * An IPv6 address literal (without brackets or a zone id): Hive 4.1+ reads such hosts from old
+ * "host:port" znode data (HIVE-28782), and a JDBC URL carries them bracketed ("[2001:db8::1]:10000").
+ */
+export function isIpv6Literal(host: string): boolean {
+  return host.length <= 45 && /^[0-9A-Fa-f:.]+$/.test(host) && isIP(host) === 6;
+}
 
 export function isValidHost(host: string): boolean {
   return HOST_PATTERN.test(host);
@@ -49,7 +59,7 @@ export function parseConnectString(input: string): ConnectString {
     throw new HiveZkError('BAD_CONNECT_STRING', `The ZooKeeper connect string lists ${entries.length} servers; at most ${MAX_SERVERS} are accepted.`);
   }
   const servers = entries.map((entry) => parseServer(entry.trim(), input));
-  const chroot = chrootText === '' || chrootText === '/' ? undefined : chrootText.replace(/\/+$/, '');
+  const chroot = chrootText === '' || chrootText === '/' ? undefined : trimEndWhere(chrootText, isSlash);
   if (chroot !== undefined && !/^(\/[^/\s\u0000-\u001f\u007f]+)+$/.test(chroot)) {
     throw new HiveZkError('BAD_CONNECT_STRING', `Invalid chroot "${preview(chroot)}" in ZooKeeper connect string "${preview(input)}".`);
   }

@@ -75,6 +75,11 @@ export function toHiveZkError(value: unknown): HiveZkError {
     return value;
   }
   const message = value instanceof Error ? value.message : String(value);
+  const errno = value as NodeJS.ErrnoException | undefined;
+  if (typeof errno?.path === 'string' && typeof errno.code === 'string') {
+    // A local file system error (readers go through localFile.ts; this is the net for any other): not ZooKeeper's.
+    return new HiveZkError('BAD_ARGUMENT', `Cannot use the local file ${preview(errno.path, 200)}: ${errno.code}.`, { file: preview(errno.path, 200) }, { cause: value });
+  }
   return new HiveZkError('ZK_ERROR', message, {}, { cause: value });
 }
 

@@ -7,22 +7,41 @@ import { parseConnectString } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from './hs2Registry';
 import { formatJdbcUrl, parseJdbcUrl } from './jdbcUrl';
+import { readLocalFile } from './localFile';
+import { isSecretKey, redactUrlText, withoutSecrets } from './secretParams';
+import { javaTrim } from './untrusted';
 
 /** Real hive-site.xml files are well under 1 MB; anything larger is refused before parsing. */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
-/** Hadoop Configuration's substitution depth limit (MAX_SUBST). */
-const MAX_SUBSTITUTION_DEPTH = 20;
+/** Hadoop Configuration's substitution limit (MAX_SUBST): at most this many ${name} replaced in one value. */
+const MAX_SUBSTITUTIONS = 20;
+/** No setting this tool reads is anywhere near this long once expanded; longer means references built to grow. */
+export const MAX_EXPANDED_CHARS = 64 * 1024;
 
 function badFile(message: string, details: Record<string, unknown> = {}): HiveZkError {
   return new HiveZkError('BAD_CONFIG_FILE', message, details);
 }
 
+/** Reads a configuration file named by the user: a regular file of at most MAX_CONFIG_BYTES, counted. */
+export function readConfigFile(path: string): string {
+  return readLocalFile(path, { what: 'The configuration file', maxBytes: MAX_CONFIG_BYTES, code: 'BAD_CONFIG_FILE' }).toString('utf8');
+}
+
+/** A parsed Hadoop configuration file. */
+export interface HadoopConf {
+  /** name → value as written (what Configuration's iterator gives: no ${} expansion, values untrimmed). */
+  properties: Map<string, string>;
+  warnings: string[];
+  /** One property with ${name} references expanded as Configuration.get does, bounded. */
+  get(name: string): string | undefined;
+}
+
 /**
  * Parses a Hadoop configuration file (<configuration><property><name/><value/><final/></property>…)
- * into name → value, as Hadoop's Configuration does: names trimmed, a later property overrides an
- * earlier one unless that one is final, ${name} references expanded.
+ * as Hadoop's Configuration does: names trimmed, a later property overrides an earlier one unless
+ * that one is final; ${name} references are expanded only by `get`, one property at a time.
  */
-export function parseHadoopXml(text: string): { properties: Map<string, string>; warnings: string[] } {
+export function parseHadoopXml(text: string): HadoopConf {
   if (typeof text !== 'string') {
     throw badFile('The configuration file is not text.');
   }
@@ -73,31 +92,60 @@ export function parseHadoopXml(text: string): { properties: Map<string, string>;
   if (typeof root === 'object' && root !== null && 'xi:include' in root) {
     warnings.push('<xi:include> elements are not followed; included files are not read.');
   }
-  const expanded = new Map<string, string>();
-  for (const [key, value] of raw) {
-    expanded.set(key, substitute(value, raw));
-  }
-  return { properties: expanded, warnings };
+  return { properties: raw, warnings, get: (name) => expand(name, raw) };
 }
 
-/** Hadoop-style ${name} expansion from the same file; unknown references stay as written. */
-function substitute(value: string, raw: ReadonlyMap<string, string>): string {
-  let current = value;
-  for (let depth = 0; depth < MAX_SUBSTITUTION_DEPTH; depth += 1) {
-    let changed = false;
-    current = current.replace(/\$\{([^${}\s]+)\}/g, (whole, name: string) => {
-      const replacement = raw.get(name);
-      if (replacement === undefined) {
-        return whole;
-      }
-      changed = true;
-      return replacement;
-    });
-    if (!changed) {
-      break;
-    }
+/**
+ * Configuration.substituteVars: one ${name} at a time, leftmost first, at most MAX_SUBSTITUTIONS;
+ * an unknown name (Hadoop would try the environment and Java system properties first, which a
+ * file read here has not) ends the expansion with the text as it stands, a value that refers to itself
+ * gives the original text, and more references than the limit fail (as Hadoop's IllegalStateException).
+ * Every step is bounded by MAX_EXPANDED_CHARS, so a file of references cannot grow without limit.
+ */
+function expand(name: string, raw: ReadonlyMap<string, string>): string | undefined {
+  const original = raw.get(name);
+  if (original === undefined) {
+    return undefined;
   }
-  return current;
+  let current = original;
+  for (let step = 0; step < MAX_SUBSTITUTIONS; step += 1) {
+    const found = findReference(current);
+    if (found === undefined) {
+      return current;
+    }
+    const value = raw.get(current.slice(found.start + 2, found.end - 1));
+    const reference = current.slice(found.start, found.end);
+    if (value === undefined) {
+      return current;
+    }
+    if (value.includes(reference)) {
+      return original;
+    }
+    if (current.length - reference.length + value.length > MAX_EXPANDED_CHARS) {
+      throw badFile(`${preview(name, 80)}: its \${…} references expand to more than ${MAX_EXPANDED_CHARS / 1024} KB; the file is built to grow, not to configure.`, { property: preview(name, 80) });
+    }
+    current = current.slice(0, found.start) + value + current.slice(found.end);
+  }
+  throw badFile(`${preview(name, 80)}: variable substitution depth too large (Hadoop stops after ${MAX_SUBSTITUTIONS} references).`, { property: preview(name, 80) });
+}
+
+/** The leftmost "${name}" whose name is non-empty and holds no "}", "$" or " " (Configuration.findSubVariable); one linear scan. */
+function findReference(text: string): { start: number; end: number } | undefined {
+  let i = text.indexOf('${');
+  while (i !== -1) {
+    let j = i + 2;
+    while (j < text.length && text[j] !== '}' && text[j] !== '$' && text[j] !== ' ') {
+      j += 1;
+    }
+    if (j === text.length) {
+      return undefined;
+    }
+    if (text[j] === '}' && j > i + 2) {
+      return { start: i, end: j + 1 };
+    }
+    i = text.indexOf('${', text[j] === '$' ? j : j + 1);
+  }
+  return undefined;
 }
 
 const isTrue = (value: string | undefined): boolean => value?.trim().toLowerCase() === 'true';
@@ -134,8 +182,7 @@ export interface HiveSiteSettings {
 }
 
 export function readHiveSite(text: string): HiveSiteSettings {
-  const { properties: p, warnings } = parseHadoopXml(text);
-  const get = (key: string): string | undefined => p.get(key);
+  const { get, warnings } = parseHadoopXml(text);
   const settings: HiveSiteSettings = {
     discoveryEnabled: isTrue(get('hive.server2.support.dynamic.service.discovery')),
     hs2Namespace: get('hive.server2.zookeeper.namespace')?.trim() || DEFAULT_HS2_NAMESPACE,
@@ -228,7 +275,7 @@ export const BEELINE_URL_PREFIX = 'beeline.hs2.jdbc.url.';
 export interface NamedUrl {
   name: string;
   url: string;
-  /** The file's URL carried a password; it was left out of `url`. */
+  /** The file's URL carried a password or another secret parameter; it was left out of `url`. */
   hadPassword: boolean;
   problem?: string;
 }
@@ -240,20 +287,20 @@ export interface BeelineSite {
   warnings: string[];
 }
 
-/** Drops a password from a URL (rebuilt from its parsed parts); refuses what cannot be rebuilt. */
-function withoutPassword(url: string): { url: string; hadPassword: boolean } {
+/** A URL without its secret parameters (secretParams.ts: passwords, store passwords, tokens), rebuilt from its parts. */
+function withoutSecretParams(url: string): { url: string; hadPassword: boolean } {
   const parsed = parseJdbcUrl(url);
-  if (parsed.sessionVars.password === undefined) {
-    return { url, hadPassword: false };
-  }
-  const sessionVars = { ...parsed.sessionVars };
-  delete sessionVars.password;
-  return { url: formatJdbcUrl({ hosts: parsed.hosts, database: parsed.database, sessionVars, hiveConfs: parsed.hiveConfs, hiveVars: parsed.hiveVars }), hadPassword: true };
+  const sessionVars = withoutSecrets(parsed.sessionVars);
+  const hiveConfs = withoutSecrets(parsed.hiveConfs);
+  const hiveVars = withoutSecrets(parsed.hiveVars);
+  const dropped = [parsed.sessionVars, parsed.hiveConfs, parsed.hiveVars].some((vars) => Object.keys(vars).some(isSecretKey));
+  return dropped ? { url: formatJdbcUrl({ hosts: parsed.hosts, database: parsed.database, sessionVars, hiveConfs, hiveVars }), hadPassword: true } : { url, hadPassword: false };
 }
 
 export function readBeelineSite(text: string): BeelineSite {
   const { properties, warnings } = parseHadoopXml(text);
   const site: BeelineSite = { urls: [], warnings };
+  // BeelineSiteParser iterates the Configuration: values as written, no ${} expansion.
   for (const [key, value] of properties) {
     if (!key.startsWith(BEELINE_URL_PREFIX)) {
       continue;
@@ -264,16 +311,17 @@ export function readBeelineSite(text: string): BeelineSite {
       continue;
     }
     try {
-      site.urls.push({ name, ...withoutPassword(value.trim()) });
+      site.urls.push({ name, ...withoutSecretParams(value.trim()) });
     } catch (error) {
-      site.urls.push({ name, url: '', hadPassword: /password=/i.test(value), problem: isHiveZkError(error) ? error.message : String(error) });
+      // Not a URL the parser can take apart: nothing of it is shown, only why.
+      site.urls.push({ name, url: '', hadPassword: /password|jwt|http\.(header|cookie)\./i.test(value), problem: isHiveZkError(error) ? error.message : String(error) });
     }
   }
   if (site.defaultName !== undefined && !site.urls.some((u) => u.name === site.defaultName)) {
     warnings.push(`beeline.hs2.jdbc.url.default names "${preview(site.defaultName, 40)}", which is not defined (beeline: "The named url: … is not specified").`);
   }
   if (site.urls.some((u) => u.hadPassword)) {
-    warnings.push('Passwords in beeline-site.xml URLs were left out; keep them out of shared files.');
+    warnings.push('Passwords and other secret parameters in beeline-site.xml URLs were left out; keep them out of shared files.');
   }
   return site;
 }
@@ -283,7 +331,7 @@ export function formatBeelineSiteEntry(name: string, url: string, options: { mak
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name) || name === 'default') {
     throw new HiveZkError('BAD_ARGUMENT', `"${preview(name, 40)}" cannot be a beeline URL name: use letters, digits, ".", "_" or "-" (and not "default").`);
   }
-  const safe = withoutPassword(url).url;
+  const safe = withoutSecretParams(url).url;
   const property = (key: string, value: string) => `  <property>\n    <name>${key}</name>\n    <value>${escapeXml(value)}</value>\n  </property>\n`;
   return property(`${BEELINE_URL_PREFIX}${name}`, safe) + (options.makeDefault ? property(`${BEELINE_URL_PREFIX}default`, name) : '');
 }
@@ -298,46 +346,77 @@ export const HS2_CONNECTION_PREFIX = 'beeline.hs2.connection.';
 
 export interface Hs2ConnectionFile {
   url?: string;
+  /** The file held a password (or another secret parameter); it is not in `url`. */
   hadPassword: boolean;
   warnings: string[];
 }
 
-/** beeline's URL from user settings: hosts, /defaultDB, sorted ;k=v, ?hiveconf, #hivevar (HS2ConnectionFileUtils). */
+/** Java's String.split for a one-character literal separator: trailing empty parts dropped. */
+function javaSplit(text: string, separator: string): string[] {
+  if (!text.includes(separator)) {
+    return [text];
+  }
+  const parts = text.split(separator);
+  while (parts.length > 0 && parts[parts.length - 1] === '') {
+    parts.pop();
+  }
+  return parts;
+}
+
+/** HS2ConnectionFileUtils.addPropertyValues: "k=v,k=v" → "k=v;k=v", each pair exactly one "=", key and value trimmed. */
+function hivePairs(value: string): string {
+  return javaSplit(value, ',')
+    .map((pair) => {
+      const keyValue = javaSplit(pair, '=');
+      if (keyValue.length !== 2) {
+        throw badFile(`beeline refuses this file: "Unable to parse ${preview(redactUrlText(pair), 80)} in hs2 connection config file" (each hiveconf/hivevar entry is key=value with exactly one "=").`);
+      }
+      return keyValue;
+    })
+    .filter(([key]) => !isSecretKey(javaTrim(key ?? '')))
+    .map(([key = '', val = '']) => `${javaTrim(key)}=${javaTrim(val)}`)
+    .join(';');
+}
+
+/**
+ * The URL beeline builds from user settings (HS2ConnectionFileUtils.getUrl over the Configuration's
+ * raw values): url_prefix + trimmed hosts + "/" + trimmed defaultDB, the other keys sorted as
+ * ";k=v" untrimmed, then ?hiveconf and #hivevar pairs. Secret parameters are left out and said so.
+ */
 export function readHs2ConnectionFile(text: string): Hs2ConnectionFile {
   const { properties, warnings } = parseHadoopXml(text);
   const props = new Map<string, string>();
   for (const [key, value] of properties) {
     if (key.startsWith(HS2_CONNECTION_PREFIX)) {
-      props.set(key.slice(HS2_CONNECTION_PREFIX.length), value.trim());
+      props.set(key.slice(HS2_CONNECTION_PREFIX.length), value);
     }
   }
-  const hadPassword = props.has('password');
-  props.delete('password');
+  const secrets = [...props.keys()].filter(isSecretKey);
+  for (const key of secrets) {
+    props.delete(key);
+  }
+  const hadPassword = secrets.length > 0;
+  if (hadPassword) {
+    warnings.push(`${secrets.map((k) => `beeline.hs2.connection.${preview(k, 40)}`).join(', ')} ${secrets.length === 1 ? 'was' : 'were'} left out of the URL (beeline puts ${secrets.length === 1 ? 'it' : 'them'} in).`);
+  }
+  const prefix = props.get('url_prefix') ?? 'jdbc:hive2://';
   const hosts = props.get('hosts');
-  if (!hosts) {
-    warnings.push('beeline.hs2.connection.hosts is missing: beeline builds no URL from this file.');
+  if (prefix === '' || hosts === undefined || hosts === '') {
+    warnings.push(`beeline builds no URL from this file: ${prefix === '' ? 'url_prefix' : 'hosts'} parameter cannot be empty (beeline.hs2.connection.hosts is required).`);
     return { hadPassword, warnings };
   }
-  const db = props.get('defaultDB') || 'default';
-  const session = [...props.keys()].filter((k) => !['hosts', 'defaultDB', 'hiveconf', 'hivevar'].includes(k)).sort();
-  let url = `jdbc:hive2://${hosts}/${db}`;
+  const session = [...props.keys()].filter((k) => !['url_prefix', 'hosts', 'defaultDB', 'hiveconf', 'hivevar'].includes(k)).sort();
+  let url = `${javaTrim(prefix)}${javaTrim(hosts)}/${javaTrim(props.get('defaultDB') ?? 'default')}`;
   for (const key of session) {
     url += `;${key}=${props.get(key) ?? ''}`;
   }
-  const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '').join(';');
-  if (list(props.get('hiveconf'))) {
-    url += `?${list(props.get('hiveconf'))}`;
-  }
-  if (list(props.get('hivevar'))) {
-    url += `#${list(props.get('hivevar'))}`;
-  }
+  const hiveConfs = props.has('hiveconf') ? hivePairs(props.get('hiveconf') ?? '') : '';
+  const hiveVars = props.has('hivevar') ? hivePairs(props.get('hivevar') ?? '') : '';
+  url += (hiveConfs ? `?${hiveConfs}` : '') + (hiveVars ? `#${hiveVars}` : '');
   try {
     parseJdbcUrl(url);
   } catch (error) {
     warnings.push(`The URL beeline would build is not valid: ${isHiveZkError(error) ? error.message : String(error)}`);
-  }
-  if (hadPassword) {
-    warnings.push('beeline.hs2.connection.password was left out of the URL.');
   }
   return { url, hadPassword, warnings };
 }

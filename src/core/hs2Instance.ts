@@ -6,6 +6,7 @@ import { isValidHost, parsePort } from './connectString';
 import { preview } from './errors';
 import { parseJavaInt } from './javaInt';
 import { forEachPair, setOwn } from './pairs';
+import { trimEndWhere } from './untrusted';
 import { decodeText } from './znodeText';
 import type { ZnodeStat } from './zkSession';
 
@@ -178,11 +179,14 @@ export function connectTarget(instance: Hs2Instance): { host: string; port: numb
 /** How the znodes of a registry are named: HS2's "serverUri=…" names, or HA's "instance-<sequence>". */
 export type NameFormat = 'serverUri' | 'sequential';
 
+const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+
 /** Builds the instance view the way the driver reads it: data first, the znode name as fallback. */
 export function describeInstance(namespacePath: string, znode: string, data: InstanceData, stat?: ZnodeStat, nameFormat: NameFormat = 'serverUri'): Hs2Instance {
   const instance: Hs2Instance = { znode, path: `${namespacePath}/${znode}`, settings: {}, dataFormat: data.format, problems: [] };
   if (nameFormat === 'sequential') {
-    instance.sequence = /(\d+)$/.exec(znode)?.[1] ?? znode;
+    const digits = znode.slice(trimEndWhere(znode, isDigit).length);
+    instance.sequence = digits === '' ? znode : digits;
   } else {
     const name = parseInstanceName(znode);
     if (name) {

@@ -1,7 +1,7 @@
 // Parses and formats jdbc:hive2:// URLs the way Hive's JDBC driver (Utils.parseURL) reads them:
 // jdbc:hive2://<authority>[/<db>][;<session k=v>…][?<hive conf k=v>…][#<hive var k=v>…]
 
-import { DEFAULT_ZK_PORT, MAX_SERVERS, isValidHost, parsePort, type HostPort } from './connectString';
+import { DEFAULT_ZK_PORT, MAX_SERVERS, isIpv6Literal, isValidHost, parsePort, type HostPort } from './connectString';
 import { HiveZkError, preview } from './errors';
 import { setOwn, splitPairs } from './pairs';
 import { isSecretKey, redactUrlText } from './secretParams';
@@ -148,10 +148,11 @@ function parseEnsemble(authority: string): UrlHost[] {
 }
 
 function parseSingleHost(authority: string): UrlHost {
-  const match = /^([^:]+)(?::(\d*))?$/.exec(authority);
+  // "[v6]:port" as java.net.URI reads it (the driver hands the host to its socket, which takes the literal).
+  const match = authority.startsWith('[') ? /^\[([0-9A-Fa-f:.]{2,45})\](?::(\d*))?$/.exec(authority) : /^([^:]+)(?::(\d*))?$/.exec(authority);
   const host = match?.[1] ?? '';
   const portText = match?.[2];
-  if (!match || !isValidHost(host) || (portText !== undefined && portText !== '' && parsePort(portText) === undefined)) {
+  if (!match || !(authority.startsWith('[') ? isIpv6Literal(host) : isValidHost(host)) || (portText !== undefined && portText !== '' && parsePort(portText) === undefined)) {
     const hint = authority.includes(',')
       ? ' Several hosts need serviceDiscoveryMode=zooKeeper.'
       : authority.includes(';')
@@ -178,13 +179,16 @@ export interface JdbcUrlParts {
 export function formatJdbcUrl(parts: JdbcUrlParts): string {
   const authority = parts.hosts
     .map((h) => {
-      if (!isValidHost(h.host)) {
+      const ipv6 = isIpv6Literal(h.host);
+      if (!ipv6 && !isValidHost(h.host)) {
         throw unsafe('host', h.host);
       }
       if (h.port !== undefined && (!Number.isInteger(h.port) || h.port < 1 || h.port > 65535)) {
         throw unsafe('port', String(h.port));
       }
-      return h.port === undefined ? h.host : `${h.host}:${h.port}`;
+      // IPStackUtils.concatHostPort: an IPv6 host is bracketed, so its colons cannot be read as the port's.
+      const host = ipv6 ? `[${h.host}]` : h.host;
+      return h.port === undefined ? host : `${host}:${h.port}`;
     })
     .join(',');
   const database = parts.database ?? 'default';

@@ -5,28 +5,14 @@
 import { HiveZkError, isHiveZkError } from './errors';
 import type { Hs2Instance } from './hs2Instance';
 import { listInstances, type NamespaceListing } from './hs2Registry';
-import { KYUUBI_ENGINE_SPACE } from './namespaceDiscovery';
+import { parseEngineSpace, type EngineSpace } from './namespaceDiscovery';
 import { unlessMissing } from './missingZnode';
 import type { ZkSession } from './zkSession';
 import { namespacePath } from './znodePath';
 
 export const DEFAULT_KYUUBI_NAMESPACE = 'kyuubi';
 
-export interface EngineSpace {
-  serverSpace: string;
-  kyuubiVersion: string;
-  shareLevel: string;
-  engineType: string;
-}
-
-export function parseEngineSpace(name: string): EngineSpace | undefined {
-  const match = KYUUBI_ENGINE_SPACE.exec(name);
-  if (!match) {
-    return undefined;
-  }
-  const [, serverSpace = '', kyuubiVersion = '', shareLevel = '', engineType = ''] = match;
-  return { serverSpace, kyuubiVersion, shareLevel, engineType };
-}
+export { parseEngineSpace, type EngineSpace } from './namespaceDiscovery';
 
 /** Kyuubi servers: the namespace reads exactly like an HS2 one (Hive's driver can resolve it). */
 export function listKyuubiServers(session: ZkSession, namespace = DEFAULT_KYUUBI_NAMESPACE): Promise<NamespaceListing> {

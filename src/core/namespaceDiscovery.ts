@@ -18,8 +18,43 @@ export interface NamespaceHints {
   lockNamespace?: string;
 }
 
-/** Kyuubi engine spaces: <serverSpace>_<version>_<SHARE_LEVEL>_<ENGINE_TYPE> (EngineRef.scala). */
-export const KYUUBI_ENGINE_SPACE = /^(.+)_(\d[\w.-]*)_(CONNECTION|USER|GROUP|SERVER_LOCAL|SERVER)_(SPARK_SQL|FLINK_SQL|TRINO|HIVE_SQL|JDBC|CHAT)$/;
+export interface EngineSpace {
+  serverSpace: string;
+  kyuubiVersion: string;
+  shareLevel: string;
+  engineType: string;
+}
+
+const SHARE_LEVELS = ['CONNECTION', 'USER', 'GROUP', 'SERVER_LOCAL', 'SERVER'];
+const ENGINE_TYPES = ['SPARK_SQL', 'FLINK_SQL', 'TRINO', 'HIVE_SQL', 'JDBC', 'CHAT'];
+const isVersionChar = (char: string): boolean => /^[\w.-]$/.test(char);
+const isLineTerminator = (char: string): boolean => char === '\n' || char === '\r' || char === '\u2028' || char === '\u2029';
+
+/**
+ * Kyuubi engine spaces, <serverSpace>_<version>_<SHARE_LEVEL>_<ENGINE_TYPE> (EngineRef.scala): what
+ * /^(.+)_(\d[\w.-]*)_(SHARE_LEVEL)_(ENGINE_TYPE)$/ matches, read from the end in one pass (that
+ * pattern backtracks quadratically on a znode name such as "1_" repeated).
+ */
+export function parseEngineSpace(name: string): EngineSpace | undefined {
+  const engineType = ENGINE_TYPES.find((type) => name.endsWith(`_${type}`));
+  const rest = engineType === undefined ? '' : name.slice(0, name.length - engineType.length - 1);
+  const shareLevel = SHARE_LEVELS.find((level) => rest.endsWith(`_${level}`));
+  if (engineType === undefined || shareLevel === undefined) {
+    return undefined;
+  }
+  const head = rest.slice(0, rest.length - shareLevel.length - 1);
+  // The server space is greedy: the version starts after the last "_<digit>" followed only by [\w.-].
+  for (let i = head.length - 2; i >= 1; i -= 1) {
+    if (!isVersionChar(head[i + 1] ?? '')) {
+      return undefined;
+    }
+    if (head[i] === '_' && /^\d$/.test(head[i + 1] ?? '')) {
+      const serverSpace = head.slice(0, i);
+      return [...serverSpace].some(isLineTerminator) ? undefined : { serverSpace, kyuubiVersion: head.slice(i + 1), shareLevel, engineType };
+    }
+  }
+  return undefined;
+}
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
@@ -52,7 +87,7 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   if (name === 'kyuubi' || kids.some((k) => k.startsWith('serviceUri='))) {
     return 'kyuubi';
   }
-  if (KYUUBI_ENGINE_SPACE.test(name)) {
+  if (parseEngineSpace(name) !== undefined) {
     return 'kyuubi-engine';
   }
   if (/-(sasl|unsecure)$/.test(name) && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {

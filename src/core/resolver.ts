@@ -4,6 +4,7 @@
 
 import { explainUrl, compareDriverVersions, type DriverNote, type VersionDisagreement } from './driverQuirks';
 import { DEFAULT_DRIVER_VERSION, differenceById, emptyNamespaceMessage, has, parseJdbcUrlAs, parseLegacyHostPort, type HiveDriverVersion } from './driverVersions';
+import { isIpv6Literal } from './connectString';
 import { HiveZkError, isHiveZkError, preview } from './errors';
 import { isSecretKey, withoutSecrets } from './secretParams';
 import { ZK_TLS_URL_KEYS } from './secureTransport';
@@ -253,17 +254,23 @@ function toCandidate(instance: Hs2Instance, url: JdbcUrl, driver: HiveDriverVers
   if (instance.isLeader !== undefined) {
     candidate.isLeader = instance.isLeader;
   }
-  const target = connectTarget(instance);
+  let target = connectTarget(instance);
   if ('problem' in target) {
     candidate.problem = target.problem;
     const legacy = instance.unreadableText === undefined ? undefined : parseLegacyHostPort(instance.unreadableText, driver);
-    if (legacy && has(driver, 'legacyHostPortIpv6')) {
-      candidate.host = legacy.host;
-      candidate.port = legacy.port;
-      const why = legacy.host.includes(':') ? 'this tool does not build IPv6 URLs' : legacy.port === 0 ? 'port 0 cannot be connected to' : 'this tool cannot build a URL for that host';
-      candidate.problem = `the Hive ${driver} driver reads host "${preview(legacy.host, 60)}" and port ${legacy.port} from this data (${differenceById('legacyHostPortIpv6').hiveIssue}), but ${why}`;
+    if (!legacy || !has(driver, 'legacyHostPortIpv6')) {
+      return candidate;
     }
-    return candidate;
+    candidate.host = legacy.host;
+    candidate.port = legacy.port;
+    // HIVE-28782: the driver connects to an IPv6 host of old "host:port" data; its URL brackets the host.
+    if (!isIpv6Literal(legacy.host) || legacy.port === 0) {
+      const why = legacy.port === 0 ? 'port 0 cannot be connected to' : 'this tool cannot build a URL for that host';
+      candidate.problem = `the Hive ${driver} driver reads host "${preview(legacy.host, 60)}" and port ${legacy.port} from this data (${differenceById('legacyHostPortIpv6').hiveIssue}), but ${why}`;
+      return candidate;
+    }
+    delete candidate.problem;
+    target = { host: legacy.host, port: legacy.port };
   }
   const { host, port } = target;
   candidate.host = host;

@@ -37,5 +37,20 @@ export function redactUrlText(text: string): string {
   } catch {
     decoded = text;
   }
-  return decoded.replace(/([;?#&,/]|^)([^;?#&=]*)=([^;?#&]*)/g, (whole, lead: string, key: string) => (isSecretKey(key) ? `${lead}${key}=(hidden)` : whole));
+  // One pass over the parts between ; ? # & (a regex over them would rescan long runs): in each, the
+  // text before its first "=" is the key (at the very start, after one leading "," or "/"), and the
+  // rest of the part its value.
+  let shown = '';
+  let start = 0;
+  for (let i = 0; i <= decoded.length; i += 1) {
+    const char = decoded[i];
+    if (char === undefined || char === ';' || char === '?' || char === '#' || char === '&') {
+      const part = decoded.slice(start, i);
+      const equals = part.indexOf('=');
+      const keyFrom = start === 0 && (part[0] === ',' || part[0] === '/') ? 1 : 0;
+      shown += (equals !== -1 && isSecretKey(part.slice(keyFrom, equals)) ? `${part.slice(0, equals)}=(hidden)` : part) + (char ?? '');
+      start = i + 1;
+    }
+  }
+  return shown;
 }

@@ -5,7 +5,7 @@
 import { sendAdminCommand, ADMIN_COMMANDS } from './adminServer';
 import { parseConnectString, type ConnectString, type HostPort } from './connectString';
 import { preview } from './errors';
-import { isFailure, sendFourLetterWord, type ProbeOptions } from './fourLetterWords';
+import { isFailure, PROBE_DEFAULTS, sendFourLetterWord, type ProbeOptions } from './fourLetterWords';
 import {
   classifyRefusal,
   field,
@@ -105,16 +105,36 @@ export const DEFAULT_ADMIN_PORT = 8080;
 const WARN_RATIO = 0.8;
 const WARN_UNLIMITED = 50;
 
-/** Asks one server for the given words: four-letter words first, the AdminServer for the rest. */
+/**
+ * Asks one server for the given words: four-letter words first, the AdminServer for the rest. The
+ * whole probe of a server has one deadline (options.timeoutMs), shared by its requests, and the
+ * first request that times out ends it: a silent or dripping server costs one timeout, not one per word.
+ */
 export async function probeServer(server: HostPort, options: HealthOptions = {}): Promise<ServerHealth> {
   const health: ServerHealth = { server: `${server.host}:${server.port}`, host: server.host, port: server.port, reachable: true, sources: {}, missing: [], truncated: false, problems: [] };
   const words = options.words ?? HEALTH_WORDS;
   const fallback: HealthWord[] = [];
   const ownProbes = new Set<string>();
   const viaWords = new Map<HealthWord, string>();
+  const budget = options.timeoutMs ?? PROBE_DEFAULTS.timeoutMs;
+  const deadline = Date.now() + budget;
+  /** The request's share of the probe's time; undefined (and the rest given up, said once) when none is left. */
+  const remaining = (pending: readonly HealthWord[]): ProbeOptions | undefined => {
+    const left = deadline - Date.now();
+    if (left > 0) {
+      return { ...options, timeoutMs: left };
+    }
+    health.problems.push(`${health.server}: no answer for ${pending.join(', ')} within the probe's ${budget} ms`);
+    health.missing.push(...pending);
+    return undefined;
+  };
   // One word at a time: each is its own connection, and an address near its limit should not need four.
-  for (const word of words) {
-    const reply = await sendFourLetterWord(server, word, options);
+  for (const [index, word] of words.entries()) {
+    const within = remaining(words.slice(index));
+    if (!within) {
+      return finishServer(health, viaWords, new Map(), ownProbes);
+    }
+    const reply = await sendFourLetterWord(server, word, within);
     if (isFailure(reply)) {
       if (reply.failure === 'refused' || reply.failure === 'timeout') {
         health.reachable = false;
@@ -141,8 +161,12 @@ export async function probeServer(server: HostPort, options: HealthOptions = {})
   }
   const viaAdmin = new Map<HealthWord, Record<string, unknown>>();
   const adminPort = options.adminPort ?? DEFAULT_ADMIN_PORT;
-  for (const word of fallback) {
-    const reply = await sendAdminCommand({ host: server.host, port: adminPort }, word, options);
+  for (const [index, word] of fallback.entries()) {
+    const within = remaining(fallback.slice(index));
+    if (!within) {
+      break;
+    }
+    const reply = await sendAdminCommand({ host: server.host, port: adminPort }, word, within);
     const json = isFailure(reply) ? undefined : parseAdminJson(reply.text);
     const error = json ? field(json, 'error') : undefined;
     if (json && error === undefined) {
@@ -153,9 +177,9 @@ export async function probeServer(server: HostPort, options: HealthOptions = {})
       health.missing.push(word);
       if (isFailure(reply)) {
         health.problems.push(reply.message);
-        if (reply.failure === 'refused') {
-          // No AdminServer there: every other command would fail alike.
-          health.missing.push(...fallback.slice(fallback.indexOf(word) + 1));
+        if (reply.failure === 'refused' || reply.failure === 'timeout') {
+          // No AdminServer there, or one that does not answer: every other command would fail alike.
+          health.missing.push(...fallback.slice(index + 1));
           break;
         }
       } else {

@@ -2,11 +2,11 @@
 // files (Java users hold JKS/PKCS12 stores; Node only reads PEM) into Node's tls options, and says
 // in words why a handshake failed.
 
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
+import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
 import type * as Jks from 'jks-js';
-import { HiveZkError } from './errors';
+import { HiveZkError, preview } from './errors';
+import { readLocalFile } from './localFile';
 
 export type StoreType = 'PEM' | 'PKCS12' | 'JKS';
 
@@ -33,12 +33,56 @@ export interface TlsMaterial {
   cert?: string;
   key?: string;
   verifyHostname: boolean;
+  /** ca, cert and key checked and loaded once (a key that does not fit its certificate fails here, not per socket). */
+  secureContext?: SecureContext;
 }
 
-type ReadFile = (path: string) => Buffer;
-const defaultRead: ReadFile = (path) => readFileSync(path);
+/**
+ * Java stores and PEM bundles are kilobytes (a JDK's cacerts, or a system CA bundle, about 200 KB);
+ * larger is not a store. The PKCS12 parser needs about 70 times a store's size in memory.
+ */
+export const MAX_STORE_BYTES = 2 * 1024 * 1024;
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+type ReadFile = (path: string, what: string) => Buffer;
+/** Counted, regular files only: a store named in a URL may be /dev/zero or a FIFO. */
+const defaultRead: ReadFile = (path, what) => readLocalFile(path, { what, maxBytes: MAX_STORE_BYTES, code: 'ZK_TLS_FAILED' });
+
+/** The first bytes of a store, to tell its type (the setup wizard asks for a password only for Java stores). */
+export function readStoreForType(path: string): StoreType {
+  return detectStoreType(defaultRead(path, 'The TLS store'));
+}
+
+const KEY_LABELS = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'];
+
+/**
+ * The PEM blocks of `text` with one of `labels`, whole ("-----BEGIN X-----…-----END X-----"), in
+ * order. One forward scan: a label whose END is missing is not searched for again, so a file of
+ * unterminated BEGIN lines costs one pass per label, not one per line (a lazy regex would rescan).
+ */
+export function pemBlocks(text: string, labels: readonly string[]): { label: string; block: string }[] {
+  const blocks: { label: string; block: string }[] = [];
+  const unterminated = new Set<string>();
+  let at = text.indexOf('-----BEGIN ');
+  while (at !== -1) {
+    const labelStart = at + '-----BEGIN '.length;
+    const label = labels.find((l) => text.startsWith(`${l}-----`, labelStart) && !unterminated.has(l));
+    let next = labelStart;
+    if (label !== undefined) {
+      const endMarker = `-----END ${label}-----`;
+      const end = text.indexOf(endMarker, labelStart + label.length + 5);
+      if (end === -1) {
+        unterminated.add(label);
+      } else {
+        blocks.push({ label, block: text.slice(at, end + endMarker.length) });
+        next = end + endMarker.length;
+      }
+    }
+    at = text.indexOf('-----BEGIN ', next);
+  }
+  return blocks;
+}
+
+const pemCertificates = (text: string): string[] => pemBlocks(text, ['CERTIFICATE']).map((b) => b.block);
 
 /** PEM when the file is text with PEM armour; JKS by its magic; PKCS12 otherwise (DER). */
 export function detectStoreType(bytes: Buffer): StoreType {
@@ -71,8 +115,11 @@ interface StoreEntries {
 function readStore(file: string, role: 'truststore' | 'keystore', password: string | undefined, typeHint: StoreType | undefined, read: ReadFile): StoreEntries {
   let bytes: Buffer;
   try {
-    bytes = read(file);
+    bytes = read(file, `The TLS ${role}`);
   } catch (error) {
+    if (error instanceof HiveZkError) {
+      throw error;
+    }
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : 'it cannot be read';
     throw new HiveZkError('ZK_TLS_FAILED', `The TLS ${role} ${file} cannot be used: ${reason}.`, { file });
   }
@@ -80,18 +127,22 @@ function readStore(file: string, role: 'truststore' | 'keystore', password: stri
   if (typeHint && typeHint !== type) {
     throw new HiveZkError('ZK_TLS_FAILED', `The TLS ${role} ${file} was given as ${typeHint} but is ${type}.`, { file });
   }
+  if (type === 'PKCS12' && !isOneDerValue(bytes)) {
+    // Checked before the parser sees it: garbage costs that parser seconds and hundreds of MB.
+    throw new HiveZkError('ZK_TLS_FAILED', `The TLS ${role} ${file} is neither PEM, JKS nor PKCS12 (it is not one DER structure).`, { file, storeType: type });
+  }
   if (type === 'PEM') {
     const text = bytes.toString('utf8');
-    const key = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.exec(text)?.[0];
-    const certs = text.match(PEM_CERT) ?? [];
+    const key = pemBlocks(text, KEY_LABELS)[0]?.block;
+    const certs = pemCertificates(text);
     return { certs, keys: key ? [{ key, chain: certs.join('\n') }] : [] };
   }
   const envName = role === 'truststore' ? 'HIVEZK_TLS_TRUSTSTORE_PASSWORD' : 'HIVEZK_TLS_KEYSTORE_PASSWORD';
   try {
     // jks-js reads both Java store formats: trusted entries as `ca`, key entries as `key` + `cert` chain.
     const result: StoreEntries = { certs: [], keys: [] };
-    for (const entry of Object.values(jks().toPem(bytes, password ?? ''))) {
-      const chain = [entry.ca, entry.cert].filter((c): c is string => typeof c === 'string').flatMap((c) => c.match(PEM_CERT) ?? []);
+    for (const entry of Object.values(type === 'PKCS12' ? pkcs12ToPem(bytes, password ?? '') : jks().toPem(bytes, password ?? ''))) {
+      const chain = [entry.ca, entry.cert].filter((c): c is string => typeof c === 'string').flatMap(pemCertificates);
       result.certs.push(...chain);
       if (entry.key) {
         result.keys.push({ key: entry.key, chain: chain.join('\n') });
@@ -139,7 +190,82 @@ export function loadTlsMaterial(config: TlsConfig, read: ReadFile = defaultRead)
     material.cert = cert.join('\n');
     material.key = key;
   }
+  material.secureContext = checkedContext(material, config.keystoreFile ?? config.keyFile ?? config.caFile ?? '');
   return material;
+}
+
+/**
+ * Loads ca, cert and key into one secure context now, so that what OpenSSL refuses (a key that is
+ * not the certificate's, a passphrase-protected key, a malformed certificate) is a typed error
+ * naming the file instead of an exception thrown when the socket is made.
+ */
+function checkedContext(material: TlsMaterial, file: string): SecureContext {
+  if (material.key !== undefined && /ENCRYPTED/.test(material.key.slice(0, 200))) {
+    throw new HiveZkError('ZK_TLS_FAILED', `The private key in ${preview(file, 200)} is passphrase-protected; give an unencrypted PEM key, or a PKCS12/JKS keystore with its password.`, { file: preview(file, 200) });
+  }
+  try {
+    return createSecureContext({ ...(material.ca ? { ca: material.ca } : {}), ...(material.cert ? { cert: material.cert } : {}), ...(material.key ? { key: material.key } : {}) });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = /key values mismatch/i.test(message)
+      ? 'the private key does not belong to the client certificate'
+      : /bad decrypt|bad password|passphrase|interrupted or cancelled/i.test(message)
+        ? 'the private key is passphrase-protected; give an unencrypted PEM key, or a PKCS12/JKS keystore with its password'
+        : `OpenSSL cannot use it (${preview(message.split('\n')[0] ?? '', 120)})`;
+    throw new HiveZkError('ZK_TLS_FAILED', `The TLS material in ${preview(file, 200)} cannot be used: ${reason}.`, { file: preview(file, 200) });
+  }
+}
+
+/** True when the bytes are one DER SEQUENCE whose length is the rest of the file (or BER's indefinite length), as a PKCS12 file is. */
+function isOneDerValue(bytes: Buffer): boolean {
+  if (bytes.length < 2 || bytes[0] !== 0x30) {
+    return false;
+  }
+  const first = bytes[1] ?? 0;
+  if (first === 0x80) {
+    return true;
+  }
+  if (first < 0x80) {
+    return 2 + first === bytes.length;
+  }
+  const count = first & 0x7f;
+  if (count > 4 || bytes.length < 2 + count) {
+    return false;
+  }
+  let length = 0;
+  for (let i = 0; i < count; i += 1) {
+    length = length * 256 + (bytes[2 + i] ?? 0);
+  }
+  return 2 + count + length === bytes.length;
+}
+
+interface Pkcs12Bag {
+  attributes: { friendlyName?: string[]; localKeyId?: string[] };
+}
+
+/**
+ * PKCS12 entries as PEM. jks-js groups a store's bags by friendly name and fails on bags without one
+ * (openssl pkcs12 -export -certfile / -nokeys writes chain certificates without names), and keeps
+ * one certificate per name: so every bag is named here first — a key and its certificate by their
+ * shared localKeyId, every other certificate on its own — and the other certificates join the key's chain.
+ */
+function pkcs12ToPem(bytes: Buffer, password: string): Record<string, { ca?: string; cert?: string; key?: string }> {
+  const library = jks() as unknown as { parsePkcs12(store: Buffer, password: string): Pkcs12Bag[] };
+  const bags = library.parsePkcs12(bytes, password);
+  bags.forEach((bag, index) => {
+    const keyId = bag.attributes.localKeyId?.[0];
+    bag.attributes = { ...bag.attributes, friendlyName: [keyId !== undefined ? `key:${Buffer.from(keyId, 'binary').toString('hex')}` : `cert:${index}`] };
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Parser = require('jks-js/lib/keystore/PKCS12Parser') as { prototype: { toPem(bags: Pkcs12Bag[]): Record<string, { ca?: string; cert?: string; key?: string }> } };
+  const entries = Parser.prototype.toPem.call(undefined, bags);
+  const others = Object.values(entries).filter((e) => e.key === undefined).map((e) => e.ca ?? e.cert ?? '').filter((c) => c !== '');
+  for (const entry of Object.values(entries)) {
+    if (entry.key !== undefined && others.length > 0) {
+      entry.cert = [entry.cert ?? '', ...others].filter((c) => c !== '').join('\n');
+    }
+  }
+  return entries;
 }
 
 /** Options for `tls.connect`: SNI only for host names (never for IPs), hostname check unless turned off. */
@@ -148,9 +274,9 @@ export function tlsConnectOptions(material: TlsMaterial, host: string, port: num
     host,
     port,
     ...(isIP(host) === 0 ? { servername: host } : {}),
-    ...(material.ca ? { ca: material.ca } : {}),
-    ...(material.cert ? { cert: material.cert } : {}),
-    ...(material.key ? { key: material.key } : {}),
+    ...(material.secureContext
+      ? { secureContext: material.secureContext }
+      : { ...(material.ca ? { ca: material.ca } : {}), ...(material.cert ? { cert: material.cert } : {}), ...(material.key ? { key: material.key } : {}) }),
     rejectUnauthorized: true,
     ...(material.verifyHostname ? {} : { checkServerIdentity: () => undefined }),
   };

@@ -4,8 +4,14 @@
 import type { ZnodeStat } from './zkTypes';
 import { isChildPaths, pathCount, type ZnodePaths } from './znodePath';
 
-/** Larger frames mean a broken or hostile peer; ZooKeeper's own client stops far below this. */
-export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+/**
+ * Larger frames mean a broken or hostile peer, refused by their announced length before a byte of
+ * them is buffered. Sized to what this client asks for: ZooKeeper keeps a znode under jute.maxbuffer
+ * (1 MB by default; Hive's largest, a lock with its query text, stays below it), the largest reply is
+ * a first multiRead batch of up to 32 such znodes or a listing of a million lock names, and this is
+ * twice that. A frame is held about twice over while it is decoded, so memory stays near 130 MB.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 /**
  * Cuts a byte stream into whole frames (4-byte big-endian length + body), each handed on

@@ -1,10 +1,11 @@
 // Znode path helpers shared by the HiveServer2 registry, the lock walk and the tree.
 import { HiveZkError, preview } from './errors';
+import { isSlash, trimEndWhere, trimStartWhere } from './untrusted';
 
 const MAX_NAMESPACE_CHARS = 1024;
 
 export function namespacePath(namespace: string): string {
-  const trimmed = namespace.length > MAX_NAMESPACE_CHARS ? '' : namespace.replace(/^\/+|\/+$/g, '');
+  const trimmed = namespace.length > MAX_NAMESPACE_CHARS ? '' : trimStartWhere(trimEndWhere(namespace, isSlash), isSlash);
   if (trimmed === '' || /[\u0000-\u001f\u007f]|\/\//.test(trimmed)) {
     throw new HiveZkError('BAD_ARGUMENT', `Invalid namespace "${preview(namespace)}".`);
   }

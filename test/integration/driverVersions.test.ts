@@ -17,6 +17,8 @@ before(async () => {
   await registerHs2(session, 'nosasl', { host: 'plain-1.example.com', port: 10000, variant: 'v3-nosasl' });
   await registerHs2(session, 'kerberos', { host: 'krb-1.example.com', port: 10000, variant: 'v3-kerberos' });
   await registerRaw(session, 'ipv6', 'serverUri=v6;version=1.2.2;sequence=0000000000', Buffer.from('[fd00::1]:10000'));
+  await registerRaw(session, 'ipv6bare', 'serverUri=v6;version=1.2.2;sequence=0000000000', Buffer.from('2001:db8::1:5678'));
+  await registerRaw(session, 'ipv6bad', 'serverUri=v6;version=1.2.2;sequence=0000000000', Buffer.from('fd00::1::2:10000'));
 });
 after(async () => {
   session.close();
@@ -43,12 +45,17 @@ test('HIVE-11875: auth=DelegationToken in any case skips the published principal
   assert.deepEqual(codes(resolution.chosen?.notes), ['ZNODE_PRINCIPAL_IGNORED_TOKEN']);
 });
 
-test('HIVE-28782: IPv6 "host:port" data is unusable before 4.1 and read (not printable) by 4.1+', async () => {
-  const reject = (driver: '4.0' | '4.1+') => resolveJdbcUrl(url('zooKeeperNamespace=ipv6'), () => session, { driver });
-  await assert.rejects(reject('4.0'), (e: unknown) => e instanceof HiveZkError && e.code === 'BAD_ZNODE_DATA' && /neither/.test(e.message));
-  await assert.rejects(reject('4.1+'), (e: unknown) => {
-    const candidates = (e as HiveZkError).details.candidates as { host?: string; port?: number; problem?: string }[];
-    return candidates[0]?.host === 'fd00::1' && candidates[0].port === 10000 && /HIVE-28782/.test(candidates[0].problem ?? '');
+test('HIVE-28782: IPv6 "host:port" data is unusable before 4.1; 4.1+ connects to it, and its URL brackets the host', async () => {
+  const resolve = (namespace: string, driver: '4.0' | '4.1+') => resolveJdbcUrl(url(`zooKeeperNamespace=${namespace}`), () => session, { driver });
+  await assert.rejects(resolve('ipv6', '4.0'), (e: unknown) => e instanceof HiveZkError && e.code === 'BAD_ZNODE_DATA' && /neither/.test(e.message));
+  const bracketed = await resolve('ipv6', '4.1+');
+  assert.deepEqual([bracketed.chosen?.host, bracketed.chosen?.port, bracketed.chosen?.url], ['fd00::1', 10000, 'jdbc:hive2://[fd00::1]:10000/default']);
+  const bare = await resolve('ipv6bare', '4.1+');
+  assert.deepEqual([bare.chosen?.host, bare.chosen?.port, bare.chosen?.url], ['2001:db8::1', 5678, 'jdbc:hive2://[2001:db8::1]:5678/default']);
+  // Read by the driver, but not an address: still refused, with the reason.
+  await assert.rejects(resolve('ipv6bad', '4.1+'), (e: unknown) => {
+    const candidates = (e as HiveZkError).details.candidates as { host?: string; problem?: string }[];
+    return candidates[0]?.host === 'fd00::1::2' && /HIVE-28782.*cannot build a URL/.test(candidates[0].problem ?? '');
   });
 });
 

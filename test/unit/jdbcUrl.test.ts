@@ -107,3 +107,16 @@ for (const [field, parts] of [
     assert.throws(() => formatJdbcUrl({ hosts: [{ host: 'h', port: 1 }], ...parts }), (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE');
   });
 }
+
+test('IPv6 hosts (HIVE-28782): written bracketed, read back from brackets; anything else with colons is refused', () => {
+  const url = formatJdbcUrl({ hosts: [{ host: '2001:db8::1', port: 10000 }], database: 'default', sessionVars: {}, hiveConfs: {}, hiveVars: {} });
+  assert.equal(url, 'jdbc:hive2://[2001:db8::1]:10000/default');
+  assert.deepEqual(parseJdbcUrl(url).hosts, [{ host: '2001:db8::1', port: 10000 }]);
+  assert.deepEqual(parseJdbcUrl('jdbc:hive2://[::1]/db').hosts, [{ host: '::1' }]);
+  for (const host of ['fd00::1::2', 'fe80::1%eth0', '::1]:1/x;a=[', 'g::1']) {
+    assert.throws(() => formatJdbcUrl({ hosts: [{ host, port: 1 }], database: 'default', sessionVars: {}, hiveConfs: {}, hiveVars: {} }), (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE', host);
+  }
+  for (const bad of ['jdbc:hive2://[fd00::1::2]:1/', 'jdbc:hive2://[h.example.com]:1/', 'jdbc:hive2://[::1/', 'jdbc:hive2://::1:10000/']) {
+    assert.throws(() => parseJdbcUrl(bad), (e: unknown) => e instanceof HiveZkError && e.code === 'URL_NO_HOST', bad);
+  }
+});

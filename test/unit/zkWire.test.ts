@@ -39,6 +39,25 @@ test('FrameSplitter refuses impossible lengths', () => {
   assert.throws(() => new FrameSplitter().push(huge, () => undefined), /impossible length/);
 });
 
+test('a frame announcing more than a reply of this client can be (250 MB) is refused by its length, before its body is buffered', () => {
+  assert.ok(MAX_FRAME_BYTES <= 64 * 1024 * 1024, 'sized to jute.maxbuffer-bound replies, not to 256 MB');
+  const announce = Buffer.alloc(4);
+  announce.writeInt32BE(250 * 1024 * 1024, 0);
+  assert.throws(() => new FrameSplitter().push(announce, () => undefined), /impossible length/);
+  // The same when the length arrives in pieces, after a whole frame.
+  const splitter = new FrameSplitter();
+  const small = Buffer.from([0, 0, 0, 1, 7]);
+  const frames: Buffer[] = [];
+  splitter.push(Buffer.concat([small, announce.subarray(0, 2)]), (f) => frames.push(f));
+  assert.equal(frames.length, 1);
+  assert.throws(() => splitter.push(announce.subarray(2), () => undefined), /impossible length/);
+  // A 1 MB znode reply, the largest Hive writes, passes.
+  const megabyte = Buffer.alloc(4 + 1024 * 1024);
+  megabyte.writeInt32BE(1024 * 1024, 0);
+  new FrameSplitter().push(megabyte, (f) => frames.push(f));
+  assert.equal(frames.length, 2);
+});
+
 test('request frames and ConnectResponse timeouts are read and written as jute does', () => {
   const request = requestFrame(7, 22, Buffer.from([1, 2]));
   assert.deepEqual([...request], [0, 0, 0, 10, 0, 0, 0, 7, 0, 0, 0, 22, 1, 2]);

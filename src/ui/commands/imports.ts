@@ -23,12 +23,11 @@ async function readConfigFile(arg: unknown, title: string): Promise<{ text: stri
   if (!uri) {
     throw new Cancelled();
   }
-  const stat = await vscode.workspace.fs.stat(uri);
-  const { MAX_CONFIG_BYTES } = await hiveSite();
-  if (stat.size > MAX_CONFIG_BYTES) {
-    throw new HiveZkError('BAD_CONFIG_FILE', `${uri.fsPath} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; it is not read.`);
+  if (uri.scheme !== 'file') {
+    throw new HiveZkError('BAD_CONFIG_FILE', `Only local files are read (${uri.scheme}: is not).`);
   }
-  return { text: new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri)), uri };
+  // Counted read of a regular file: a FIFO or /dev/zero picked in the dialog is refused, not read until memory runs out.
+  return { text: (await hiveSite()).readConfigFile(uri.fsPath), uri };
 }
 
 /** Adds entries whose connect string and namespaces are new, renaming on a name clash. */

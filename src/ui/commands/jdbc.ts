@@ -10,7 +10,7 @@ import { listMetastoreInstances } from '../../core/metastoreRegistry';
 import { discoveryUrl, instanceUrl } from '../../core/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbcUrl';
 import { resolveJdbcUrl, type Candidate, type Resolution } from '../../core/resolver';
-import { escapeInvisible } from '../../core/untrusted';
+import { escapeInvisible, safeJson } from '../../core/untrusted';
 import { Commands } from '../ids';
 import { Cancelled } from '../commandFunnel';
 import type { EnsembleConfig } from '../settings';
@@ -202,7 +202,7 @@ async function showResolution(resolution: Resolution): Promise<void> {
 
 /** The resolution as a JSON document (invisible characters from znodes escaped), kept after the picker closes. */
 export async function openResolutionDocument(resolution: Resolution): Promise<vscode.TextDocument> {
-  const content = JSON.stringify(resolution, (_key, value: unknown) => (typeof value === 'string' ? escapeInvisible(value) : value), 2);
+  const content = safeJson(resolution, 2);
   const document = await vscode.workspace.openTextDocument({ language: 'json', content });
   await vscode.window.showTextDocument(document, { preview: false });
   return document;

@@ -1,12 +1,11 @@
 // An ensemble's security from the UI: the wizard steps shared by Add and Edit (none / TLS / SASL
 // DIGEST-MD5 / Kerberos, files by open dialog, passwords to SecretStorage), Test Connection with
 // the precise failure, and the Configure Security / Forget Secrets commands.
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { HiveZkError, toHiveZkError } from '../../core/errors';
+import { toHiveZkError } from '../../core/errors';
 import { parseDigestCredential } from '../../core/saslDigest';
 import { describeSecurity } from '../../core/secureTransport';
-import { detectStoreType } from '../../core/tls';
+import { readStoreForType } from '../../core/tls';
 import { readSaslSetting, readTlsSetting, SECURITY_SECRETS, sessionSecurity, type EnsembleSasl, type EnsembleTls, type SecuritySecrets } from '../ensembleSecurity';
 import { Commands } from '../ids';
 import { writeEnsembles, type EnsembleConfig } from '../settings';
@@ -97,12 +96,7 @@ function orBack<T>(value: T | Back): T {
 
 /** A store's password when the file is a PKCS12/JKS store (PEM files have none); empty means none. */
 async function askStorePassword(input: Prompts, at: StepAt, file: string, what: string): Promise<string | undefined> {
-  let type: string;
-  try {
-    type = detectStoreType(readFileSync(file));
-  } catch {
-    throw new HiveZkError('ZK_TLS_FAILED', `The file ${file} cannot be read.`, { file });
-  }
+  const type = readStoreForType(file);
   if (type === 'PEM') {
     return undefined;
   }
