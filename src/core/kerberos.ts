@@ -3,6 +3,7 @@
 // missing ticket → ZK_KERBEROS_UNAVAILABLE saying which and what to do.
 
 import { HiveZkError } from './errors';
+import { toKerberosError } from './kerberosErrors';
 import type { SaslMechanism } from './sasl';
 
 export const DEFAULT_KERBEROS_SERVICE = 'zookeeper';
@@ -58,21 +59,6 @@ function defaultLoad(): unknown {
 
 const fromBase64 = (token: string | null): Buffer => Buffer.from(token ?? '', 'base64');
 
-/** GSS failures that mean "no usable ticket": the fix is `kinit`, not a different server. */
-const NO_TICKET = /No Kerberos credentials available|No credentials cache found|Credentials cache file .* not found|Ticket expired|credentials have expired|Matching credential not found/i;
-
-function toKerberosError(error: unknown, target: string): HiveZkError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (NO_TICKET.test(message)) {
-    return new HiveZkError(
-      'ZK_KERBEROS_UNAVAILABLE',
-      `No Kerberos ticket to authenticate to ${target}: run \`kinit\` (or set KRB5CCNAME to your ticket cache) and try again.`,
-      { reason: 'noTicket', detail: message },
-    );
-  }
-  return new HiveZkError('ZK_SASL_FAILED', `Kerberos authentication to ${target} failed: ${message}`, { mechanism: 'GSSAPI', detail: message });
-}
-
 /**
  * A GSSAPI client for one connection to `host`. The service principal is `<service>/<host>`;
  * after the context is set up the client picks "no security layer" and names itself (authzid).
@@ -120,6 +106,9 @@ export function createGssapiClient(host: string, options: { service?: string; lo
     name: 'GSSAPI',
     get complete() {
       return done;
+    },
+    get user() {
+      return client?.contextComplete ? client.username : undefined;
     },
     start,
     step,
