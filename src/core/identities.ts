@@ -62,6 +62,11 @@ function credentialIdentities(identities: readonly ZkIdentity[]): ZkIdentity[] {
   return identities.filter((i) => i.scheme !== 'ip');
 }
 
+/** Who the user is first, then the address (the server lists its ip identity first). */
+export function credentialsFirst(identities: readonly ZkIdentity[]): ZkIdentity[] {
+  return [...credentialIdentities(identities), ...identities.filter((i) => i.scheme === 'ip')];
+}
+
 /** "sasl:bob@REALM, ip:127.0.0.1", or "none (anonymous)". */
 export function describeIdentities(who: SessionIdentities): string {
   if (who.identities.length === 0) {

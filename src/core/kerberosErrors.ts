@@ -56,7 +56,7 @@ export function toKerberosError(error: unknown, target: string, readCache: () =>
       { reason: 'noTicket', detail },
     );
   }
-  return new HiveZkError('ZK_SASL_FAILED', `Kerberos authentication to ${target} failed: ${message}`, { mechanism: 'GSSAPI', detail });
+  return new HiveZkError('ZK_SASL_FAILED', `Kerberos authentication to ${target} failed: ${preview(message, 500)}`, { mechanism: 'GSSAPI', detail });
 }
 
 /**

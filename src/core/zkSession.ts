@@ -9,7 +9,7 @@
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError, isHiveZkError } from './errors';
-import { clientIdentities, digestUserOf, type ClientAuth, type SessionIdentities } from './identities';
+import { clientIdentities, credentialsFirst, digestUserOf, type ClientAuth, type SessionIdentities } from './identities';
 import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
 import { FATAL_CODES, errorFromCode, isUnimplemented, mapError, pathProblem } from './zkErrorMap';
@@ -396,7 +396,7 @@ export class ZkSession {
     await this.pending.whenIdle();
     let problem: string | undefined;
     try {
-      support.identities = await this.sendWhoAmI();
+      support.identities = credentialsFirst(await this.sendWhoAmI());
     } catch (error) {
       if (isUnimplemented(error)) {
         support.unsupported = true;
