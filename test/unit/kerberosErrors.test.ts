@@ -176,13 +176,13 @@ test('other GSSAPI failures stay ZK_SASL_FAILED with their text', () => {
 });
 
 test('the server refusing a GSSAPI exchange (-124, -115) hints at its keytab and kdestroy && kinit; DIGEST-MD5 keeps its words', async () => {
-  const rejectingServer = async (frame: Buffer): Promise<Buffer> => {
+  const rejectingServer = (frame: Buffer): Promise<Buffer> => {
     const reply = Buffer.alloc(24);
     reply.writeInt32BE(20, 0);
     reply.writeInt32BE(frame.readInt32BE(4), 4);
     reply.writeInt32BE(-124, 16);
     reply.writeInt32BE(-1, 20);
-    return reply;
+    return Promise.resolve(reply);
   };
   const mechanism = (name: SaslMechanism['name']): SaslMechanism => ({ name, complete: false, start: () => Promise.resolve(Buffer.from('token')), step: () => Promise.resolve(undefined) });
   await assert.rejects(runSaslExchange(mechanism('GSSAPI'), rejectingServer), (e: unknown) => {
