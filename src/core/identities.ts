@@ -76,6 +76,12 @@ export function describeIdentities(who: SessionIdentities): string {
   return credentialIdentities(who.identities).length === 0 ? `${text} (anonymous)` : text;
 }
 
+/** Where the identities come from, for a tooltip or a health row. */
+export function identitySource(who: SessionIdentities): string {
+  const source = who.source === 'server' ? 'as ZooKeeper reports it (whoAmI)' : 'as this client sent it (ZooKeeper before 3.7 has no whoAmI)';
+  return who.problem !== undefined ? `${source}; whoAmI failed: ${preview(who.problem, 200)}` : source;
+}
+
 /**
  * The sentence of a ZK_NO_AUTH error after "Not authorized to read <path>: ": who this session is,
  * and advice that fits how it authenticated.

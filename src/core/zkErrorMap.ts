@@ -78,6 +78,11 @@ export function mapError(error: Error, path: string, connectString: string, who?
   return errorFromCode(rawCode, path, connectString, error, who);
 }
 
+/** The ZK_NO_AUTH a read of `path` gets, naming `who` the session is. */
+export function noAuthError(path: string, connectString: string, who?: SessionIdentities, cause?: Error): HiveZkError {
+  return errorFromCode(-102, path, connectString, cause, who);
+}
+
 /** `who`: the session's identities, named by a ZK_NO_AUTH with advice that fits them. */
 export function errorFromCode(rawCode: number | undefined, path: string, connectString: string, cause?: Error, who?: SessionIdentities): HiveZkError {
   const code: ErrorCode = (rawCode !== undefined ? CODE_MAP[rawCode] : undefined) ?? 'ZK_ERROR';

@@ -12,7 +12,7 @@ import { HiveZkError, isHiveZkError } from './errors';
 import { clientIdentities, credentialsFirst, digestUserOf, type ClientAuth, type SessionIdentities } from './identities';
 import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
-import { FATAL_CODES, errorFromCode, isUnimplemented, mapError, pathProblem } from './zkErrorMap';
+import { FATAL_CODES, isUnimplemented, mapError, noAuthError, pathProblem } from './zkErrorMap';
 import {
   checkLibraryInternals,
   connectionManagerOf,
@@ -466,7 +466,7 @@ export class ZkSession {
     if (!who || who.source !== 'server') {
       throw error;
     }
-    throw errorFromCode(-102, String(error.details.path), this.connectString, error.cause instanceof Error ? error.cause : undefined, who);
+    throw noAuthError(String(error.details.path), this.connectString, who, error.cause instanceof Error ? error.cause : undefined);
   }
 
   /**

@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
+import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
 import { ZkSession } from '../../src/core/zkSession';
 import { WHO_AM_I_OPCODE } from '../../src/core/whoAmI';
 import { OPCODES } from '../../src/core/zkWire';
@@ -19,6 +20,8 @@ before(async () => {
   try {
     await mkdirp(owner, '/idtest');
     await owner.create('/idtest/closed', Buffer.from('x'), 'persistent', 'creatorOnly');
+    await owner.create('/idclosed', Buffer.alloc(0), 'persistent', 'creatorOnly');
+    await owner.create('/idclosed/serverUri=h:1;version=3.1.3;sequence=0000000001', Buffer.alloc(0));
   } finally {
     owner.close();
   }
@@ -87,6 +90,22 @@ test('ZK_NO_AUTH of an anonymous session says so and never tells it which creden
     const error = await noAuth(session, '/idtest/closed');
     assert.match(error.message, /no credential \(ZooKeeper knows it only as ip:127\.0\.0\.1\)/);
     assert.match(error.message, /a digest credential, SASL or Kerberos/);
+  } finally {
+    session.close();
+  }
+});
+
+test('a namespace its ACL keeps this session out of is discovered as unreadable, never as an empty one', async () => {
+  const session = new ZkSession({ connectString: zk.connectString });
+  try {
+    const found = await discoverNamespaces(session, { hs2Namespaces: ['idclosed'] });
+    assert.deepEqual(
+      found.filter((n) => n.name.startsWith('id')),
+      [
+        { name: 'idclosed', kind: 'hs2', childCount: 0, unreadable: true },
+        { name: 'idtest', kind: 'other', childCount: 1 },
+      ],
+    );
   } finally {
     session.close();
   }
