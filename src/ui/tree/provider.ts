@@ -179,7 +179,13 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'ensemble') {
       this.shownStates.set(node.id, stateKind(this.connections.stateOf(node.ensemble)));
     }
-    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble), this.connections.failureOf(node.ensemble));
+    const state = this.connections.stateOf(node.ensemble);
+    const item = toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), state, this.connections.failureOf(node.ensemble));
+    if (node.kind === 'ensemble' && state === 'connected') {
+      // Left for resolveTreeItem (VS Code resolves only what is undefined), which names who the session is.
+      item.tooltip = undefined;
+    }
+    return item;
   }
 
   /** On hover, a connected ensemble's tooltip names who the session is (asked of the server once per session). */
@@ -188,12 +194,13 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind !== 'ensemble' || state !== 'connected') {
       return item;
     }
-    try {
-      const who = await (await this.session(node.ensemble)).whoAmI();
-      item.tooltip = escapeInvisible(ensembleTooltip(node, state, undefined, who), true);
-    } catch (error) {
-      this.log.debug(`[${node.ensemble}] whoAmI failed: ${toHiveZkError(error).message}`);
-    }
+    const who = await this.session(node.ensemble)
+      .then((session) => session.whoAmI())
+      .catch((error: unknown) => {
+        this.log.debug(`[${node.ensemble}] whoAmI failed: ${toHiveZkError(error).message}`);
+        return undefined;
+      });
+    item.tooltip = escapeInvisible(ensembleTooltip(node, state, undefined, who), true);
     return item;
   }
 

@@ -20,6 +20,8 @@ test('an unreadable namespace is "not readable", its row names who this session 
     assert.doesNotMatch(label(row), /closed-ns-pw/);
 
     const ensemble = await find(undefined, 'sandbox');
+    // VS Code resolves on hover only what getTreeItem left undefined.
+    assert.equal(api().tree.getTreeItem(ensemble).tooltip, undefined);
     const item = await api().tree.resolveTreeItem(api().tree.getTreeItem(ensemble), ensemble);
     assert.match(typeof item.tooltip === 'string' ? item.tooltip : '', /authenticated as: ip:127\.0\.0\.1 \(anonymous\), as ZooKeeper reports it \(whoAmI\)/);
   } finally {
