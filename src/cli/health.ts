@@ -3,6 +3,7 @@
 
 import { toHiveZkError } from '../core/errors';
 import { formatSessionId } from '../core/healthReplies';
+import { formatIdentity } from '../core/identities';
 import { DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
 import { walkLocks } from '../core/lockWalk';
 import { discoverNamespaces } from '../core/namespaceDiscovery';
@@ -21,8 +22,12 @@ export async function health(args: Args): Promise<unknown> {
   const servers = ensemble.servers.map(({ connections: _connections, version, ...server }) => ({ ...server, version: version?.text ?? null, batchedReads: version?.batchedReads ?? null }));
   const clients = ensemble.clients.map((c) => ({ ...c, sessions: c.sessions.map(formatSessionId) }));
   let registry: unknown;
+  // Who the session is to ZooKeeper (whoAmI on 3.7+, else what this client sent); null when it could not connect.
+  let authentication: { source: string; identities: string[] } | null = null;
   try {
     registry = await withSession(zk, args, async (session) => {
+      const who = await session.whoAmI();
+      authentication = { source: who.source, identities: who.identities.map(formatIdentity) };
       const kinds = await discoverNamespaces(session);
       const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
       const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.kind === 'hs2-ha' ? n.name.replace(/-(sasl|unsecure)$/, '') : n.name, n.kind === 'hs2-ha')));
@@ -39,5 +44,5 @@ export async function health(args: Args): Promise<unknown> {
   } catch (error) {
     registry = { error: toHiveZkError(error).toJSON() };
   }
-  return { connectString: ensemble.connectString, checkedAt: new Date(ensemble.checkedAt).toISOString(), servers, clients, hints: ensemble.hints, registry };
+  return { connectString: ensemble.connectString, checkedAt: new Date(ensemble.checkedAt).toISOString(), servers, clients, hints: ensemble.hints, registry, authentication };
 }

@@ -2,32 +2,16 @@
 // npm package `kerberos` (found by kerberosModule.ts when a Kerberos connection is made). Missing
 // package or missing ticket → ZK_KERBEROS_UNAVAILABLE saying which and what to do.
 
-import { HiveZkError } from './errors';
 import { isIPv4 } from 'node:net';
-import { hostname } from 'node:os';
+import { HiveZkError } from './errors';
 import { loadKerberos, type KerberosClient, type KerberosModule } from './kerberosModule';
 import { principalHost, type HostResolver } from './kerberosPrincipal';
+import { toKerberosError } from './kerberosErrors';
 import type { SaslMechanism } from './sasl';
 
 export const DEFAULT_KERBEROS_SERVICE = 'zookeeper';
 
 const fromBase64 = (token: string | null): Buffer => Buffer.from(token ?? '', 'base64');
-
-/** GSS failures that mean "no usable ticket": the fix is `kinit`, not a different server. */
-const NO_TICKET = /No Kerberos credentials available|No credentials cache found|Credentials cache file .* not found|Ticket expired|credentials have expired|Matching credential not found/i;
-
-function toKerberosError(error: unknown, target: string): HiveZkError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (NO_TICKET.test(message)) {
-    return new HiveZkError(
-      'ZK_KERBEROS_UNAVAILABLE',
-      // Under Remote-SSH the extension runs on the remote host: its ticket cache is the one that counts.
-      `No Kerberos ticket to authenticate to ${target}: run \`kinit\` on the machine this runs on (${hostname()}), whose ticket cache is used (or set KRB5CCNAME to your ticket cache), and try again.`,
-      { reason: 'noTicket', detail: message },
-    );
-  }
-  return new HiveZkError('ZK_SASL_FAILED', `Kerberos authentication to ${target} failed: ${message}`, { mechanism: 'GSSAPI', detail: message });
-}
 
 /** How the server principal `<service>/<host>` is formed; see kerberosPrincipal.ts for `canonicalize`. */
 export interface GssapiOptions {
@@ -91,6 +75,9 @@ export function createGssapiClient(host: string, options: GssapiOptions = {}): S
     name: 'GSSAPI',
     get complete() {
       return done;
+    },
+    get user() {
+      return client?.contextComplete ? client.username : undefined;
     },
     start,
     step,

@@ -4,11 +4,12 @@
 
 import { Semaphore } from './concurrency';
 import { HiveZkError } from './errors';
+import type { SessionIdentities } from './identities';
 import { errorFromCode, isUnimplemented, pathProblemAt, perPathError } from './zkErrorMap';
 import { pathAt, pathCount, pickPaths, type ZnodePaths } from './znodePath';
 import type { SocketHook } from './zkSocketHook';
 import type { ReadOutcome } from './zkTypes';
-import { childrenResultStart, dataResultEnd, dataResultStart, indexMultiReadResponse, int32At, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
+import { childrenResultStart, multiReadErrorAt, dataResultEnd, dataResultStart, indexMultiReadResponse, int32At, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './zkWire';
 
 export interface MultiReadOptions {
   /** false: batched reads are always pipelined single reads (as on servers before 3.6). */
@@ -22,6 +23,8 @@ export interface MultiReadOptions {
 }
 
 export const MULTI_READ_DEFAULTS: Required<MultiReadOptions> = { enabled: true, maxOps: 500, maxBytes: 1024 * 1024, inFlight: 2 };
+/** ZooKeeper's NoAuth code: a batch holding one names the session's identities. */
+const NO_AUTH = -102;
 /** Ops in a session's first batch of each kind, before any response has shown how big znodes are. */
 const SLOW_START_OPS = 32;
 
@@ -100,6 +103,10 @@ export interface MultiReadHost {
   readOne(kind: MultiReadKind, path: string): Promise<unknown>;
   /** Resolves once no request is on the wire. */
   whenIdle(): Promise<void>;
+  /** Who the session is, for ZK_NO_AUTH errors that name it. */
+  identities(): SessionIdentities | undefined;
+  /** Asks the server who the session is (once), so that a NO_AUTH names it as a single read's would. */
+  learnIdentities(): Promise<unknown>;
 }
 
 export class MultiReader {
@@ -208,10 +215,13 @@ export class MultiReader {
         await this.readSingly(kind, paths, batch, sink);
         return false;
       }
-      batch.forEach((index, i) => sink(perPathError(error, pathAt(batchPaths, i), this.host.connectString), index));
+      batch.forEach((index, i) => sink(perPathError(error, pathAt(batchPaths, i), this.host.connectString, this.host.identities()), index));
       return true;
     }
     const { frame, offsets } = outcome;
+    if (this.host.identities()?.source !== 'server' && offsets.some((at) => multiReadErrorAt(frame, at) === NO_AUTH)) {
+      await this.host.learnIdentities();
+    }
     const observed = frame.length / Math.max(1, batch.length);
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
     this.sizesLearnt[kind] = true;
@@ -238,7 +248,7 @@ export class MultiReader {
       return new HiveZkError('ZK_ERROR', `ZooKeeper's multiRead answer had no result for ${path}.`, { path });
     }
     if ('errorCode' in result) {
-      return errorFromCode(result.errorCode, pathAt(batchPaths, index), this.host.connectString);
+      return errorFromCode(result.errorCode, pathAt(batchPaths, index), this.host.connectString, undefined, this.host.identities());
     }
     return 'children' in result ? result.children : result;
   }

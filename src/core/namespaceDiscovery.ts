@@ -11,6 +11,8 @@ export interface DiscoveredNamespace {
   name: string;
   kind: NamespaceKind;
   childCount: number;
+  /** Its ACL does not let this session list it: what it holds is unknown (childCount is 0). */
+  unreadable?: boolean;
 }
 
 export interface NamespaceHints {
@@ -62,15 +64,17 @@ const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 export async function discoverNamespaces(session: ZkSession, hints: NamespaceHints = {}): Promise<DiscoveredNamespace[]> {
   const { children } = await session.getChildren('/');
   const names = children.filter((c) => c !== 'zookeeper').sort();
-  const listings = (await session.getChildrenMany(names.map((name) => `/${name}`))).map((outcome) => unlessMissingOutcome(outcome, () => []));
+  // undefined: not readable (a namespace whose ACL keeps us out is not an empty one).
+  const listings = (await session.getChildrenMany(names.map((name) => `/${name}`))).map((outcome) => unlessMissingOutcome<string[], string[] | undefined>(outcome, (reason) => (reason === 'gone' ? [] : undefined)));
   const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
   return names.map((name, i) => {
-    const kids = listings[i] ?? [];
+    const listing = listings[i];
+    const kids = listing ?? [];
     const kind = classify(name, kids, hs2Hints, lockNamespace);
     // For HS2 namespaces the count is of registrations, leaving out Curator's leader latch.
     const childCount = kind === 'hs2' || kind === 'kyuubi' ? kids.filter((k) => !NON_INSTANCE_CHILDREN.has(k)).length : kids.length;
-    return { name, kind, childCount };
+    return listing ? { name, kind, childCount } : { name, kind, childCount, unreadable: true };
   });
 }
 

@@ -2,6 +2,7 @@
 // request: the frame codec and the token loop, independent of the mechanism (DIGEST-MD5, GSSAPI).
 
 import { HiveZkError } from './errors';
+import { gssapiRejected } from './kerberosErrors';
 import { juteBuffer, OPCODES, replyHeader, requestFrame } from './zkWire';
 
 /** One client side of a SASL mechanism. */
@@ -13,6 +14,8 @@ export interface SaslMechanism {
   step(serverToken: Buffer): Promise<Buffer | undefined>;
   /** True once the client has sent (or verified) its last message. */
   readonly complete: boolean;
+  /** Who the client authenticated as, once known (a Kerberos principal after the context is set up). */
+  readonly user?: string | undefined;
 }
 
 /** Server tokens are small (a DIGEST challenge, a Kerberos AP-REP); anything larger is not SASL. */
@@ -63,6 +66,9 @@ export async function runSaslExchange(mechanism: SaslMechanism, roundTrip: (fram
     xid += 1;
     if (reply.err !== 0) {
       // -115 (auth failed) or, when the server enforces SASL, -124; either way it rejected us.
+      if (mechanism.name === 'GSSAPI') {
+        throw gssapiRejected(reply.err);
+      }
       throw new HiveZkError('ZK_SASL_FAILED', `ZooKeeper rejected the ${mechanism.name} authentication (error ${reply.err}); check the credentials.`, { zkCode: reply.err, mechanism: mechanism.name });
     }
     if (mechanism.complete) {

@@ -43,6 +43,8 @@ export function secureTransport(security: SessionSecurity): ZkTransport {
   }
   const sasl = security.sasl;
   if (sasl) {
+    /** The principal of the last GSSAPI context set up (the same ticket cache serves every connection). */
+    let principal: string | undefined;
     transport.handshake = async (channel) => {
       // A fresh mechanism per connection: nonces and GSS contexts are single use.
       const mechanism: SaslMechanism =
@@ -54,6 +56,12 @@ export function secureTransport(security: SessionSecurity): ZkTransport {
               ...(channel.socket.remoteAddress ? { address: channel.socket.remoteAddress } : {}),
             });
       await runSaslExchange(mechanism, (frame) => channel.exchange(frame));
+      principal = mechanism.user ?? principal;
+    };
+    transport.clientAuth = () => {
+      const user = sasl.mechanism === 'digest' ? sasl.credential.username : principal;
+      const mechanism = sasl.mechanism === 'digest' ? 'DIGEST-MD5' : 'GSSAPI';
+      return user !== undefined ? { mechanism, saslUser: user } : { mechanism };
     };
   }
   return transport;

@@ -2,6 +2,7 @@
 // message written for users, the same whether a znode was read alone or in a batch.
 
 import { HiveZkError, type ErrorCode } from './errors';
+import { formatIdentity, noAuthExplanation, type SessionIdentities } from './identities';
 import { isChildPaths, pathAt, type ZnodePaths } from './znodePath';
 
 const CODE_MAP: Record<number, ErrorCode> = {
@@ -60,11 +61,11 @@ function isZnodePath(path: string): boolean {
 }
 
 /** A whole batch's failure as each of its znodes would have seen it in a single read. */
-export function perPathError(error: unknown, path: string, connectString: string): HiveZkError {
+export function perPathError(error: unknown, path: string, connectString: string, who?: SessionIdentities): HiveZkError {
   if (error instanceof HiveZkError) {
     const zkCode = error.details.zkCode;
     if (typeof zkCode === 'number') {
-      return errorFromCode(zkCode, path, connectString, error);
+      return errorFromCode(zkCode, path, connectString, error, who);
     }
     return error;
   }
@@ -72,21 +73,28 @@ export function perPathError(error: unknown, path: string, connectString: string
 }
 
 /** A library error (its getCode() is ZooKeeper's code) as the session reports it. */
-export function mapError(error: Error, path: string, connectString: string): HiveZkError {
+export function mapError(error: Error, path: string, connectString: string, who?: SessionIdentities): HiveZkError {
   const rawCode = (error as { getCode?: () => number }).getCode?.();
-  return errorFromCode(rawCode, path, connectString, error);
+  return errorFromCode(rawCode, path, connectString, error, who);
 }
 
-export function errorFromCode(rawCode: number | undefined, path: string, connectString: string, cause?: Error): HiveZkError {
+/** The ZK_NO_AUTH a read of `path` gets, naming `who` the session is. */
+export function noAuthError(path: string, connectString: string, who?: SessionIdentities, cause?: Error): HiveZkError {
+  return errorFromCode(-102, path, connectString, cause, who);
+}
+
+/** `who`: the session's identities, named by a ZK_NO_AUTH with advice that fits them. */
+export function errorFromCode(rawCode: number | undefined, path: string, connectString: string, cause?: Error, who?: SessionIdentities): HiveZkError {
   const code: ErrorCode = (rawCode !== undefined ? CODE_MAP[rawCode] : undefined) ?? 'ZK_ERROR';
   const messages: Partial<Record<ErrorCode, string>> = {
     ZK_NO_NODE: `The znode ${path} does not exist.`,
-    ZK_NO_AUTH: `Not authorized to read ${path}: its ACL does not grant this session access (add a digest credential for the ensemble).`,
+    ZK_NO_AUTH: `Not authorized to read ${path}: ${noAuthExplanation(who)}`,
     ZK_CONNECTION_LOSS: `Lost the connection to ZooKeeper (${connectString}) while reading ${path}; try again.`,
     ZK_SESSION_EXPIRED: `The ZooKeeper session expired while reading ${path}; try again.`,
     ZK_AUTH_FAILED: `ZooKeeper rejected the credentials for ${connectString}.`,
     ZK_SASL_REQUIRED: `${connectString} requires SASL authentication and none is configured: set up SASL DIGEST-MD5 or Kerberos for this ensemble.`,
   };
   const fallback = `ZooKeeper error on ${path}: ${cause?.message ?? `code ${rawCode}`}`;
-  return new HiveZkError(code, messages[code] ?? fallback, { path, zkCode: rawCode }, cause ? { cause } : {});
+  const identities = code === 'ZK_NO_AUTH' && who ? { identities: who.identities.map(formatIdentity), identitySource: who.source } : {};
+  return new HiveZkError(code, messages[code] ?? fallback, { path, zkCode: rawCode, ...identities }, cause ? { cause } : {});
 }

@@ -105,6 +105,31 @@ export function connectionManagerOf(client: Client): LibraryConnectionManager {
   return (client as unknown as { connectionManager: LibraryConnectionManager }).connectionManager;
 }
 
+/** The library decodes no payload for a DELETE reply: requests the session writes itself are filed under that type. */
+const LIBRARY_DISPATCH_WITHOUT_PAYLOAD = 2;
+
+/**
+ * Sends a request frame the library cannot write (multiRead, whoAmI) through its own queue, so xids,
+ * ordering, pings and reconnects stay its business. `frame` is called as the packet is written, with
+ * the xid just assigned; `callback` gets the library's verdict and that xid (undefined if never written).
+ * The reply's payload is not decoded by the library: the socket hook takes it by xid first.
+ */
+export function queueOwnFrame(client: Client, frame: (xid: number) => Buffer, callback: (error: Error | null | undefined, xid: number | undefined) => void): void {
+  const header = { xid: 0, type: LIBRARY_DISPATCH_WITHOUT_PAYLOAD };
+  let written: number | undefined;
+  connectionManagerOf(client).queue(
+    {
+      header,
+      payload: null,
+      toBuffer: () => {
+        written = header.xid;
+        return frame(header.xid);
+      },
+    },
+    (error) => callback(error, written),
+  );
+}
+
 /**
  * Closes a client for good. The library sends a close request and keeps its socket until the
  * server answers, which a frozen or silent server never does; so the socket is destroyed after

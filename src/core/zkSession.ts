@@ -8,13 +8,15 @@
 
 import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
-import { HiveZkError } from './errors';
+import { HiveZkError, isHiveZkError } from './errors';
+import { clientIdentities, credentialsFirst, digestUserOf, type ClientAuth, type SessionIdentities } from './identities';
 import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
-import { FATAL_CODES, mapError, pathProblem } from './zkErrorMap';
+import { FATAL_CODES, isUnimplemented, mapError, noAuthError, pathProblem } from './zkErrorMap';
 import {
   checkLibraryInternals,
   connectionManagerOf,
+  queueOwnFrame,
   shutDown,
   toAcl,
   toStat,
@@ -31,10 +33,12 @@ import {
 import { SocketHook, type ZkTransport } from './zkSocketHook';
 import type { WatchListener, ZnodeAcl, ZnodeData, ZnodeStat, ReadOutcome } from './zkTypes';
 import { multiReadFrame, type MultiReadKind } from './zkWire';
+import { decodeWhoAmIReply, newWhoAmISupport, takeWhoAmIReply, whoAmIFrame, type WhoAmISupport } from './whoAmI';
 import { pathAt, type ZnodePaths } from './znodePath';
 
 export type { HandshakeChannel, ServerAddress, ZkTransport } from './zkSocketHook';
 export type { MultiReadOptions } from './multiRead';
+export type { SessionIdentities, ZkIdentity } from './identities';
 export type { ReadOutcome, WatchEventType, WatchListener, ZnodeAcl, ZnodeData, ZnodeStat } from './zkTypes';
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'expired' | 'authFailed' | 'error' | 'closed';
@@ -80,9 +84,6 @@ const DEFAULTS = {
   maxInFlight: 128,
 };
 
-/** The library decodes no payload for a DELETE reply: our multiRead is filed under that type. */
-const LIBRARY_DISPATCH_WITHOUT_PAYLOAD = 2;
-
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zookeeper = require('node-zookeeper-client') as ZookeeperLibrary;
 // The library's own module object (its `create` is replaced), not a namespace copy.
@@ -118,6 +119,9 @@ export class ZkSession {
   private readonly hooks = new WeakMap<Client, SocketHook>();
   private readonly multiReadSupport = new WeakMap<Client, MultiReadSupport>();
   private readonly multiReader: MultiReader;
+  private readonly whoAmISupport = new WeakMap<Client, WhoAmISupport>();
+  /** A whoAmI the server may not know (it would close the connection): nothing else is sent meanwhile. */
+  private whoAmIProbe: Promise<SessionIdentities> | undefined;
   private connecting: Promise<Client> | undefined;
   /** Ends the connect in flight (close() while connecting): its client is shut down, its events ignored. */
   private abortConnect: ((error: HiveZkError) => void) | undefined;
@@ -156,6 +160,8 @@ export class ZkSession {
         send: (kind, paths, mode) => this.sendMultiRead(kind, paths, mode),
         readOne: async (kind, path) => (kind === 'data' ? this.getData(path) : (await this.getChildren(path)).children),
         whenIdle: () => this.pending.whenIdle(),
+        identities: () => this.identitiesNow(),
+        learnIdentities: () => this.whoAmI().catch(() => undefined),
       },
       this.options.multiRead,
     );
@@ -319,8 +325,8 @@ export class ZkSession {
     const send = async (): Promise<T> => {
       let client = await this.ensureClient();
       // While a probe is out, nothing else may be on the wire (the probe may cost the connection).
-      while (mode === 'normal' && this.multiReader.probing) {
-        await this.multiReader.probing;
+      for (let probe = this.probing(); mode === 'normal' && probe; probe = this.probing()) {
+        await probe;
         client = await this.ensureClient();
       }
       this.requestCounter += 1;
@@ -344,7 +350,7 @@ export class ZkSession {
         this.pending.add(entry);
         try {
           invoke(client, (error, ...results) => {
-            const failure = error ? mapError(error, path, this.connectString) : undefined;
+            const failure = error ? mapError(error, path, this.connectString, this.identitiesNow(client)) : undefined;
             finish(failure, results);
             if (failure && FATAL_CODES.has(failure.code) && this.client === client) {
               this.dropClient(failure);
@@ -357,13 +363,115 @@ export class ZkSession {
       });
     };
     // The probe takes no slot: requests holding every slot may be waiting for it.
-    return mode === 'probe' ? send() : this.limiter.run(send);
+    const sent = mode === 'probe' ? send() : this.limiter.run(send);
+    return mode === 'probe' ? sent : sent.catch((error: unknown) => this.explainNoAuth(error));
+  }
+
+  /** A probe in flight (multiRead or whoAmI): other requests wait for it. */
+  private probing(): Promise<unknown> | undefined {
+    return this.multiReader.probing ?? this.whoAmIProbe;
   }
 
   /**
-   * Sends one multiRead through the library's own queue, so xids, ordering, pings and reconnects stay
-   * its business. Its header is written with opcode 22 but the library files it as a DELETE, whose
-   * reply it does not decode; the socket hook decodes the reply (decodeMultiReadReply) first.
+   * Who this session is to ZooKeeper: the server's own answer (whoAmI, ZooKeeper 3.7+), else what
+   * this client sent (its SASL user or mechanism, its digest user). Asked once per client; an older
+   * server answers -6 and closes the connection, so the first ask goes out alone (as a multiRead
+   * probe does) and the answer "none" is remembered. Never rejects for whoAmI's sake: a failure to
+   * ask falls back to the client's knowledge, with the reason in `problem`.
+   */
+  async whoAmI(): Promise<SessionIdentities> {
+    const client = await this.ensureClient();
+    const support = this.whoAmISupport.get(client);
+    // A server without multiRead (before 3.6) has no whoAmI either: not worth a lost connection.
+    if (!support || support.identities || support.unsupported || this.multiReader.state === 'unsupported') {
+      return this.identitiesNow(client) ?? { source: 'client', identities: [], client: {} };
+    }
+    this.whoAmIProbe ??= this.askWhoAmI(client, support).finally(() => {
+      this.whoAmIProbe = undefined;
+    });
+    return this.whoAmIProbe;
+  }
+
+  private async askWhoAmI(client: Client, support: WhoAmISupport): Promise<SessionIdentities> {
+    await this.pending.whenIdle();
+    let problem: string | undefined;
+    try {
+      support.identities = credentialsFirst(await this.sendWhoAmI());
+    } catch (error) {
+      if (isUnimplemented(error)) {
+        support.unsupported = true;
+        // The server closes the connection right after its -6: let it, before anything else is sent.
+        await this.hooks.get(client)?.currentSocketClosed(1000);
+      } else {
+        problem = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const who = this.identitiesNow(client) ?? { source: 'client' as const, identities: [], client: {} };
+    return problem !== undefined ? { ...who, problem } : who;
+  }
+
+  private async sendWhoAmI(): Promise<NonNullable<WhoAmISupport['identities']>> {
+    let reply: Buffer | undefined;
+    await this.request<[]>(
+      '/',
+      (client, callback) => {
+        const support = this.whoAmISupport.get(client);
+        if (!support) {
+          callback(new Error('No socket hook on this client.'));
+          return;
+        }
+        queueOwnFrame(
+          client,
+          (xid) => {
+            support.replies.set(xid, undefined);
+            return whoAmIFrame(xid);
+          },
+          (error, xid) => {
+            if (xid !== undefined) {
+              reply = support.replies.get(xid);
+              support.replies.delete(xid);
+            }
+            callback(error ?? null);
+          },
+        );
+      },
+      'probe',
+    );
+    if (!reply) {
+      throw new HiveZkError('ZK_ERROR', 'ZooKeeper sent no whoAmI answer.');
+    }
+    return decodeWhoAmIReply(reply);
+  }
+
+  /** What is known now of who this client is, without asking: the server's answer if it has given one. */
+  private identitiesNow(client = this.client): SessionIdentities | undefined {
+    if (!client) {
+      return undefined;
+    }
+    const auth: ClientAuth = { ...this.options.transport.clientAuth?.() };
+    const digestUser = digestUserOf(this.options.digest);
+    if (digestUser !== undefined) {
+      auth.digestUser = digestUser;
+    }
+    const fromServer = this.whoAmISupport.get(client)?.identities;
+    return fromServer ? { source: 'server', identities: fromServer, client: auth } : { source: 'client', identities: clientIdentities(auth), client: auth };
+  }
+
+  /** A ZK_NO_AUTH says who was refused: the server's identities are asked for (once) if not yet known. */
+  private async explainNoAuth(error: unknown): Promise<never> {
+    if (!isHiveZkError(error, 'ZK_NO_AUTH') || error.details.identitySource === 'server' || this.currentState !== 'connected') {
+      throw error;
+    }
+    const who = await this.whoAmI().catch(() => undefined);
+    if (!who || who.source !== 'server') {
+      throw error;
+    }
+    throw noAuthError(String(error.details.path), this.connectString, who, error.cause instanceof Error ? error.cause : undefined);
+  }
+
+  /**
+   * Sends one multiRead through the library's own queue (queueOwnFrame); the socket hook decodes the
+   * reply (decodeMultiReadReply) before the library files it.
    */
   private async sendMultiRead(kind: MultiReadKind, paths: ZnodePaths, mode: 'normal' | 'probe'): Promise<MultiReadAnswer> {
     let answer: MultiReadAnswer | undefined;
@@ -376,28 +484,23 @@ export class ZkSession {
           callback(new Error('No socket hook on this client.'));
           return;
         }
-        const header = { xid: 0, type: LIBRARY_DISPATCH_WITHOUT_PAYLOAD };
-        let written: { xid: number; connectionId: number } | undefined;
-        connectionManagerOf(client).queue(
-          {
-            header,
-            payload: null,
-            // The library calls this as it writes the packet, right after assigning the xid.
-            toBuffer: () => {
-              written = { xid: header.xid, connectionId: hook.connectionId };
-              support.replies.set(header.xid, { kind });
-              return multiReadFrame(header.xid, kind, paths, this.connect.chroot);
-            },
+        let connectionId = 0;
+        queueOwnFrame(
+          client,
+          (xid) => {
+            connectionId = hook.connectionId;
+            support.replies.set(xid, { kind });
+            return multiReadFrame(xid, kind, paths, this.connect.chroot);
           },
-          (error) => {
-            const reply = written ? support.replies.get(written.xid) : undefined;
-            if (written) {
-              support.replies.delete(written.xid);
+          (error, xid) => {
+            const reply = xid !== undefined ? support.replies.get(xid) : undefined;
+            if (xid !== undefined) {
+              support.replies.delete(xid);
             }
             if (error) {
               callback(error);
-            } else if (reply?.answer && written) {
-              support.supportedOn = written.connectionId;
+            } else if (reply?.answer) {
+              support.supportedOn = connectionId;
               answer = reply.answer;
               callback(null);
             } else {
@@ -445,13 +548,18 @@ export class ZkSession {
       retries: 0,
     });
     const support = newMultiReadSupport();
+    const who = newWhoAmISupport();
     const hook = new SocketHook(connectionManagerOf(client), {
       transport: this.options.transport,
       handshakeTimeoutMs: this.options.connectTimeoutMs,
-      inspectFrame: (frame) => decodeMultiReadReply(support, frame),
+      inspectFrame: (frame) => {
+        decodeMultiReadReply(support, frame);
+        takeWhoAmIReply(who, frame);
+      },
     });
     this.hooks.set(client, hook);
     this.multiReadSupport.set(client, support);
+    this.whoAmISupport.set(client, who);
     this.generationCounter += 1;
     this.setState('connecting');
     return new Promise<Client>((resolve, reject) => {

@@ -4,6 +4,7 @@
 
 import * as net from 'node:net';
 import { HiveZkError } from './errors';
+import type { ClientAuth } from './identities';
 import { FrameSplitter, connectResponseTimeout } from './zkWire';
 
 export interface ServerAddress {
@@ -46,6 +47,8 @@ export interface ZkTransport {
    * instead of reconnecting until the connect timeout.
    */
   isFatal?(error: Error): boolean;
+  /** How the handshake authenticates, as far as the client knows (its SASL mechanism and user). */
+  clientAuth?(): ClientAuth;
 }
 
 /** The parts of the library's ConnectionManager (the pinned client library, 1.1.3) this hook drives. */

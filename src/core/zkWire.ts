@@ -258,6 +258,11 @@ export function indexMultiReadResponse(frame: Buffer, kind: MultiReadKind): Int3
   }
 }
 
+/** The error code of the result at `at` (an offset from indexMultiReadResponse), or 0 when it is not an error. */
+export function multiReadErrorAt(frame: Buffer, at: number): number {
+  return int32At(frame, at) === OP_ERROR ? int32At(frame, at + 9) : 0;
+}
+
 /**
  * The result at `at` (an offset from indexMultiReadResponse). A data buffer is a view into the frame,
  * not a copy: whoever keeps it keeps the frame (batches are capped at about a megabyte).

@@ -123,7 +123,12 @@ test('before 3.6 (emulated): -6 and a closed connection are survived, results ar
   const outcomes = await old.getDataMany(paths);
   assert.equal((await singles).length, 300);
   assert.equal(old.multiReadState, 'unsupported');
-  assert.deepEqual(outcomes.map(comparable), await singleReads(session({ multiRead: { enabled: false } }), 'data', paths));
+  // Who the session is differs: a server before 3.6 has no whoAmI, so its NO_AUTH names what the client sent.
+  const sameRead = (outcome: unknown): unknown => {
+    const shown = outcome as { code?: string; message?: string };
+    return shown.code === 'ZK_NO_AUTH' ? { ...shown, message: shown.message?.replace(/: this session.*/, '') } : outcome;
+  };
+  assert.deepEqual(outcomes.map(comparable).map(sameRead), (await singleReads(session({ multiRead: { enabled: false } }), 'data', paths)).map(sameRead));
   const children = await old.getChildrenMany(['/batch/many', '/batch/missing']);
   assert.equal((children[0] as string[]).length, 1200);
   assert.equal((children[1] as HiveZkError).code, 'ZK_NO_NODE');

@@ -7,14 +7,15 @@ import { FrameSplitter, OPCODES } from '../../src/core/zkWire';
 
 export interface Pre36Proxy {
   port: number;
-  /** multiRead requests refused so far. */
+  /** Requests refused so far. */
   refused: number;
   /** Client connections accepted so far. */
   connections: number;
   close(): Promise<void>;
 }
 
-export async function startPre36Proxy(targetPort: number): Promise<Pre36Proxy> {
+/** `refused`: the opcodes answered -6 (multiRead for a server before 3.6; add whoAmI, 107, for one before 3.7). */
+export async function startPre36Proxy(targetPort: number, refused: readonly number[] = [OPCODES.multiRead]): Promise<Pre36Proxy> {
   const sockets = new Set<Socket>();
   const proxy: Pre36Proxy = { port: 0, refused: 0, connections: 0, close: () => Promise.resolve() };
   const server: Server = createServer((client) => {
@@ -29,7 +30,7 @@ export async function startPre36Proxy(targetPort: number): Promise<Pre36Proxy> {
         if (refusing) {
           return;
         }
-        if (connectRequestSeen && frame.length >= 12 && frame.readInt32BE(8) === OPCODES.multiRead) {
+        if (connectRequestSeen && frame.length >= 12 && refused.includes(frame.readInt32BE(8))) {
           refusing = true;
           proxy.refused += 1;
           const reply = Buffer.alloc(20);

@@ -7,6 +7,7 @@ import { listInstances } from '../../core/hs2Registry';
 import type { DiscoveredNamespace } from '../../core/namespaceDiscovery';
 import type { HiveLock } from '../../core/locks';
 import type { LockWalkResult } from '../../core/lockWalk';
+import { describeIdentities, identitySource, type SessionIdentities } from '../../core/identities';
 import { groupLocksByOwner, type LockOwnership } from '../../core/owners';
 import { collectEnsembleHealth, type EnsembleHealth } from '../../core/serverHealth';
 import type { ZkSession } from '../../core/zkSession';
@@ -19,6 +20,8 @@ export interface HealthSnapshot {
   ownership?: LockOwnership;
   locksByOwner: Map<string, HiveLock[]>;
   registryError?: string;
+  /** Who the tree's session is to ZooKeeper; undefined when it could not connect. */
+  identities?: SessionIdentities;
 }
 
 /** What the Health section borrows from the tree: the session, the namespace scan and the lock walk it already caches. */
@@ -84,6 +87,10 @@ export class EnsembleHealthView {
           (ownership && ownership.persistentLocks > 0 ? ` ${ownership.persistentLocks} explicit (persistent) lock(s) have no owner session.` : ''),
       ),
     ];
+    const who = snapshot.identities;
+    if (who) {
+      nodes.push({ kind: 'message', id: `${node.id}|identity`, ensemble: node.ensemble, severity: 'info', text: `Authenticated as ${describeIdentities(who)}`, detail: `This session's identities, ${identitySource(who)}.` });
+    }
     health.hints.forEach((hint, index) => {
       const hintNode: MessageNode = { kind: 'message', id: `${node.id}|hint|${index}`, ensemble: node.ensemble, severity: 'warning', text: hint };
       nodes.push(hintNode);
@@ -104,6 +111,11 @@ export class EnsembleHealthView {
   private async take(ensemble: string): Promise<HealthSnapshot> {
     const config = this.sources.config(ensemble);
     const health = await collectEnsembleHealth(config.connectString, config.adminServerPort !== undefined ? { adminPort: config.adminServerPort } : {});
+    const identities = await this.sources
+      .session(ensemble)
+      .then((session) => session.whoAmI())
+      .catch(() => undefined);
+    const who = identities ? { identities } : {};
     try {
       const [walk, instances] = await Promise.all([this.sources.lockWalk(ensemble), this.instances(ensemble)]);
       const ownership = groupLocksByOwner(walk.locks, instances, health.sessions, { sessionsComplete: health.sessionsComplete });
@@ -118,9 +130,9 @@ export class EnsembleHealthView {
           }
         }
       }
-      return { health, ownership, locksByOwner };
+      return { health, ownership, locksByOwner, ...who };
     } catch (error) {
-      return { health, locksByOwner: new Map(), registryError: toHiveZkError(error).message };
+      return { health, locksByOwner: new Map(), registryError: toHiveZkError(error).message, ...who };
     }
   }
 

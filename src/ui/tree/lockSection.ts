@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
 import type { HiveLock } from '../../core/locks';
 import { walkLocks } from '../../core/lockWalk';
+import { noAuthError } from '../../core/zkErrorMap';
 import type { ZkSession } from '../../core/zkSession';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig } from '../settings';
@@ -75,8 +76,13 @@ export class LockSection {
     nodes.push(...this.lockGroupNodes(node.ensemble, index, dbs, 'db'));
     const rootLocks = index.locksAt.get(index.root) ?? [];
     nodes.push(...this.lockNodes(node.ensemble, index, rootLocks));
-    for (const path of index.walk.unreadable) {
-      nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: 'Add a digest credential for this ensemble to read it.' });
+    if (index.walk.unreadable.length > 0) {
+      // Who was refused decides the advice: a Kerberos user is not told to add a digest credential.
+      const session = await this.host.session(node.ensemble);
+      const who = await session.whoAmI().catch(() => undefined);
+      for (const path of index.walk.unreadable) {
+        nodes.push({ kind: 'message', id: `${node.id}|noauth|${path}`, ensemble: node.ensemble, severity: 'warning', text: `Not authorized: ${path}`, detail: noAuthError(path, session.connectString, who).message });
+      }
     }
     if (nodes.length === 0) {
       return [message(node, 'info', this.host.filter().active && index.walk.locks.length > 0 ? 'No lock matches the filter' : `No locks under ${index.root}`)];

@@ -92,8 +92,8 @@ export class NamespaceSection {
         const nsKind = ns.kind as NamespaceNode['nsKind'];
         const namespace = nsKind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
         const id = znodeId(node.ensemble, `/${ns.name}`);
-        const childCount = this.liveCounts.get(node.ensemble)?.get(id) ?? (COUNTED_WHEN_LISTED.has(nsKind) ? undefined : ns.childCount);
-        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind, ...(childCount !== undefined ? { childCount } : {}) });
+        const childCount = ns.unreadable ? undefined : (this.liveCounts.get(node.ensemble)?.get(id) ?? (COUNTED_WHEN_LISTED.has(nsKind) ? undefined : ns.childCount));
+        nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind, ...(childCount !== undefined ? { childCount } : {}), ...(ns.unreadable ? { unreadable: true } : {}) });
       }
     }
     for (const configured of config.hs2Namespaces) {
@@ -111,7 +111,7 @@ export class NamespaceSection {
     // Filtered: each namespace is listed to count its matches; those without any are hidden.
     const session = await this.sources.session(node.ensemble);
     const counted = await Promise.all(
-      nodes.filter((ns) => !ns.missing).map(async (ns) => {
+      nodes.filter((ns) => !ns.missing && !ns.unreadable).map(async (ns) => {
         const { total, matching } = await this.listNamespace(session, ns);
         return { ...ns, childCount: total, matchCount: matching.length };
       }),

@@ -33,6 +33,8 @@ export interface NamespaceNode extends Base {
   /** With a filter set: how many of them match. */
   matchCount?: number;
   missing?: boolean;
+  /** Its ACL does not let this session list it (never shown as "0 instances"). */
+  unreadable?: boolean;
 }
 export interface InstanceNode extends Base {
   kind: 'instance';

@@ -7,10 +7,13 @@ import { formatSessionId } from '../../core/healthReplies';
 import { escapeInvisible } from '../../core/untrusted';
 import { instanceFields } from '../../core/znodeDetails';
 import { Commands } from '../ids';
+import type { HiveZkError } from '../../core/errors';
+import { authenticationAttempted, describeIdentities, identitySource, type SessionIdentities } from '../../core/identities';
 import type { SessionState } from '../../core/zkSession';
+import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig } from '../settings';
 import { healthTreeItem } from './healthPresentation';
-import type { NamespaceNode, TreeNode } from './nodes';
+import type { EnsembleNode, NamespaceNode, TreeNode } from './nodes';
 
 function age(epochMs: number | undefined): string {
   if (epochMs === undefined || !Number.isFinite(epochMs)) {
@@ -103,7 +106,27 @@ export function codeSpan(value: string): string {
   return `${fence}${padded.replace(/[\r\n]+/g, ' ')}${fence}`;
 }
 
-export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, state: SessionState = 'idle'): vscode.TreeItem {
+/**
+ * The word for a session state; a session given up before any credential was judged (no Kerberos
+ * module or ticket, a KDC out of reach, TLS refused) says what stopped it, not "authentication failed".
+ */
+function stateLabel(state: SessionState, failure: HiveZkError | undefined): string {
+  if (state === 'authFailed' && failure && !authenticationAttempted(failure)) {
+    return SECURITY_FAILURE_LABELS[failure.code] ?? 'could not authenticate';
+  }
+  return STATE_LABELS[state];
+}
+
+/** The ensemble row's tooltip: servers, lock namespace, session state, and who the session is once known. */
+export function ensembleTooltip(node: EnsembleNode, state: SessionState, failure?: HiveZkError, who?: SessionIdentities): string {
+  const lines = [node.config.connectString, `locks: /${node.config.lockNamespace}`, `session: ${stateLabel(state, failure)}`];
+  if (who) {
+    lines.push(`authenticated as: ${describeIdentities(who)}, ${identitySource(who)}`);
+  }
+  return lines.join('\n');
+}
+
+export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, state: SessionState = 'idle', failure?: HiveZkError): vscode.TreeItem {
   const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
   const none = vscode.TreeItemCollapsibleState.None;
   let item: vscode.TreeItem;
@@ -111,10 +134,10 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
     case 'ensemble': {
       item = new vscode.TreeItem(node.ensemble, collapsed);
       const problem = state === 'error' || state === 'authFailed' || state === 'expired';
-      item.description = problem || state === 'connecting' || state === 'reconnecting' ? `${node.config.connectString} · ${STATE_LABELS[state]}` : node.config.connectString;
+      item.description = problem || state === 'connecting' || state === 'reconnecting' ? `${node.config.connectString} · ${stateLabel(state, failure)}` : node.config.connectString;
       item.iconPath = stateIcon(state);
       item.contextValue = state === 'connected' || state === 'reconnecting' ? 'ensemble:connected' : 'ensemble:disconnected';
-      item.tooltip = `${node.config.connectString}\nlocks: /${node.config.lockNamespace}\nsession: ${STATE_LABELS[state]}`;
+      item.tooltip = ensembleTooltip(node, state, failure);
       break;
     }
     case 'section': {
@@ -135,9 +158,12 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       item = new vscode.TreeItem(node.namespace, node.missing ? none : collapsed);
       const kindLabel = NAMESPACE_KIND_LABELS[node.nsKind];
       const noun = node.nsKind === 'llap' ? 'daemon' : node.nsKind === 'kyuubi-engine' ? 'engine' : node.nsKind === 'kyuubi' ? 'server' : 'instance';
-      const count = node.missing ? 'not found' : node.childCount === undefined ? '' : counted(node.childCount, node.matchCount, noun);
+      const count = node.missing ? 'not found' : node.unreadable ? 'not readable' : node.childCount === undefined ? '' : counted(node.childCount, node.matchCount, noun);
       item.description = [kindLabel, count].filter(Boolean).join(' · ');
-      item.iconPath = new vscode.ThemeIcon(node.missing ? 'warning' : NAMESPACE_ICONS[node.nsKind]);
+      item.iconPath = new vscode.ThemeIcon(node.missing ? 'warning' : node.unreadable ? 'lock' : NAMESPACE_ICONS[node.nsKind]);
+      if (node.unreadable) {
+        item.tooltip = `${node.path}: its ACL does not let this session list it. Expand it to see who this session is to ZooKeeper.`;
+      }
       item.contextValue = `namespace:${node.nsKind}`;
       break;
     }

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/connectString';
 import { toHiveZkError, type HiveZkError } from '../../core/errors';
+import { escapeInvisible } from '../../core/untrusted';
 import { diagnoseUnreachable } from '../../core/reachability';
 import type { SessionState, ZkSession } from '../../core/zkSession';
 import type { Connections } from '../connections';
@@ -18,7 +19,7 @@ import { LockSection } from './lockSection';
 import { NamespaceSection } from './namespaces';
 import { ensembleId, invalidEnsembleId, message, sectionId, type EnsembleNode, type LoadMoreNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
 import { Paging } from './paging';
-import { toTreeItem } from './presentation';
+import { ensembleTooltip, toTreeItem } from './presentation';
 
 /** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
 const REDRAW_DELAY_MS = 300;
@@ -178,7 +179,29 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'ensemble') {
       this.shownStates.set(node.id, stateKind(this.connections.stateOf(node.ensemble)));
     }
-    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
+    const state = this.connections.stateOf(node.ensemble);
+    const item = toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), state, this.connections.failureOf(node.ensemble));
+    if (node.kind === 'ensemble' && state === 'connected') {
+      // Left for resolveTreeItem (VS Code resolves only what is undefined), which names who the session is.
+      item.tooltip = undefined;
+    }
+    return item;
+  }
+
+  /** On hover, a connected ensemble's tooltip names who the session is (asked of the server once per session). */
+  async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
+    const state = this.connections.stateOf(node.ensemble);
+    if (node.kind !== 'ensemble' || state !== 'connected') {
+      return item;
+    }
+    const who = await this.session(node.ensemble)
+      .then((session) => session.whoAmI())
+      .catch((error: unknown) => {
+        this.log.debug(`[${node.ensemble}] whoAmI failed: ${toHiveZkError(error).message}`);
+        return undefined;
+      });
+    item.tooltip = escapeInvisible(ensembleTooltip(node, state, undefined, who), true);
+    return item;
   }
 
   /**

@@ -26,7 +26,7 @@ test('Health: the server, connections by client, and lock owners with the stray 
     const health = await path('sandbox', 'Health');
     api().tree.refresh(health);
     assert.match(tooltipText(health), /short separate requests to each server, not sessions/);
-    assert.deepEqual((await kids(health)).map(label), ['Servers', 'Connections by client', 'Lock owners']);
+    assert.deepEqual((await kids(health)).map(label), ['Servers', 'Connections by client', 'Lock owners', 'Authenticated as ip:127.0.0.1 (anonymous)']);
 
     const servers = await find(health, 'Servers');
     assert.equal(description(servers), '1 server');

@@ -8,6 +8,7 @@ import './liveUpdates.test';
 import './connection.test';
 import './conveniences.test';
 import './secrets.test';
+import './identities.test';
 import './secure.test';
 import './imports.test';
 import './health.test';
