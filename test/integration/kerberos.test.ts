@@ -1,7 +1,7 @@
 // Kerberos (SASL GSSAPI) against a real MIT KDC and a ZooKeeper whose JAAS Server section holds a
 // service keytab: a `kinit` ticket lists instances and reads locks; no ticket is
 // ZK_KERBEROS_UNAVAILABLE within the connect timeout, with no reconnect loop.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { lookupService } from 'node:dns/promises';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,13 +116,17 @@ test('CLI: --sasl kerberos lists instances with a ticket; without one it exits 1
   assert.ok(noTicket.ms < 5000 + 3000, `took ${noTicket.ms} ms`);
 });
 
-/** ZooKeeper's own Java client (zkCli's ZooKeeperMain) listing `path` over Kerberos with this ticket cache: did it authenticate? */
-function javaClientLists(server: string, path: string, ccache: string, canonicalize: boolean): { ok: boolean; output: string } {
+/**
+ * ZooKeeper's own Java client (zkCli's ZooKeeperMain) listing `path` over Kerberos with this ticket
+ * cache: did it authenticate? Asynchronous: the seeding session must keep its heartbeats meanwhile.
+ */
+async function javaClientLists(server: string, path: string, ccache: string, canonicalize: boolean): Promise<{ ok: boolean; output: string }> {
   const jaas = join(kdc.dir, `java-client-${canonicalize}.jaas`);
   writeFileSync(jaas, ['Client {', '  com.sun.security.auth.module.Krb5LoginModule required', '  useTicketCache=true', `  ticketCache="${ccache.replace(/^FILE:/, '')}"`, '  doNotPrompt=true;', '};', ''].join('\n'));
   const classpath = ['/usr/share/java/zookeeper.jar', '/usr/share/java/zookeeper-jute.jar', '/usr/share/java/slf4j-api.jar', '/usr/share/java/slf4j-nop.jar'].filter((jar) => existsSync(jar)).join(':');
-  const result = spawnSync(
-    'java',
+  const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    execFile(
+      'java',
     [
       `-Djava.security.auth.login.config=${jaas}`,
       `-Djava.security.krb5.conf=${kdc.krb5Conf}`,
@@ -136,7 +140,9 @@ function javaClientLists(server: string, path: string, ccache: string, canonical
       'ls',
       path,
     ],
-    { encoding: 'utf8', timeout: 60_000 },
+      { encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    ),
   );
   const output = `${result.stdout}${result.stderr}`;
   return { ok: result.status === 0 && output.includes('serverUri=java.example.com'), output };
@@ -164,21 +170,27 @@ test('Kerberos host names: the server principal is formed as ZooKeeper\'s Java c
   const seeder = kerberosSession();
   t.after(() => seeder.close());
   await registerHs2(seeder, 'hs2-canon', { host: 'java.example.com', port: 10000, variant: 'v3-binary', version: '3.1.3' });
+  const failures: string[] = [];
   const ours = async (server: string, canonicalizeHostname: boolean): Promise<boolean> => {
     const session = new ZkSession({ connectString: server, connectTimeoutMs: CONNECT_TIMEOUT_MS, transport: secureTransport({ sasl: { mechanism: 'kerberos', canonicalizeHostname } }) });
     try {
-      return (await listInstances(session, 'hs2-canon')).instances.length === 1;
+      const listing = await listInstances(session, 'hs2-canon');
+      if (listing.instances.length !== 1) {
+        failures.push(`${server} ${canonicalizeHostname}: listed ${JSON.stringify(listing).slice(0, 300)}`);
+      }
+      return listing.instances.length === 1;
     } catch (error) {
       assert.ok(error instanceof HiveZkError && error.code === 'ZK_SASL_FAILED', String(error));
+      failures.push(`${server} ${canonicalizeHostname}: ${error.message}`);
       return false;
     } finally {
       session.close();
     }
   };
   const compare = async (server: string, expected: { on: boolean; off: boolean }): Promise<void> => {
-    const java = { on: javaClientLists(server, '/hs2-canon', aliceCache, true), off: javaClientLists(server, '/hs2-canon', aliceCache, false) };
+    const java = { on: await javaClientLists(server, '/hs2-canon', aliceCache, true), off: await javaClientLists(server, '/hs2-canon', aliceCache, false) };
     assert.deepEqual({ on: java.on.ok, off: java.off.ok }, expected, `Java's client on ${server}: ${java.on.output.slice(-800)} / ${java.off.output.slice(-800)}`);
-    assert.deepEqual({ on: await ours(server, true), off: await ours(server, false) }, expected, `ours on ${server}`);
+    assert.deepEqual({ on: await ours(server, true), off: await ours(server, false) }, expected, `ours on ${server}: ${failures.join(' | ')}`);
   };
   // Measured: Java names an IP address by its reverse name whatever the setting (zookeeper/localhost).
   await compare(`127.0.0.1:${zk.port}`, { on: true, off: true });
