@@ -92,6 +92,36 @@ test('Kerberos: no ticket → ZK_KERBEROS_UNAVAILABLE saying to kinit, within th
   }
 });
 
+test('Kerberos: a ticket of another realm (whose KDC has no such service) → typed ZK_SASL_FAILED within the timeout, no reconnect loop', async (t) => {
+  const other = await startKdc('OTHER.TEST');
+  t.after(() => other.stop());
+  other.addPrincipal('carol', 'carol-other-realm-pw');
+  // carol's own krb5.conf: her realm is OTHER.TEST, whose KDC has never heard of zookeeper/localhost.
+  process.env.KRB5_CONFIG = other.krb5Conf;
+  process.env.KRB5CCNAME = other.kinit('carol', 'carol-other-realm-pw');
+  const session = kerberosSession();
+  const changes: StateChange[] = [];
+  session.onDidChangeState((c) => changes.push(c));
+  const started = Date.now();
+  try {
+    const error = await session.open().then(
+      () => assert.fail('the session should not open'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof HiveZkError && error.code === 'ZK_SASL_FAILED', String(error));
+    assert.match(error.message, /zookeeper\/localhost/);
+    assert.ok(Date.now() - started < CONNECT_TIMEOUT_MS + 1500);
+    const count = changes.length;
+    await delay(1000);
+    assert.equal(changes.length, count, changes.map((c) => c.state).join(', '));
+    assert.ok(!error.message.includes('carol-other-realm-pw'));
+  } finally {
+    session.close();
+    process.env.KRB5_CONFIG = kdc.krb5Conf;
+    process.env.KRB5CCNAME = aliceCache;
+  }
+});
+
 test('Kerberos: a service name the KDC does not know → ZK_SASL_FAILED naming the principal', async () => {
   process.env.KRB5CCNAME = aliceCache;
   const session = new ZkSession({ connectString: connectString(), connectTimeoutMs: CONNECT_TIMEOUT_MS, transport: secureTransport({ sasl: { mechanism: 'kerberos', service: 'zk-nope' } }) });
