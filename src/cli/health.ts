@@ -23,11 +23,11 @@ export async function health(args: Args): Promise<unknown> {
   const clients = ensemble.clients.map((c) => ({ ...c, sessions: c.sessions.map(formatSessionId) }));
   let registry: unknown;
   // Who the session is to ZooKeeper (whoAmI on 3.7+, else what this client sent); null when it could not connect.
-  let authentication: { source: string; identities: string[] } | null = null;
+  let authentication: { source: string; identities: string[]; problem?: string } | null = null;
   try {
     registry = await withSession(zk, args, async (session) => {
       const who = await session.whoAmI();
-      authentication = { source: who.source, identities: who.identities.map(formatIdentity) };
+      authentication = { source: who.source, identities: who.identities.map(formatIdentity), ...(who.problem !== undefined ? { problem: who.problem } : {}) };
       const kinds = await discoverNamespaces(session);
       const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
       const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.kind === 'hs2-ha' ? n.name.replace(/-(sasl|unsecure)$/, '') : n.name, n.kind === 'hs2-ha')));

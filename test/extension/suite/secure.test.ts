@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EnsembleNode, TreeNode } from '../../../src/ui/tree/nodes';
 import { test } from './harness';
-import { activate, api, EXTENSION_ID, find, kids, label, onlySandbox, setSetting, waitFor } from './helpers';
+import { activate, api, description, EXTENSION_ID, find, kids, label, onlySandbox, setSetting, waitFor } from './helpers';
 
 interface SecureFacts {
   connectString: string;
@@ -64,6 +64,8 @@ test('secure ensemble: TLS from a zooKeeperSSLEnable JDBC URL plus SASL DIGEST-M
   const [required] = await kids(tlsOnly);
   assert.ok(required?.kind === 'message', 'an error row');
   assert.match(label(required), /^Server requires SASL: /);
+  // No credential was presented: the row says what stopped it, not "authentication failed".
+  assert.match(description(tlsOnly), / · server requires SASL$/);
 
   await vscode.commands.executeCommand('hiveZk.configureSecurity', tlsOnly, { sasl: { mechanism: 'digest' }, secrets: { saslCredential: `${facts.saslUser}:${facts.saslPassword}` } });
   const secured = await ensembleRow((n) => n.config.sasl?.mechanism === 'digest' && n.config.tls !== undefined);
@@ -92,6 +94,7 @@ test('secure ensemble: a wrong SASL password shows ZK_SASL_FAILED on the error r
     assert.ok(row?.kind === 'message', 'an error row');
     assert.match(label(row), /^SASL authentication failed: .*rejected the DIGEST-MD5 authentication/);
     assert.match(tooltip(row), /ZK_SASL_FAILED/);
+    assert.match(description(node), / · authentication failed$/, 'a credential was presented and refused');
     assert.ok(elapsed < connectTimeoutMs + 2000, `the row came after ${elapsed} ms`);
     assert.ok(!`${label(row)} ${tooltip(row)}`.includes(WRONG_PASSWORD));
     assert.equal(api().tree.getTreeItem(row).contextValue, 'message:error:retry:ensemble', 'Retry and Edit / Configure Security inline');
