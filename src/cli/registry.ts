@@ -1,7 +1,7 @@
 // The registry commands: namespaces (what each top-level znode holds) and instances (HiveServer2,
 // HA, LLAP, Kyuubi or metastore registrations, each with the client address that owns its session).
 
-import { HiveZkError } from '../core/errors';
+import { HiveZkError, isHiveZkError, preview } from '../core/errors';
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../core/hs2Registry';
 import { listKyuubiEngines } from '../core/kyuubiRegistry';
 import { listLlapDaemons } from '../core/llapRegistry';
@@ -21,7 +21,23 @@ export function instances(args: Args): Promise<unknown> {
   if ([args.values.ha, args.values.llap, args.values.metastore].filter((given) => given === true).length > 1) {
     throw new HiveZkError('BAD_ARGUMENT', 'Give one of --ha, --llap and --metastore.');
   }
-  return withSession(requireFlag(args, 'zk'), args, (session) => listRegistry(session, args));
+  return withSession(requireFlag(args, 'zk'), args, (session) =>
+    listRegistry(session, args).catch(async (error: unknown) => Promise.reject(isHiveZkError(error, 'NAMESPACE_MISSING') ? await withNamespacesThatExist(session, error) : error)),
+  );
+}
+
+/** A missing namespace's error, saying which namespaces the ensemble does have and what each holds. */
+async function withNamespacesThatExist(session: ZkSession, missing: HiveZkError): Promise<HiveZkError> {
+  let found;
+  try {
+    found = await discoverNamespaces(session);
+  } catch {
+    return missing;
+  }
+  const registries = found.filter((n) => n.kind !== 'other' && n.kind !== 'locks');
+  const listed = registries.map((n) => `${n.name} (${n.kind})`).join(', ');
+  const hint = registries.length > 0 ? ` Namespaces with registrations on this ensemble: ${listed}.` : ` No namespace on this ensemble holds registrations (top-level znodes: ${found.map((n) => n.name).join(', ') || 'none'}).`;
+  return new HiveZkError('NAMESPACE_MISSING', `${missing.message}${preview(hint, 400)}`, { ...missing.details, existing: registries.map((n) => n.name) });
 }
 
 async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {

@@ -126,16 +126,18 @@ export function renderFields(fields: readonly (readonly [string, Cell])[], termi
         lines.push(`${margin}${head}${' '.repeat(GAP)}${paint(terminal, toneOf(value), line)}`.trimEnd());
       });
     } else {
+      // Under its label, indented only as far as its longest word still fits.
+      const under = ' '.repeat(Math.max(indent, Math.min(indent + GAP, terminal.width - longestWord(text))));
       lines.push(`${margin}${paint(terminal, 'dim', label)}`);
-      wrap(text, terminal.width - indent - GAP).forEach((line) => lines.push(`${margin}  ${paint(terminal, toneOf(value), line)}`));
+      wrap(text, terminal.width - under.length).forEach((line) => lines.push(`${under}${paint(terminal, toneOf(value), line)}`));
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** A titled block of a report: the title on its own line, then the body (already rendered). */
-export function renderSection(title: string, body: string, terminal: Pick<Terminal, 'color'>): string {
-  return `${paint(terminal, 'bold', escapeInvisible(title))}\n${body}`;
+export function renderSection(title: string, body: string, terminal: Pick<Terminal, 'width' | 'color'>): string {
+  return `${wrap(escapeInvisible(title), terminal.width).map((line) => paint(terminal, 'bold', line)).join('\n')}\n${body}`;
 }
 
 /** The first `maxRows` rows, and the line saying how many are left out (undefined when none are). */
