@@ -1,7 +1,8 @@
 // npm run bench: the core's one shared session against ZooKeeper's own Java client (async API,
 // same pipelining depth; and its multiRead, same batch size), same work, same server, same run.
 // Prints a table of medians and ratios.
-// Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree), BENCH_ONLY=tls (only row 7).
+// Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree), BENCH_ONLY=tls (only row 7),
+// BENCH_ONLY=cli (only rows 8: the CLI as a whole process).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,6 +16,7 @@ import type { TlsConfig } from '../src/core/tls';
 import { makeTestCertificates } from '../test/support/certs';
 import { hs2Data } from '../test/support/hiveSeed';
 import { countSessionConnections, startZooKeeper, type ZkCluster } from '../test/support/zkServer';
+import { coldCliRows } from './coldCli';
 import { seedInstances, seedLocks } from './seed';
 
 const ROOT = join(__dirname, '..', '..');
@@ -195,6 +197,30 @@ async function main(): Promise<void> {
   }
   mkdirSync(JAVA_DIR, { recursive: true });
   execFileSync('javac', ['-d', JAVA_DIR, '-cp', CLASSPATH, join(ROOT, 'bench', 'ZkBench.java')]);
+  if (process.env.BENCH_ONLY === 'cli') {
+    const cluster = await startZooKeeper();
+    try {
+      const seeder = new ZkSession({ connectString: cluster.connectString, requestTimeoutMs: 120_000 });
+      await seedInstances(seeder, 'bench10k', 10_000);
+      await seedInstances(seeder, 'bench1', 1);
+      await seedLocks(seeder, 'locks20k', 10, 10, 40, 5);
+      await seedLocks(seeder, 'locks1', 1, 1, 1, 1);
+      seeder.close();
+      const print = (cells: string[]): void => console.log(row(cells, WIDTHS));
+      // The server's read paths warmed first, as in the full run.
+      for (const [workload, path] of [['expand', '/bench10k'], ['walk', '/locks20k']] as const) {
+        java(cluster.connectString, `${workload}-multi-keep`, path, 2, BATCHES_IN_FLIGHT);
+        java(cluster.connectString, workload, path, 1);
+      }
+      print(['workload', 'ours (ms)', 'Java (ms)', 'Java multi', 'ratio', 'vs multi', 'goal', 'notes']);
+      const zk = cluster.connectString;
+      coldCliRows(ROOT, zk, RUNS, (workload, path) => ({ perRequest: java(zk, workload, path, RUNS, DEPTH, MULTI_WARMUPS), multi: java(zk, `${workload}-multi-keep`, path, RUNS, BATCHES_IN_FLIGHT, MULTI_WARMUPS) }), print, []);
+    } finally {
+      await cluster.stop();
+    }
+    console.log(`\nbench (CLI only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
   const cluster: ZkCluster = await startZooKeeper();
   const zk = cluster.connectString;
   const seeder = new ZkSession({ connectString: zk, requestTimeoutMs: 120_000 });
@@ -214,8 +240,12 @@ async function main(): Promise<void> {
     const locks10k = await seedLocks(seeder, 'locks10k', 10, 10, 20, 5);
     const distinct10k = await seedLocks(seeder, 'locksdistinct', 10, 10, 20, 5, true);
     const locks100k = QUICK ? 0 : await seedLocks(seeder, 'locks100k', 10, 10, 100, 10);
+    // Rows 8 (the CLI as a whole process): a 20k-lock walk, and 1-item baselines.
+    const locks20k = await seedLocks(seeder, 'locks20k', 10, 10, 40, 5);
+    await seedInstances(seeder, 'bench1', 1);
+    await seedLocks(seeder, 'locks1', 1, 1, 1, 1);
     seeder.close();
-    console.log(`seeded 11,010 instances and ${locks10k + distinct10k + locks100k} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement; single reads ${DEPTH} in flight, multiRead ${BATCH} ops × ${BATCHES_IN_FLIGHT} in flight`);
+    console.log(`seeded 11,011 instances and ${locks10k + distinct10k + locks100k + locks20k + 1} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement; single reads ${DEPTH} in flight, multiRead ${BATCH} ops × ${BATCHES_IN_FLIGHT} in flight`);
     console.log('Java multi: ZooKeeper.multi, each result decoded into a record kept until the run ends, as ours keeps them (the same run dropping each result is in the notes)');
     // The server's read paths warmed before anything is timed: its JIT compiles getData, getChildren
     // and multi only after many of them, and whichever client ran first would pay for that.
@@ -307,6 +337,8 @@ async function main(): Promise<void> {
       oldServer.stop();
     }
     await tlsAgainstPlain(print, results);
+    // The warm Java client reads in its own process (after its warm-ups); ours is started cold each run.
+    coldCliRows(ROOT, zk, RUNS, (workload, path) => ({ perRequest: java(zk, workload, path, RUNS, DEPTH, MULTI_WARMUPS), multi: java(zk, `${workload}-multi-keep`, path, RUNS, BATCHES_IN_FLIGHT, MULTI_WARMUPS) }), print, results);
     {
       const a = ours(zk, 'resolve', 'bench1k', RUNS * 4);
       const b = java(zk, 'resolve', '/bench1k', RUNS * 4);

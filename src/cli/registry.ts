@@ -21,9 +21,13 @@ export function instances(args: Args): Promise<unknown> {
   if ([args.values.ha, args.values.llap, args.values.metastore].filter((given) => given === true).length > 1) {
     throw new HiveZkError('BAD_ARGUMENT', 'Give one of --ha, --llap and --metastore.');
   }
-  return withSession(requireFlag(args, 'zk'), args, (session) =>
-    listRegistry(session, args).catch(async (error: unknown) => Promise.reject(isHiveZkError(error, 'NAMESPACE_MISSING') ? await withNamespacesThatExist(session, error) : error)),
-  );
+  return withSession(requireFlag(args, 'zk'), args, async (session) => {
+    try {
+      return await listRegistry(session, args);
+    } catch (error) {
+      throw isHiveZkError(error, 'NAMESPACE_MISSING') ? await withNamespacesThatExist(session, error) : error;
+    }
+  });
 }
 
 /** A missing namespace's error, saying which namespaces the ensemble does have and what each holds. */

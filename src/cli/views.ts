@@ -55,7 +55,7 @@ function hs2Instances(output: Json, terminal: Terminal): string {
     ...(ha ? [i.isLeader === true ? { text: 'active', tone: 'green' as const } : 'passive'] : []),
     when(i.ctime, terminal),
     ownerCell(i.owner),
-    problemsCell([...(Array.isArray(i.problems) ? i.problems : []), i.endpointProblem]),
+    problemsCell([...(Array.isArray(i.problems) ? (i.problems as unknown[]) : []), i.endpointProblem]),
   ]);
   const others = Array.isArray(output.otherChildren) && output.otherChildren.length > 0 ? `; also ${output.otherChildren.map(str).join(', ')}` : '';
   const title = `${plural(instances.length, 'HiveServer2 instance')} under ${str(output.path) || str(output.namespace)}${others}`;

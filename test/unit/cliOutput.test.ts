@@ -178,7 +178,7 @@ test('beeline on a terminal prints the bare command line; --json and a pipe prin
   assert.deepEqual(Object.keys(json), ['url', 'shell', 'argv', 'command']);
   assert.equal((await runCli(argv, term(80, { tty: false }))).stdout, `${JSON.stringify(json, null, 2)}\n`);
   // A command without a view prints JSON on a terminal too.
-  assert.equal(JSON.parse((await runCli(['parse-url', 'jdbc:hive2://h/'], term(80))).stdout).port, 10000);
+  assert.equal((JSON.parse((await runCli(['parse-url', 'jdbc:hive2://h/'], term(80))).stdout) as { port: number }).port, 10000);
 });
 
 test('completion: bash completes commands, a command\'s options and --shell values', () => {
