@@ -111,7 +111,8 @@ function lockState(lock: Json): Cell {
     const named = LOCK_NAME.exec(blocker);
     return { text: `waiting for ${named ? `${modeWords(named[1] ?? '')} #${named[2] ?? ''}` : blocker || 'an earlier lock'}`, tone: 'yellow' };
   }
-  return status === 'granted' ? { text: 'holding', tone: 'green' } : { text: status, tone: 'red' };
+  // An explicit lock (LOCK TABLE) stays until UNLOCK, whoever took it: worth saying beside "holding".
+  return status === 'granted' ? { text: str(lock.lockMode) === 'EXPLICIT' ? 'holding (LOCK TABLE)' : 'holding', tone: 'green' } : { text: status, tone: 'red' };
 }
 
 const locksView: View = (output, terminal) => {
@@ -119,7 +120,7 @@ const locksView: View = (output, terminal) => {
   const columns: Column[] = [
     { header: 'OBJECT' },
     { header: '#', keep: true },
-    { header: 'MODE', keep: true },
+    { header: 'MODE' },
     { header: 'STATE' },
     { header: 'SINCE', keep: true },
     { header: 'QUERY ID' },
@@ -128,7 +129,7 @@ const locksView: View = (output, terminal) => {
   const rows = locks.map((lock): Cell[] => [
     str(lock.object),
     str(lock.sequence),
-    `${modeWords(str(lock.mode))}${str(lock.lockMode) === 'EXPLICIT' ? ' (explicit)' : ''}`,
+    modeWords(str(lock.mode)),
     lockState(lock),
     when(lock.lockTime, terminal),
     str(lock.queryId),

@@ -42,17 +42,29 @@ function fitWidths(columns: readonly Column[], texts: readonly string[][], avail
   if (total(minimum) > available) {
     return undefined;
   }
-  // What is left goes to the wrapping columns in proportion to what each still lacks.
+  // What is left makes whole the columns that lack least (each one made whole is a column that
+  // no longer wraps), and the rest goes to the others in proportion to what each still lacks.
   const widths = [...minimum];
   let spare = available - total(minimum);
-  const lacking = natural.reduce((sum, n, i) => sum + n - (minimum[i] ?? 0), 0);
-  widths.forEach((w, i) => {
-    const share = Math.floor((spare * ((natural[i] ?? 0) - w)) / Math.max(1, lacking));
-    widths[i] = w + share;
+  const lack = (i: number): number => (natural[i] ?? 0) - (widths[i] ?? 0);
+  const order = widths.map((_, i) => i).filter((i) => lack(i) > 0).sort((a, b) => lack(a) - lack(b));
+  const partial: number[] = [];
+  for (const i of order) {
+    if (lack(i) <= spare) {
+      spare -= lack(i);
+      widths[i] = natural[i] ?? 0;
+    } else {
+      partial.push(i);
+    }
+  }
+  const lacking = partial.reduce((sum, i) => sum + lack(i), 0);
+  const shares = partial.map((i) => Math.floor((spare * lack(i)) / Math.max(1, lacking)));
+  partial.forEach((i, k) => {
+    widths[i] = (widths[i] ?? 0) + (shares[k] ?? 0);
   });
-  spare = available - total(widths);
-  for (let i = 0; spare > 0 && i < widths.length; i += 1) {
-    const more = Math.min(spare, (natural[i] ?? 0) - (widths[i] ?? 0));
+  spare -= shares.reduce((a, b) => a + b, 0);
+  for (const i of partial) {
+    const more = Math.min(spare, lack(i));
     widths[i] = (widths[i] ?? 0) + more;
     spare -= more;
   }
