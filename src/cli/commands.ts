@@ -187,7 +187,7 @@ export function parseArgs(argv: readonly string[]): Args {
   } catch (error) {
     const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^'\s]*)'/.exec(error instanceof Error ? error.message : '')?.[1] : undefined;
     if (unknown !== undefined) {
-      throw new HiveZkError('BAD_ARGUMENT', `${command} has no option ${preview(unknown, 40)}.${didYouMean(unknown.split('=')[0] ?? unknown, optionNames(command))} (see hive-zk help ${command})`);
+      throw new HiveZkError('BAD_ARGUMENT', `Unknown option '${preview(unknown, 40)}' for ${command}.${didYouMean(unknown.split('=')[0] ?? unknown, optionNames(command))} (see hive-zk help ${command})`);
     }
     throw new HiveZkError('BAD_ARGUMENT', `${preview(error instanceof Error ? error.message : String(error), 200)} (see hive-zk help ${command}).`);
   }

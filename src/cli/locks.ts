@@ -21,12 +21,15 @@ export function locks(args: Args): Promise<unknown> {
     }
   }
   return withSession(requireFlag(args, 'zk'), args, async (session) => {
-    const sessions = await sessionHolders(session, args);
     const [database, table] = [flag(args, 'db'), flag(args, 'table')];
-    const walk = await walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
-      ...(database !== undefined ? { database } : {}),
-      ...(table !== undefined ? { table } : {}),
-    });
+    // Who holds which session (`cons`, short connections of its own) is asked while the locks are walked.
+    const [sessions, walk] = await Promise.all([
+      sessionHolders(session, args),
+      walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
+        ...(database !== undefined ? { database } : {}),
+        ...(table !== undefined ? { table } : {}),
+      }),
+    ]);
     // A query's locks share their object (a table's or partition's several locks): its name and
     // UNLOCK statement are built once per object, not once per lock.
     const perObject = new Map<string, { object: string; unlock: ReturnType<typeof unlockOrReason> }>();

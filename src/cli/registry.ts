@@ -56,8 +56,8 @@ async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
   if (args.values.metastore === true || namespace.replace(/^\/+/, '') === DEFAULT_METASTORE_NAMESPACE) {
     return { namespace, metastores: await listMetastoreInstances(session, namespace) };
   }
-  const listing = await listAnyInstances(session, namespace, args.values.ha === true);
-  const sessions = await sessionHolders(session, args);
+  // Who holds which session (`cons`, short connections of its own) is asked while the namespace is read.
+  const [listing, sessions] = await Promise.all([listAnyInstances(session, namespace, args.values.ha === true), sessionHolders(session, args)]);
   return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
 }
 
