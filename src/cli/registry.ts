@@ -8,6 +8,7 @@ import { listLlapDaemons } from '../core/llapRegistry';
 import { listMetastoreInstances } from '../core/metastoreRegistry';
 import { discoverNamespaces, KYUUBI_ENGINE_SPACE } from '../core/namespaceDiscovery';
 import { ownerJson, ownerOf } from '../core/owners';
+import type { Hs2Instance } from '../core/hs2Instance';
 import type { ZkSession } from '../core/zkSession';
 import { flag, requireFlag, type Args } from './args';
 import { listAnyInstances, sessionHolders } from './lookups';
@@ -58,7 +59,11 @@ async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
   }
   // Who holds which session (`cons`, short connections of its own) is asked while the namespace is read.
   const [listing, sessions] = await Promise.all([listAnyInstances(session, namespace, args.values.ha === true), sessionHolders(session, args)]);
-  return { ...listing, instances: listing.instances.map((i) => ({ ...i, owner: ownerJson(ownerOf(i.ephemeralOwner, sessions)) })) };
+  // The listing is this command's own: each instance gets its owner in place (last, as a copy would put it), not copied 10k times.
+  for (const instance of listing.instances as (Hs2Instance & { owner?: ReturnType<typeof ownerJson> })[]) {
+    instance.owner = ownerJson(ownerOf(instance.ephemeralOwner, sessions));
+  }
+  return listing;
 }
 
 /** The namespace Hive uses for the kind of registry asked for; LLAP has none of its own (its name says sasl or not). */
