@@ -73,6 +73,13 @@ test('renderTable at widths 20, 80 and 500: every line fits, no word cut, record
   assert.match(renderTable(columns, rows, term(20)), /^sales\.orders/, 'a record per row at 20');
 });
 
+test('a cell of hostile size is laid out in bounded time and shown cut, with a pointer to --json', () => {
+  const huge = 'x'.repeat(1_000_000);
+  const out = renderTable([{ header: 'SERVER' }, { header: 'STATE' }], [[huge, 'ok']], term(30));
+  assert.ok(out.length < 10_000, String(out.length));
+  assert.match(out.replace(/\s+/g, ''), /…\(998,000morecharacters;use--json\)/);
+});
+
 test('no escape codes without colour (NO_COLOR, a pipe); colour only on a terminal', () => {
   const out = VIEWS.locks?.({ root: '/x', visited: 1, unreadable: [], locks: [lock(0)] }, term(100)) ?? '';
   assert.ok(!out.includes(ESC));

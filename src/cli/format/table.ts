@@ -20,7 +20,13 @@ const GAP = 2;
 /** A wrapping column is not made narrower than this (or its longest word, if shorter): IP addresses and query ids stay whole. */
 const MIN_WRAP = 16;
 
-const textOf = (cell: Cell): string => escapeInvisible(typeof cell === 'string' ? cell : cell.text);
+/** A cell longer than this (only hostile or broken znode data) is shown cut, with a pointer to the whole. */
+export const MAX_CELL_CHARS = 2000;
+
+const textOf = (cell: Cell): string => {
+  const text = typeof cell === 'string' ? cell : cell.text;
+  return escapeInvisible(text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS)}… (${formatCount(text.length - MAX_CELL_CHARS)} more characters; use --json)` : text);
+};
 const toneOf = (cell: Cell): Tone | undefined => (typeof cell === 'string' ? undefined : cell.tone);
 
 /** Column widths that fit `available` columns, or undefined when even the narrowest layout does not. */
