@@ -1,7 +1,8 @@
 // npm run bench: the core's one shared session against ZooKeeper's own Java client (async API,
 // same pipelining depth; and its multiRead, same batch size), same work, same server, same run.
 // Prints a table of medians and ratios.
-// Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree), BENCH_ONLY=tls (only row 7).
+// Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree), BENCH_ONLY=tls (only row 7),
+// BENCH_ONLY=cli (only rows 8: the CLI as a whole process).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,8 +14,10 @@ import { resolveJdbcUrl } from '../src/core/resolver';
 import { ZkSession } from '../src/core/zkSession';
 import type { TlsConfig } from '../src/core/tls';
 import { makeTestCertificates } from '../test/support/certs';
-import { hs2Data, mkdirp } from '../test/support/hiveSeed';
+import { hs2Data } from '../test/support/hiveSeed';
 import { countSessionConnections, startZooKeeper, type ZkCluster } from '../test/support/zkServer';
+import { coldCliRows } from './coldCli';
+import { seedInstances, seedLocks } from './seed';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -94,54 +97,6 @@ async function startOldServerProxy(port: number): Promise<{ connectString: strin
     child.once('exit', (code) => reject(new Error(`the proxy exited with ${code}`)));
   });
   return { connectString: `127.0.0.1:${proxyPort}`, stop: () => child.kill() };
-}
-
-async function seedInstances(session: ZkSession, namespace: string, count: number): Promise<void> {
-  await mkdirp(session, `/${namespace}`);
-  for (let start = 0; start < count; start += 2000) {
-    await Promise.all(
-      Array.from({ length: Math.min(2000, count - start) }, (_, k) => {
-        const i = start + k;
-        const host = `hs2-${i}.bench.example.com`;
-        const data = hs2Data({ host, port: 10000, variant: i % 3 === 0 ? 'v3-kerberos' : i % 3 === 1 ? 'v3-http' : 'v3-binary' });
-        return session.create(`/${namespace}/serverUri=${host}:10000;version=3.1.3;sequence=`, Buffer.from(data), 'persistentSequential');
-      }),
-    );
-  }
-}
-
-/**
- * dbs × tables × partitions objects, `locksPer` lock znodes on each partition. Lock data as queries
- * write it: each partition's query text shared by its locks, 10 query ids and clients; `distinct`: no
- * two locks share a query id, query text or client (the decoder's text cache then never hits).
- */
-async function seedLocks(session: ZkSession, root: string, dbs: number, tables: number, partitions: number, locksPer: number, distinct = false): Promise<number> {
-  await mkdirp(session, `/${root}`);
-  const objects: string[] = [];
-  for (let d = 0; d < dbs; d += 1) {
-    await session.create(`/${root}/db${d}`, Buffer.alloc(0));
-    for (let t = 0; t < tables; t += 1) {
-      objects.push(`/${root}/db${d}/table_${t}`);
-    }
-  }
-  await Promise.all(objects.map((o) => session.create(o, Buffer.alloc(0))));
-  const partitionPaths = objects.flatMap((o) => Array.from({ length: partitions }, (_, p) => `${o}/ds=2026-11-${String(p).padStart(3, '0')}`));
-  for (let i = 0; i < partitionPaths.length; i += 2000) {
-    await Promise.all(partitionPaths.slice(i, i + 2000).map((p) => session.create(p, Buffer.alloc(0))));
-  }
-  const lockCreates = partitionPaths.flatMap((p) => Array.from({ length: locksPer }, (_, l) => [p, l] as const));
-  for (let i = 0; i < lockCreates.length; i += 4000) {
-    await Promise.all(
-      lockCreates.slice(i, i + 4000).map(([p, l], k) => {
-        const n = i + k;
-        const data = distinct
-          ? `hive_20261125_${root}_q${n}:${Date.now()}:IMPLICIT:select * from t where ds = '${p.slice(-3)}' and id = ${n}:10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`
-          : `hive_20261125_q${l}:${Date.now()}:IMPLICIT:select * from t where ds = '${p.slice(-3)}':10.0.0.${l}`;
-        return session.create(`${p}/LOCK-${l === 0 ? 'EXCLUSIVE' : 'SHARED'}-`, Buffer.from(data), 'persistentSequential');
-      }),
-    );
-  }
-  return lockCreates.length;
 }
 
 /** The CPUs this process may run on (Linux: its cpuset, which may be fewer than the machine has), else every CPU. */
@@ -242,6 +197,30 @@ async function main(): Promise<void> {
   }
   mkdirSync(JAVA_DIR, { recursive: true });
   execFileSync('javac', ['-d', JAVA_DIR, '-cp', CLASSPATH, join(ROOT, 'bench', 'ZkBench.java')]);
+  if (process.env.BENCH_ONLY === 'cli') {
+    const cluster = await startZooKeeper();
+    try {
+      const seeder = new ZkSession({ connectString: cluster.connectString, requestTimeoutMs: 120_000 });
+      await seedInstances(seeder, 'bench10k', 10_000);
+      await seedInstances(seeder, 'bench1', 1);
+      await seedLocks(seeder, 'locks20k', 10, 10, 40, 5);
+      await seedLocks(seeder, 'locks1', 1, 1, 1, 1);
+      seeder.close();
+      const print = (cells: string[]): void => console.log(row(cells, WIDTHS));
+      // The server's read paths warmed first, as in the full run.
+      for (const [workload, path] of [['expand', '/bench10k'], ['walk', '/locks20k']] as const) {
+        java(cluster.connectString, `${workload}-multi-keep`, path, 2, BATCHES_IN_FLIGHT);
+        java(cluster.connectString, workload, path, 1);
+      }
+      print(['workload', 'ours (ms)', 'Java (ms)', 'Java multi', 'ratio', 'vs multi', 'goal', 'notes']);
+      const zk = cluster.connectString;
+      coldCliRows(ROOT, zk, RUNS, (workload, path) => ({ perRequest: java(zk, workload, path, RUNS, DEPTH, MULTI_WARMUPS), multi: java(zk, `${workload}-multi-keep`, path, RUNS, BATCHES_IN_FLIGHT, MULTI_WARMUPS) }), print, []);
+    } finally {
+      await cluster.stop();
+    }
+    console.log(`\nbench (CLI only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
   const cluster: ZkCluster = await startZooKeeper();
   const zk = cluster.connectString;
   const seeder = new ZkSession({ connectString: zk, requestTimeoutMs: 120_000 });
@@ -261,8 +240,12 @@ async function main(): Promise<void> {
     const locks10k = await seedLocks(seeder, 'locks10k', 10, 10, 20, 5);
     const distinct10k = await seedLocks(seeder, 'locksdistinct', 10, 10, 20, 5, true);
     const locks100k = QUICK ? 0 : await seedLocks(seeder, 'locks100k', 10, 10, 100, 10);
+    // Rows 8 (the CLI as a whole process): a 20k-lock walk, and 1-item baselines.
+    const locks20k = await seedLocks(seeder, 'locks20k', 10, 10, 40, 5);
+    await seedInstances(seeder, 'bench1', 1);
+    await seedLocks(seeder, 'locks1', 1, 1, 1, 1);
     seeder.close();
-    console.log(`seeded 11,010 instances and ${locks10k + distinct10k + locks100k} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement; single reads ${DEPTH} in flight, multiRead ${BATCH} ops × ${BATCHES_IN_FLIGHT} in flight`);
+    console.log(`seeded 11,011 instances and ${locks10k + distinct10k + locks100k + locks20k + 1} locks in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${zk}; ${RUNS} runs per measurement; single reads ${DEPTH} in flight, multiRead ${BATCH} ops × ${BATCHES_IN_FLIGHT} in flight`);
     console.log('Java multi: ZooKeeper.multi, each result decoded into a record kept until the run ends, as ours keeps them (the same run dropping each result is in the notes)');
     // The server's read paths warmed before anything is timed: its JIT compiles getData, getChildren
     // and multi only after many of them, and whichever client ran first would pay for that.
@@ -354,6 +337,8 @@ async function main(): Promise<void> {
       oldServer.stop();
     }
     await tlsAgainstPlain(print, results);
+    // The warm Java client reads in its own process (after its warm-ups); ours is started cold each run.
+    coldCliRows(ROOT, zk, RUNS, (workload, path) => ({ perRequest: java(zk, workload, path, RUNS, DEPTH, MULTI_WARMUPS), multi: java(zk, `${workload}-multi-keep`, path, RUNS, BATCHES_IN_FLIGHT, MULTI_WARMUPS) }), print, results);
     {
       const a = ours(zk, 'resolve', 'bench1k', RUNS * 4);
       const b = java(zk, 'resolve', '/bench1k', RUNS * 4);

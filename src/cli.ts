@@ -1,31 +1,29 @@
-// hive-zk: the core's twin for terminals and scripts. Every command prints JSON on stdout and
-// exits 0, or prints {"error":{"code","message"}} and exits 1 (2 for bad usage). The commands
-// themselves are in src/cli/, listed in src/cli/commands.ts.
+// hive-zk: the core's twin for terminals and scripts. On a terminal commands print tables; piped
+// or with --json they print JSON, and {"error":{"code","message"}} on failure. Exit codes are in
+// src/cli/exitCodes.ts; the commands are in src/cli/, listed in src/cli/commands.ts.
 
-import { toHiveZkError } from './core/errors';
-import { safeJson } from './core/untrusted';
-import { runCommand, USAGE } from './cli/commands';
+import { terminalOf } from './cli/format/terminal';
+import { runCli } from './cli/main';
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.length === 0 || argv.includes('--help') || argv[0] === 'help') {
-    process.stdout.write(USAGE);
-    process.exitCode = argv.length === 0 ? 2 : 0;
-    return;
-  }
-  let output: unknown;
-  let exitCode = 0;
-  try {
-    output = await runCommand(argv);
-  } catch (error) {
-    const failure = toHiveZkError(error);
-    output = { error: { code: failure.code, message: failure.message } };
-    exitCode = failure.code === 'BAD_ARGUMENT' ? 2 : 1;
-  }
+  let code = 0;
   // Exit as soon as the answer is out: the ZooKeeper library can leave timers behind a closed client.
-  // Znode text is printed with invisible characters (bidi overrides, C1 controls…) escaped, in keys and values alike.
-  const json = safeJson(output, 2);
-  process.stdout.write(`${json}\n`, () => process.exit(exitCode));
+  const exit = (): never => process.exit(code);
+  // A reader that goes away (`| head -1`) ends the run quietly: nothing more is worth writing.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') {
+        exit();
+      }
+      throw error;
+    });
+  }
+  const result = await runCli(process.argv.slice(2), terminalOf(process.stdout, process.env));
+  code = result.code;
+  if (result.stderr !== '') {
+    process.stderr.write(result.stderr);
+  }
+  process.stdout.write(result.stdout, exit);
 }
 
 if (require.main === module) {

@@ -6,6 +6,8 @@ import { DEFAULT_DRIVER_VERSION } from '../core/driverVersions';
 import { HiveZkError, preview } from '../core/errors';
 import { SECURITY_BOOLEAN_FLAGS, SECURITY_USAGE, SECURITY_VALUE_FLAGS } from '../cliSecurity';
 import { MAX_TIMEOUT_MS, type Args } from './args';
+import { EXIT_CODES_USAGE } from './exitCodes';
+import { didYouMean } from './suggest';
 import { beeline } from './beeline';
 import { beelineSiteEntry, ensemblesFrom } from './configFiles';
 import { health } from './health';
@@ -13,7 +15,22 @@ import { locks } from './locks';
 import { instances, namespaces } from './registry';
 import { parseUrl, resolve } from './urls';
 
-export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JSON output)
+/** Options every command takes. */
+const COMMON_USAGE = `  --json           print JSON even on a terminal (piped or redirected, every command prints JSON)
+  --help           this command's usage (also: hive-zk help <command>)
+`;
+
+/** Options of the commands that talk to ZooKeeper. */
+const ZK_USAGE = `  --zk <connect string>  host:port[,host:port…][/chroot]
+  --timeout <ms>   connect and request timeout, 1-${MAX_TIMEOUT_MS} (default 10000)
+  A digest credential "user:password" is read from the HIVEZK_DIGEST environment variable.
+${SECURITY_USAGE}`;
+
+const HIVE_VERSION_USAGE = `  --hive-version v the Hive JDBC driver to answer for: 2, 3, 4.0 or 4.1+ (default ${DEFAULT_DRIVER_VERSION})
+`;
+
+export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper
+Tables on a terminal; JSON when piped or with --json.
 
   hive-zk parse-url <jdbc-url> [--hive-version v]
   hive-zk resolve <jdbc-url> [--pick-only] [--hive-version v] [--compare-versions]
@@ -26,16 +43,22 @@ export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKee
   hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
                   [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
+  hive-zk help [command]            a command's usage and options
+  hive-zk completion bash|zsh       shell completion: eval "$(hive-zk completion bash)"
 
-  --hive-version v the Hive JDBC driver to answer for: 2, 3, 4.0 or 4.1+ (default ${DEFAULT_DRIVER_VERSION})
-  --timeout <ms>   connect and request timeout, 1-${MAX_TIMEOUT_MS} (default 10000)
+${COMMON_USAGE}${HIVE_VERSION_USAGE}  --timeout <ms>   connect and request timeout, 1-${MAX_TIMEOUT_MS} (default 10000)
   A digest credential "user:password" is read from the HIVEZK_DIGEST environment variable.
   Passwords never go on beeline's command line: it prompts for them (--password-prompt) or reads a file.
-${SECURITY_USAGE}`;
+${SECURITY_USAGE}
+${EXIT_CODES_USAGE}`;
 
 interface Command {
   options: Record<string, { type: 'string' | 'boolean' }>;
   positionals: string[];
+  /** The command's synopsis and what it prints, for `hive-zk help <command>`. */
+  usage: string;
+  /** Option help beyond the common options. */
+  optionUsage?: string;
   run(args: Args): unknown;
 }
 
@@ -50,17 +73,60 @@ for (const name of SECURITY_BOOLEAN_FLAGS) {
 const ZK_OPTIONS = { zk: { type: 'string' }, timeout: { type: 'string' }, ...SECURITY_OPTIONS } as const;
 /** Commands that ask the servers who holds which session (`cons`, or the AdminServer on this port). */
 const HEALTH_OPTIONS = { ...ZK_OPTIONS, 'admin-port': { type: 'string' } } as const;
+const ADMIN_PORT_USAGE = '  --admin-port p   the servers\' AdminServer port, asked where `cons` is not whitelisted (default 8080)\n';
 
 /** Each command's options and positionals; anything else is refused rather than silently ignored. */
-const COMMANDS: Record<string, Command> = {
-  'parse-url': { options: { 'hive-version': { type: 'string' } }, positionals: ['the JDBC URL'], run: parseUrl },
-  resolve: { options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' }, 'hive-version': { type: 'string' }, 'compare-versions': { type: 'boolean' }, ...SECURITY_OPTIONS }, positionals: ['the JDBC URL'], run: resolve },
-  namespaces: { options: ZK_OPTIONS, positionals: [], run: namespaces },
-  instances: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' }, metastore: { type: 'boolean' } }, positionals: [], run: instances },
-  'ensembles-from': { options: {}, positionals: ['the configuration file'], run: ensemblesFrom },
-  'beeline-site-entry': { options: { default: { type: 'boolean' } }, positionals: ['the name', 'the JDBC URL'], run: beelineSiteEntry },
-  locks: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [], run: locks },
-  health: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' } }, positionals: [], run: health },
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  'parse-url': {
+    options: { 'hive-version': { type: 'string' } },
+    positionals: ['the JDBC URL'],
+    usage: 'hive-zk parse-url <jdbc-url> [--hive-version v]\n\nWhat the Hive JDBC driver reads from the URL (secrets masked), and its quirks. Prints JSON.\n',
+    optionUsage: HIVE_VERSION_USAGE,
+    run: parseUrl,
+  },
+  resolve: {
+    options: { 'pick-only': { type: 'boolean' }, timeout: { type: 'string' }, 'hive-version': { type: 'string' }, 'compare-versions': { type: 'boolean' }, ...SECURITY_OPTIONS },
+    positionals: ['the JDBC URL'],
+    usage: 'hive-zk resolve <jdbc-url> [--pick-only] [--hive-version v] [--compare-versions]\n\nA discovery URL to the concrete servers, and the one the driver picks.\n',
+    optionUsage: `  --pick-only      read just the instance the driver picks (two round trips whatever the namespace size)\n  --compare-versions  how each Hive driver version reads the URL\n${HIVE_VERSION_USAGE}  --timeout <ms>   connect and request timeout, 1-${MAX_TIMEOUT_MS} (default 10000)\n${SECURITY_USAGE}`,
+    run: resolve,
+  },
+  namespaces: { options: ZK_OPTIONS, positionals: [], usage: 'hive-zk namespaces --zk <connect string>\n\nThe top-level znodes and what each holds.\n', optionUsage: ZK_USAGE, run: namespaces },
+  instances: {
+    options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, ha: { type: 'boolean' }, llap: { type: 'boolean' }, metastore: { type: 'boolean' } },
+    positionals: [],
+    usage:
+      'hive-zk instances --zk <connect string> [--namespace ns] [--ha | --llap | --metastore]\n\nThe registrations under a namespace (default hiveserver2; --ha: hs2ActivePassiveHA; --metastore: hive_metastore;\n--llap needs --namespace). LLAP namespaces llap-*, Kyuubi servers and engine spaces are recognised by name.\n',
+    optionUsage: ADMIN_PORT_USAGE + ZK_USAGE,
+    run: instances,
+  },
+  'ensembles-from': {
+    options: {},
+    positionals: ['the configuration file'],
+    usage: 'hive-zk ensembles-from <hive-site.xml | beeline-site.xml | beeline-hs2-connection.xml>\n\nThe ensembles and settings a Hive or beeline configuration file names. Prints JSON.\n',
+    run: ensemblesFrom,
+  },
+  'beeline-site-entry': {
+    options: { default: { type: 'boolean' } },
+    positionals: ['the name', 'the JDBC URL'],
+    usage: 'hive-zk beeline-site-entry <name> <jdbc-url> [--default]\n\nThe beeline-site.xml property for `beeline -c <name>`. Prints JSON.\n',
+    optionUsage: '  --default        also make it beeline\'s default connection\n',
+    run: beelineSiteEntry,
+  },
+  locks: {
+    options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } },
+    positionals: [],
+    usage: 'hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]\n\nHive\'s locks (hive.zookeeper.namespace, default hive_zookeeper_namespace): who holds or waits, and the UNLOCK statement.\n',
+    optionUsage: ADMIN_PORT_USAGE + ZK_USAGE,
+    run: locks,
+  },
+  health: {
+    options: { ...HEALTH_OPTIONS, namespace: { type: 'string' } },
+    positionals: [],
+    usage: 'hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]\n\nEach server\'s state, connections by client, and who holds the registrations and locks.\nExits 3 when a server is down or out of quorum, 4 when none answers.\n',
+    optionUsage: ADMIN_PORT_USAGE + ZK_USAGE,
+    run: health,
+  },
   beeline: {
     options: {
       ...ZK_OPTIONS,
@@ -74,27 +140,56 @@ const COMMANDS: Record<string, Command> = {
       'password-file': { type: 'string' },
     },
     positionals: ['the JDBC URL (or --zk and --namespace)'],
+    usage:
+      'hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])\n                [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]\n\nThe beeline command line for a URL or a registered instance (on a terminal: just the line).\nPasswords never go on beeline\'s command line: it prompts for them (--password-prompt) or reads a file.\n',
+    optionUsage: HIVE_VERSION_USAGE + ZK_USAGE,
     run: beeline,
   },
 };
+
+/** Words `hive-zk` takes first that are not commands of the table. */
+export const META_COMMANDS = ['help', 'completion'] as const;
+
+/** Options every command takes (handled by the CLI's output, not by the command). */
+const COMMON_OPTIONS = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export function commandSpec(name: string): Command | undefined {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** One command's usage: synopsis, its own options, the common ones, and the exit codes. */
+export function commandUsage(name: string): string | undefined {
+  const spec = commandSpec(name);
+  return spec ? `${spec.usage}\n${spec.optionUsage ?? ''}${COMMON_USAGE}\n${EXIT_CODES_USAGE}` : undefined;
+}
+
+/** Every option a command takes, with its leading dashes (for suggestions and shell completion). */
+export function optionNames(name: string): string[] {
+  const spec = commandSpec(name);
+  return spec ? [...Object.keys(spec.options), ...Object.keys(COMMON_OPTIONS)].map((o) => `--${o}`) : [];
+}
 
 export function parseArgs(argv: readonly string[]): Args {
   const [command, ...rest] = argv;
   if (command === undefined) {
     throw new HiveZkError('BAD_ARGUMENT', 'No command given.');
   }
-  const spec = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+  const spec = commandSpec(command);
   if (!spec) {
-    throw new HiveZkError('BAD_ARGUMENT', `Unknown command "${preview(command, 40)}".`);
+    throw new HiveZkError('BAD_ARGUMENT', `Unknown command "${preview(command, 40)}".${didYouMean(command, [...Object.keys(COMMANDS), ...META_COMMANDS])} (see hive-zk --help)`);
   }
   if (rest.includes('--password-env')) {
     throw new HiveZkError('BAD_ARGUMENT', '--password-env is gone: a password on beeline\'s command line is visible to every user (ps). Use --password-prompt or --password-file.');
   }
   let parsed;
   try {
-    parsed = parseNodeArgs({ args: [...rest], options: spec.options, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseNodeArgs({ args: [...rest], options: { ...spec.options, ...COMMON_OPTIONS }, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
-    throw new HiveZkError('BAD_ARGUMENT', `${preview(error instanceof Error ? error.message : String(error), 200)} (see hive-zk --help).`);
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^'\s]*)'/.exec(error instanceof Error ? error.message : '')?.[1] : undefined;
+    if (unknown !== undefined) {
+      throw new HiveZkError('BAD_ARGUMENT', `Unknown option '${preview(unknown, 40)}' for ${command}.${didYouMean(unknown.split('=')[0] ?? unknown, optionNames(command))} (see hive-zk help ${command})`);
+    }
+    throw new HiveZkError('BAD_ARGUMENT', `${preview(error instanceof Error ? error.message : String(error), 200)} (see hive-zk help ${command}).`);
   }
   // util.parseArgs keeps the last of a repeated option; which one was meant is not ours to guess.
   const seen = new Set<string>();
@@ -106,7 +201,7 @@ export function parseArgs(argv: readonly string[]): Args {
       seen.add(token.name);
     }
   }
-  for (const [name, value] of Object.entries(parsed.values)) {
+  for (const [name, value] of Object.entries(parsed.values as Record<string, unknown>)) {
     if (value === '') {
       throw new HiveZkError('BAD_ARGUMENT', `--${preview(name, 40)} needs a non-empty value.`);
     }
@@ -118,8 +213,11 @@ export function parseArgs(argv: readonly string[]): Args {
 }
 
 export async function runCommand(argv: readonly string[]): Promise<unknown> {
-  const args = parseArgs(argv);
-  const command = Object.prototype.hasOwnProperty.call(COMMANDS, args.command) ? COMMANDS[args.command] : undefined;
+  return runParsed(parseArgs(argv));
+}
+
+export async function runParsed(args: Args): Promise<unknown> {
+  const command = commandSpec(args.command);
   if (!command) {
     throw new HiveZkError('BAD_ARGUMENT', `Unknown command "${preview(args.command, 40)}".`);
   }

@@ -21,32 +21,47 @@ export function locks(args: Args): Promise<unknown> {
     }
   }
   return withSession(requireFlag(args, 'zk'), args, async (session) => {
-    const sessions = await sessionHolders(session, args);
     const [database, table] = [flag(args, 'db'), flag(args, 'table')];
-    const walk = await walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
-      ...(database !== undefined ? { database } : {}),
-      ...(table !== undefined ? { table } : {}),
-    });
+    // Who holds which session (`cons`, short connections of its own) is asked while the locks are walked.
+    const [sessions, walk] = await Promise.all([
+      sessionHolders(session, args),
+      walkLocks(session, flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE, {
+        ...(database !== undefined ? { database } : {}),
+        ...(table !== undefined ? { table } : {}),
+      }),
+    ]);
+    // A query's locks share their object (a table's or partition's several locks): its name and
+    // UNLOCK statement are built once per object, not once per lock.
+    const perObject = new Map<string, { object: string; unlock: ReturnType<typeof unlockOrReason> }>();
     return {
       root: walk.root,
       visited: walk.visited,
       unreadable: walk.unreadable,
-      locks: walk.locks.map((lock) => ({
-        path: lock.path,
-        object: formatLockObject(lock.object),
-        mode: lock.mode,
-        sequence: lockSequenceText(lock.znode),
-        status: lock.status,
-        blockedBy: lock.blockedBy ?? null,
-        queryId: lock.data.queryId ?? null,
-        lockTime: lock.data.lockTime ?? null,
-        lockMode: lock.data.lockMode ?? null,
-        query: lock.data.queryString ?? null,
-        client: lock.data.clientIp ?? null,
-        ephemeral: lock.ephemeral ?? null,
-        owner: ownerJson(ownerOf(lock.ephemeralOwner, sessions)),
-        ...unlockOrReason(lock.object),
-      })),
+      locks: walk.locks.map((lock) => {
+        let object = perObject.get(lock.objectPath);
+        if (!object) {
+          const locked = lock.object;
+          object = { object: formatLockObject(locked), unlock: unlockOrReason(locked) };
+          perObject.set(lock.objectPath, object);
+        }
+        const data = lock.data;
+        return {
+          path: lock.path,
+          object: object.object,
+          mode: lock.mode,
+          sequence: lockSequenceText(lock.znode),
+          status: lock.status,
+          blockedBy: lock.blockedBy ?? null,
+          queryId: data.queryId ?? null,
+          lockTime: data.lockTime ?? null,
+          lockMode: data.lockMode ?? null,
+          query: data.queryString ?? null,
+          client: data.clientIp ?? null,
+          ephemeral: lock.ephemeral ?? null,
+          owner: ownerJson(ownerOf(lock.ephemeralOwner, sessions)),
+          ...object.unlock,
+        };
+      }),
     };
   });
 }
