@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODE_SERVER_VERSION, ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from '../../scripts/codeServer.mjs';
-import { runQuiet } from '../../scripts/setup.mjs';
+import { runQuiet, shortTempDir } from '../../scripts/setup.mjs';
 
 const require = createRequire(import.meta.url);
 const RESULTS = join(ROOT, 'test-results');
@@ -36,7 +36,7 @@ function chromiumPath() {
 }
 
 async function launchBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), 'hivezk-chrome-'));
+  const profile = mkdtempSync(join(tmpdir(), 'chrome-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
@@ -275,8 +275,9 @@ function baseSettings(zk) {
 }
 
 // code-server, its extension hosts and Chromium write sockets and caches to the temp dir: this
-// run gets its own, removed at the end, so nothing is left in /tmp.
-const runTmp = mkdtempSync(join(tmpdir(), 'hivezk-ext-run-'));
+// run gets its own, removed at the end, so nothing is left in /tmp. Its path is kept short, as
+// socket paths are limited (a long TMPDIR made Chromium refuse: "Socket path too long").
+const runTmp = shortTempDir('hzk-');
 process.env.TMPDIR = runTmp;
 process.once('exit', () => rmSync(runTmp, { recursive: true, force: true }));
 
