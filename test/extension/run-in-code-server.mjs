@@ -137,6 +137,20 @@ async function runUiCheck(origin, folder, shots) {
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(shots, 'tooltip.png') });
 
+    // The view's title buttons act on the view, never on the focused row (VS Code hands view/title
+    // commands the focused row): with a lock group focused, Resolve and + open their own prompts.
+    const titleButton = (name) => page.locator(`[id="workbench.parts.sidebar"] .action-label[aria-label^="${name}"]:not(.monaco-list-row *)`).first();
+    const quickRow = (text) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await sidebarRow('orders').click();
+    await titleButton('Resolve JDBC URL').click();
+    await quickRow('sandbox / hiveserver2').waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await sidebarRow('orders').click();
+    await titleButton('Add ZooKeeper Ensemble').click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Step 1 of 6' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    step('title buttons with a row focused: Resolve offers the namespaces, + opens the wizard');
+
     // A command from the palette: resolve a discovery URL and read the quick pick it opens.
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input.input');
