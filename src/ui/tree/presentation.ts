@@ -28,7 +28,8 @@ function age(epochMs: number | undefined): string {
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
 }
 
-const STATE_LABELS: Record<SessionState, string> = {
+/** A session state in the words rows, tooltips and the status bar use. */
+export const STATE_LABELS: Record<SessionState, string> = {
   idle: 'not connected',
   connecting: 'connecting…',
   connected: 'connected',
@@ -352,11 +353,11 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
   if (node.kind === 'instance' || node.kind === 'lock' || node.kind === 'metastore' || node.kind === 'llapDaemon') {
     item.command = { command: Commands.openZnode, title: 'Show Details', arguments: [node] };
   }
-  // Rich tooltips are not read out by screen readers: the row itself carries its label and details.
-  if (item.tooltip instanceof vscode.MarkdownString) {
-    const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-    item.accessibilityInformation = { label: typeof item.description === 'string' && item.description !== '' ? `${text}, ${item.description}` : text };
-  }
+  // Screen readers read a row's plain tooltip (a znode path, a connect string) or nothing of a rich
+  // one: every row says its own name and details instead, an ensemble its session state too.
+  const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const details = [node.kind === 'ensemble' ? STATE_LABELS[state] : undefined, typeof item.description === 'string' ? item.description : undefined].filter((d) => d !== undefined && d !== '');
+  item.accessibilityInformation ??= { label: [text, ...new Set(details)].join(', ') };
   return showInvisible(item);
 }
 
@@ -367,6 +368,9 @@ function showInvisible(item: vscode.TreeItem): vscode.TreeItem {
   }
   if (typeof item.description === 'string') {
     item.description = escapeInvisible(item.description);
+  }
+  if (item.accessibilityInformation) {
+    item.accessibilityInformation = { ...item.accessibilityInformation, label: escapeInvisible(item.accessibilityInformation.label) };
   }
   if (typeof item.tooltip === 'string') {
     item.tooltip = escapeInvisible(item.tooltip, true);
