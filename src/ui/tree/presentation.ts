@@ -81,6 +81,16 @@ function counted(total: number, matching: number | undefined, noun: string): str
   return matching === undefined ? `${total} ${plural}` : `${matching} of ${total} ${plural}`;
 }
 
+/**
+ * Every held lock shows a padlock (a shared lock is still a lock), told apart by shape and colour:
+ * an exclusive lock stops everyone, a shared one only writers. Waiting locks show a clock.
+ */
+const LOCK_ICONS: Record<HiveLock['mode'], () => vscode.ThemeIcon> = {
+  EXCLUSIVE: () => new vscode.ThemeIcon('lock', new vscode.ThemeColor('charts.red')),
+  SEMI_SHARED: () => new vscode.ThemeIcon('shield', new vscode.ThemeColor('charts.orange')),
+  SHARED: () => new vscode.ThemeIcon('lock-small', new vscode.ThemeColor('charts.blue')),
+};
+
 function modeLabel(lock: HiveLock): string {
   return lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase();
 }
@@ -251,19 +261,18 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       const { lock, blocker } = node;
       // Query ids share long prefixes (hive_<timestamp>_…): the mode and the query tell locks apart.
       item = new vscode.TreeItem(`${modeLabel(lock)} · ${querySnippet(lock.data.queryString) ?? lock.data.queryId ?? lock.znode}`, none);
+      // Who it waits behind comes first: the rest of a long row is cut off at any realistic width.
       item.description = [
         node.inSummary ? formatLockObject(lock.object) : undefined,
-        lock.status === 'granted' ? undefined : lock.status,
+        blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
+        lock.status === 'granted' || blocker ? undefined : lock.status,
         age(lockedAt(lock)),
         lock.data.clientIp,
         lock.ephemeral === false ? 'explicit' : undefined,
-        blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
       ]
         .filter(Boolean)
         .join(' · ');
-      // Every held lock shows a closed padlock (a shared lock is still a lock); waiting ones a clock.
-      const icon = lock.mode === 'EXCLUSIVE' ? 'lock' : lock.mode === 'SHARED' ? 'lock-small' : 'shield';
-      item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(icon);
+      item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : LOCK_ICONS[lock.mode]();
       item.contextValue = blocker ? 'lock:waiting' : 'lock';
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**${lock.mode} lock** on `);

@@ -48,6 +48,22 @@ export class TreeViewSync implements vscode.TreeDataProvider<TreeNode>, vscode.D
     return this.deferred.size;
   }
 
+  /**
+   * Resolves once nothing is being listed and no change waits, for `stableMs` on end (longer than
+   * VS Code's 200 ms debounce of changes): what a reveal right after a burst of changes waits for.
+   */
+  async whenQuiet(stableMs = 400): Promise<void> {
+    let quietSince = Date.now();
+    while (!this.disposed) {
+      if (this.listings.size > 0 || this.deferred.size > 0) {
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= stableMs) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** The row with this id changed (undefined: the whole view, which VS Code handles safely at any time). */
   changed(id: string | undefined): void {
     if (this.disposed) {

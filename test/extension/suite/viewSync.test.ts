@@ -49,6 +49,7 @@ test('expanding a namespace while its live updates fire, many times: every later
       await sleep(250);
     }
     await sleep(1500);
+    await api().tree.view.whenQuiet();
     // The view still lists the namespace: revealing its instances goes through VS Code's own
     // listing of it, which fails once an overtaken listing left an id registered.
     const instances = (await kids(await path('sandbox', 'HiveServer2', RACE_NAMESPACE))).filter((n) => n.kind === 'instance');
@@ -57,7 +58,9 @@ test('expanding a namespace while its live updates fire, many times: every later
     for (const instance of [instances[0], instances[instances.length - 1]] as TreeNode[]) {
       await view.reveal(listed, { select: true, expand: true });
       await vscode.commands.executeCommand('hiveZk.refreshNode', view.selection[0]);
-      await sleep(800);
+      // Once the refresh has landed (a listing it overtook is asked for again by then).
+      await sleep(300);
+      await api().tree.view.whenQuiet();
       await view.reveal(instance, { select: true, focus: false });
       revealed.push(await waitFor('the revealed row selected', () => view.selection[0]?.id));
     }
