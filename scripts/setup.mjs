@@ -2,7 +2,8 @@
 // when run as root, otherwise the one apt-get line to run is printed) and npm packages, quietly,
 // with one progress line per long step and the captured output shown only on failure.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +37,17 @@ export const NEEDS = {
   codeServer: ['ripgrep', 'compiler', 'python', 'pkgConfig', 'krb5'],
   test: ['java', 'zookeeper', 'chromium', 'fonts', 'ripgrep', 'compiler', 'python', 'pkgConfig', 'krb5', 'kdc', 'kadmin', 'kinit', 'openssl'],
 };
+
+/**
+ * A fresh temporary directory whose path stays short. Chromium (its SingletonSocket) and VS Code (its
+ * IPC sockets) put Unix sockets in TMPDIR, and a socket path longer than ~104 bytes is refused
+ * ("Socket path too long"); a long TMPDIR (macOS, CI runners) would break the browser tests, so
+ * such a run uses /tmp instead.
+ */
+export function shortTempDir(prefix) {
+  const base = tmpdir().length <= 24 ? tmpdir() : '/tmp';
+  return mkdtempSync(join(base, prefix));
+}
 
 /** Runs a command with its output captured; resolves when it ends, the event loop free meanwhile. */
 export function runQuiet(command, args, options = {}) {

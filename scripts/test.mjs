@@ -2,13 +2,12 @@
 // quietly), then build, lint, unit, integration and extension tests, one progress line per step.
 // Every temporary file of the run lives in one directory that is removed at the end.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { NEEDS, ROOT, build, ensureDebianPackages, ensureKerberosNative, ensureNpmPackages, step } from './setup.mjs';
+import { rmSync } from 'node:fs';
+import { NEEDS, ROOT, build, ensureDebianPackages, ensureKerberosNative, ensureNpmPackages, shortTempDir, step } from './setup.mjs';
 
 const say = (text) => console.log(`[test ${new Date().toISOString().slice(11, 19)}] ${text}`);
-const runTmp = mkdtempSync(join(tmpdir(), 'hivezk-test-run-'));
+// Short, as Chromium and code-server put sockets in it (see shortTempDir).
+const runTmp = shortTempDir('hzk-test-');
 const env = { ...process.env, TMPDIR: runTmp };
 
 /** Runs one step with its output shown (test reports are the point of this command). */

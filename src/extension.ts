@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   const currentSettings = (): typeof settings => settings;
   const connections = new Connections(context.secrets, log, currentSettings);
   const tree = new HiveZkTreeProvider(connections, currentSettings, log);
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree.view, showCollapseAll: true });
   const znodeDocuments = new ZnodeDocumentProvider(connections, currentSettings);
   const statusBar = new SessionStatusBar(connections, currentSettings, tree);
   const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', ContextKeys.hasEnsembles, settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);

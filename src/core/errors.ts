@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'ZK_NO_AUTH'
   | 'ZK_NO_NODE'
   | 'ZK_CLOSED'
+  | 'CANCELLED'
   | 'ZK_ERROR'
   | 'URL_NOT_HIVE2'
   | 'URL_MALFORMED'

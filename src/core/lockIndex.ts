@@ -30,10 +30,10 @@ export function indexLocks(walk: LockWalkResult): LockIndex {
   const index: LockIndex = { root: walk.root, walk, childGroups: new Map(), locksAt: new Map(), totals: new Map() };
   const addGroup = (parent: string, child: string): void => {
     const list = index.childGroups.get(parent);
-    if (!list) {
-      index.childGroups.set(parent, [child]);
-    } else if (!list.includes(child)) {
+    if (list) {
       list.push(child);
+    } else {
+      index.childGroups.set(parent, [child]);
     }
   };
   for (const lock of walk.locks) {
@@ -48,11 +48,16 @@ export function indexLocks(walk: LockWalkResult): LockIndex {
     const segments = lock.objectPath.slice(index.root.length + 1).split('/').filter(Boolean);
     for (const segment of segments) {
       const next = `${path}/${segment}`;
-      addGroup(path, next);
-      const totals = index.totals.get(next) ?? { locks: 0, waiting: 0 };
+      let totals = index.totals.get(next);
+      if (!totals) {
+        // First lock on or below this object: a new group (a lookup, not a scan of its siblings,
+        // which grew quadratically with the tables or partitions under one parent).
+        totals = { locks: 0, waiting: 0 };
+        index.totals.set(next, totals);
+        addGroup(path, next);
+      }
       totals.locks += 1;
       totals.waiting += lock.status === 'waiting' ? 1 : 0;
-      index.totals.set(next, totals);
       path = next;
     }
   }

@@ -5,6 +5,7 @@ import { encodeTableName, lockNameMode, lockNameModeAt, lockNameSequence, lockNa
 import { isUsualLockName, LockTable } from './lockTable';
 import { unlessMissingOutcome } from './missingZnode';
 import { namespacePath } from './znodePath';
+import { HiveZkError } from './errors';
 import type { ZkSession } from './zkSession';
 import { forEachChildNameAt, statCtimeAt, statEphemeralOwnerAt } from './zkWire';
 
@@ -18,6 +19,8 @@ export interface LockWalkOptions {
   onProgress?: (visited: number) => void;
   /** Stop collecting after this many locks (the walk still reports `truncated`). */
   limit?: number;
+  /** Aborting stops the walk between batches: it rejects with CANCELLED, its partial result dropped. */
+  signal?: AbortSignal;
 }
 
 export interface LockWalkResult {
@@ -166,6 +169,9 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
 
   /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */
   const nextTask = (): (() => Promise<void>) | undefined => {
+    if (options.signal?.aborted) {
+      return () => Promise.reject(new HiveZkError('CANCELLED', 'Reading the locks was cancelled.'));
+    }
     if (unread.length > 0) {
       const room = limit - collected - locksReserved;
       if (room <= 0) {

@@ -8,6 +8,8 @@ export const Commands = {
   refresh: 'hiveZk.refresh',
   refreshNode: 'hiveZk.refreshNode',
   addEnsemble: 'hiveZk.addEnsemble',
+  /** The view-title twins: VS Code hands a view/title command the focused row, which they never take. */
+  addEnsembleFromTitle: 'hiveZk.addEnsembleFromTitle',
   addEnsembleFromUrl: 'hiveZk.addEnsembleFromUrl',
   addEnsemblesFromHiveSite: 'hiveZk.addEnsemblesFromHiveSite',
   addFromBeelineSite: 'hiveZk.addFromBeelineSite',
@@ -20,6 +22,7 @@ export const Commands = {
   testConnection: 'hiveZk.testConnection',
   forgetSecuritySecrets: 'hiveZk.forgetSecuritySecrets',
   resolveJdbcUrl: 'hiveZk.resolveJdbcUrl',
+  resolveJdbcUrlFromTitle: 'hiveZk.resolveJdbcUrlFromTitle',
   copyJdbcUrl: 'hiveZk.copyJdbcUrl',
   copyBeelineCommand: 'hiveZk.copyBeelineCommand',
   openBeeline: 'hiveZk.openBeeline',

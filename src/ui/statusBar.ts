@@ -6,6 +6,7 @@ import type { Connections } from './connections';
 import { SECURITY_FAILURE_LABELS } from './ensembleSecurity';
 import { Commands, ContextKeys, STATUS_BAR_ID } from './ids';
 import type { Settings } from './settings';
+import { STATE_LABELS } from './tree/presentation';
 import type { HiveZkTreeProvider } from './tree/provider';
 
 const ICONS: Record<SessionState, string> = {
@@ -68,11 +69,12 @@ export class SessionStatusBar implements vscode.Disposable {
       return;
     }
     const worst = active.find((s) => s.state === 'error' || s.state === 'authFailed') ?? active.find((s) => s.state === 'expired') ?? active.find((s) => s.state !== 'connected') ?? active[0];
-    const connected = active.filter((s) => s.state === 'connected').length;
-    const single = active.length === 1 && worst ? worst : undefined;
+    const connected = states.filter((s) => s.state === 'connected').length;
+    // One ensemble speaks for itself; several are counted against all that are configured.
+    const single = states.length === 1 && worst ? worst : undefined;
     const singleHealth = single?.state === 'connected' ? this.health(single.name) : '';
-    this.item.text = single ? `${ICONS[single.state]} ${single.name}: ${singleHealth || this.problem(single.name) || single.state}` : `${ICONS[worst?.state ?? 'connected']} ZK ${connected}/${active.length} connected`;
-    this.item.tooltip = `Hive ZooKeeper (click for the log)\n${states.map((s) => `${s.name}: ${[s.state, this.health(s.name), this.connections.failureOf(s.name)?.message].filter(Boolean).join(' · ')}`).join('\n')}`;
+    this.item.text = single ? `${ICONS[single.state]} ${single.name}: ${singleHealth || this.problem(single.name) || STATE_LABELS[single.state]}` : `${ICONS[worst?.state ?? 'connected']} ZK ${connected}/${states.length} connected`;
+    this.item.tooltip = `Hive ZooKeeper (click for the log)\n${states.map((s) => `${s.name}: ${[STATE_LABELS[s.state], this.health(s.name), this.connections.failureOf(s.name)?.message].filter(Boolean).join(' · ')}`).join('\n')}`;
     this.item.backgroundColor = worst && ['error', 'authFailed', 'expired'].includes(worst.state) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODE_SERVER_VERSION, ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from '../../scripts/codeServer.mjs';
-import { runQuiet } from '../../scripts/setup.mjs';
+import { runQuiet, shortTempDir } from '../../scripts/setup.mjs';
 import { runKerberosVsixChecks } from './kerberosVsix.mjs';
 
 const require = createRequire(import.meta.url);
@@ -37,7 +37,7 @@ function chromiumPath() {
 }
 
 async function launchBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), 'hivezk-chrome-'));
+  const profile = mkdtempSync(join(tmpdir(), 'chrome-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
@@ -137,6 +137,20 @@ async function runUiCheck(origin, folder, shots) {
     await sidebarRow('hs2-c.example.com:10000').hover();
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(shots, 'tooltip.png') });
+
+    // The view's title buttons act on the view, never on the focused row (VS Code hands view/title
+    // commands the focused row): with a lock group focused, Resolve and + open their own prompts.
+    const titleButton = (name) => page.locator(`[id="workbench.parts.sidebar"] .action-label[aria-label^="${name}"]:not(.monaco-list-row *)`).first();
+    const quickRow = (text) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await sidebarRow('orders').click();
+    await titleButton('Resolve JDBC URL').click();
+    await quickRow('sandbox / hiveserver2').waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await sidebarRow('orders').click();
+    await titleButton('Add ZooKeeper Ensemble').click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Step 1 of 6' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    step('title buttons with a row focused: Resolve offers the namespaces, + opens the wizard');
 
     // A command from the palette: resolve a discovery URL and read the quick pick it opens.
     await page.keyboard.press('F1');
@@ -276,8 +290,9 @@ function baseSettings(zk) {
 }
 
 // code-server, its extension hosts and Chromium write sockets and caches to the temp dir: this
-// run gets its own, removed at the end, so nothing is left in /tmp.
-const runTmp = mkdtempSync(join(tmpdir(), 'hivezk-ext-run-'));
+// run gets its own, removed at the end, so nothing is left in /tmp. Its path is kept short, as
+// socket paths are limited (a long TMPDIR made Chromium refuse: "Socket path too long").
+const runTmp = shortTempDir('hzk-');
 process.env.TMPDIR = runTmp;
 process.once('exit', () => rmSync(runTmp, { recursive: true, force: true }));
 

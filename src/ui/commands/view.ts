@@ -1,4 +1,4 @@
-// Commands on the view itself: refresh, paging, the filter, revealing an instance, the log.
+// Commands on the view itself: refresh, the title buttons, paging, the filter, revealing an instance, the log.
 import * as vscode from 'vscode';
 import { HiveZkError, preview } from '../../core/errors';
 import { Cancelled } from '../commandFunnel';
@@ -11,6 +11,9 @@ export function registerViewCommands(deps: CommandDeps): void {
   const { log, tree, treeView } = deps;
 
   register(deps, Commands.refresh, () => tree.refresh());
+  // A view-title button runs its command with no row, whatever row is focused.
+  register(deps, Commands.addEnsembleFromTitle, () => vscode.commands.executeCommand(Commands.addEnsemble));
+  register(deps, Commands.resolveJdbcUrlFromTitle, () => vscode.commands.executeCommand(Commands.resolveJdbcUrl));
   registerForNodes(deps, Commands.refreshNode, 'any', (node) => {
     if (node?.kind === 'message' && node.retryId !== undefined) {
       tree.refreshById(node.retryId);

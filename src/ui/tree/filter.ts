@@ -35,9 +35,17 @@ export class TreeFilter {
     return this.matches(l.znode, data.queryId, data.queryString, data.clientIp, formatLockObject(l.object));
   }
 
+  /** Per lock walk, counted once: every expansion under a filter used to rescan all the locks. */
+  private readonly totalsByIndex = new WeakMap<LockIndex, Map<string, number>>();
+
   /** Matching locks on and below each object path (every ancestor counts its descendants' locks). */
   lockTotals(index: LockIndex): Map<string, number> {
+    const known = this.totalsByIndex.get(index);
+    if (known) {
+      return known;
+    }
     const totals = new Map<string, number>();
+    this.totalsByIndex.set(index, totals);
     for (const lock of index.walk.locks) {
       if (!this.lock(lock)) {
         continue;

@@ -6,6 +6,11 @@ import { formatSessionId, HEALTH_WORDS } from '../../core/healthReplies';
 import type { ServerHealth } from '../../core/serverHealth';
 import type { HealthGroupNode, LockOwnerNode, ZkClientNode, ZkServerNode } from './nodes';
 
+/** A latency as people read it: "4.2", not the "4.2298" a server's average carries. */
+function milliseconds(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
 const warningColor = new vscode.ThemeColor('list.warningForeground');
 
 function rows(md: vscode.MarkdownString, entries: [string, string | undefined][]): void {
@@ -61,7 +66,7 @@ function serverItem(server: ServerHealth): vscode.TreeItem {
   const item = new vscode.TreeItem(server.server, vscode.TreeItemCollapsibleState.None);
   const connections = server.connectionCount !== undefined ? `${server.connectionCount}${server.maxClientCnxns ? `/${server.maxClientCnxns}` : ''} conn` : undefined;
   item.description = server.reachable
-    ? [server.mode, server.version?.text, connections, server.latency ? `avg ${server.latency.avg} ms` : undefined].filter(Boolean).join(' · ')
+    ? [server.mode, server.version?.text, connections, server.latency ? `avg ${milliseconds(server.latency.avg)} ms` : undefined].filter(Boolean).join(' · ')
     : 'unreachable';
   const troubled = !server.reachable || server.mode === 'not serving' || server.missing.length > 0;
   item.iconPath = new vscode.ThemeIcon(!server.reachable ? 'error' : troubled ? 'warning' : server.mode === 'leader' ? 'star-full' : 'vm-running', troubled ? warningColor : undefined);
@@ -73,7 +78,7 @@ function serverItem(server: ServerHealth): vscode.TreeItem {
   rows(md, [
     ['Mode', server.mode],
     ['Version', server.version ? `${server.version.text} (batched reads ${server.version.batchedReads ? 'available' : 'not available: before 3.6'})` : server.versionText],
-    ['Latency min/avg/max', server.latency ? `${server.latency.min}/${server.latency.avg}/${server.latency.max} ms` : undefined],
+    ['Latency min/avg/max', server.latency ? `${server.latency.min}/${milliseconds(server.latency.avg)}/${server.latency.max} ms` : undefined],
     ['Outstanding requests', server.outstanding?.toString()],
     ['Znodes', server.znodeCount?.toString()],
     ['Watches', server.watchCount?.toString()],

@@ -16,6 +16,11 @@ export class KnownNodes {
     return this.nodes.get(id);
   }
 
+  /** The id of the node's parent ('' under the root), undefined if the node is not known. */
+  parentIdOf(id: string): string | undefined {
+    return this.nodes.has(id) ? (this.parents.get(id) ?? ROOT) : undefined;
+  }
+
   parentOf(node: TreeNode): TreeNode | undefined {
     const parentId = this.parents.get(node.id);
     return parentId === undefined ? undefined : this.nodes.get(parentId);

@@ -22,6 +22,9 @@ export interface LockSectionHost {
   onWaitingCounted(ensemble: string): void;
 }
 
+/** A lock walk still running after this long offers Cancel (a quick one shows only the view's bar). */
+const CANCEL_OFFERED_AFTER_MS = 1000;
+
 export class LockSection {
   private readonly indexes = new Map<string, Promise<LockIndex>>();
   private readonly waitingCounts = new Map<string, number>();
@@ -42,21 +45,38 @@ export class LockSection {
     return this.waitingCounts.get(ensemble);
   }
 
-  /** The lock walk of an ensemble, indexed; one walk shared until forgotten. */
+  /**
+   * The lock walk of an ensemble, indexed; one walk shared until forgotten. A walk still running
+   * after a moment offers Cancel; a forgotten walk's late result changes nothing.
+   */
   index(name: string): Promise<LockIndex> {
     let index = this.indexes.get(name);
     if (!index) {
       const config = this.host.ensemble(name);
-      const walking = Promise.resolve(
-        vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, async () => {
-          const walk = await walkLocks(await this.host.session(name), config.lockNamespace);
-          const index = indexLocks(walk);
-          this.waitingCounts.set(name, waitingLocks(index).length);
-          this.host.onWaitingCounted(name);
-          return index;
-        }),
+      const abort = new AbortController();
+      let report: ((visited: number) => void) | undefined;
+      const work = (async () => indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal: abort.signal, onProgress: (visited) => report?.(visited) })))();
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
       );
-      walking.catch(() => this.indexes.delete(name));
+      void vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, () => settled);
+      const offerCancel = setTimeout(() => {
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the Hive locks of ${name}`, cancellable: true }, (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          report = (visited) => progress.report({ message: `${visited.toLocaleString('en-US')} znodes` });
+          return settled;
+        });
+      }, CANCEL_OFFERED_AFTER_MS);
+      void settled.then(() => clearTimeout(offerCancel));
+      const walking: Promise<LockIndex> = work.then((result) => {
+        if (this.indexes.get(name) === walking) {
+          this.waitingCounts.set(name, waitingLocks(result).length);
+          this.host.onWaitingCounted(name);
+        }
+        return result;
+      });
+      walking.catch(() => this.indexes.get(name) === walking && this.indexes.delete(name));
       this.indexes.set(name, walking);
       index = walking;
     }

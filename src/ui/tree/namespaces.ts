@@ -40,6 +40,8 @@ export class NamespaceSection {
   private readonly namespaceScans = new Map<string, Promise<DiscoveredNamespace[]>>();
   /** Instance counts seen by the latest listing of each namespace (ensemble → node id → count). */
   private readonly liveCounts = new Map<string, Map<string, number>>();
+  /** Per ensemble: instances registered in each HA namespace when it was scanned (node id → count). */
+  private readonly haCounts = new Map<string, Map<string, number>>();
 
   constructor(private readonly sources: NamespaceSources) {}
 
@@ -53,16 +55,35 @@ export class NamespaceSection {
     this.liveCounts.clear();
   }
 
-  /** Live HiveServer2 instances (plain and HA) of an ensemble; undefined until its namespaces are scanned. */
+  /**
+   * Live HiveServer2 instances (plain and HA) of an ensemble, whatever is expanded: every namespace
+   * counted by the scan, or by its latest listing when fresher; undefined until scanned.
+   */
   hs2Count(ensemble: string): number | undefined {
     const scan = this.lastScans.get(ensemble);
     const counts = this.liveCounts.get(ensemble);
+    const ha = this.haCounts.get(ensemble);
     if (!scan) {
       return undefined;
     }
     return scan
       .filter((ns) => ns.kind === 'hs2' || ns.kind === 'hs2-ha')
-      .reduce((sum, ns) => sum + (counts?.get(znodeId(ensemble, `/${ns.name}`)) ?? (ns.kind === 'hs2' ? ns.childCount : 0)), 0);
+      .reduce((sum, ns) => {
+        const id = znodeId(ensemble, `/${ns.name}`);
+        return sum + (counts?.get(id) ?? (ns.kind === 'hs2' ? ns.childCount : (ha?.get(id) ?? 0)));
+      }, 0);
+  }
+
+  /** An HA namespace's instances sit one level down (<chroot>/instances): one batched listing counts them. */
+  private async countHaInstances(name: string, session: ZkSession, found: DiscoveredNamespace[]): Promise<void> {
+    const ha = found.filter((ns) => ns.kind === 'hs2-ha');
+    const listings = ha.length > 0 ? await session.getChildrenMany(ha.map((ns) => `/${ns.name}/instances`)) : [];
+    const counts = new Map<string, number>();
+    ha.forEach((ns, i) => {
+      const outcome = listings[i];
+      counts.set(znodeId(name, `/${ns.name}`), Array.isArray(outcome) ? outcome.length : 0);
+    });
+    this.haCounts.set(name, counts);
   }
 
   scan(name: string): Promise<DiscoveredNamespace[]> {
@@ -70,7 +91,11 @@ export class NamespaceSection {
     if (!scan) {
       const config = this.sources.config(name);
       scan = this.sources.session(name)
-        .then((session) => discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace }))
+        .then(async (session) => {
+          const found = await discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace });
+          await this.countHaInstances(name, session, found);
+          return found;
+        })
         .then((found) => {
           this.lastScans.set(name, found);
           this.sources.summaryChanged(name);

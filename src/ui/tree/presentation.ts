@@ -31,7 +31,8 @@ function age(epochMs: number | undefined): string {
   return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
 }
 
-const STATE_LABELS: Record<SessionState, string> = {
+/** A session state in the words rows, tooltips and the status bar use. */
+export const STATE_LABELS: Record<SessionState, string> = {
   idle: 'not connected',
   connecting: 'connecting…',
   connected: 'connected',
@@ -82,6 +83,16 @@ function counted(total: number, matching: number | undefined, noun: string): str
   const plural = `${noun}${total === 1 ? '' : 's'}`;
   return matching === undefined ? `${total} ${plural}` : `${matching} of ${total} ${plural}`;
 }
+
+/**
+ * Every held lock shows a padlock (a shared lock is still a lock), told apart by shape and colour:
+ * an exclusive lock stops everyone, a shared one only writers. Waiting locks show a clock.
+ */
+const LOCK_ICONS: Record<HiveLock['mode'], () => vscode.ThemeIcon> = {
+  EXCLUSIVE: () => new vscode.ThemeIcon('lock', new vscode.ThemeColor('charts.red')),
+  SEMI_SHARED: () => new vscode.ThemeIcon('shield', new vscode.ThemeColor('charts.orange')),
+  SHARED: () => new vscode.ThemeIcon('lock-small', new vscode.ThemeColor('charts.blue')),
+};
 
 function modeLabel(lock: HiveLock): string {
   return lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase();
@@ -276,19 +287,18 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       const { lock, blocker } = node;
       // Query ids share long prefixes (hive_<timestamp>_…): the mode and the query tell locks apart.
       item = new vscode.TreeItem(`${modeLabel(lock)} · ${querySnippet(lock.data.queryString) ?? lock.data.queryId ?? lock.znode}`, none);
+      // Who it waits behind comes first: the rest of a long row is cut off at any realistic width.
       item.description = [
         node.inSummary ? formatLockObject(lock.object) : undefined,
-        lock.status === 'granted' ? undefined : lock.status,
+        blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
+        lock.status === 'granted' || blocker ? undefined : lock.status,
         age(lockedAt(lock)),
         lock.data.clientIp,
         lock.ephemeral === false ? 'explicit' : undefined,
-        blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
       ]
         .filter(Boolean)
         .join(' · ');
-      // Every held lock shows a closed padlock (a shared lock is still a lock); waiting ones a clock.
-      const icon = lock.mode === 'EXCLUSIVE' ? 'lock' : lock.mode === 'SHARED' ? 'lock-small' : 'shield';
-      item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(icon);
+      item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : LOCK_ICONS[lock.mode]();
       item.contextValue = blocker ? 'lock:waiting' : 'lock';
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**${lock.mode} lock** on `);
@@ -378,11 +388,11 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
   if (node.kind === 'instance' || node.kind === 'lock' || node.kind === 'metastore' || node.kind === 'llapDaemon') {
     item.command = { command: Commands.openZnode, title: 'Show Details', arguments: [node] };
   }
-  // Rich tooltips are not read out by screen readers: the row itself carries its label and details.
-  if (item.tooltip instanceof vscode.MarkdownString) {
-    const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-    item.accessibilityInformation = { label: typeof item.description === 'string' && item.description !== '' ? `${text}, ${item.description}` : text };
-  }
+  // Screen readers read a row's plain tooltip (a znode path, a connect string) or nothing of a rich
+  // one: every row says its own name and details instead, an ensemble its session state too.
+  const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const details = [node.kind === 'ensemble' ? STATE_LABELS[state] : undefined, typeof item.description === 'string' ? item.description : undefined].filter((d) => d !== undefined && d !== '');
+  item.accessibilityInformation ??= { label: [text, ...new Set(details)].join(', ') };
   return showInvisible(item);
 }
 
@@ -393,6 +403,9 @@ function showInvisible(item: vscode.TreeItem): vscode.TreeItem {
   }
   if (typeof item.description === 'string') {
     item.description = escapeInvisible(item.description);
+  }
+  if (item.accessibilityInformation) {
+    item.accessibilityInformation = { ...item.accessibilityInformation, label: escapeInvisible(item.accessibilityInformation.label) };
   }
   if (typeof item.tooltip === 'string') {
     item.tooltip = escapeInvisible(item.tooltip, true);

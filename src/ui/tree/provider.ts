@@ -20,18 +20,7 @@ import { NamespaceSection } from './namespaces';
 import { ensembleId, invalidEnsembleId, message, sectionId, type EnsembleNode, type LoadMoreNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
 import { Paging } from './paging';
 import { ensembleTooltip, toTreeItem } from './presentation';
-
-/** A state redraw waits this long after a listing, so VS Code has taken in the children first. */
-const REDRAW_DELAY_MS = 300;
-
-/**
- * Whether an ensemble row shows a failure. Only a change of this redraws the row on its own: a
- * redraw makes VS Code list the row's expanded subtree again and can drop an expansion the user
- * just started, which is worth it to show a failure or a recovery, not a routine connect.
- */
-function stateKind(state: SessionState): 'fine' | 'failing' {
-  return state === 'error' || state === 'authFailed' || state === 'expired' ? 'failing' : 'fine';
-}
+import { TreeViewSync } from './viewSync';
 
 export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
@@ -48,7 +37,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     filter: () => this.treeFilter,
     watcherFor: (id, session) => (this.settings().liveUpdates ? this.live.watcherFor(id, session) : undefined),
     page: (parent, nodes) => this.paging.page(parent, nodes),
-    changed: (node) => this.changeEmitter.fire(node),
+    changed: (node) => this.fireChange(node),
     summaryChanged: (name) => this.summaryEmitter.fire(name),
   });
   private readonly locks: LockSection = new LockSection({
@@ -59,10 +48,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
   });
-  /** Listings in flight per ensemble, the state kind each ensemble row was drawn with, and rows to redraw when quiet. */
-  private readonly listingsInFlight = new Map<string, number>();
-  private readonly shownStates = new Map<string, string>();
-  private readonly redrawAfterListing = new Set<string>();
+  /** The session state each ensemble row was drawn with. */
+  private readonly shownStates = new Map<string, SessionState>();
   private readonly health = new EnsembleHealthView({
     config: (name) => this.ensemble(name),
     session: (name) => this.session(name),
@@ -71,6 +58,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   });
   private treeFilter = new TreeFilter(undefined);
   private readonly disposables: vscode.Disposable[] = [];
+  /** What VS Code's tree view is given (createTreeView takes this, not the provider). */
+  readonly view: TreeViewSync;
 
   constructor(
     private readonly connections: Connections,
@@ -82,7 +71,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         const node = this.nodes.get(id);
         if (node) {
           this.log.debug(`live update: ${id}`);
-          this.changeEmitter.fire(node);
+          this.fireChange(node);
         }
       },
       (ensemble) => {
@@ -91,8 +80,19 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         }
       },
     );
-    this.nodes = new KnownNodes((id) => this.live.forget(id));
+    this.nodes = new KnownNodes((id) => {
+      this.live.forget(id);
+      this.view.forget(id);
+    });
+    this.view = new TreeViewSync({
+      getChildren: (node) => this.getChildren(node),
+      getTreeItem: (node) => this.getTreeItem(node),
+      getParent: (node) => this.getParent(node),
+      latest: (id) => this.nodes.get(id),
+      parentIdOf: (id) => this.nodes.parentIdOf(id),
+    });
     this.disposables.push(
+      this.view,
       this.live,
       connections.onDidChangeState(({ ensemble, change }) => {
         // An expired session took its watches with it: refreshing the ensemble makes the next
@@ -106,13 +106,22 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     );
   }
 
+  /**
+   * A node's row changed (undefined: the whole tree). Observers hear it at once; VS Code's view
+   * when it is safe (see TreeViewSync).
+   */
+  private fireChange(node: TreeNode | undefined): void {
+    this.changeEmitter.fire(node);
+    this.view.changed(node?.id);
+  }
+
   get filter(): string | undefined {
     return this.treeFilter.text;
   }
 
   setFilter(text: string | undefined): void {
     this.treeFilter = new TreeFilter(text);
-    this.changeEmitter.fire(undefined);
+    this.fireChange(undefined);
   }
 
   /** Refreshes one node (dropping what was cached under it) or the whole tree. */
@@ -122,7 +131,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.locks.forget();
       this.health.forgetAll();
       this.paging.clear();
-      this.changeEmitter.fire(undefined);
+      this.fireChange(undefined);
       return;
     }
     if (node.kind === 'ensemble' || (node.kind === 'section' && node.section === 'hs2')) {
@@ -137,7 +146,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.locks.forget(node.ensemble);
     }
     const target = node.kind === 'lockGroup' ? this.nodes.get(sectionId(node.ensemble, 'locks')) : node;
-    this.changeEmitter.fire(target ?? undefined);
+    this.fireChange(target ?? undefined);
   }
 
   refreshEnsemble(name: string): void {
@@ -145,7 +154,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node) {
       this.refresh(node);
     } else {
-      this.changeEmitter.fire(undefined);
+      this.fireChange(undefined);
     }
   }
 
@@ -159,7 +168,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   loadMore(node: LoadMoreNode): void {
     this.paging.more(node);
     const parent = this.nodes.get(node.parentId);
-    this.changeEmitter.fire(parent);
+    this.fireChange(parent);
   }
 
   nodeById(id: string): TreeNode | undefined {
@@ -177,7 +186,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'ensemble') {
-      this.shownStates.set(node.id, stateKind(this.connections.stateOf(node.ensemble)));
+      this.shownStates.set(node.id, this.connections.stateOf(node.ensemble));
     }
     const state = this.connections.stateOf(node.ensemble);
     const item = toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), state, this.connections.failureOf(node.ensemble));
@@ -204,25 +213,13 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return item;
   }
 
-  /**
-   * Only the row's state icon changes: redraw it, keeping what was listed. Redrawing a row makes VS
-   * Code list its expanded subtree again and drop an expansion still loading, so it happens only
-   * when the kind of state shown changes (failing or not), and only once nothing of that
-   * ensemble is being listed.
-   */
+  /** The ensemble row shows its session state (icon, tooltip, menu): redrawn when that changes. */
   private redrawEnsembleRow(ensemble: string): void {
     const id = ensembleId(ensemble);
     const node = this.nodes.get(id);
-    const shown = stateKind(this.connections.stateOf(ensemble));
-    if (!node || this.shownStates.get(id) === shown) {
-      return;
+    if (node && this.shownStates.get(id) !== this.connections.stateOf(ensemble)) {
+      this.fireChange(node);
     }
-    if ((this.listingsInFlight.get(ensemble) ?? 0) > 0) {
-      this.redrawAfterListing.add(ensemble);
-      return;
-    }
-    this.shownStates.set(id, shown);
-    this.changeEmitter.fire(node);
   }
 
   /**
@@ -261,9 +258,6 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     let children: TreeNode[];
-    if (node) {
-      this.listingsInFlight.set(node.ensemble, (this.listingsInFlight.get(node.ensemble) ?? 0) + 1);
-    }
     try {
       children = await this.childrenOf(node);
       if (node?.kind === 'ensemble') {
@@ -279,13 +273,6 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
     }
     this.nodes.listed(node, children);
-    if (node) {
-      const left = (this.listingsInFlight.get(node.ensemble) ?? 1) - 1;
-      this.listingsInFlight.set(node.ensemble, left);
-      if (left === 0 && this.redrawAfterListing.delete(node.ensemble)) {
-        setTimeout(() => this.redrawEnsembleRow(node.ensemble), REDRAW_DELAY_MS);
-      }
-    }
     return children;
   }
 

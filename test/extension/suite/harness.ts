@@ -1,6 +1,7 @@
 // A small sequential test runner for the extension host (no test framework to ship): tests are
 // registered at import, run in order with a timeout each, and reported to the console and to the
 // file named by HIVEZK_TEST_RESULTS, ending with the plain "N passed, N failed" line.
+// HIVEZK_TEST_GREP runs only the tests whose names contain one of its "|"-separated parts.
 import { appendFileSync } from 'node:fs';
 
 interface Case {
@@ -26,7 +27,9 @@ function report(line: string): void {
 export async function runRegistered(): Promise<{ passed: number; failed: number }> {
   let passed = 0;
   let failed = 0;
-  for (const c of cases) {
+  // HIVEZK_TEST_GREP (substrings of test names, "|" between them) runs a subset while iterating on one area.
+  const only = (process.env.HIVEZK_TEST_GREP ?? '').split('|').filter(Boolean);
+  for (const c of cases.filter((t) => only.length === 0 || only.some((part) => t.name.includes(part)))) {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -5,6 +5,8 @@ import './activation.test';
 import './tree.test';
 import './commands.test';
 import './liveUpdates.test';
+import './viewSync.test';
+import './treeState.test';
 import './connection.test';
 import './conveniences.test';
 import './secrets.test';
