@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { escapeInvisible } from '../../src/core/untrusted';
+import { safeJson } from '../../src/core/untrusted';
 import { healthExitCode } from '../../src/cli/exitCodes';
 import { renderTable } from '../../src/cli/format/table';
 import { terminalOf, type Terminal } from '../../src/cli/format/terminal';
@@ -129,13 +129,15 @@ test('instances, namespaces, health and resolve views read at width 20 and 500',
   assert.match(VIEWS.instances?.(outputs[0]?.[1] ?? {}, term(160)) ?? '', /hs2-a\.example\.com:10000\s+4\.0\.1\s+binary \+ TLS\s+KERBEROS\s+12:20 · 1h\s+10\.0\.0\.5\s+ok/);
 });
 
-test('jsonText is byte for byte the per-string escaped JSON, fast path or not', () => {
-  const slow = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? escapeInvisible(v) : v), 2);
+test('jsonText is byte for byte the escaped JSON (keys and values), fast path or not', () => {
+  const slow = (value: unknown): string => safeJson(value, 2);
   const samples = ['plain', 'tab\there', 'new\nline', 'back\\slash', 'bidi\u202Eevil', 'nbsp\u00A0', 'ünïcode', '表', '\ud800 lone', 'quote"s', 'del\u007f', 'c1\u0085', 'ls\u2028'];
   for (const text of samples) {
     const value = { a: text, list: [text, 1, null, true], nested: { [text]: text } };
     assert.equal(jsonText(value), slow(value), JSON.stringify(text));
   }
+  // A key is escaped as a value is (a LLAP attribute name with a bidi override).
+  assert.deepEqual(Object.keys(JSON.parse(jsonText({ ['num\u202Eevil']: 1 })) as object), ['num\\u{202E}evil']);
   let seed = 7;
   const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   for (let i = 0; i < 300; i += 1) {
