@@ -5,6 +5,7 @@
 import { toHiveZkError } from './core/errors';
 import { escapeInvisible } from './core/untrusted';
 import { runCommand, USAGE } from './cli/commands';
+import { Rendered } from './cli/rendered';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -21,6 +22,14 @@ async function main(): Promise<void> {
     const failure = toHiveZkError(error);
     output = { error: { code: failure.code, message: failure.message } };
     exitCode = failure.code === 'BAD_ARGUMENT' ? 2 : 1;
+  }
+  if (output instanceof Rendered) {
+    exitCode = output.exitCode;
+    if (output.text !== undefined) {
+      process.stdout.write(escapeInvisible(output.text, true), () => process.exit(exitCode));
+      return;
+    }
+    output = output.json;
   }
   // Exit as soon as the answer is out: the ZooKeeper library can leave timers behind a closed client.
   // Znode text is printed with invisible characters (bidi overrides, C1 controls…) escaped, like everywhere else.

@@ -8,6 +8,7 @@ import { SECURITY_BOOLEAN_FLAGS, SECURITY_USAGE, SECURITY_VALUE_FLAGS } from '..
 import { MAX_TIMEOUT_MS, type Args } from './args';
 import { beeline } from './beeline';
 import { beelineSiteEntry, ensemblesFrom } from './configFiles';
+import { doctor } from './doctor';
 import { health } from './health';
 import { locks } from './locks';
 import { instances, namespaces } from './registry';
@@ -24,6 +25,11 @@ export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKee
   hive-zk beeline-site-entry <name> <jdbc-url> [--default]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]
   hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]
+  hive-zk doctor <jdbc-url> [--hive-version v] [--probe-timeout ms] [--ssl-ca FILE] [--json]
+  hive-zk doctor --zk <connect string> [--namespace ns] [--probe-timeout ms] [--ssl-ca FILE] [--json]
+                  probes every registered endpoint (at most 16 at once) and checks the registry's hygiene;
+                  exit 1 when a finding is an error. HIVEZK_PROBE_LOOPBACK_ONLY=1 probes loopback only;
+                  the --ssl-ca password (PKCS12/JKS) is read from HIVEZK_SSL_CA_PASSWORD.
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
                   [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
 
@@ -61,6 +67,11 @@ const COMMANDS: Record<string, Command> = {
   'beeline-site-entry': { options: { default: { type: 'boolean' } }, positionals: ['the name', 'the JDBC URL'], run: beelineSiteEntry },
   locks: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [], run: locks },
   health: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' } }, positionals: [], run: health },
+  doctor: {
+    options: { ...ZK_OPTIONS, namespace: { type: 'string' }, 'hive-version': { type: 'string' }, 'probe-timeout': { type: 'string' }, 'ssl-ca': { type: 'string' }, json: { type: 'boolean' } },
+    positionals: ['the JDBC URL (or --zk)'],
+    run: doctor,
+  },
   beeline: {
     options: {
       ...ZK_OPTIONS,
