@@ -75,7 +75,7 @@ export async function probeAll(planned: readonly PlannedEndpoint[], options: Pro
   const shared = new Map<string, Promise<ProbeResult>>();
   let done = 0;
   const results = await Promise.all(
-    planned.map(async ({ target, problem, ...endpoint }): Promise<DoctorEndpoint> => {
+    planned.map(async ({ target, problem, namespace, znode, kind, host, port, transport, ssl }): Promise<DoctorEndpoint> => {
       let probe: ProbeResult;
       if (!target) {
         probe = { status: 'skipped', ms: 0, detail: problem ?? 'nothing to probe' };
@@ -90,7 +90,8 @@ export async function probeAll(planned: readonly PlannedEndpoint[], options: Pro
       }
       done += 1;
       onProgress?.(done, planned.length);
-      return { ...endpoint, probe };
+      // Fields in the order of the JSON contract.
+      return { namespace, znode, kind, host, port, transport, ssl, probe };
     }),
   );
   return results;
