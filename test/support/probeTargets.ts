@@ -151,7 +151,7 @@ export async function httpListener(status: number, options: { location?: string 
     res.writeHead(status, options.location ? { Location: options.location } : {});
     res.end(status === 401 ? 'Unauthorized' : 'body');
   });
-  const listener = await listen(server as unknown as Server, new Set());
+  const listener = await listen(server, new Set());
   return { ...listener, requests };
 }
 
@@ -164,7 +164,7 @@ export function tlsListener(pair: { key: string; cert: string }, http?: number):
     }
   });
   server.on('tlsClientError', () => undefined);
-  return listen(server as unknown as Server, new Set());
+  return listen(server, new Set());
 }
 
 /**

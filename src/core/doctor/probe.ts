@@ -31,8 +31,8 @@ export interface ProbeTarget {
 /** The two calls through which a probe reaches the network: tests wrap them to see every one. */
 export interface ProbeSeams {
   /** One address for a host name (never called for IP literals, nor with the guard on). */
-  lookup(host: string): Promise<string>;
-  connect(options: { host: string; port: number }): Socket;
+  lookup: (host: string) => Promise<string>;
+  connect: (options: { host: string; port: number }) => Socket;
 }
 
 export interface ProbeOptions {
