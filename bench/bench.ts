@@ -16,6 +16,8 @@ import { makeTestCertificates } from '../test/support/certs';
 import { hs2Data, mkdirp } from '../test/support/hiveSeed';
 import { countSessionConnections, startZooKeeper, type ZkCluster } from '../test/support/zkServer';
 
+// Nothing the bench runs may probe beyond loopback (the registry doctor's guard).
+process.env.HIVEZK_PROBE_LOOPBACK_ONLY = '1';
 const ROOT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const QUICK = process.env.BENCH_QUICK === '1';

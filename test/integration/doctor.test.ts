@@ -21,6 +21,7 @@ import {
   type Listener,
   type ProbeCertificates,
 } from '../support/probeTargets';
+import { SANDBOX, startSandbox } from '../support/sandbox';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';
 
 let zk: ZkCluster;
@@ -212,4 +213,20 @@ test('CLI: the JSON contract, exit 1 on an error finding, 0 when all is well, 2 
   const missingCa = await hiveZk({}, 'doctor', '--zk', zk.connectString, '--ssl-ca', `${certs.dir}/nope.pem`);
   assert.equal(missingCa.code, 1);
   assert.equal(errorCode(missingCa), 'ZK_TLS_FAILED');
+});
+
+test('the sandbox (as the demo runs it): local registrations answer or are dead, *.example.com ones are skipped loopback-only', async () => {
+  const sandbox = await startSandbox();
+  const s = new ZkSession({ connectString: sandbox.connectString });
+  try {
+    const report = await doctorRegistry(s, undefined, { probe: { timeoutMs: 1500, loopbackOnly: loopbackOnlyFromEnv(process.env) } });
+    const local = report.endpoints.filter((e) => e.namespace === SANDBOX.localNamespace).map((e) => `${e.transport}${e.ssl ? '+ssl' : ''} ${e.probe.status}`);
+    assert.deepEqual(local.sort(), ['binary answering', 'binary refused', 'binary+ssl refused', 'http answering']);
+    const remote = report.endpoints.filter((e) => e.host?.endsWith('.example.com'));
+    assert.equal(remote.length, 10);
+    assert.ok(remote.every((e) => e.probe.status === 'skipped' && e.probe.detail === `loopback-only: ${e.host} is not a loopback address`));
+  } finally {
+    s.close();
+    await sandbox.stop();
+  }
 });

@@ -41,7 +41,7 @@ function lock(path: string, extra: Partial<HiveLock> & { lockTime?: number; clie
     data: { queryId: 'q', ...(lockTime !== undefined ? { lockTime } : {}), lockMode: 'EXPLICIT', queryString: 'LOCK TABLE', ...(clientIp !== undefined ? { clientIp } : {}), problems: NO_PROBLEMS },
     status: 'granted',
     ...rest,
-  } as HiveLock;
+  };
 }
 
 test('HA: no leader and two leaders are errors; exactly one is fine', () => {

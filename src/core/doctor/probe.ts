@@ -94,7 +94,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions):
   } else if (options.loopbackOnly) {
     // With the guard on no name is looked up: "localhost" is 127.0.0.1 by definition (RFC 6761), anything else is skipped.
     if (target.host.toLowerCase() !== 'localhost') {
-      return { status: 'skipped', ms: 0, detail: `loopback-only: ${preview(target.host, 80)} is not a loopback address (${LOOPBACK_ENV} or hiveZk.doctor.loopbackOnly)` };
+      return { status: 'skipped', ms: 0, detail: `loopback-only: ${preview(target.host, 80)} is not a loopback address` };
     }
     address = '127.0.0.1';
   } else {
@@ -109,7 +109,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions):
     address = resolved;
   }
   if (options.loopbackOnly && !isLoopbackAddress(address)) {
-    return { status: 'skipped', ms: 0, detail: `loopback-only: ${preview(address, 80)} is not a loopback address (${LOOPBACK_ENV} or hiveZk.doctor.loopbackOnly)` };
+    return { status: 'skipped', ms: 0, detail: `loopback-only: ${preview(address, 80)} is not a loopback address` };
   }
   const remaining = Math.max(1, options.timeoutMs - elapsed());
   const outcome = await talk(target, address, remaining, options, seams);
