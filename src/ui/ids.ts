@@ -20,6 +20,8 @@ export const Commands = {
   testConnection: 'hiveZk.testConnection',
   forgetSecuritySecrets: 'hiveZk.forgetSecuritySecrets',
   resolveJdbcUrl: 'hiveZk.resolveJdbcUrl',
+  checkEndpoints: 'hiveZk.checkEndpoints',
+  runDoctor: 'hiveZk.runDoctor',
   copyJdbcUrl: 'hiveZk.copyJdbcUrl',
   copyBeelineCommand: 'hiveZk.copyBeelineCommand',
   openBeeline: 'hiveZk.openBeeline',

@@ -53,6 +53,8 @@ export interface DoctorOptions {
   health?: () => Promise<EnsembleHealth>;
   lockNamespace?: string;
   now?: () => number;
+  /** Only the registrations' endpoints (Check Endpoints): no lock walk, token count or session lookups. */
+  endpointsOnly?: boolean;
 }
 
 /** Exit status of a report: 1 as soon as one finding is an error. */
@@ -69,8 +71,9 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
   const now = options.now ?? Date.now;
   const lockNamespace = options.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
   const discovered = await discoverNamespaces(session, { lockNamespace });
-  const wanted = only === undefined ? discovered : discovered.filter((n) => matchesNamespace(n.name, only));
-  if (only !== undefined && wanted.length === 0) {
+  const matching = only === undefined ? discovered : discovered.filter((n) => matchesNamespace(n.name, only));
+  const wanted = options.endpointsOnly ? matching.filter((n) => n.kind !== 'locks' && n.kind !== 'other') : matching;
+  if (only !== undefined && matching.length === 0) {
     throw new HiveZkError('NAMESPACE_MISSING', `The namespace /${preview(only.replace(/^\/+/, ''))} does not exist on ${preview(session.connectString)} (found: ${discovered.map((n) => n.name).slice(0, 20).join(', ') || 'nothing'}).`, { namespace: only });
   }
   const planned: PlannedEndpoint[] = [];
@@ -132,7 +135,7 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
   );
   // Plan order: by znode, so reports compare run to run.
   planned.sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
-  const [endpoints, view] = await Promise.all([probeAll(planned, options.probe), sessionView(options, findings)]);
+  const [endpoints, view] = await Promise.all([probeAll(planned, options.probe), options.endpointsOnly ? undefined : sessionView(options, findings)]);
   findings.push(...endpointFindings(endpoints));
   if (view) {
     for (const space of engineSpaces) {

@@ -69,6 +69,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     lockWalk: async (name) => (await this.locks.index(name)).walk,
   });
   private treeFilter = new TreeFilter(undefined);
+  /** Marks drawn over rows (the doctor's endpoint checks), keyed by row id. */
+  private marks: { decorate(node: TreeNode, item: vscode.TreeItem): void } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -178,7 +180,27 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'ensemble') {
       this.shownStates.set(node.id, stateKind(this.connections.stateOf(node.ensemble)));
     }
-    return toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
+    const item = toTreeItem(node, this.settings().ensembles.find((e) => e.name === node.ensemble), this.connections.stateOf(node.ensemble));
+    this.marks?.decorate(node, item);
+    return item;
+  }
+
+  /** Draws these marks over the rows they name, redrawing a row when its mark changes. */
+  showMarks(marks: { decorate(node: TreeNode, item: vscode.TreeItem): void; onDidChange: vscode.Event<string[]> }): vscode.Disposable {
+    this.marks = marks;
+    return marks.onDidChange((ids) => {
+      // Past a few hundred rows one redraw of the tree is cheaper than an event per row.
+      if (ids.length > 200) {
+        this.changeEmitter.fire(undefined);
+        return;
+      }
+      for (const id of new Set(ids)) {
+        const node = this.nodes.get(id);
+        if (node) {
+          this.changeEmitter.fire(node);
+        }
+      }
+    });
   }
 
   /**
