@@ -187,7 +187,7 @@ export class DoctorView implements vscode.Disposable {
 
   async showReport(title: string, report: DoctorReport): Promise<{ uri: vscode.Uri; markdown: string }> {
     const markdown = formatDoctorMarkdown(report, title, new Date());
-    return { uri: await this.reports.show(title, markdown), markdown };
+    return { uri: await this.reports.show(`doctor ${title}`, markdown), markdown };
   }
 
   /** Re-checks every N minutes (hiveZk.doctor.recheckMinutes ≥ 1) what was checked on request; off by default. */

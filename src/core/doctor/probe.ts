@@ -153,7 +153,7 @@ function talk(target: ProbeTarget, address: string, timeoutMs: number, options: 
   return new Promise((resolve) => {
     let phase: 'TCP connect' | 'TLS handshake' | 'HTTP answer' = 'TCP connect';
     let secure: TLSSocket | undefined;
-    let socket: Socket;
+    let socket: Socket | undefined;
     let settled = false;
     const finish = (status: ProbeStatus, detail: string): void => {
       if (settled) {
@@ -162,20 +162,20 @@ function talk(target: ProbeTarget, address: string, timeoutMs: number, options: 
       settled = true;
       clearTimeout(timer);
       secure?.destroy();
-      socket.destroy();
+      socket?.destroy();
       resolve({ status, detail });
     };
-    const timer = setTimeout(() => finish(phase === 'HTTP answer' ? 'http-error' : phase === 'TLS handshake' ? 'timeout' : 'timeout', `no ${phase === 'TCP connect' ? 'TCP connection' : phase === 'TLS handshake' ? 'TLS handshake answer' : 'HTTP answer'} from ${where} within ${timeoutMs} ms`), timeoutMs);
+    const waitedFor = { 'TCP connect': 'TCP connection', 'TLS handshake': 'TLS handshake answer', 'HTTP answer': 'HTTP answer' } as const;
+    // A silent HTTP server is an HTTP error; a silent TCP or TLS peer is a timeout.
+    const timer = setTimeout(() => finish(phase === 'HTTP answer' ? 'http-error' : 'timeout', `no ${waitedFor[phase]} from ${where} within ${timeoutMs} ms`), timeoutMs);
     try {
       socket = seams.connect({ host: address, port: target.port });
     } catch (error) {
-      socket = undefined as unknown as Socket;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ status: 'refused', detail: `cannot connect to ${where}: ${preview(error instanceof Error ? error.message : String(error), 120)}` });
+      finish('refused', `cannot connect to ${where}: ${preview(error instanceof Error ? error.message : String(error), 120)}`);
       return;
     }
-    socket.once('error', (error: NodeJS.ErrnoException) => {
+    const raw = socket;
+    raw.once('error', (error: NodeJS.ErrnoException) => {
       if (phase === 'TCP connect') {
         finish(error.code === 'ECONNREFUSED' ? 'refused' : 'timeout', error.code === 'ECONNREFUSED' ? `connection refused by ${where}` : `no connection to ${where} (${error.code ?? preview(error.message, 80)})`);
       }
@@ -184,10 +184,10 @@ function talk(target: ProbeTarget, address: string, timeoutMs: number, options: 
       phase = 'HTTP answer';
       readHttpStatus(channel, target, finish, prefix);
     };
-    socket.once('connect', () => {
+    raw.once('connect', () => {
       if (!target.ssl) {
         if (target.transport === 'http') {
-          ask(socket, '');
+          ask(raw, '');
         } else {
           finish('answering', `TCP connection to ${where} accepted`);
         }
@@ -195,7 +195,7 @@ function talk(target: ProbeTarget, address: string, timeoutMs: number, options: 
       }
       phase = 'TLS handshake';
       const ca = options.ca && options.ca.length > 0 ? [...rootCertificates, ...options.ca] : undefined;
-      secure = tlsConnect({ ...tlsConnectOptions({ verifyHostname: true, ...(ca ? { ca } : {}) }, target.host, target.port), socket });
+      secure = tlsConnect({ ...tlsConnectOptions({ verifyHostname: true, ...(ca ? { ca } : {}) }, target.host, target.port), socket: raw });
       secure.once('secureConnect', () => {
         const protocol = secure?.getProtocol() ?? 'TLS';
         if (target.transport === 'http' && secure) {
@@ -206,13 +206,15 @@ function talk(target: ProbeTarget, address: string, timeoutMs: number, options: 
       });
       secure.once('error', (error: NodeJS.ErrnoException) => {
         if (phase === 'TLS handshake') {
-          finish(tlsStatus(error), describeTlsFailure(error, where));
+          const status = tlsStatus(error);
+          // describeTlsFailure's words for a plain port speak of ZooKeeper's ports; here it is the registered one.
+          finish(status, status === 'tls-expected' ? `${where} does not speak TLS, though SSL is registered (${preview(error.code ?? error.message, 80)})` : describeTlsFailure(error, where));
         } else {
           finish('http-error', `${where} closed the connection without an HTTP answer (${preview(error.code ?? error.message, 60)})`);
         }
       });
     });
-    socket.once('close', () => {
+    raw.once('close', () => {
       if (phase === 'TCP connect') {
         finish('refused', `${where} closed the connection`);
       } else if (phase === 'TLS handshake') {

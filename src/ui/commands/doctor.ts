@@ -36,18 +36,18 @@ export function registerDoctorCommands(deps: CommandDeps): void {
     } else {
       target = await askForTarget(deps);
     }
-    const title = 'url' in target ? 'JDBC URL' : `${target.ensemble.name}${target.namespace ? ` / ${target.namespace}` : ''}`;
+    const title = 'url' in target ? `JDBC URL (${urlNamespace(target.url)})` : `${target.ensemble.name}${target.namespace ? ` / ${target.namespace}` : ''}`;
     const report: DoctorReport = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running the registry doctor on ${title}…` }, () =>
       'url' in target ? doctor.doctorUrl(target.url) : doctor.doctorEnsemble(target.ensemble, target.namespace),
     );
-    const shown = await doctor.showReport('url' in target ? `doctor ${parseUrlTitle(target.url)}` : `doctor ${title}`, report);
+    const shown = await doctor.showReport(title, report);
     return { report, ...shown };
   });
 }
 
-function parseUrlTitle(url: string): string {
-  const match = /zooKeeperNamespace=([^;?#]{1,60})/.exec(url);
-  return match?.[1] ?? 'url';
+/** The namespace a URL names, for the report's title (the report itself says how the URL reads). */
+function urlNamespace(url: string): string {
+  return /zooKeeperNamespace=([^;?#]{1,60})/.exec(url)?.[1] ?? 'direct';
 }
 
 /** A configured ensemble (whole, or one HiveServer2 namespace of it), or a JDBC URL typed in. */
