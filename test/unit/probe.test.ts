@@ -100,6 +100,8 @@ test('TLS registered but the port speaks something else is tls-expected; a silen
   for (const port of [plain.port, http.port]) {
     const result = await probeEndpoint({ host: '127.0.0.1', port, transport: 'binary', ssl: true }, options());
     assert.equal(result.status, 'tls-expected', result.detail);
+    assert.match(result.detail, /does not speak TLS/);
+    assert.doesNotMatch(result.detail, /clientPort/, 'in the words of the registered endpoint, not of ZooKeeper\'s ports');
   }
   const quiet = await probeEndpoint({ host: '127.0.0.1', port: silent.port, transport: 'binary', ssl: true }, options({ timeoutMs: 500 }));
   assert.equal(quiet.status, 'timeout', quiet.detail);
