@@ -4,6 +4,9 @@
 // (JSON shape, exit 0/1/2, --namespace, the URL form's steps). Probes are loopback-only throughout.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { doctorExitCode, doctorRegistry, doctorUrl } from '../../src/core/doctor/doctor';
 import { loopbackOnlyFromEnv, type ProbeOptions } from '../../src/core/doctor/probe';
 import { collectEnsembleHealth } from '../../src/core/serverHealth';
@@ -31,6 +34,8 @@ const listeners: Listener[] = [];
 /** Registration path → the status its endpoint must get. */
 const expected = new Map<string, string>();
 let redirectTarget: Listener & { requests: unknown[] };
+/** The TLS listener with a CA-signed certificate for localhost. */
+let goodTlsPort = 0;
 const NS = 'hiveserver2';
 
 const open = async <T extends Listener>(made: Promise<T>): Promise<T> => {
@@ -44,6 +49,7 @@ before(async () => {
   session = new ZkSession({ connectString: zk.connectString });
   const silent = await open(silentListener());
   const good = await open(tlsListener(certs.good));
+  goodTlsPort = good.port;
   const wrong = await open(tlsListener(certs.wrongHost));
   const expired = await open(tlsListener(certs.expired));
   const untrusted = await open(tlsListener(certs.untrusted));
@@ -94,7 +100,7 @@ after(async () => {
   certs?.remove();
 });
 
-const probe = (): ProbeOptions => ({ timeoutMs: 1500, loopbackOnly: loopbackOnlyFromEnv(process.env), ca: [certs.ca] });
+const probe = (): ProbeOptions => ({ timeoutMs: 3000, loopbackOnly: loopbackOnlyFromEnv(process.env), ca: [certs.ca] });
 
 test('every registration gets the status its listener earns; loopback-only skips the example.com host', async () => {
   assert.equal(loopbackOnlyFromEnv(process.env), true, 'the test rig sets the guard');
@@ -179,7 +185,7 @@ test('the URL form explains each step and what the driver does with what answers
 
 test('CLI: the JSON contract, exit 1 on an error finding, 0 when all is well, 2 on bad usage', async () => {
   const ssl = { HIVEZK_SSL_CA_PASSWORD: '' };
-  const all = await hiveZk(ssl, 'doctor', '--zk', zk.connectString, '--namespace', NS, '--probe-timeout', '1500', '--ssl-ca', certs.caPem);
+  const all = await hiveZk(ssl, 'doctor', '--zk', zk.connectString, '--namespace', NS, '--probe-timeout', '3000', '--ssl-ca', certs.caPem);
   assert.equal(all.code, 1);
   assert.deepEqual(Object.keys(all.json).sort(), ['endpoints', 'findings']);
   const endpoints = all.json.endpoints as Record<string, unknown>[];
@@ -210,6 +216,27 @@ test('CLI: the JSON contract, exit 1 on an error finding, 0 when all is well, 2 
     assert.equal(result.code, 2, bad.join(' '));
     assert.equal(errorCode(result), 'BAD_ARGUMENT');
   }
+  // A JKS truststore with its password from HIVEZK_SSL_CA_PASSWORD; a wrong password is named by its variable, never echoed.
+  const jks = join(certs.dir, 'trust.jks');
+  await promisify(execFile)('keytool', ['-importcert', '-noprompt', '-alias', 'ca', '-file', certs.caPem, '-keystore', jks, '-storetype', 'JKS', '-storepass', 'jks-secret-pw']);
+  const viaJks = await hiveZk({ HIVEZK_SSL_CA_PASSWORD: 'jks-secret-pw' }, 'doctor', '--zk', zk.connectString, '--namespace', NS, '--ssl-ca', jks);
+  const statuses = new Map((viaJks.json.endpoints as { znode: string; probe: { status: string } }[]).map((e) => [e.znode, e.probe.status]));
+  assert.deepEqual(statuses, expected, 'the CA from the JKS store is trusted like the PEM one');
+  const wrongPassword = await hiveZk({ HIVEZK_SSL_CA_PASSWORD: 'not-the-pw-123' }, 'doctor', '--zk', zk.connectString, '--ssl-ca', jks);
+  assert.equal(wrongPassword.code, 1);
+  assert.equal(errorCode(wrongPassword), 'ZK_TLS_FAILED');
+  assert.match(wrongPassword.output, /HIVEZK_SSL_CA_PASSWORD/);
+  assert.doesNotMatch(wrongPassword.output, /not-the-pw-123|jks-secret-pw/);
+  // The URL's sslTrustStore is trusted the same way: without it, the CA-signed endpoint is untrusted.
+  const tlsNs = 'hs2-tls';
+  await registerHs2(session, tlsNs, { host: 'localhost', port: goodTlsPort, version: '3.1.3', variant: 'v3-binary', ssl: true });
+  const urlBase = `jdbc:hive2://${zk.connectString}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${tlsNs}`;
+  const withStore = await hiveZk({}, 'doctor', `${urlBase};sslTrustStore=${certs.caPem}`);
+  assert.equal(withStore.code, 0, withStore.output);
+  const without = await hiveZk({}, 'doctor', urlBase);
+  assert.equal(without.code, 1);
+  assert.equal((without.json.endpoints as { probe: { status: string } }[])[0]?.probe.status, 'tls-untrusted');
+
   const missingCa = await hiveZk({}, 'doctor', '--zk', zk.connectString, '--ssl-ca', `${certs.dir}/nope.pem`);
   assert.equal(missingCa.code, 1);
   assert.equal(errorCode(missingCa), 'ZK_TLS_FAILED');
@@ -219,7 +246,7 @@ test('the sandbox (as the demo runs it): local registrations answer or are dead,
   const sandbox = await startSandbox();
   const s = new ZkSession({ connectString: sandbox.connectString });
   try {
-    const report = await doctorRegistry(s, undefined, { probe: { timeoutMs: 1500, loopbackOnly: loopbackOnlyFromEnv(process.env) } });
+    const report = await doctorRegistry(s, undefined, { probe: { timeoutMs: 3000, loopbackOnly: loopbackOnlyFromEnv(process.env) } });
     const local = report.endpoints.filter((e) => e.namespace === SANDBOX.localNamespace).map((e) => `${e.transport}${e.ssl ? '+ssl' : ''} ${e.probe.status}`);
     assert.deepEqual(local.sort(), ['binary answering', 'binary refused', 'binary+ssl refused', 'http answering']);
     const remote = report.endpoints.filter((e) => e.host?.endsWith('.example.com'));

@@ -4,7 +4,7 @@
 
 import { lookup as dnsLookup } from 'node:dns';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import { isValidHost } from '../connectString';
 import { preview } from '../errors';
 import { describeTlsFailure, tlsConnectOptions } from '../tls';
@@ -194,8 +194,8 @@ function talk(target: ProbeTarget, address: string, timeoutMs: number, options: 
         return;
       }
       phase = 'TLS handshake';
-      const ca = options.ca && options.ca.length > 0 ? [...rootCertificates, ...options.ca] : undefined;
-      secure = tlsConnect({ ...tlsConnectOptions({ verifyHostname: true, ...(ca ? { ca } : {}) }, target.host, target.port), socket: raw });
+      const secureContext = options.ca && options.ca.length > 0 ? contextWith(options.ca) : undefined;
+      secure = tlsConnect({ ...tlsConnectOptions({ verifyHostname: true }, target.host, target.port), ...(secureContext ? { secureContext } : {}), socket: raw });
       secure.once('secureConnect', () => {
         const protocol = secure?.getProtocol() ?? 'TLS';
         if (target.transport === 'http' && secure) {
@@ -265,6 +265,20 @@ function readHttpStatus(channel: Socket, target: ProbeTarget, finish: (status: P
   channel.once('end', () => decide(true));
   channel.once('close', () => decide(true));
   channel.write(`GET ${path} HTTP/1.1\r\nHost: ${target.host}:${target.port}\r\nUser-Agent: hive-zk-doctor\r\nAccept: */*\r\nConnection: close\r\n\r\n`);
+}
+
+/**
+ * The system's CAs plus the given ones, parsed once per list: a context per probe would parse some
+ * 150 certificates for every connection, which under load costs more than the probe timeout.
+ */
+const contexts = new WeakMap<readonly string[], SecureContext>();
+function contextWith(ca: readonly string[]): SecureContext {
+  let context = contexts.get(ca);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, ...ca] });
+    contexts.set(ca, context);
+  }
+  return context;
 }
 
 function tlsStatus(error: NodeJS.ErrnoException): ProbeStatus {
