@@ -25,6 +25,8 @@ async function main() {
   const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');
   const bin = desktop ? undefined : await ensureCodeServer(say);
 
+  // The registry doctor probes loopback only here: the sandbox's *.example.com hosts read "skipped: loopback-only".
+  process.env.HIVEZK_PROBE_LOOPBACK_ONLY = '1';
   const require = createRequire(import.meta.url);
   const { startSandbox } = require(join(ROOT, 'out/test/support/sandbox.js'));
   const { freePort } = require(join(ROOT, 'out/test/support/zkServer.js'));
@@ -38,7 +40,7 @@ async function main() {
   // The marker activates the extension in this workspace only; HIVEZK_DEMO=1 (below) makes it show its view.
   writeFileSync(join(workspace, '.hivezk-demo'), 'Marks the npm run demo workspace: the Hive ZooKeeper view opens here.\n');
   writeFileSync(join(workspace, 'README.txt'), `The Hive ZooKeeper view is in the activity bar.\nSandbox ensemble: ${sandbox.connectString}\nTry "Hive ZooKeeper: Resolve JDBC URL…" with:\n${sandbox.discoveryUrl}\n`);
-  const settings = workbenchSettings({ 'hiveZk.ensembles': [{ name: 'sandbox', connectString: sandbox.connectString }] });
+  const settings = workbenchSettings({ 'hiveZk.ensembles': [{ name: 'sandbox', connectString: sandbox.connectString }], 'hiveZk.doctor.loopbackOnly': true });
   let editor;
   const children = [];
 
@@ -48,12 +50,12 @@ async function main() {
     mkdirSync(join(state, 'user', 'User'), { recursive: true });
     writeFileSync(join(state, 'user', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
     await runQuiet('code', [...profile, '--install-extension', vsix]);
-    editor = spawn('code', [...profile, '--wait', '--new-window', workspace], { stdio: 'ignore', env: { ...process.env, HIVEZK_DEMO: '1' } });
+    editor = spawn('code', [...profile, '--wait', '--new-window', workspace], { stdio: 'ignore', env: { ...process.env, HIVEZK_DEMO: '1', HIVEZK_PROBE_LOOPBACK_ONLY: '1' } });
     say('opened desktop VS Code (a separate profile); close its window or press Ctrl-C to stop');
   } else {
     await installExtension(bin, state, vsix);
     const port = Number(process.env.HIVEZK_DEMO_PORT) || (await freePort());
-    editor = await startCodeServer(bin, state, port, { settings, env: { HIVEZK_DEMO: '1' } });
+    editor = await startCodeServer(bin, state, port, { settings, env: { HIVEZK_DEMO: '1', HIVEZK_PROBE_LOOPBACK_ONLY: '1' } });
     say(`VS Code (code-server) with the extension: http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     say('open that URL in a browser; press Ctrl-C here to stop everything');
   }

@@ -8,7 +8,8 @@ import { NEEDS, ROOT, build, ensureDebianPackages, ensureKerberosNative, ensureN
 const say = (text) => console.log(`[test ${new Date().toISOString().slice(11, 19)}] ${text}`);
 // Short, as Chromium and code-server put sockets in it (see shortTempDir).
 const runTmp = shortTempDir('hzk-test-');
-const env = { ...process.env, TMPDIR: runTmp };
+// The registry doctor probes loopback only in every test process (HIVEZK_PROBE_LOOPBACK_ONLY).
+const env = { ...process.env, TMPDIR: runTmp, HIVEZK_PROBE_LOOPBACK_ONLY: '1' };
 
 /** Runs one step with its output shown (test reports are the point of this command). */
 function visible(command, args) {

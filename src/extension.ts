@@ -6,6 +6,7 @@ import { registerCommands } from './ui/commands';
 import { ContextKeys, VIEW_ID } from './ui/ids';
 import { Connections } from './ui/connections';
 import { revealViewForDemo } from './ui/demo';
+import { DoctorView } from './ui/doctor';
 import { readSettings, SECTION } from './ui/settings';
 import { SessionStatusBar } from './ui/statusBar';
 import type { TreeNode } from './ui/tree/nodes';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree.view, showCollapseAll: true });
   const znodeDocuments = new ZnodeDocumentProvider(connections, currentSettings);
   const statusBar = new SessionStatusBar(connections, currentSettings, tree);
+  const doctor = new DoctorView(connections, currentSettings, log);
   const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', ContextKeys.hasEnsembles, settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);
   void setHasEnsembles();
 
@@ -50,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
     treeView,
     statusBar,
     znodeDocuments,
+    doctor,
+    tree.showMarks(doctor.marks),
     vscode.workspace.registerTextDocumentContentProvider(ZNODE_SCHEME, znodeDocuments),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SECTION)) {
@@ -66,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
     }),
   );
   const wizardInputs = new WizardInputs();
-  registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings, wizardInputs });
+  registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings, wizardInputs, doctor });
   revealViewForDemo(context);
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);

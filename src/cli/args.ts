@@ -39,13 +39,13 @@ export function driverVersion(args: Args): HiveDriverVersion {
 }
 
 /** Milliseconds as digits only, within what a Node timer can hold (beyond 2^31-1 it fires at once). */
-export function parseTimeout(text: string | undefined): number {
+export function parseTimeout(text: string | undefined, name = 'timeout', fallback = 10_000): number {
   if (text === undefined) {
-    return 10_000;
+    return fallback;
   }
   const value = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
   if (!(value >= 1 && value <= MAX_TIMEOUT_MS)) {
-    throw new HiveZkError('BAD_ARGUMENT', `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not "${preview(text, 20)}".`);
+    throw new HiveZkError('BAD_ARGUMENT', `--${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not "${preview(text, 20)}".`);
   }
   return value;
 }

@@ -10,6 +10,7 @@ import { EXIT_CODES_USAGE } from './exitCodes';
 import { didYouMean } from './suggest';
 import { beeline } from './beeline';
 import { beelineSiteEntry, ensemblesFrom } from './configFiles';
+import { doctor } from './doctor';
 import { health } from './health';
 import { locks } from './locks';
 import { instances, namespaces } from './registry';
@@ -41,6 +42,11 @@ Tables on a terminal; JSON when piped or with --json.
   hive-zk beeline-site-entry <name> <jdbc-url> [--default]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]
   hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]
+  hive-zk doctor <jdbc-url> [--hive-version v] [--probe-timeout ms] [--ssl-ca FILE] [--json]
+  hive-zk doctor --zk <connect string> [--namespace ns] [--probe-timeout ms] [--ssl-ca FILE] [--json]
+                  probes every registered endpoint (at most 16 at once) and checks the registry's hygiene;
+                  exit 1 when a finding is an error. HIVEZK_PROBE_LOOPBACK_ONLY=1 probes loopback only;
+                  the --ssl-ca password (PKCS12/JKS) is read from HIVEZK_SSL_CA_PASSWORD.
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
                   [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
   hive-zk help [command]            a command's usage and options
@@ -126,6 +132,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage: 'hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]\n\nEach server\'s state, connections by client, and who holds the registrations and locks.\nExits 3 when a server is down or out of quorum, 4 when none answers.\n',
     optionUsage: ADMIN_PORT_USAGE + ZK_USAGE,
     run: health,
+  },
+  doctor: {
+    options: { ...ZK_OPTIONS, namespace: { type: 'string' }, 'hive-version': { type: 'string' }, 'probe-timeout': { type: 'string' }, 'ssl-ca': { type: 'string' } },
+    positionals: ['the JDBC URL (or --zk)'],
+    usage:
+      'hive-zk doctor <jdbc-url> [--hive-version v] [--probe-timeout ms] [--ssl-ca FILE]\nhive-zk doctor --zk <connect string> [--namespace ns] [--probe-timeout ms] [--ssl-ca FILE]\n\nProbes every registered endpoint (at most 16 at once) and checks the registry\'s hygiene.\nExits 1 when a finding is an error.\n',
+    optionUsage: `  --probe-timeout <ms>  each probe's limit (default 3000)\n  --ssl-ca FILE    extra CA for SSL endpoints: PEM, PKCS12 or JKS (password: env HIVEZK_SSL_CA_PASSWORD)\n  HIVEZK_PROBE_LOOPBACK_ONLY=1 probes loopback addresses only (the rest are skipped, nothing sent)\n${HIVE_VERSION_USAGE}${ZK_USAGE}`,
+    run: doctor,
   },
   beeline: {
     options: {

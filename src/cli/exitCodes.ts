@@ -15,7 +15,7 @@ export const EXIT = {
 
 export const EXIT_CODES_USAGE = `Exit codes:
   0  done (health: every server serving, registrations and locks read)
-  1  the command failed (the error is printed; in JSON {"error":{"code","message"}})
+  1  the command failed (the error is printed; in JSON {"error":{"code","message"}}); doctor: a finding is an error
   2  bad usage: unknown command or option, missing or bad value
   3  health only: a server is down or out of quorum, or the registrations and locks could not be read
   4  health only: no server of the ensemble answered

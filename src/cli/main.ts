@@ -9,6 +9,7 @@ import type { Terminal } from './format/terminal';
 import { jsonText } from './json';
 import { didYouMean } from './suggest';
 import { errorView, VIEWS } from './views';
+import { doctorExitCode, type DoctorReport } from '../core/doctor/doctor';
 import { HiveZkError, preview, toHiveZkError } from '../core/errors';
 
 export interface CliResult {
@@ -52,7 +53,7 @@ export async function runCli(argv: readonly string[], terminal: Terminal): Promi
     const args = parseArgs(argv);
     json ||= args.values.json === true;
     const output = await runParsed(args);
-    const code = args.command === 'health' ? healthExitCode(output as Record<string, unknown>) : EXIT.ok;
+    const code = args.command === 'health' ? healthExitCode(output as Record<string, unknown>) : args.command === 'doctor' ? doctorExitCode(output as DoctorReport) : EXIT.ok;
     const view = VIEWS[args.command];
     return { stdout: json || !view ? `${jsonText(output)}\n` : view(output as Record<string, unknown>, terminal), stderr: '', code };
   } catch (error) {

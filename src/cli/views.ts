@@ -2,6 +2,8 @@
 // for a person (tables, times as clock time and age, states in words). Each reads the command's
 // JSON output, so the JSON scripts get is never shaped by the view.
 
+import type { DoctorReport } from '../core/doctor/doctor';
+import { formatDoctorText } from '../core/doctor/report';
 import { escapeInvisible } from '../core/untrusted';
 import { renderFields, renderListing, renderSection, renderTable, type Cell, type Column } from './format/table';
 import type { Terminal } from './format/terminal';
@@ -286,6 +288,8 @@ export const VIEWS: Readonly<Record<string, View>> = {
   health: healthView,
   resolve: resolveView,
   beeline: beelineView,
+  // The doctor's own readable report (core/doctor/report.ts: the extension shows it as Markdown).
+  doctor: (output) => formatDoctorText(output as unknown as DoctorReport),
 };
 
 /** An error for a person: its message, and the code scripts match on. */

@@ -16,6 +16,8 @@ export interface TlsConfig {
   caFile?: string;
   caPassword?: string;
   caType?: StoreType;
+  /** The environment variable the CA store's password comes from, named in messages (default HIVEZK_TLS_TRUSTSTORE_PASSWORD). */
+  caPasswordEnv?: string;
   /** Client certificate + private key, PEM files … */
   certFile?: string;
   keyFile?: string;
@@ -112,7 +114,7 @@ interface StoreEntries {
   keys: { key: string; chain: string }[];
 }
 
-function readStore(file: string, role: 'truststore' | 'keystore', password: string | undefined, typeHint: StoreType | undefined, read: ReadFile): StoreEntries {
+function readStore(file: string, role: 'truststore' | 'keystore', password: string | undefined, typeHint: StoreType | undefined, read: ReadFile, passwordEnv?: string): StoreEntries {
   let bytes: Buffer;
   try {
     bytes = read(file, `The TLS ${role}`);
@@ -137,7 +139,7 @@ function readStore(file: string, role: 'truststore' | 'keystore', password: stri
     const certs = pemCertificates(text);
     return { certs, keys: key ? [{ key, chain: certs.join('\n') }] : [] };
   }
-  const envName = role === 'truststore' ? 'HIVEZK_TLS_TRUSTSTORE_PASSWORD' : 'HIVEZK_TLS_KEYSTORE_PASSWORD';
+  const envName = passwordEnv ?? (role === 'truststore' ? 'HIVEZK_TLS_TRUSTSTORE_PASSWORD' : 'HIVEZK_TLS_KEYSTORE_PASSWORD');
   try {
     // jks-js reads both Java store formats: trusted entries as `ca`, key entries as `key` + `cert` chain.
     const result: StoreEntries = { certs: [], keys: [] };
@@ -161,7 +163,7 @@ function readStore(file: string, role: 'truststore' | 'keystore', password: stri
 export function loadTlsMaterial(config: TlsConfig, read: ReadFile = defaultRead): TlsMaterial {
   const material: TlsMaterial = { verifyHostname: config.verifyHostname !== false };
   if (config.caFile) {
-    const { certs } = readStore(config.caFile, 'truststore', config.caPassword, config.caType, read);
+    const { certs } = readStore(config.caFile, 'truststore', config.caPassword, config.caType, read, config.caPasswordEnv);
     if (certs.length === 0) {
       throw new HiveZkError('ZK_TLS_FAILED', `The TLS truststore ${config.caFile} holds no certificates.`, { file: config.caFile });
     }

@@ -23,6 +23,8 @@ export const Commands = {
   forgetSecuritySecrets: 'hiveZk.forgetSecuritySecrets',
   resolveJdbcUrl: 'hiveZk.resolveJdbcUrl',
   resolveJdbcUrlFromTitle: 'hiveZk.resolveJdbcUrlFromTitle',
+  checkEndpoints: 'hiveZk.checkEndpoints',
+  runDoctor: 'hiveZk.runDoctor',
   copyJdbcUrl: 'hiveZk.copyJdbcUrl',
   copyBeelineCommand: 'hiveZk.copyBeelineCommand',
   openBeeline: 'hiveZk.openBeeline',

@@ -16,6 +16,9 @@ export const SettingKeys = {
   beelinePath: 'beeline.path',
   beelineUser: 'beeline.user',
   driverVersion: 'driver.hiveVersion',
+  doctorLoopbackOnly: 'doctor.loopbackOnly',
+  doctorProbeTimeoutMs: 'doctor.probeTimeoutMs',
+  doctorRecheckMinutes: 'doctor.recheckMinutes',
 } as const;
 
 export interface EnsembleConfig {
@@ -48,6 +51,11 @@ export interface Settings {
   beelineUser: string;
   /** The Hive JDBC driver URLs are parsed, resolved and built for. */
   driverVersion: HiveDriverVersion;
+  /** Registry doctor: probe loopback addresses only (also forced by HIVEZK_PROBE_LOOPBACK_ONLY=1). */
+  doctorLoopbackOnly: boolean;
+  doctorProbeTimeoutMs: number;
+  /** Re-check the endpoints last checked every this many minutes; 0 is off. */
+  doctorRecheckMinutes: number;
 }
 
 type RawEnsemble = Partial<Omit<EnsembleConfig, 'tls' | 'sasl'>> & Record<string, unknown>;
@@ -106,7 +114,16 @@ export function readSettings(): Settings {
     beelinePath: config.get<string>(SettingKeys.beelinePath, 'beeline'),
     beelineUser: config.get<string>(SettingKeys.beelineUser, ''),
     driverVersion: driverVersionSetting(config.get<string>(SettingKeys.driverVersion, DEFAULT_DRIVER_VERSION)),
+    doctorLoopbackOnly: config.get<boolean>(SettingKeys.doctorLoopbackOnly, false) === true,
+    doctorProbeTimeoutMs: wholeNumberIn(config.get<number>(SettingKeys.doctorProbeTimeoutMs, 3000), 100, 60_000, 3000),
+    doctorRecheckMinutes: wholeNumberIn(config.get<number>(SettingKeys.doctorRecheckMinutes, 0), 1, 1440, 0),
   };
+}
+
+/** A hand-edited number: whole and within bounds, or the fallback (for the re-check, 0 = off). */
+function wholeNumberIn(value: unknown, min: number, max: number, fallback: number): number {
+  const number = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : Number.NaN;
+  return number >= min && number <= max ? number : fallback;
 }
 
 /** Writes the ensemble list to user settings, keeping only the keys a user would set. */

@@ -18,7 +18,7 @@ export interface CliResult {
 export async function hiveZk(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   const started = Date.now();
   try {
-    const { stdout, stderr } = await run('node', [cli, ...args], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await run('node', [cli, ...args], { env: { ...process.env, ...env, HIVEZK_PROBE_LOOPBACK_ONLY: '1' } });
     return { code: 0, json: JSON.parse(stdout) as Record<string, unknown>, output: stdout + stderr, ms: Date.now() - started };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };

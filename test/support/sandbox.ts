@@ -1,8 +1,12 @@
 // A realistic Hive cluster in a local ZooKeeper: HS2 instances of several Hive versions, an
 // active/passive HA pair, metastore discovery and a lock tree with shared, exclusive and waiting
-// locks. `npm run sandbox` runs it standalone; tests and the demo call seedSandbox().
+// locks. `npm run sandbox` runs it standalone; tests and the demo call seedSandbox(). The running
+// sandbox also registers a namespace of loopback endpoints, some answering and some dead, for the doctor.
 
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import { parseConnectString } from '../../src/core/connectString';
+import { LOOPBACK_ENV } from '../../src/core/doctor/probe';
 import { discoveryUrl } from '../../src/core/hs2Urls';
 import { ZkSession } from '../../src/core/zkSession';
 import { addLeaderLatch, registerHaInstance, registerHs2, registerMetastore, takeLock } from './hiveSeed';
@@ -14,7 +18,58 @@ export const SANDBOX = {
   haNamespace: 'hs2ActivePassiveHA',
   metastoreNamespace: 'hive_metastore',
   lockNamespace: 'hive_zookeeper_namespace',
+  /** Registrations at loopback endpoints: some answer, some are dead (the registry doctor's demo). */
+  localNamespace: 'hiveserver2-local',
 };
+
+// The sandbox's own probes (and the extension or CLI started beside it) stay on loopback.
+process.env[LOOPBACK_ENV] = '1';
+
+/** Ports on 127.0.0.1 for the local namespace: a binary listener, an HTTP one answering 401, and ports nothing listens on. */
+export interface LocalEndpoints {
+  binary: number;
+  http: number;
+  dead: number[];
+}
+
+/** Listeners the local namespace points at: a TCP port that accepts, an HTTP port answering 401 (as HiveServer2 does without credentials), and two closed ports. */
+export async function startLocalEndpoints(): Promise<LocalEndpoints & { close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const track = (server: Server): Server =>
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('close', () => sockets.delete(socket));
+    });
+  const listen = (server: Server): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    });
+  const binaryServer = track(createServer((socket) => socket.setTimeout(10_000, () => socket.destroy())));
+  const httpServer = track(createHttpServer((_req, res) => res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="hive"' }).end()));
+  const closed = [createServer(), createServer()];
+  const [binary, http, ...dead] = await Promise.all([listen(binaryServer), listen(httpServer), ...closed.map(listen)]);
+  await Promise.all(closed.map((s) => new Promise((r) => s.close(r))));
+  return {
+    binary: binary ?? 0,
+    http: http ?? 0,
+    dead,
+    close: async () => {
+      sockets.forEach((s) => s.destroy());
+      await Promise.all([binaryServer, httpServer].map((s) => new Promise((r) => s.close(r))));
+    },
+  };
+}
+
+/** The local namespace: two registrations that answer and two at ports nothing listens on. */
+export async function seedLocalEndpoints(session: ZkSession, ports: LocalEndpoints): Promise<void> {
+  const ns = SANDBOX.localNamespace;
+  await registerHs2(session, ns, { host: '127.0.0.1', port: ports.binary, version: '4.0.1', variant: 'v3-binary' });
+  await registerHs2(session, ns, { host: 'localhost', port: ports.http, version: '4.0.1', variant: 'v3-http', httpPath: 'cliservice' });
+  await registerHs2(session, ns, { host: '127.0.0.1', port: ports.dead[0] ?? 1, version: '3.1.3', variant: 'v3-binary' });
+  await registerHs2(session, ns, { host: 'localhost', port: ports.dead[1] ?? 1, version: '3.1.3', variant: 'v3-binary', ssl: true });
+}
 
 export async function seedSandbox(session: ZkSession): Promise<void> {
   const ns = SANDBOX.hs2Namespace;
@@ -88,10 +143,16 @@ export async function removeTree(session: ZkSession, path: string): Promise<void
 export async function startSandbox(options: { live?: boolean; onError?: (message: string) => void; tickTime?: number; sessionTimeoutMs?: number } = {}): Promise<RunningSandbox> {
   const cluster = await startZooKeeper(options.tickTime !== undefined ? { tickTime: options.tickTime } : {});
   const session = new ZkSession({ connectString: cluster.connectString, ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}) });
-  try {
+  const local = await startLocalEndpoints();
+  const seedAll = async (): Promise<void> => {
     await seedSandbox(session);
+    await seedLocalEndpoints(session, local);
+  };
+  try {
+    await seedAll();
   } catch (error) {
     session.close();
+    await local.close();
     await cluster.stop();
     throw error;
   }
@@ -101,7 +162,7 @@ export async function startSandbox(options: { live?: boolean; onError?: (message
     livePath = undefined;
     const { children } = await session.getChildren('/');
     await Promise.all(children.filter((c) => c !== 'zookeeper').map((c) => removeTree(session, `/${c}`)));
-    await seedSandbox(session);
+    await seedAll();
   };
   let stopped = false;
   /** Tries again every 2 s while ZooKeeper is unreachable. */
@@ -144,6 +205,7 @@ export async function startSandbox(options: { live?: boolean; onError?: (message
         clearInterval(timer);
       }
       session.close();
+      await local.close();
       await cluster.stop();
     },
   };

@@ -19,6 +19,9 @@ const CLASSPATH = [ZK_JAR, 'slf4j-simple.jar', 'servlet-api.jar', 'netty-codec.j
   .join(':');
 const running = new Set<ChildProcess>();
 
+// Every test that starts ZooKeeper runs the registry doctor's probes loopback-only (src/core/doctor/probe.ts).
+process.env.HIVEZK_PROBE_LOOPBACK_ONLY = '1';
+
 // Servers never outlive the process that started them: not on exit, and not on Ctrl-C or a kill
 // (Node skips 'exit' on a signal), after which the signal is raised again to end the process as usual.
 const killServers = (): void => {

@@ -7,6 +7,7 @@ import { parseJdbcUrl } from '../../core/jdbcUrl';
 import type { ShellKind } from '../../core/beeline';
 import { Cancelled, registerCommand } from '../commandFunnel';
 import type { Connections } from '../connections';
+import type { DoctorView } from '../doctor';
 import type { CommandId } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
 import { isNodeOfKind, isTreeNode, type NodeKind, type NodeOfKind, type TreeNode } from '../tree/nodes';
@@ -24,6 +25,8 @@ export interface CommandDeps {
   settings: () => Settings;
   /** The prompts of the Add / Edit / Security wizards (replaceable by the extension's tests). */
   wizardInputs: WizardInputs;
+  /** Endpoint checks and doctor reports. */
+  doctor: DoctorView;
 }
 
 /** Registers a command whose arguments are not tree nodes (text from a test, a config object…). */

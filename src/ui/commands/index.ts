@@ -1,5 +1,6 @@
 // Registers every command, one module per concern, each through the one error funnel.
 import type { CommandDeps } from './common';
+import { registerDoctorCommands } from './doctor';
 import { registerEnsembleCommands } from './ensembles';
 import { registerImportCommands } from './imports';
 import { registerJdbcCommands } from './jdbc';
@@ -18,4 +19,5 @@ export function registerCommands(deps: CommandDeps): void {
   registerJdbcCommands(deps);
   registerZnodeCommands(deps);
   registerLockCommands(deps);
+  registerDoctorCommands(deps);
 }

@@ -57,6 +57,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     lockWalk: async (name) => (await this.locks.index(name)).walk,
   });
   private treeFilter = new TreeFilter(undefined);
+  /** Marks drawn over rows (the doctor's endpoint checks), keyed by row id. */
+  private marks: { decorate(node: TreeNode, item: vscode.TreeItem): void } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** What VS Code's tree view is given (createTreeView takes this, not the provider). */
   readonly view: TreeViewSync;
@@ -194,7 +196,26 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       // Left for resolveTreeItem (VS Code resolves only what is undefined), which names who the session is.
       item.tooltip = undefined;
     }
+    this.marks?.decorate(node, item);
     return item;
+  }
+
+  /** Draws these marks over the rows they name, redrawing a row when its mark changes. */
+  showMarks(marks: { decorate(node: TreeNode, item: vscode.TreeItem): void; onDidChange: vscode.Event<string[]> }): vscode.Disposable {
+    this.marks = marks;
+    return marks.onDidChange((ids) => {
+      // Past a few hundred rows one redraw of the tree is cheaper than an event per row.
+      if (ids.length > 200) {
+        this.changeEmitter.fire(undefined);
+        return;
+      }
+      for (const id of new Set(ids)) {
+        const node = this.nodes.get(id);
+        if (node) {
+          this.changeEmitter.fire(node);
+        }
+      }
+    });
   }
 
   /** On hover, a connected ensemble's tooltip names who the session is (asked of the server once per session). */

@@ -17,6 +17,7 @@ import './health.test';
 import './untrusted.test';
 import './registries.test';
 import './wizard.test';
+import './doctor.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();
