@@ -1,0 +1,38 @@
+// A server frozen (SIGSTOP) as a lock walk starts: the walk ends with a typed error within the
+// request timeout (plus the deadline sweep), not after a second wait for a reconnect.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isHiveZkError } from '../../src/core/errors';
+import { walkLocks } from '../../src/core/lockWalk';
+import { ZkSession } from '../../src/core/zkSession';
+import { takeLock } from '../support/hiveSeed';
+import { delay, startZooKeeper } from '../support/zkServer';
+
+test('locks on a server frozen mid-walk: one timeout, then the typed error', async () => {
+  const zk = await startZooKeeper();
+  const seeder = new ZkSession({ connectString: zk.connectString });
+  const timeoutMs = 3000;
+  const session = new ZkSession({ connectString: zk.connectString, connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs });
+  try {
+    for (let t = 0; t < 40; t += 1) {
+      await takeLock(seeder, 'hive_zookeeper_namespace', { db: 'sales', table: `t${t}`, mode: 'SHARED', queryId: `q${t}`, query: 'select 1' });
+    }
+    await session.open();
+    zk.servers[0]?.freeze();
+    const started = Date.now();
+    const outcome = await Promise.race([
+      walkLocks(session, 'hive_zookeeper_namespace').then(
+        () => 'answered',
+        (error: unknown) => (isHiveZkError(error) ? error.code : `untyped: ${String(error)}`),
+      ),
+      // The bound the command promises: its timeout plus the sweep that notices an overdue request.
+      delay(timeoutMs + 1500).then(() => `still running after ${Date.now() - started} ms`),
+    ]);
+    assert.ok(outcome === 'ZK_TIMEOUT' || outcome === 'ZK_UNREACHABLE' || outcome === 'ZK_CONNECTION_LOSS', outcome);
+  } finally {
+    zk.servers[0]?.thaw();
+    session.close();
+    seeder.close();
+    await zk.stop();
+  }
+});
