@@ -1,5 +1,5 @@
-// A server frozen (SIGSTOP) as a lock walk starts: the walk ends with a typed error within the
-// request timeout (plus the deadline sweep), not after a second wait for a reconnect.
+// A server frozen (SIGSTOP) as a lock walk starts: the walk ends with the request timeout's typed
+// error, without a second wait for a reconnect (which paid the timeout twice).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHiveZkError } from '../../src/core/errors';
@@ -18,6 +18,8 @@ test('locks on a server frozen mid-walk: one timeout, then the typed error', asy
       await takeLock(seeder, 'hive_zookeeper_namespace', { db: 'sales', table: `t${t}`, mode: 'SHARED', queryId: `q${t}`, query: 'select 1' });
     }
     await session.open();
+    const states: string[] = [];
+    session.onDidChangeState((change) => states.push(change.state));
     zk.servers[0]?.freeze();
     const started = Date.now();
     const outcome = await Promise.race([
@@ -25,10 +27,11 @@ test('locks on a server frozen mid-walk: one timeout, then the typed error', asy
         () => 'answered',
         (error: unknown) => (isHiveZkError(error) ? error.code : `untyped: ${String(error)}`),
       ),
-      // The bound the command promises: its timeout plus the sweep that notices an overdue request.
-      delay(timeoutMs + 1500).then(() => `still running after ${Date.now() - started} ms`),
+      // A safety net only: the assertions below are about what happened, not how long it took.
+      delay(timeoutMs * 4).then(() => `still running after ${Date.now() - started} ms`),
     ]);
-    assert.ok(outcome === 'ZK_TIMEOUT' || outcome === 'ZK_UNREACHABLE' || outcome === 'ZK_CONNECTION_LOSS', outcome);
+    assert.equal(outcome, 'ZK_TIMEOUT');
+    assert.ok(!states.includes('connecting'), `no reconnect was waited for: ${states.join(' → ')}`);
   } finally {
     zk.servers[0]?.thaw();
     session.close();
