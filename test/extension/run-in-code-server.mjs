@@ -286,6 +286,7 @@ async function runUntrustedWorkspaceTests(bin, zk) {
       'hiveZk.ensembles': [{ name: 'from-workspace', connectString: zk, beelineArgs: ['--scriptFile=evil.sql', '--initFiles=evil.sql'] }],
       'hiveZk.beeline.path': './evil-beeline',
       'hiveZk.beeline.user': '--evil',
+      'hiveZk.tree.pageSize': 37,
     }),
   );
   const resultsFile = join(RESULTS, 'extension-tests-untrusted.txt');
