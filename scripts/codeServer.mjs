@@ -64,13 +64,14 @@ export async function installExtension(bin, state, vsix) {
 }
 
 /** Starts code-server; resolves once /healthz answers. The returned child is killed by PID. */
-export async function startCodeServer(bin, state, port, { env = {}, settings = workbenchSettings({}) } = {}) {
+/** `workspaceTrust: true` starts it with workspace trust on (for the untrusted-workspace tests); off otherwise. */
+export async function startCodeServer(bin, state, port, { env = {}, settings = workbenchSettings({}), workspaceTrust = false } = {}) {
   mkdirSync(join(state, 'user', 'User'), { recursive: true });
   mkdirSync(join(state, 'ext'), { recursive: true });
   writeFileSync(join(state, 'user', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const child = spawn(
     bin,
-    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', join(state, 'user'), '--extensions-dir', join(state, 'ext'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'],
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', join(state, 'user'), '--extensions-dir', join(state, 'ext'), '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override'],
     { env: { ...process.env, ...env, XDG_CONFIG_HOME: join(state, 'cfg'), XDG_DATA_HOME: join(state, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output = [];

@@ -33,7 +33,7 @@ export interface HadoopConf {
   properties: Map<string, string>;
   warnings: string[];
   /** One property with ${name} references expanded as Configuration.get does, bounded. */
-  get(name: string): string | undefined;
+  get(this: void, name: string): string | undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 // has no multiRead. Knows nothing of the client library: the session sends and reads for it.
 
 import { Semaphore } from './concurrency';
-import { HiveZkError } from './errors';
+import { HiveZkError, isHiveZkError } from './errors';
 import type { SessionIdentities } from './identities';
 import { errorFromCode, isUnimplemented, pathProblemAt, perPathError } from './zkErrorMap';
 import { pathAt, pathCount, pickPaths, type ZnodePaths } from './znodePath';
@@ -200,7 +200,16 @@ export class MultiReader {
 
   /** One batch: multiRead where this connection supports it, else the same reads one by one (then false). */
   private async readBatch(kind: MultiReadKind, paths: ZnodePaths, batch: number[], sink: Sink, inFrame: InFrameSinks): Promise<boolean> {
-    if (!(await this.usable())) {
+    let usable: boolean;
+    try {
+      usable = await this.usable();
+    } catch (error) {
+      // The probe timed out: the server does not answer at all, and reads one by one would only
+      // wait again (for a reconnect, then their own timeouts). The batch fails with that timeout.
+      batch.forEach((index) => sink(perPathError(error, pathAt(paths, index), this.host.connectString), index));
+      return true;
+    }
+    if (!usable) {
       await this.readSingly(kind, paths, batch, sink);
       return false;
     }
@@ -298,6 +307,10 @@ export class MultiReader {
           await this.host.send('data', ['/'], 'probe');
           supported = true;
         } catch (error) {
+          if (isHiveZkError(error, 'ZK_TIMEOUT')) {
+            // No answer at all says nothing about multiRead; every batch waiting on the probe fails with it.
+            throw error;
+          }
           support.failedProbes += 1;
           if (isUnimplemented(error) || support.failedProbes >= 2) {
             support.unsupported = true;

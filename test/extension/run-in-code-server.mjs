@@ -7,7 +7,7 @@
 // on first run (code-server is installed into .vscode-test/, then reused).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODE_SERVER_VERSION, ROOT, ensureCodeServer, installExtension, startCodeServer, workbenchSettings } from '../../scripts/codeServer.mjs';
@@ -61,10 +61,10 @@ async function openWorkbench(context, origin, folder, testsPath) {
   return { page, url };
 }
 
-async function runExtensionTests(origin, folder) {
+async function runExtensionTests(origin, folder, entry = 'out/test/extension/suite/index') {
   const { context, profile } = await launchBrowser();
   try {
-    const { page, url } = await openWorkbench(context, origin, folder, join(ROOT, 'out/test/extension/suite/index'));
+    const { page, url } = await openWorkbench(context, origin, folder, join(ROOT, entry));
     let done;
     const finished = new Promise((r) => (done = r));
     await page.exposeFunction('codeAutomationLog', (type, parts) => console.log('  [host]', type, ...(parts ?? [])));
@@ -285,6 +285,47 @@ async function startSecureZooKeeper() {
   };
 }
 
+/**
+ * The workspace-trust tests: a second code-server with workspace trust on, opened on a folder that
+ * is never trusted and whose .vscode/settings.json brings its own ensemble, beeline and BeeLine
+ * options (a script to run). Returns whether they passed.
+ */
+async function runUntrustedWorkspaceTests(bin, zk) {
+  const state = mkdtempSync(join(tmpdir(), 'hivezk-cs-untrusted-'));
+  const folder = mkdtempSync(join(tmpdir(), 'hivezk-ws-untrusted-'));
+  mkdirSync(join(folder, '.vscode'));
+  writeFileSync(join(folder, 'evil.sql'), '!sh touch /tmp/hivezk-untrusted-workspace-ran\n');
+  writeFileSync(
+    join(folder, '.vscode', 'settings.json'),
+    JSON.stringify({
+      'hiveZk.ensembles': [{ name: 'from-workspace', connectString: zk, beelineArgs: ['--scriptFile=evil.sql', '--initFiles=evil.sql'] }],
+      'hiveZk.beeline.path': './evil-beeline',
+      'hiveZk.beeline.user': '--evil',
+      'hiveZk.tree.pageSize': 37,
+    }),
+  );
+  const resultsFile = join(RESULTS, 'extension-tests-untrusted.txt');
+  rmSync(resultsFile, { force: true });
+  const port = await freePort();
+  const settings = workbenchSettings({
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'never',
+    'hiveZk.ensembles': [{ name: 'user-ensemble', connectString: zk }],
+  });
+  const server = await startCodeServer(bin, state, port, { env: { HIVEZK_TEST_ZK: zk, HIVEZK_TEST_RESULTS: resultsFile }, settings, workspaceTrust: true });
+  try {
+    const code = await runExtensionTests(`http://127.0.0.1:${port}`, folder, 'out/test/extension/suite/untrustedIndex');
+    process.stdout.write(existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '');
+    log(`untrusted-workspace tests exit code: ${code}`);
+    return code === 0;
+  } finally {
+    server.kill('SIGTERM');
+    rmSync(state, { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 function baseSettings(zk) {
   // The registry doctor probes loopback only in the tests (the setting; the environment below says it too).
   return workbenchSettings({ 'hiveZk.ensembles': [{ name: 'sandbox', connectString: zk }], 'hiveZk.doctor.loopbackOnly': true });
@@ -352,6 +393,9 @@ async function main() {
   } finally {
     server.kill('SIGTERM');
     await secure.stop();
+  }
+  if (!(await runUntrustedWorkspaceTests(bin, cluster.connectString))) {
+    failures.push('untrusted-workspace tests');
   }
   if (!args.has('--skip-vsix')) {
     const vsix = join(ROOT, 'hive-zookeeper-explorer.vsix');

@@ -256,7 +256,7 @@ test('CLI: what it does not understand is refused (exit 2), never ignored', asyn
     [['beeline', 'jdbc:hive2://h:1/default', '--user', ''], /--user needs a non-empty value/],
     [['locks', '--zk', zk.connectString, '--db', 'sales/orders'], /is a path/],
     [['resolve', 'jdbc:hive2://h:10000/default', '--pick-only'], /nothing to pick/],
-    [['beeline', 'jdbc:hive2://h:1/default', '--password-file', '/nonexistent/pw'], /Cannot read the password file/],
+    [['beeline', 'jdbc:hive2://h:1/default', '--password-file', '/nonexistent/pw'], /The password file \/nonexistent\/pw cannot be read: it does not exist/],
   ];
   for (const [args, message] of cases) {
     const result = await hiveZk(...args);

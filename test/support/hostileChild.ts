@@ -23,6 +23,8 @@ export interface ChildReport {
   /** Characters of serialised output, summed. */
   outputChars: number;
   maxRssMb: number;
+  /** health: how long the probe of the whole ensemble took. */
+  elapsedMs?: number;
 }
 
 function outcome(run: () => unknown): { code: string; chars: number } {
@@ -37,9 +39,12 @@ async function main(): Promise<void> {
   const [mode = '', a = '', b = '', c = ''] = process.argv.slice(2);
   const outcomes: string[] = [];
   let outputChars = 0;
+  let elapsedMs: number | undefined;
   const record = ({ code, chars }: { code: string; chars: number }): void => {
     outcomes.push(code);
     outputChars += chars;
+    // The product reads one file per process: collect between cases, so the peak is one case's, not the garbage of all.
+    (globalThis as { gc?: () => void }).gc?.();
   };
   if (mode === 'cli') {
     let result: unknown;
@@ -56,7 +61,12 @@ async function main(): Promise<void> {
       record(outcome(() => ensemblesFromHiveSite(text)));
       record(outcome(() => readBeelineSite(text)));
       record(outcome(() => readHs2ConnectionFile(text)));
-      record(outcome(() => [...parseHadoopXml(text).properties.keys()].slice(0, 50).map((k) => parseHadoopXml(text).get(k))));
+      record(
+        outcome(() => {
+          const conf = parseHadoopXml(text);
+          return [...conf.properties.keys()].slice(0, 50).map((k) => conf.get(k));
+        }),
+      );
     }
   } else if (mode === 'store') {
     const random = prng(Number(a));
@@ -67,13 +77,15 @@ async function main(): Promise<void> {
       record(outcome(() => loadTlsMaterial({ keystoreFile: file, keystorePassword: 'pw' })));
     }
   } else if (mode === 'health') {
+    const started = Date.now();
     const health = await collectEnsembleHealth(JSON.parse(a) as string, { timeoutMs: Number(b), adminPort: Number(c) });
+    elapsedMs = Date.now() - started;
     outcomes.push(...health.servers.map((s) => (s.reachable ? 'reachable' : 'unreachable')));
     outputChars = safeJson({ ...health, sessions: [...health.sessions.values()] }).length;
   } else {
     throw new Error(`unknown mode ${mode}`);
   }
-  const report: ChildReport = { outcomes, outputChars, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const report: ChildReport = { outcomes, outputChars, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...(elapsedMs !== undefined ? { elapsedMs } : {}) };
   process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0));
 }
 

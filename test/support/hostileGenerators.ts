@@ -4,7 +4,7 @@
 
 type Random = () => number;
 
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const int = (random: Random, max: number): number => Math.floor(random() * max);
 
 /** Names the readers look up, so that references reach them. */
@@ -15,7 +15,7 @@ const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(
 /** One configuration file of at most a few MB whose ${} references form a random graph. */
 export function hostileXml(random: Random): string {
   const count = 1 + int(random, random() < 0.2 ? 2000 : 60);
-  const names = Array.from({ length: count }, (_, i) => (i < READ_NAMES.length && random() < 0.7 ? (READ_NAMES[i] as string) : `p${i}`));
+  const names = Array.from({ length: count }, (_, i) => (i < READ_NAMES.length && random() < 0.7 ? (READ_NAMES[i]) : `p${i}`));
   const shape = int(random, 4);
   let budget = 6 * 1024 * 1024; // characters for the whole file: some files end up over the 4 MB limit, none far over
   const values = names.map((_, i) => {

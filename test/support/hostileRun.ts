@@ -12,7 +12,7 @@ const child = join(__dirname, 'hostileChild.js');
 
 export function runHostile(args: readonly string[], limitMs: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [child, ...args], { timeout: limitMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--expose-gc', child, ...args], { timeout: limitMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         reject(new Error(`hostile case ${args[0] ?? ''} ${error.killed ? `still running after ${limitMs} ms (killed)` : `failed: ${stderr.slice(0, 2000)}`}`));
         return;

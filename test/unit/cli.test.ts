@@ -32,7 +32,8 @@ test('ensembles-from: hive-site.xml, beeline-site.xml and a missing file', async
     const beelineSite = join(dir, 'beeline-site.xml');
     writeFileSync(beelineSite, '<configuration><property><name>beeline.hs2.jdbc.url.a</name><value>jdbc:hive2://h:1/</value></property></configuration>');
     assert.equal(((await runCommand(['ensembles-from', beelineSite])) as { kind: string }).kind, 'beeline-site');
-    await assert.rejects(runCommand(['ensembles-from', join(dir, 'nope.xml')]), isCode('BAD_ARGUMENT'));
+    // Every problem with the file itself is the file's code, with the reason.
+    await assert.rejects(runCommand(['ensembles-from', join(dir, 'nope.xml')]), isCode('BAD_CONFIG_FILE'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

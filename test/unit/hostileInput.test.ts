@@ -175,3 +175,15 @@ test('"__proto__" is a key like any other in znode data, znode names and URLs: k
   assert.deepEqual(Object.entries(parseJdbcUrl('jdbc:hive2://h:10000/db;__proto__=s').sessionVars), [['__proto__', 's']]);
   assert.throws(() => parseJdbcUrl('jdbc:hive2://h:10000/db;__proto__=s;__proto__=t'), /Multiple values for property __proto__/);
 });
+
+test('printed JSON escapes invisible characters in keys as in values (LLAP attributes, Kyuubi data, URL keys)', async () => {
+  const { safeJson } = await import('../../src/core/untrusted');
+  const text = safeJson({ 'hive.llap.daemon\u202e.num': 'v\u202e', nested: [{ 'k\u0007\u200b': 1 }], plain: { a: 'b' } }, 2);
+  assert.ok(!/[\u202e\u0007\u200b]/.test(text), text);
+  assert.match(text, /"hive\.llap\.daemon\\\\u\{202E\}\.num"/);
+  assert.deepEqual(JSON.parse(safeJson({ a: { b: 'c' } })), { a: { b: 'c' } });
+  const { hiveZk } = await import('../support/cli');
+  const printed = await hiveZk({}, 'parse-url', 'jdbc:hive2://h:1/db;a%E2%80%AEb=1');
+  assert.equal(printed.code, 0);
+  assert.ok(!printed.output.includes('\u202e') && printed.output.includes('a\\\\u{202E}b'), printed.output);
+});
