@@ -18,8 +18,9 @@ const URL = 'jdbc:hive2://zk1:2181/default;serviceDiscoveryMode=zooKeeper;zooKee
 const isUnsafe = (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_VALUE';
 
 /** Every contributed setting, by what a workspace could do with it. */
-const DECIDES_WHAT_RUNS_CONNECTS_OR_READS = ['hiveZk.ensembles', 'hiveZk.beeline.path', 'hiveZk.beeline.user'];
-const ONLY_HOW_THINGS_LOOK_OR_WAIT = ['hiveZk.connection.connectTimeoutMs', 'hiveZk.connection.requestTimeoutMs', 'hiveZk.driver.hiveVersion', 'hiveZk.tree.pageSize', 'hiveZk.tree.liveUpdates'];
+// The doctor's guard and its re-check timer decide what is probed, and when.
+const DECIDES_WHAT_RUNS_CONNECTS_OR_READS = ['hiveZk.ensembles', 'hiveZk.beeline.path', 'hiveZk.beeline.user', 'hiveZk.doctor.loopbackOnly', 'hiveZk.doctor.recheckMinutes'];
+const ONLY_HOW_THINGS_LOOK_OR_WAIT = ['hiveZk.connection.connectTimeoutMs', 'hiveZk.connection.requestTimeoutMs', 'hiveZk.doctor.probeTimeoutMs', 'hiveZk.driver.hiveVersion', 'hiveZk.tree.pageSize', 'hiveZk.tree.liveUpdates'];
 
 test('manifest: limited in untrusted workspaces, every deciding setting restricted, no virtual workspaces', () => {
   assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, 'limited');
