@@ -74,7 +74,8 @@ test('health: 0 when the ensemble serves, 4 when nothing answers', async () => {
   const closed = await freePort();
   const down = await hiveZk({}, 'health', '--zk', `127.0.0.1:${closed}`, '--timeout', '1500');
   assert.equal(down.code, 4, down.output);
-  assert.deepEqual(Object.keys(down.json), ['connectString', 'checkedAt', 'servers', 'clients', 'hints', 'registry']);
+  // The keys scripts read, in their order; `authentication` (who the session is, or why that is unknown) came last.
+  assert.deepEqual(Object.keys(down.json), ['connectString', 'checkedAt', 'servers', 'clients', 'hints', 'registry', 'authentication']);
 });
 
 test('instances --namespace nope names the namespaces that exist', async () => {
