@@ -2,7 +2,8 @@
 // The library has no timeouts and never gives up on a dead address, so this module adds a connect
 // timeout, a per-request timeout, a bound on requests in flight, and replaces a dead client
 // (expired, auth failed, frozen) with a fresh one on next use. It runs the library over its own
-// sockets (zkSocketHook.ts) and adds batched reads through multiRead (multiRead.ts) where the server has it.
+// sockets (zkSocketHook.ts) and adds batched reads through multiRead (multiRead.ts) and persistent
+// watches (persistentWatches.ts) where the server has them.
 // What holds a library client stays here (its requests, its connect and retirement); the rest lives
 // in modules that never load the library (multiRead, requestDeadlines, zkLibrary, zkErrorMap).
 
@@ -10,8 +11,9 @@ import { Semaphore } from './concurrency';
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError } from './errors';
 import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
+import { PersistentWatches, type PersistentWatchListener } from './persistentWatches';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
-import { FATAL_CODES, mapError, pathProblem } from './zkErrorMap';
+import { FATAL_CODES, isUnimplemented, mapError, pathProblem } from './zkErrorMap';
 import {
   checkLibraryInternals,
   connectionManagerOf,
@@ -30,11 +32,13 @@ import {
 } from './zkLibrary';
 import { SocketHook, type ZkTransport } from './zkSocketHook';
 import type { WatchListener, ZnodeAcl, ZnodeData, ZnodeStat, ReadOutcome } from './zkTypes';
-import { multiReadFrame, type MultiReadKind } from './zkWire';
+import { addWatchFrame, multiReadFrame, removeWatchesFrame, type AddWatchMode, type MultiReadKind } from './zkWire';
 import { pathAt, type ZnodePaths } from './znodePath';
 
 export type { HandshakeChannel, ServerAddress, ZkTransport } from './zkSocketHook';
 export type { MultiReadOptions } from './multiRead';
+export type { PersistentWatchEvent, PersistentWatchListener } from './persistentWatches';
+export type { AddWatchMode } from './zkWire';
 export type { ReadOutcome, WatchEventType, WatchListener, ZnodeAcl, ZnodeData, ZnodeStat } from './zkTypes';
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'expired' | 'authFailed' | 'error' | 'closed';
@@ -80,7 +84,7 @@ const DEFAULTS = {
   maxInFlight: 128,
 };
 
-/** The library decodes no payload for a DELETE reply: our multiRead is filed under that type. */
+/** The library decodes no payload for a DELETE reply: the requests we write ourselves are filed under that type. */
 const LIBRARY_DISPATCH_WITHOUT_PAYLOAD = 2;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -118,6 +122,8 @@ export class ZkSession {
   private readonly hooks = new WeakMap<Client, SocketHook>();
   private readonly multiReadSupport = new WeakMap<Client, MultiReadSupport>();
   private readonly multiReader: MultiReader;
+  /** Persistent watches, kept across connections and clients: each new connection adds them again. */
+  private readonly persistentWatches = new PersistentWatches();
   private connecting: Promise<Client> | undefined;
   /** Ends the connect in flight (close() while connecting): its client is shut down, its events ignored. */
   private abortConnect: ((error: HiveZkError) => void) | undefined;
@@ -255,6 +261,74 @@ export class ZkSession {
     return this.multiReader.state;
   }
 
+  /**
+   * A persistent watch on `path` (ZooKeeper 3.6+ addWatch; 'persistentRecursive' covers everything
+   * below it): each notification goes to `listener.event` until the returned handle is disposed. It is
+   * added again on every new connection (reconnect, failover, a new session after expiry), after which
+   * `listener.rearmed` is told. Servers before 3.6 refuse it: the rejection satisfies isUnimplemented
+   * (see watchesUnsupported), and the connection it cost is back before this settles.
+   */
+  async addPersistentWatch(path: string, mode: AddWatchMode, listener: PersistentWatchListener): Promise<Disposable> {
+    if (this.multiReadState === 'unsupported') {
+      throw persistentWatchesUnsupported(this.connectString);
+    }
+    try {
+      await this.sendAddWatch(path, mode);
+    } catch (error) {
+      if (isUnimplemented(error)) {
+        // A server before 3.6: no multiRead either, and no second try on this client. It closes the
+        // connection right after refusing: let that happen before anything else is sent.
+        const support = this.multiReadSupport.get(this.client as Client);
+        if (support) {
+          support.unsupported = true;
+        }
+        const hook = this.client ? this.hooks.get(this.client) : undefined;
+        await hook?.currentSocketClosed(1000);
+        throw persistentWatchesUnsupported(this.connectString);
+      }
+      throw error;
+    }
+    this.persistentWatches.add(path, mode, listener);
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) {
+          return;
+        }
+        disposed = true;
+        if (this.persistentWatches.remove(path, mode, listener) && this.client && this.currentState === 'connected') {
+          // Best effort: a session that is closing ends its watches anyway.
+          this.request<[]>(path, (client, cb) => this.queueOwnRequest(client, (xid) => removeWatchesFrame(xid, path, this.connect.chroot), cb)).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  /** Notifications dropped before the library saw them (an event type it would throw on). */
+  get malformedNotifications(): number {
+    return this.persistentWatches.malformed;
+  }
+
+  private sendAddWatch(path: string, mode: AddWatchMode): Promise<void> {
+    return this.request<[]>(path, (client, cb) => this.queueOwnRequest(client, (xid) => addWatchFrame(xid, path, mode, this.connect.chroot), cb)).then(() => undefined);
+  }
+
+  /** A new connection of `client`: every persistent watch is added again, then its listeners are told. */
+  private rearmPersistentWatches(client: Client, connectionId: number): void {
+    const generation = this.generationCounter;
+    for (const watch of this.persistentWatches.all()) {
+      this.sendAddWatch(watch.path, watch.mode).then(
+        () => watch.listeners.forEach((listener) => listener.rearmed?.({ connectionId, generation })),
+        (error: unknown) => {
+          // A connection lost again is retried by the next connection; anything else ends the watch.
+          if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && this.client === client) {
+            watch.listeners.forEach((listener) => listener.failed?.(error));
+          }
+        },
+      );
+    }
+  }
+
   /** The node's stat, or undefined if it does not exist. Works on nodes we may not read. */
   async exists(path: string, watch?: WatchListener): Promise<ZnodeStat | undefined> {
     const [stat] = await this.request<[unknown]>(path, (client, cb) => {
@@ -376,18 +450,13 @@ export class ZkSession {
           callback(new Error('No socket hook on this client.'));
           return;
         }
-        const header = { xid: 0, type: LIBRARY_DISPATCH_WITHOUT_PAYLOAD };
         let written: { xid: number; connectionId: number } | undefined;
-        connectionManagerOf(client).queue(
-          {
-            header,
-            payload: null,
-            // The library calls this as it writes the packet, right after assigning the xid.
-            toBuffer: () => {
-              written = { xid: header.xid, connectionId: hook.connectionId };
-              support.replies.set(header.xid, { kind });
-              return multiReadFrame(header.xid, kind, paths, this.connect.chroot);
-            },
+        this.queueOwnRequest(
+          client,
+          (xid) => {
+            written = { xid, connectionId: hook.connectionId };
+            support.replies.set(xid, { kind });
+            return multiReadFrame(xid, kind, paths, this.connect.chroot);
           },
           (error) => {
             const reply = written ? support.replies.get(written.xid) : undefined;
@@ -409,6 +478,17 @@ export class ZkSession {
       mode,
     );
     return answer ?? { frame: Buffer.alloc(0), offsets: new Int32Array(0) };
+  }
+
+  /**
+   * Queues a request the library cannot write (multiRead, addWatch, removeWatches) in the library's own
+   * queue, so xids, ordering, pings and reconnects stay its business. It is filed as a DELETE, whose
+   * reply the library does not decode beyond its header; `build` makes the frame as it is written,
+   * right after the library has assigned the xid.
+   */
+  private queueOwnRequest(client: Client, build: (xid: number) => Buffer, callback: (error?: Error | null) => void): void {
+    const header = { xid: 0, type: LIBRARY_DISPATCH_WITHOUT_PAYLOAD };
+    connectionManagerOf(client).queue({ header, payload: null, toBuffer: () => build(header.xid) }, callback);
   }
 
   private timeOut(entry: PendingRequest<Client>): void {
@@ -448,7 +528,15 @@ export class ZkSession {
     const hook = new SocketHook(connectionManagerOf(client), {
       transport: this.options.transport,
       handshakeTimeoutMs: this.options.connectTimeoutMs,
-      inspectFrame: (frame) => decodeMultiReadReply(support, frame),
+      inspectFrame: (frame) => {
+        decodeMultiReadReply(support, frame);
+        return this.persistentWatches.inspect(frame, this.connect.chroot ?? '');
+      },
+      onConnection: (connectionId) => {
+        if (this.persistentWatches.size > 0) {
+          this.rearmPersistentWatches(client, connectionId);
+        }
+      },
     });
     this.hooks.set(client, hook);
     this.multiReadSupport.set(client, support);
@@ -561,4 +649,9 @@ export class ZkSession {
       listener(change);
     }
   }
+}
+
+/** What addPersistentWatch rejects with on a server before 3.6 (isUnimplemented holds for it). */
+function persistentWatchesUnsupported(connectString: string): HiveZkError {
+  return new HiveZkError('ZK_ERROR', `ZooKeeper at ${connectString} is older than 3.6: it has no persistent watches.`, { zkCode: -6 });
 }

@@ -1,5 +1,5 @@
-// A loopback proxy in front of a real ZooKeeper that answers multiRead (opcode 22) as servers
-// before 3.6 do (ZooKeeperServer.submitRequest → UnimplementedRequestProcessor): a -6 reply with
+// A loopback proxy in front of a real ZooKeeper that answers the 3.6+ opcodes (multiRead 22, addWatch
+// 106, setWatches2 105) as servers before 3.6 do (ZooKeeperServer.submitRequest → UnimplementedRequestProcessor): a -6 reply with
 // zxid -1, then the connection is closed; the session itself lives on. Everything else passes through.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -7,12 +7,14 @@ import { FrameSplitter, OPCODES } from '../../src/core/zkWire';
 
 export interface Pre36Proxy {
   port: number;
-  /** multiRead requests refused so far. */
+  /** 3.6+ requests (multiRead, addWatch, setWatches2) refused so far. */
   refused: number;
   /** Client connections accepted so far. */
   connections: number;
   close(): Promise<void>;
 }
+
+const UNKNOWN_BEFORE_36 = new Set<number>([OPCODES.multiRead, OPCODES.addWatch, OPCODES.setWatches2]);
 
 export async function startPre36Proxy(targetPort: number): Promise<Pre36Proxy> {
   const sockets = new Set<Socket>();
@@ -29,7 +31,7 @@ export async function startPre36Proxy(targetPort: number): Promise<Pre36Proxy> {
         if (refusing) {
           return;
         }
-        if (connectRequestSeen && frame.length >= 12 && frame.readInt32BE(8) === OPCODES.multiRead) {
+        if (connectRequestSeen && frame.length >= 12 && UNKNOWN_BEFORE_36.has(frame.readInt32BE(8))) {
           refusing = true;
           proxy.refused += 1;
           const reply = Buffer.alloc(20);
