@@ -5,6 +5,7 @@
 import { toHiveZkError } from './core/errors';
 import { escapeInvisible } from './core/untrusted';
 import { runCommand, USAGE } from './cli/commands';
+import { STREAMED } from './cli/watch';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   // Exit as soon as the answer is out: the ZooKeeper library can leave timers behind a closed client.
   // Znode text is printed with invisible characters (bidi overrides, C1 controls…) escaped, like everywhere else.
   const json = JSON.stringify(output, (_key, value: unknown) => (typeof value === 'string' ? escapeInvisible(value) : value), 2);
-  process.stdout.write(`${json}\n`, () => process.exit(exitCode));
+  // A streaming command (watch) has written its lines already.
+  process.stdout.write(output === STREAMED ? '' : `${json}\n`, () => process.exit(exitCode));
 }
 
 if (require.main === module) {

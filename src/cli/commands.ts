@@ -12,6 +12,7 @@ import { health } from './health';
 import { locks } from './locks';
 import { instances, namespaces } from './registry';
 import { parseUrl, resolve } from './urls';
+import { watch } from './watch';
 
 export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKeeper (JSON output)
 
@@ -24,6 +25,8 @@ export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKee
   hive-zk beeline-site-entry <name> <jdbc-url> [--default]
   hive-zk locks --zk <connect string> [--namespace ns] [--db d [--table t]]
   hive-zk health --zk <connect string> [--namespace lock-ns] [--admin-port p]
+  hive-zk watch --zk <connect string> [--namespace ns]... [--locks lock-namespace] [--for seconds]
+                (JSON lines: a ready line, then registrations, locks and blocked queries as they happen)
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
                   [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
 
@@ -34,7 +37,8 @@ export const USAGE = `hive-zk — HiveServer2 discovery and Hive locks in ZooKee
 ${SECURITY_USAGE}`;
 
 interface Command {
-  options: Record<string, { type: 'string' | 'boolean' }>;
+  /** `multiple`: the option may be given more than once (any other repeated option is refused). */
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   positionals: string[];
   run(args: Args): unknown;
 }
@@ -61,6 +65,7 @@ const COMMANDS: Record<string, Command> = {
   'beeline-site-entry': { options: { default: { type: 'boolean' } }, positionals: ['the name', 'the JDBC URL'], run: beelineSiteEntry },
   locks: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' }, db: { type: 'string' }, table: { type: 'string' } }, positionals: [], run: locks },
   health: { options: { ...HEALTH_OPTIONS, namespace: { type: 'string' } }, positionals: [], run: health },
+  watch: { options: { ...ZK_OPTIONS, namespace: { type: 'string', multiple: true }, locks: { type: 'string' }, for: { type: 'string' } }, positionals: [], run: watch },
   beeline: {
     options: {
       ...ZK_OPTIONS,
@@ -99,7 +104,7 @@ export function parseArgs(argv: readonly string[]): Args {
   // util.parseArgs keeps the last of a repeated option; which one was meant is not ours to guess.
   const seen = new Set<string>();
   for (const token of parsed.tokens) {
-    if (token.kind === 'option') {
+    if (token.kind === 'option' && spec.options[token.name]?.multiple !== true) {
       if (seen.has(token.name)) {
         throw new HiveZkError('BAD_ARGUMENT', `--${preview(token.name, 40)} is given more than once.`);
       }
@@ -107,7 +112,7 @@ export function parseArgs(argv: readonly string[]): Args {
     }
   }
   for (const [name, value] of Object.entries(parsed.values)) {
-    if (value === '') {
+    if (value === '' || (Array.isArray(value) && value.includes(''))) {
       throw new HiveZkError('BAD_ARGUMENT', `--${preview(name, 40)} needs a non-empty value.`);
     }
   }
