@@ -132,7 +132,11 @@ export class ActivityWatch {
           this.disposables.push(
             await this.session.addPersistentWatch(root.path, 'persistentRecursive', {
               event: (event) => this.notified(event),
-              rearmed: (info) => this.resync(info.generation > this.generation ? 'new-session' : 'reconnected'),
+              rearmed: (info) => {
+                const reason = info.generation !== this.generation ? 'new-session' : 'reconnected';
+                this.generation = info.generation;
+                this.resync(reason);
+              },
               failed: (error) => this.emit({ time: now(), type: 'error', code: error.code, message: error.message }),
             }),
           );
@@ -213,7 +217,7 @@ export class ActivityWatch {
       return;
     }
     if (this.pending.length >= this.options.maxPending) {
-      this.dropped += 1;
+      this.dropped += 1; // reported once the backlog has drained
       return;
     }
     if (place.kind === 'lock') {
@@ -274,6 +278,9 @@ export class ActivityWatch {
         this.reportDropped();
         head.apply();
       }
+    }
+    if (this.pending.length === 0 && !this.disposed) {
+      this.reportDropped();
     }
   }
 
@@ -390,7 +397,12 @@ export class ActivityWatch {
    * known becomes events; changes notified meanwhile wait and are applied after it.
    */
   private resync(reason: 'reconnected' | 'new-session' | 'poll'): void {
-    if (this.disposed || this.resyncing) {
+    if (this.disposed) {
+      return;
+    }
+    if (this.resyncing) {
+      // Away again during a reread: one more after it, which sees what this one may have missed.
+      void this.resyncing.then(() => this.resync(reason));
       return;
     }
     this.held ??= [];
@@ -456,11 +468,10 @@ export class ActivityWatch {
       this.timer = setTimeout(() => {
         this.session.open().catch(() => this.stateChanged(state, generation));
       }, 1000);
-    } else if (state === 'connected' && generation !== this.generation) {
-      const previous = this.generation;
+    } else if (state === 'connected' && generation !== this.generation && this.currentMode !== 'persistent-recursive') {
+      // (A persistent watch is added again by the session, and its rearmed resyncs.) Per-node watches died with the old client.
       this.generation = generation;
-      // A persistent watch is added again by the session (then rearmed resyncs); per-node watches died with the old client.
-      if (this.currentMode === 'per-node' && previous !== 0) {
+      if (this.currentMode === 'per-node') {
         this.listed.clear();
         void this.listPerNode().then(() => this.emit({ time: now(), type: 'resync', reason: 'new-session', created: 0, deleted: 0 }));
       } else if (this.currentMode === 'polling') {
