@@ -6,8 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ZkSession } from '../../src/core/zkSession';
 import { errorCode, hiveZk } from '../support/cli';
-import { hs2Data, mkdirp, registerHs2, takeLock } from '../support/hiveSeed';
+import { hiveLockAttempt, hs2Data, mkdirp, registerHs2, takeLock } from '../support/hiveSeed';
 import { startPre36Proxy } from '../support/pre36Proxy';
+import { SANDBOX, startSandbox } from '../support/sandbox';
 import { delay, freePort, startZooKeeper, type ZkCluster } from '../support/zkServer';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -60,20 +61,6 @@ class Watching {
   }
 }
 
-/** One try of Hive's lockPrimitive for an EXCLUSIVE lock: create, list the siblings, and on an older lock delete again. */
-async function hiveAttempt(session: ZkSession, spec: Parameters<typeof takeLock>[2]): Promise<string | false> {
-  const path = await takeLock(session, LOCKS, spec);
-  const parent = path.slice(0, path.lastIndexOf('/'));
-  const { children } = await session.getChildren(parent);
-  const mine = Number(path.slice(path.lastIndexOf('-') + 1));
-  const older = children.filter((c) => Number(c.slice(c.lastIndexOf('-') + 1)) < mine && (spec.mode === 'EXCLUSIVE' || c.startsWith('LOCK-EXCLUSIVE-')));
-  if (older.length === 0) {
-    return path;
-  }
-  await session.remove(path);
-  return false;
-}
-
 test('watch: ready line, standing locks not reported, a retrying EXCLUSIVE query reported blocked by the SHARED lock, shared readers never, registrations, exit 0 on SIGINT', async () => {
   const hive = new ZkSession({ connectString: zk.connectString });
   const hs2 = new ZkSession({ connectString: zk.connectString });
@@ -87,13 +74,13 @@ test('watch: ready line, standing locks not reported, a retrying EXCLUSIVE query
     // Shared readers beside the long shared lock: granted at once, released, never blocked.
     for (let i = 0; i < 3; i += 1) {
       const spec = { db: 'sales', table: 'orders', mode: 'SHARED' as const, queryId: `hive_short_${i}`, query: 'select 1', client: '10.1.1.2' };
-      const granted = await hiveAttempt(hive, spec);
+      const granted = await hiveLockAttempt(hive, LOCKS, spec);
       assert.ok(granted);
       await hive.remove(granted);
     }
     // The writer: three attempts, each seeing the older SHARED lock, deleting its own, sleeping.
     for (let i = 0; i < 3; i += 1) {
-      const granted = await hiveAttempt(hive, { db: 'sales', table: 'orders', mode: 'EXCLUSIVE', queryId: 'hive_writer_1', query: 'insert overwrite table orders select * from staging', client: '10.1.1.3' });
+      const granted = await hiveLockAttempt(hive, LOCKS, { db: 'sales', table: 'orders', mode: 'EXCLUSIVE', queryId: 'hive_writer_1', query: 'insert overwrite table orders select * from staging', client: '10.1.1.3' });
       assert.equal(granted, false);
       await delay(150);
     }
@@ -147,7 +134,7 @@ test('watch --for: exits 0 by itself; a blocker older than the watch is still na
     const watching = new Watching(['--zk', zk.connectString, '--locks', LOCKS, '--for', '4']);
     await watching.until((lines) => lines.length > 0);
     for (let i = 0; i < 2; i += 1) {
-      assert.equal(await hiveAttempt(hive, { db: 'hr', table: 'staff', mode: 'SHARED', queryId: 'hive_blocked_reader', query: 'select * from staff' }), false);
+      assert.equal(await hiveLockAttempt(hive, LOCKS, { db: 'hr', table: 'staff', mode: 'SHARED', queryId: 'hive_blocked_reader', query: 'select * from staff' }), false);
     }
     await watching.until((lines) => lines.some((l) => l.type === 'blocked'));
     assert.equal((watching.of('blocked')[0].blockedBy as { path: string }).path, writer);
@@ -205,4 +192,21 @@ test('watch: several namespaces, one persistent recursive watch each', async () 
   await watching.until((lines) => lines.length > 0);
   assert.deepEqual(watching.lines[0], { type: 'ready', mode: 'persistent-recursive', watches: 3 });
   assert.equal(await watching.exited, 0);
+});
+
+test('the live sandbox (the demo): hive-zk watch shows its query blocked behind the long SHARED lock within a few retries', async () => {
+  const sandbox = await startSandbox({ live: true });
+  try {
+    const watching = new Watching(['--zk', sandbox.connectString, '--namespace', SANDBOX.hs2Namespace, '--locks', SANDBOX.lockNamespace, '--for', '30']);
+    await watching.until((lines) => lines.some((l) => l.type === 'blocked'), 20_000);
+    const blocked = watching.of('blocked')[0];
+    assert.equal(blocked.queryId, SANDBOX.blockedQueryId);
+    assert.equal(blocked.object, 'sales.orders');
+    assert.equal((blocked.blockedBy as { queryId: string; mode: string }).queryId, 'hive_20261125093000_a1b2c3');
+    assert.equal((blocked.blockedBy as { mode: string }).mode, 'SHARED');
+    watching.child.kill('SIGINT');
+    assert.equal(await watching.exited, 0);
+  } finally {
+    await sandbox.stop();
+  }
 });
