@@ -14,6 +14,7 @@ import './health.test';
 import './untrusted.test';
 import './registries.test';
 import './wizard.test';
+import './lockActivity.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();
