@@ -77,6 +77,8 @@ export class ActivityWatch {
   private watchCount = 0;
   private timer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> | undefined;
+  /** The session's client generation the watches were last set on: a new one means a new session. */
+  private generation = 0;
   /** Per-node mode: each watched znode's children as last listed. */
   private readonly listed = new Map<string, Set<string>>();
   /** Notifications for paths outside the watched roots or not Hive-shaped, skipped. */
@@ -180,8 +182,6 @@ export class ActivityWatch {
     this.disposeWatches();
     this.listeners.clear();
   }
-
-  private generation = 0;
 
   private disposeWatches(): void {
     for (const disposable of this.disposables.splice(0)) {
@@ -447,6 +447,10 @@ export class ActivityWatch {
       } catch (error) {
         const failure = toHiveZkError(error);
         this.emit({ time: now(), type: 'error', code: failure.code, message: failure.message });
+        if (failure.retryable && reason !== 'poll') {
+          // Say a failover still electing its leader: the reread is tried again, or the gap stays unknown.
+          setTimeout(() => this.resync(reason), 1000).unref();
+        }
       } finally {
         this.resyncing = undefined;
         if (this.currentMode === 'persistent-recursive') {

@@ -88,31 +88,6 @@ test('a chrooted session sees paths below its chroot', async () => {
   }
 });
 
-test('a reconnect to the same server: the watch is added again, rearmed is told, events flow on', async () => {
-  const cluster = await startZooKeeper();
-  const writer = new ZkSession({ connectString: cluster.connectString, sessionTimeoutMs: 30_000 });
-  const session = new ZkSession({ connectString: cluster.connectString, sessionTimeoutMs: 30_000 });
-  try {
-    await mkdirp(writer, '/r');
-    const events: PersistentWatchEvent[] = [];
-    const rearmed: number[] = [];
-    await session.addPersistentWatch('/r', 'persistentRecursive', { event: (e) => events.push(e), rearmed: (info) => rearmed.push(info.connectionId) });
-    const sessionId = session.sessionId;
-    await cluster.servers[0].stop();
-    cluster.servers[0].start();
-    await cluster.servers[0].waitServing();
-    await until(() => rearmed.length > 0, () => `rearmed ${rearmed.join()}`, 20_000);
-    assert.equal(session.sessionId, sessionId, 'the same session');
-    await writer.create('/r/after', Buffer.alloc(0));
-    await until(() => events.length > 0, () => describe(events).join());
-    assert.deepEqual(describe(events), ['created /r/after']);
-  } finally {
-    session.close();
-    writer.close();
-    await cluster.stop();
-  }
-});
-
 test('session expiry: a new session adds the watch again (new generation)', async () => {
   const cluster = await startZooKeeper({ tickTime: 500 });
   const writer = new ZkSession({ connectString: cluster.connectString });
