@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { configureKerberos } from './core/kerberosModule';
 import { registerCommands } from './ui/commands';
 import { ContextKeys, VIEW_ID } from './ui/ids';
+import { registerLockActivity, type LockActivityProvider } from './ui/lockActivityView';
 import { Connections } from './ui/connections';
 import { revealViewForDemo } from './ui/demo';
 import { DoctorView } from './ui/doctor';
@@ -27,6 +28,7 @@ export interface HiveZkApi {
   activation: { moduleEvalMs: number; activateMs: number };
   /** The wizards' prompts; `use()` replaces them for a while (the extension's tests drive the wizards). */
   wizardInputs: WizardInputs;
+  lockActivity: LockActivityProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): HiveZkApi {
@@ -66,15 +68,17 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
       void setHasEnsembles();
       statusBar.update();
       tree.refresh();
+      lockActivity.reset();
       log.info(`settings changed: ${settings.ensembles.length} ensemble(s)`);
     }),
   );
   const wizardInputs = new WizardInputs();
   registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings, wizardInputs, doctor });
+  const lockActivity = registerLockActivity({ context, log, connections, settings: currentSettings, tree, treeView });
   revealViewForDemo(context);
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
-  return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation, wizardInputs };
+  return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation, wizardInputs, lockActivity };
 }
 
 export function deactivate(): void {

@@ -9,7 +9,8 @@ export const MAX_TIMEOUT_MS = 3_600_000;
 export interface Args {
   command: string;
   positional: string[];
-  values: Record<string, string | boolean | undefined>;
+  /** A list for an option that may be repeated (e.g. watch's --namespace). */
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
 export function flag(args: Args, name: string): string | undefined {

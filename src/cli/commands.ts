@@ -15,6 +15,7 @@ import { health } from './health';
 import { locks } from './locks';
 import { instances, namespaces } from './registry';
 import { parseUrl, resolve } from './urls';
+import { watch } from './watch';
 
 /** Options every command takes. */
 const COMMON_USAGE = `  --json           print JSON even on a terminal (piped or redirected, every command prints JSON)
@@ -47,6 +48,8 @@ Tables on a terminal; JSON when piped or with --json.
                   probes every registered endpoint (at most 16 at once) and checks the registry's hygiene;
                   exit 1 when a finding is an error. HIVEZK_PROBE_LOOPBACK_ONLY=1 probes loopback only;
                   the --ssl-ca password (PKCS12/JKS) is read from HIVEZK_SSL_CA_PASSWORD.
+  hive-zk watch --zk <connect string> [--namespace ns]... [--locks lock-namespace] [--for seconds]
+                (JSON lines: a ready line, then registrations, locks and blocked queries as they happen)
   hive-zk beeline (<jdbc-url> | --zk <connect string> --namespace ns [--instance znode] [--ha])
                   [--user u] [--shell posix|pwsh|cmd] [--password-prompt | --password-file FILE]
   hive-zk help [command]            a command's usage and options
@@ -59,7 +62,8 @@ ${SECURITY_USAGE}
 ${EXIT_CODES_USAGE}`;
 
 interface Command {
-  options: Record<string, { type: 'string' | 'boolean' }>;
+  /** `multiple`: the option may be given more than once (any other repeated option is refused). */
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   positionals: string[];
   /** The command's synopsis and what it prints, for `hive-zk help <command>`. */
   usage: string;
@@ -141,6 +145,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     optionUsage: `  --probe-timeout <ms>  each probe's limit (default 3000)\n  --ssl-ca FILE    extra CA for SSL endpoints: PEM, PKCS12 or JKS (password: env HIVEZK_SSL_CA_PASSWORD)\n  HIVEZK_PROBE_LOOPBACK_ONLY=1 probes loopback addresses only (the rest are skipped, nothing sent)\n${HIVE_VERSION_USAGE}${ZK_USAGE}`,
     run: doctor,
   },
+  watch: {
+    options: { ...ZK_OPTIONS, namespace: { type: 'string', multiple: true }, locks: { type: 'string' }, for: { type: 'string' } },
+    positionals: [],
+    usage:
+      'hive-zk watch --zk <connect string> [--namespace ns]... [--locks lock-namespace] [--for seconds]\n\nJSON lines until --for elapses or Ctrl-C: a ready line, then registrations, locks and blocked queries as they happen.\n',
+    optionUsage: ZK_USAGE,
+    run: watch,
+  },
   beeline: {
     options: {
       ...ZK_OPTIONS,
@@ -208,7 +220,7 @@ export function parseArgs(argv: readonly string[]): Args {
   // util.parseArgs keeps the last of a repeated option; which one was meant is not ours to guess.
   const seen = new Set<string>();
   for (const token of parsed.tokens) {
-    if (token.kind === 'option') {
+    if (token.kind === 'option' && spec.options[token.name]?.multiple !== true) {
       if (seen.has(token.name)) {
         throw new HiveZkError('BAD_ARGUMENT', `--${preview(token.name, 40)} is given more than once.`);
       }
@@ -216,7 +228,7 @@ export function parseArgs(argv: readonly string[]): Args {
     }
   }
   for (const [name, value] of Object.entries(parsed.values as Record<string, unknown>)) {
-    if (value === '') {
+    if (value === '' || (Array.isArray(value) && value.includes(''))) {
       throw new HiveZkError('BAD_ARGUMENT', `--${preview(name, 40)} needs a non-empty value.`);
     }
   }

@@ -9,6 +9,7 @@ import type { Terminal } from './format/terminal';
 import { jsonText } from './json';
 import { didYouMean } from './suggest';
 import { errorView, VIEWS } from './views';
+import { STREAMED } from './watch';
 import { doctorExitCode, type DoctorReport } from '../core/doctor/doctor';
 import { HiveZkError, preview, toHiveZkError } from '../core/errors';
 
@@ -53,6 +54,10 @@ export async function runCli(argv: readonly string[], terminal: Terminal): Promi
     const args = parseArgs(argv);
     json ||= args.values.json === true;
     const output = await runParsed(args);
+    if (output === STREAMED) {
+      // watch has written its JSON lines as they came.
+      return { stdout: '', stderr: '', code: EXIT.ok };
+    }
     const code = args.command === 'health' ? healthExitCode(output as Record<string, unknown>) : args.command === 'doctor' ? doctorExitCode(output as DoctorReport) : EXIT.ok;
     const view = VIEWS[args.command];
     return { stdout: json || !view ? `${jsonText(output)}\n` : view(output as Record<string, unknown>, terminal), stderr: '', code };

@@ -2,7 +2,8 @@
 // The library has no timeouts and never gives up on a dead address, so this module adds a connect
 // timeout, a per-request timeout, a bound on requests in flight, and replaces a dead client
 // (expired, auth failed, frozen) with a fresh one on next use. It runs the library over its own
-// sockets (zkSocketHook.ts) and adds batched reads through multiRead (multiRead.ts) where the server has it.
+// sockets (zkSocketHook.ts) and adds batched reads through multiRead (multiRead.ts) and persistent
+// watches (persistentWatches.ts) where the server has them.
 // What holds a library client stays here (its requests, its connect and retirement); the rest lives
 // in modules that never load the library (multiRead, requestDeadlines, zkLibrary, zkErrorMap).
 
@@ -11,6 +12,7 @@ import { formatConnectString, parseConnectString, type ConnectString } from './c
 import { HiveZkError, isHiveZkError } from './errors';
 import { clientIdentities, credentialsFirst, digestUserOf, type ClientAuth, type SessionIdentities } from './identities';
 import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, newMultiReadSupport, type MultiReadAnswer, type MultiReadOptions, type MultiReadSupport, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
+import { PersistentWatches, type PersistentWatchListener } from './persistentWatches';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
 import { FATAL_CODES, isUnimplemented, mapError, noAuthError, pathProblem } from './zkErrorMap';
 import {
@@ -32,13 +34,15 @@ import {
 } from './zkLibrary';
 import { SocketHook, type ZkTransport } from './zkSocketHook';
 import type { WatchListener, ZnodeAcl, ZnodeData, ZnodeStat, ReadOutcome } from './zkTypes';
-import { multiReadFrame, type MultiReadKind } from './zkWire';
+import { addWatchFrame, multiReadFrame, removeWatchesFrame, type AddWatchMode, type MultiReadKind } from './zkWire';
 import { decodeWhoAmIReply, newWhoAmISupport, takeWhoAmIReply, whoAmIFrame, type WhoAmISupport } from './whoAmI';
 import { pathAt, type ZnodePaths } from './znodePath';
 
 export type { HandshakeChannel, ServerAddress, ZkTransport } from './zkSocketHook';
 export type { MultiReadOptions } from './multiRead';
 export type { SessionIdentities, ZkIdentity } from './identities';
+export type { PersistentWatchEvent, PersistentWatchListener } from './persistentWatches';
+export type { AddWatchMode } from './zkWire';
 export type { ReadOutcome, WatchEventType, WatchListener, ZnodeAcl, ZnodeData, ZnodeStat } from './zkTypes';
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'expired' | 'authFailed' | 'error' | 'closed';
@@ -122,6 +126,8 @@ export class ZkSession {
   private readonly whoAmISupport = new WeakMap<Client, WhoAmISupport>();
   /** A whoAmI the server may not know (it would close the connection): nothing else is sent meanwhile. */
   private whoAmIProbe: Promise<SessionIdentities> | undefined;
+  /** Persistent watches, kept across connections and clients: each new connection adds them again. */
+  private readonly persistentWatches = new PersistentWatches();
   private connecting: Promise<Client> | undefined;
   /** Ends the connect in flight (close() while connecting): its client is shut down, its events ignored. */
   private abortConnect: ((error: HiveZkError) => void) | undefined;
@@ -259,6 +265,74 @@ export class ZkSession {
   /** What this session's current client knows about multiRead: 'unknown' until it has been tried. */
   get multiReadState(): 'unknown' | 'supported' | 'unsupported' {
     return this.multiReader.state;
+  }
+
+  /**
+   * A persistent watch on `path` (ZooKeeper 3.6+ addWatch; 'persistentRecursive' covers everything
+   * below it): each notification goes to `listener.event` until the returned handle is disposed. It is
+   * added again on every new connection (reconnect, failover, a new session after expiry), after which
+   * `listener.rearmed` is told. Servers before 3.6 refuse it: the rejection satisfies isUnimplemented
+   * (see watchesUnsupported), and the connection it cost is back before this settles.
+   */
+  async addPersistentWatch(path: string, mode: AddWatchMode, listener: PersistentWatchListener): Promise<Disposable> {
+    if (this.multiReadState === 'unsupported') {
+      throw persistentWatchesUnsupported(this.connectString);
+    }
+    try {
+      await this.sendAddWatch(path, mode);
+    } catch (error) {
+      if (isUnimplemented(error)) {
+        // A server before 3.6: no multiRead either, and no second try on this client. It closes the
+        // connection right after refusing: let that happen before anything else is sent.
+        const support = this.multiReadSupport.get(this.client as Client);
+        if (support) {
+          support.unsupported = true;
+        }
+        const hook = this.client ? this.hooks.get(this.client) : undefined;
+        await hook?.currentSocketClosed(1000);
+        throw persistentWatchesUnsupported(this.connectString);
+      }
+      throw error;
+    }
+    this.persistentWatches.add(path, mode, listener);
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) {
+          return;
+        }
+        disposed = true;
+        if (this.persistentWatches.remove(path, mode, listener) && this.client && this.currentState === 'connected') {
+          // Best effort: a session that is closing ends its watches anyway.
+          this.request<[]>(path, (client, cb) => queueOwnFrame(client, (xid) => removeWatchesFrame(xid, path, this.connect.chroot), (error) => cb(error ?? null))).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  /** Notifications dropped before the library saw them (an event type it would throw on). */
+  get malformedNotifications(): number {
+    return this.persistentWatches.malformed;
+  }
+
+  private sendAddWatch(path: string, mode: AddWatchMode): Promise<void> {
+    return this.request<[]>(path, (client, cb) => queueOwnFrame(client, (xid) => addWatchFrame(xid, path, mode, this.connect.chroot), (error) => cb(error ?? null))).then(() => undefined);
+  }
+
+  /** A new connection of `client`: every persistent watch is added again, then its listeners are told. */
+  private rearmPersistentWatches(client: Client, connectionId: number): void {
+    const generation = this.generationCounter;
+    for (const watch of this.persistentWatches.all()) {
+      this.sendAddWatch(watch.path, watch.mode).then(
+        () => watch.listeners.forEach((listener) => listener.rearmed?.({ connectionId, generation })),
+        (error: unknown) => {
+          // A connection lost again is retried by the next connection; anything else ends the watch.
+          if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && this.client === client) {
+            watch.listeners.forEach((listener) => listener.failed?.(error));
+          }
+        },
+      );
+    }
   }
 
   /** The node's stat, or undefined if it does not exist. Works on nodes we may not read. */
@@ -555,6 +629,12 @@ export class ZkSession {
       inspectFrame: (frame) => {
         decodeMultiReadReply(support, frame);
         takeWhoAmIReply(who, frame);
+        return this.persistentWatches.inspect(frame, this.connect.chroot ?? '');
+      },
+      onConnection: (connectionId) => {
+        if (this.persistentWatches.size > 0) {
+          this.rearmPersistentWatches(client, connectionId);
+        }
       },
     });
     this.hooks.set(client, hook);
@@ -669,4 +749,9 @@ export class ZkSession {
       listener(change);
     }
   }
+}
+
+/** What addPersistentWatch rejects with on a server before 3.6 (isUnimplemented holds for it). */
+function persistentWatchesUnsupported(connectString: string): HiveZkError {
+  return new HiveZkError('ZK_ERROR', `ZooKeeper at ${connectString} is older than 3.6: it has no persistent watches.`, { zkCode: -6 });
 }

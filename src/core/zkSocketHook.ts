@@ -78,8 +78,11 @@ export interface SocketHookOptions {
   transport: ZkTransport;
   /** A handshake that has not finished by then drops the connection (the library tries the next server). */
   handshakeTimeoutMs: number;
-  /** Sees every frame after the handshake, before the library does (batched reads decode their replies here). */
-  inspectFrame?: (frame: Buffer) => void;
+  /**
+   * Sees every frame after the handshake, before the library does (batched reads decode their replies
+   * here, persistent watches their notifications); 'drop' keeps it from the library.
+   */
+  inspectFrame?: (frame: Buffer) => 'pass' | 'drop';
   /** A connection was accepted by the server (and its handshake passed): `connectionId` counts them. */
   onConnection?: (connectionId: number) => void;
 }
@@ -187,7 +190,7 @@ export class SocketHook {
     return this.options.handshakeTimeoutMs;
   }
 
-  get inspectFrame(): ((frame: Buffer) => void) | undefined {
+  get inspectFrame(): ((frame: Buffer) => 'pass' | 'drop') | undefined {
     return this.options.inspectFrame;
   }
 }
@@ -225,8 +228,9 @@ class Connection {
   private deliver(frame: Buffer): void {
     switch (this.phase) {
       case 'open':
-        this.hook.inspectFrame?.(frame);
-        this.manager.onSocketData(frame);
+        if (this.hook.inspectFrame?.(frame) !== 'drop') {
+          this.manager.onSocketData(frame);
+        }
         return;
       case 'awaitingConnectResponse':
         if (this.hook.hasHandshake && connectResponseTimeout(frame) > 0) {

@@ -83,7 +83,17 @@ export function connectResponseTimeout(frame: Buffer): number {
 }
 
 /** Opcodes the session writes itself (the library knows the others). */
-export const OPCODES = { exists: 3, getData: 4, getChildren: 8, multiRead: 22, sasl: 102 } as const;
+export const OPCODES = { exists: 3, getData: 4, getChildren: 8, removeWatches: 18, multiRead: 22, sasl: 102, setWatches2: 105, addWatch: 106 } as const;
+
+/** The xid ZooKeeper gives a watch notification (a WatcherEvent frame). */
+export const NOTIFICATION_XID = -1;
+
+/** AddWatchMode of ZooKeeper 3.6+. */
+export const ADD_WATCH_MODES = { persistent: 0, persistentRecursive: 1 } as const;
+export type AddWatchMode = keyof typeof ADD_WATCH_MODES;
+
+/** WatcherType of a RemoveWatchesRequest: Any (3) removes a persistent watch on 3.6–3.8 as on later servers. */
+const WATCHER_TYPE_ANY = 3;
 
 /** A request frame: length, RequestHeader {xid, type}, then the record's bytes. */
 export function requestFrame(xid: number, opcode: number, body: Buffer = Buffer.alloc(0)): Buffer {
@@ -110,6 +120,54 @@ export function juteBuffer(bytes: Buffer | undefined): Buffer {
   out.writeInt32BE(bytes ? bytes.length : -1, 0);
   bytes?.copy(out, 4);
   return out;
+}
+
+/** An AddWatchRequest {path, mode} frame (opcode 106, ZooKeeper 3.6+); `path` is written under `chroot`. */
+export function addWatchFrame(xid: number, path: string, mode: AddWatchMode, chroot = ''): Buffer {
+  const mode4 = Buffer.allocUnsafe(4);
+  mode4.writeInt32BE(ADD_WATCH_MODES[mode], 0);
+  return requestFrame(xid, OPCODES.addWatch, Buffer.concat([juteString(chrooted(path, chroot)), mode4]));
+}
+
+/** A RemoveWatchesRequest {path, type = Any} frame (opcode 18, ZooKeeper 3.5+). */
+export function removeWatchesFrame(xid: number, path: string, chroot = ''): Buffer {
+  const type = Buffer.allocUnsafe(4);
+  type.writeInt32BE(WATCHER_TYPE_ANY, 0);
+  return requestFrame(xid, OPCODES.removeWatches, Buffer.concat([juteString(chrooted(path, chroot)), type]));
+}
+
+function chrooted(path: string, chroot: string): string {
+  return chroot ? (path === '/' ? chroot : chroot + path) : path;
+}
+
+/** A watch notification as the server sends it (types: 1 created, 2 deleted, 3 data changed, 4 children changed). */
+export interface WatcherEventFrame {
+  type: number;
+  /** The znode's path with the chroot taken off; undefined when it lies outside the chroot. */
+  path: string | undefined;
+}
+
+/**
+ * The WatcherEvent {int type, int state, ustring path} of a notification frame (xid -1), or
+ * undefined for any other frame or a malformed one (a notification is never trusted to be whole).
+ */
+export function decodeWatcherEvent(frame: Buffer, chroot = ''): WatcherEventFrame | undefined {
+  if (frame.length < 32 || frame.readInt32BE(4) !== NOTIFICATION_XID) {
+    return undefined;
+  }
+  const type = frame.readInt32BE(20);
+  const length = frame.readInt32BE(28);
+  if (length < 0 || 32 + length > frame.length) {
+    return undefined;
+  }
+  const raw = frame.toString('utf8', 32, 32 + length);
+  if (!chroot) {
+    return { type, path: raw };
+  }
+  if (raw === chroot) {
+    return { type, path: '/' };
+  }
+  return { type, path: raw.startsWith(`${chroot}/`) ? raw.slice(chroot.length) : undefined };
 }
 
 /** The ReplyHeader {xid, zxid, err} that opens every response frame after the ConnectResponse. */
@@ -145,7 +203,7 @@ export function multiReadFrame(xid: number, kind: MultiReadKind, paths: ZnodePat
       texts[3 * i + 2] = children.names[i] ?? '';
     } else {
       const path = (paths as readonly string[])[i] ?? '';
-      texts[3 * i + 1] = chroot ? (path === '/' ? chroot : chroot + path) : path;
+      texts[3 * i + 1] = chrooted(path, chroot);
       texts[3 * i + 2] = '';
     }
   }

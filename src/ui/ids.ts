@@ -36,6 +36,7 @@ export const Commands = {
   copyQueryId: 'hiveZk.copyQueryId',
   copyQueryText: 'hiveZk.copyQueryText',
   revealBlocker: 'hiveZk.revealBlocker',
+  revealActivityBlocker: 'hiveZk.revealActivityBlocker',
   filter: 'hiveZk.filter',
   clearFilter: 'hiveZk.clearFilter',
   revealInstance: 'hiveZk.revealInstance',

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { isHiveZkError } from '../../src/core/errors';
+import { forEachBlocker, lockNameMode, lockNameSequence, sortStably, type LockMode } from '../../src/core/locks';
 import type { ZkSession } from '../../src/core/zkSession';
 
 export type Hs2Variant = 'legacy-1.x' | 'v2-binary' | 'v3-binary' | 'v3-http' | 'v3-kerberos' | 'v4-all' | 'v3-nosasl';
@@ -159,6 +160,31 @@ export async function takeLock(session: ZkSession, root: string, spec: LockSpec)
     spec.rawData ??
     [spec.queryId, String(spec.lockTime ?? Date.now()), spec.explicit ? 'EXPLICIT' : 'IMPLICIT', spec.query.replace(/:/g, '').trim(), spec.client ?? '10.0.0.7'].join(':');
   return session.create(`${objectPath}/LOCK-${spec.mode}-`, Buffer.from(data), spec.explicit ? 'persistentSequential' : 'ephemeralSequential');
+}
+
+/**
+ * One try of ZooKeeperHiveLockManager.lockPrimitive (seed 004): create the sequential lock, list its
+ * siblings, and if an older one conflicts (the grant rule of forEachBlocker) delete it again. The
+ * granted lock's path, or false; Hive then sleeps and tries again.
+ */
+export async function hiveLockAttempt(session: ZkSession, root: string, spec: LockSpec): Promise<string | false> {
+  const path = await takeLock(session, root, spec);
+  const parent = path.slice(0, path.lastIndexOf('/'));
+  const { children } = await session.getChildren(parent);
+  const locks = children.map((name) => ({ name, mode: lockNameMode(name), sequence: lockNameSequence(name) })).filter((l): l is { name: string; mode: LockMode; sequence: number } => l.mode !== undefined);
+  sortStably(locks, (l) => l.sequence);
+  const mine = path.slice(path.lastIndexOf('/') + 1);
+  let blocked = false;
+  forEachBlocker(locks, (l) => l.mode, (lock, blocker) => {
+    if (lock.name === mine && blocker) {
+      blocked = true;
+    }
+  });
+  if (!blocked) {
+    return path;
+  }
+  await session.remove(path);
+  return false;
 }
 
 export interface LlapSpec {

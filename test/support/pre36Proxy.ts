@@ -1,5 +1,5 @@
-// A loopback proxy in front of a real ZooKeeper that answers multiRead (opcode 22) as servers
-// before 3.6 do (ZooKeeperServer.submitRequest → UnimplementedRequestProcessor): a -6 reply with
+// A loopback proxy in front of a real ZooKeeper that answers the 3.6+ opcodes (multiRead 22, addWatch
+// 106, setWatches2 105) as servers before 3.6 do (ZooKeeperServer.submitRequest → UnimplementedRequestProcessor): a -6 reply with
 // zxid -1, then the connection is closed; the session itself lives on. Everything else passes through.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -7,15 +7,15 @@ import { FrameSplitter, OPCODES } from '../../src/core/zkWire';
 
 export interface Pre36Proxy {
   port: number;
-  /** Requests refused so far. */
+  /** Requests refused so far (3.6+ requests such as multiRead, addWatch, setWatches2; whoAmI when asked). */
   refused: number;
   /** Client connections accepted so far. */
   connections: number;
   close(): Promise<void>;
 }
 
-/** `refused`: the opcodes answered -6 (multiRead for a server before 3.6; add whoAmI, 107, for one before 3.7). */
-export async function startPre36Proxy(targetPort: number, refused: readonly number[] = [OPCODES.multiRead]): Promise<Pre36Proxy> {
+/** `refused`: the opcodes answered -6 (what a server before 3.6 does not know; add whoAmI, 107, for one before 3.7). */
+export async function startPre36Proxy(targetPort: number, refused: readonly number[] = [OPCODES.multiRead, OPCODES.addWatch, OPCODES.setWatches2]): Promise<Pre36Proxy> {
   const sockets = new Set<Socket>();
   const proxy: Pre36Proxy = { port: 0, refused: 0, connections: 0, close: () => Promise.resolve() };
   const server: Server = createServer((client) => {

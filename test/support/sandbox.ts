@@ -1,7 +1,8 @@
 // A realistic Hive cluster in a local ZooKeeper: HS2 instances of several Hive versions, an
 // active/passive HA pair, metastore discovery and a lock tree with shared, exclusive and waiting
 // locks. `npm run sandbox` runs it standalone; tests and the demo call seedSandbox(). The running
-// sandbox also registers a namespace of loopback endpoints, some answering and some dead, for the doctor.
+// sandbox also registers a namespace of loopback endpoints, some answering and some dead, for the doctor;
+// live, it keeps an instance coming and going and a query blocked behind a long SHARED lock, retrying as Hive does.
 
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -9,7 +10,7 @@ import { parseConnectString } from '../../src/core/connectString';
 import { LOOPBACK_ENV } from '../../src/core/doctor/probe';
 import { discoveryUrl } from '../../src/core/hs2Urls';
 import { ZkSession } from '../../src/core/zkSession';
-import { addLeaderLatch, registerHaInstance, registerHs2, registerMetastore, takeLock } from './hiveSeed';
+import { addLeaderLatch, hiveLockAttempt, registerHaInstance, registerHs2, registerMetastore, takeLock } from './hiveSeed';
 import { startZooKeeper, type ZkCluster } from './zkServer';
 
 export const SANDBOX = {
@@ -20,6 +21,9 @@ export const SANDBOX = {
   lockNamespace: 'hive_zookeeper_namespace',
   /** Registrations at loopback endpoints: some answer, some are dead (the registry doctor's demo). */
   localNamespace: 'hiveserver2-local',
+  /** The live sandbox's INSERT OVERWRITE that retries behind the long SELECT's SHARED lock on sales.orders. */
+  blockedQueryId: 'hive_20261125093500_b10c4d',
+  blockedRetryMs: 3000,
 };
 
 // The sandbox's own probes (and the extension or CLI started beside it) stay on loopback.
@@ -195,15 +199,32 @@ export async function startSandbox(options: { live?: boolean; onError?: (message
         step.catch((error: unknown) => options.onError?.(`live mode: ${String(error)}`));
       }, 5000)
     : undefined;
+  // As Hive's lock manager: create the EXCLUSIVE lock, see the older SHARED one, delete, sleep, retry.
+  const blockedTimer = options.live
+    ? setInterval(() => {
+        if (reseeding) {
+          return;
+        }
+        hiveLockAttempt(session, SANDBOX.lockNamespace, {
+          db: 'sales',
+          table: 'orders',
+          mode: 'EXCLUSIVE',
+          queryId: SANDBOX.blockedQueryId,
+          query: 'INSERT OVERWRITE TABLE sales.orders SELECT * FROM staging.orders_full',
+          client: '10.20.0.52',
+        })
+          .then((granted) => (granted ? session.remove(granted) : undefined))
+          .catch((error: unknown) => options.onError?.(`blocked query: ${String(error)}`));
+      }, SANDBOX.blockedRetryMs)
+    : undefined;
   return {
     connectString: cluster.connectString,
     discoveryUrl: discoveryUrl(parseConnectString(cluster.connectString), SANDBOX.hs2Namespace),
     cluster,
     async stop() {
       stopped = true;
-      if (timer) {
-        clearInterval(timer);
-      }
+      clearInterval(timer);
+      clearInterval(blockedTimer);
       session.close();
       await local.close();
       await cluster.stop();
@@ -216,7 +237,11 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ live, onError: (m) => process.stderr.write(`${m}\n`) });
   process.stdout.write(`Sandbox ZooKeeper with a seeded Hive cluster on ${sandbox.connectString}\n`);
   process.stdout.write(`  discovery URL: ${sandbox.discoveryUrl}\n`);
-  process.stdout.write(live ? '  live mode: an instance registers and deregisters every 5 s\n' : '  (add --live to register/deregister an instance every 5 s)\n');
+  process.stdout.write(
+    live
+      ? `  live mode: an instance registers and deregisters every 5 s; query ${SANDBOX.blockedQueryId} retries its EXCLUSIVE lock on sales.orders every ${SANDBOX.blockedRetryMs / 1000} s, blocked\n`
+      : '  (add --live to register/deregister an instance every 5 s and keep a query blocked)\n',
+  );
   process.stdout.write('Press Ctrl-C to stop.\n');
   const stop = (): void => {
     void sandbox.stop().then(() => process.exit(0));

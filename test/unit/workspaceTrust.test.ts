@@ -20,7 +20,7 @@ const isUnsafe = (e: unknown) => e instanceof HiveZkError && e.code === 'UNSAFE_
 /** Every contributed setting, by what a workspace could do with it. */
 // The doctor's guard and its re-check timer decide what is probed, and when.
 const DECIDES_WHAT_RUNS_CONNECTS_OR_READS = ['hiveZk.ensembles', 'hiveZk.beeline.path', 'hiveZk.beeline.user', 'hiveZk.doctor.loopbackOnly', 'hiveZk.doctor.recheckMinutes'];
-const ONLY_HOW_THINGS_LOOK_OR_WAIT = ['hiveZk.connection.connectTimeoutMs', 'hiveZk.connection.requestTimeoutMs', 'hiveZk.doctor.probeTimeoutMs', 'hiveZk.driver.hiveVersion', 'hiveZk.tree.pageSize', 'hiveZk.tree.liveUpdates'];
+const ONLY_HOW_THINGS_LOOK_OR_WAIT = ['hiveZk.activity.maxEvents', 'hiveZk.connection.connectTimeoutMs', 'hiveZk.connection.requestTimeoutMs', 'hiveZk.doctor.probeTimeoutMs', 'hiveZk.driver.hiveVersion', 'hiveZk.tree.pageSize', 'hiveZk.tree.liveUpdates'];
 
 test('manifest: limited in untrusted workspaces, every deciding setting restricted, no virtual workspaces', () => {
   assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, 'limited');

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FrameSplitter, MAX_FRAME_BYTES, connectResponseTimeout, indexMultiReadResponse, multiReadFrame, requestFrame, statEphemeralOwnerAt } from '../../src/core/zkWire';
+import { FrameSplitter, MAX_FRAME_BYTES, addWatchFrame, connectResponseTimeout, decodeWatcherEvent, indexMultiReadResponse, multiReadFrame, removeWatchesFrame, requestFrame, statEphemeralOwnerAt } from '../../src/core/zkWire';
+import { PersistentWatches } from '../../src/core/persistentWatches';
 import { pathProblem, pathProblemAt } from '../../src/core/zkErrorMap';
 import { childPath, pathAt, pickPaths } from '../../src/core/znodePath';
 import { libraryInternalsProblems } from '../../src/core/zkSession';
@@ -178,4 +179,63 @@ test('GUARD: node-zookeeper-client internals used by the socket hook are where t
   assert.match(source, /case STATES\.AUTHENTICATION_FAILED:\s*errorCode = Exception\.AUTH_FAILED;\s*retry = false;/, 'AUTHENTICATION_FAILED stops reconnecting');
   const fingerprint = createHash('sha256').update(source).digest('hex').slice(0, 16);
   assert.equal(fingerprint, '51fbfd9f71e6ccfe', 'lib/ConnectionManager.js changed: re-verify the hook, then update this fingerprint');
+});
+
+/** A notification frame as the server writes it: ReplyHeader {xid -1, zxid, err 0}, WatcherEvent {type, state 3, path}. */
+function notification(type: number, path: string, declaredLength?: number): Buffer {
+  const bytes = Buffer.from(path, 'utf8');
+  const frame = Buffer.alloc(32 + bytes.length);
+  frame.writeInt32BE(frame.length - 4, 0);
+  frame.writeInt32BE(-1, 4);
+  frame.writeInt32BE(type, 20);
+  frame.writeInt32BE(3, 24);
+  frame.writeInt32BE(declaredLength ?? bytes.length, 28);
+  bytes.copy(frame, 32);
+  return frame;
+}
+
+test('addWatch and removeWatches frames: header, path under the chroot, mode or watcher type', () => {
+  const add = addWatchFrame(7, '/locks', 'persistentRecursive', '/hive');
+  assert.deepEqual([add.readInt32BE(0), add.readInt32BE(4), add.readInt32BE(8)], [add.length - 4, 7, 106]);
+  assert.equal(add.readInt32BE(12), '/hive/locks'.length);
+  assert.equal(add.toString('utf8', 16, 16 + 11), '/hive/locks');
+  assert.equal(add.readInt32BE(27), 1);
+  assert.equal(addWatchFrame(1, '/', 'persistent', '/hive').toString('utf8', 16, 21), '/hive');
+  assert.equal(addWatchFrame(1, '/', 'persistent').readInt32BE(17), 0);
+  const remove = removeWatchesFrame(9, '/locks');
+  assert.deepEqual([remove.readInt32BE(8), remove.readInt32BE(12), remove.readInt32BE(22)], [18, 6, 3]);
+});
+
+test('watcher events: decoded with the chroot taken off; anything outside the chroot has no path; malformed frames are not notifications', () => {
+  assert.deepEqual(decodeWatcherEvent(notification(1, '/a/LOCK-SHARED-0000000001')), { type: 1, path: '/a/LOCK-SHARED-0000000001' });
+  assert.deepEqual(decodeWatcherEvent(notification(2, '/hive/a'), '/hive'), { type: 2, path: '/a' });
+  assert.deepEqual(decodeWatcherEvent(notification(2, '/hive'), '/hive'), { type: 2, path: '/' });
+  assert.deepEqual(decodeWatcherEvent(notification(2, '/hivex/a'), '/hive'), { type: 2, path: undefined });
+  assert.equal(decodeWatcherEvent(notification(1, '/a', 1000)), undefined, 'a path longer than the frame');
+  assert.equal(decodeWatcherEvent(notification(1, '/a', -5)), undefined);
+  assert.equal(decodeWatcherEvent(notification(1, '/a').subarray(0, 20)), undefined, 'truncated');
+  const reply = notification(1, '/a');
+  reply.writeInt32BE(5, 4);
+  assert.equal(decodeWatcherEvent(reply), undefined, 'an ordinary reply');
+});
+
+test('persistent watches: a recursive watch covers its subtree only, a persistent one its node (and its child list); unknown event types are dropped', () => {
+  const watches = new PersistentWatches();
+  const seen: string[] = [];
+  assert.equal(watches.add('/locks', 'persistentRecursive', { event: (e) => seen.push(`r ${e.type} ${e.path}`) }), true);
+  watches.add('/ns', 'persistent', { event: (e) => seen.push(`p ${e.type} ${e.path}`) });
+  for (const [type, path] of [
+    [1, '/locks/db/LOCK-SHARED-0000000001'],
+    [2, '/locks'],
+    [1, '/locksmith'],
+    [4, '/locks'],
+    [4, '/ns'],
+    [1, '/ns/child'],
+    [3, '/ns'],
+  ] as const) {
+    assert.equal(watches.inspect(notification(type, path), ''), 'pass');
+  }
+  assert.deepEqual(seen, ['r created /locks/db/LOCK-SHARED-0000000001', 'r deleted /locks', 'p childrenChanged /ns', 'p dataChanged /ns']);
+  assert.equal(watches.inspect(notification(99, '/locks/x'), ''), 'drop');
+  assert.equal(watches.malformed, 1);
 });

@@ -18,6 +18,7 @@ import './untrusted.test';
 import './registries.test';
 import './wizard.test';
 import './doctor.test';
+import './lockActivity.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();

@@ -1,0 +1,45 @@
+// The Lock Activity view in the real extension host: a query retrying behind the sandbox's long SHARED
+// lock, as Hive's lock manager does, shows as blocked at the top, with Reveal Blocker into the tree.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ActivityNode } from '../../../src/ui/lockActivityView';
+import { ZkSession } from '../../../src/core/zkSession';
+import { hiveLockAttempt } from '../../support/hiveSeed';
+import { activate, api, onlySandbox, waitFor, SANDBOX_ZK } from './helpers';
+import { test } from './harness';
+
+function text(node: ActivityNode): { label: string; description: string } {
+  const item = api().lockActivity.getTreeItem(node);
+  return { label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''), description: typeof item.description === 'string' ? item.description : '' };
+}
+
+test('Lock Activity: the watch mode shown, a retrying query blocked at the top with attempts and blocker, events newest first, Reveal Blocker', async () => {
+  await activate();
+  await onlySandbox();
+  const provider = api().lockActivity;
+  const [ensemble] = await provider.getChildren();
+  assert.equal(ensemble?.kind, 'ensemble');
+  await provider.getChildren(ensemble);
+  assert.match(text(ensemble).description, /^persistent-recursive, 2 watches$/, 'the lock namespace and hiveserver2, one watch each');
+  const hive = new ZkSession({ connectString: SANDBOX_ZK });
+  try {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const granted = await hiveLockAttempt(hive, 'hive_zookeeper_namespace', { db: 'sales', table: 'orders', mode: 'EXCLUSIVE', queryId: 'hive_ext_blocked', query: 'INSERT OVERWRITE TABLE sales.orders SELECT 1', client: '10.9.9.9' });
+      assert.equal(granted, false, 'the sandbox\'s SELECT holds a SHARED lock on sales.orders');
+    }
+    const children = await waitFor('the blocked query', async () => {
+      const listed = await provider.getChildren(ensemble);
+      return listed[0]?.kind === 'blocked' && listed[0].query.attempts === 3 ? listed : undefined;
+    });
+    const blocked = children[0];
+    assert.equal(text(blocked).label, 'hive_ext_blocked blocked on sales.orders');
+    assert.match(text(blocked).description, /^EXCLUSIVE, 3 attempts, behind SHARED lock of hive_20261125093000_a1b2c3, blocked \d+ s, last attempt \d+ s ago$/);
+    const events = children.filter((c) => c.kind === 'event');
+    assert.match(text(events[0]).label, /^(released EXCLUSIVE sales\.orders|hive_ext_blocked blocked on sales\.orders)$/, 'newest first');
+    assert.ok(events.some((e) => /^released EXCLUSIVE sales\.orders$/.test(text(e).label) && /held \d+ s/.test(text(e).description)));
+    const revealed = await vscode.commands.executeCommand<string>('hiveZk.revealActivityBlocker', blocked);
+    assert.match(revealed, /^sandbox\|\/hive_zookeeper_namespace\/sales\/orders\/LOCK-SHARED-\d{10}$/);
+  } finally {
+    hive.close();
+  }
+});
