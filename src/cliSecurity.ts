@@ -15,8 +15,9 @@ export const SECURITY_USAGE = `  --tls                     connect to ZooKeeper'
   --tls-keystore FILE       client keystore: PKCS12 or JKS (password: env HIVEZK_TLS_KEYSTORE_PASSWORD)
   --sasl digest             SASL DIGEST-MD5; credential "user:password" from env HIVEZK_SASL
   --sasl kerberos [--kerberos-service NAME]   SASL Kerberos with the kinit ticket cache (service: zookeeper)
-  --no-canonicalize-hostname   Kerberos: use server names as written, not their canonical names (as Java's
-                            zookeeper.sasl.client.canonicalize.hostname=false)
+  --no-canonicalize-hostname   Kerberos: server host names as written, not their canonical names (Java's
+                            zookeeper.sasl.client.canonicalize.hostname=false; an IP address is still
+                            named by its reverse name, as Java's client does)
   resolve also honours the URL's zooKeeperSSLEnable and zooKeeperTruststore*/zooKeeperKeystore* parameters.
 `;
 
