@@ -59,8 +59,14 @@ export function workbenchSettings(extra) {
   };
 }
 
+/**
+ * code-server asks its extension gallery (open-vsx.org) for updates and recommendations: pointed at a
+ * closed loopback port instead, so nothing this project starts looks up or reaches another host.
+ */
+const LOOPBACK_GALLERY = { EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/vscode/gallery', itemUrl: 'http://127.0.0.1:9/vscode/item', resourceUrlTemplate: 'http://127.0.0.1:9/{publisher}/{name}/{version}/{path}' }) };
+
 export async function installExtension(bin, state, vsix) {
-  await runQuiet(bin, ['--extensions-dir', join(state, 'ext'), '--user-data-dir', join(state, 'user'), '--install-extension', vsix]);
+  await runQuiet(bin, ['--extensions-dir', join(state, 'ext'), '--user-data-dir', join(state, 'user'), '--install-extension', vsix], { env: { ...process.env, ...LOOPBACK_GALLERY } });
 }
 
 /** Starts code-server; resolves once /healthz answers. The returned child is killed by PID. */
@@ -72,7 +78,7 @@ export async function startCodeServer(bin, state, port, { env = {}, settings = w
   const child = spawn(
     bin,
     ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', join(state, 'user'), '--extensions-dir', join(state, 'ext'), '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override'],
-    { env: { ...process.env, ...env, XDG_CONFIG_HOME: join(state, 'cfg'), XDG_DATA_HOME: join(state, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, ...LOOPBACK_GALLERY, ...env, XDG_CONFIG_HOME: join(state, 'cfg'), XDG_DATA_HOME: join(state, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output = [];
   child.stdout.on('data', (d) => output.push(d));

@@ -125,7 +125,12 @@ export async function ensureKerberosNative(say) {
     say(`the native kerberos module could not be built, so Kerberos (and the ${process.platform}-${process.arch} VSIX) will not work; everything else runs. ${error.message.split('\n')[0]}`);
     return false;
   }
-  return existsSync(join(dir, 'build', 'Release', 'kerberos.node'));
+  // npm may skip a failed build of an optional package and still exit 0.
+  if (!existsSync(join(dir, 'build', 'Release', 'kerberos.node'))) {
+    say(`the native kerberos module could not be built, so Kerberos (and the ${process.platform}-${process.arch} VSIX) will not work; everything else runs.`);
+    return false;
+  }
+  return true;
 }
 
 export async function build(say) {

@@ -77,7 +77,7 @@ function loadFirst(from: KerberosLoading): KerberosModule | HiveZkError {
       from.onLoaded?.(source.label);
       return module;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describe(error);
       tried.push(`${source.label}: ${reason.split('\n')[0] ?? ''}`);
     }
   }
@@ -105,7 +105,19 @@ function callEither(target: object, fn: AnyFunction, args: unknown[]): Promise<u
   });
 }
 
-const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+/** What was thrown, in words, even when it is an object whose conversion to text throws. */
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message;
+  }
+  try {
+    return String(error);
+  } catch {
+    return 'an unprintable value was thrown';
+  }
+}
+
+const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(describe(error)));
 
 const tokenOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 

@@ -1,13 +1,17 @@
 // Where the extension finds the native `kerberos` package: its own copy (the platform VSIX), then
 // the one VS Code ships (not a supported API, so only a fallback), else an error naming the VSIX to get.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { HiveZkError } from '../core/errors';
 import { platformTarget, requireModule, type KerberosLoading, type KerberosSource } from '../core/kerberosModule';
 
-/** VS Code's own copy: `node_modules/kerberos` on the remote server and code-server, `…asar.unpacked` on desktop builds. */
+/**
+ * VS Code's own copy: `node_modules/kerberos` on the remote server and code-server; on desktop builds
+ * inside `node_modules.asar` (Electron's require reads it there and loads the binary from
+ * `node_modules.asar.unpacked`), or wholly unpacked.
+ */
 export function vscodeKerberosPaths(appRoot: string): string[] {
-  return [join(appRoot, 'node_modules', 'kerberos'), join(appRoot, 'node_modules.asar.unpacked', 'kerberos')];
+  return [join(appRoot, 'node_modules', 'kerberos'), join(appRoot, 'node_modules.asar', 'kerberos'), join(appRoot, 'node_modules.asar.unpacked', 'kerberos')];
 }
 
 export function extensionKerberosLoading(appRoot: string, log: { info(line: string): void; warn(line: string): void }): KerberosLoading {
@@ -17,8 +21,9 @@ export function extensionKerberosLoading(appRoot: string, log: { info(line: stri
     ...vscodeKerberosPaths(appRoot).map((path) => ({
       label: `VS Code's bundled module (${path})`,
       load: () => {
-        // Checked first so a missing copy reads as "not there", not as a resolver error.
-        if (!existsSync(join(path, 'package.json'))) {
+        // Checked first so a missing copy reads as "not there", not as a resolver error (an asar
+        // archive is a file to plain Node, so that path is left to Electron's require).
+        if (!path.includes('.asar' + sep) && !existsSync(join(path, 'package.json'))) {
           throw new Error('not there');
         }
         return requireModule(path);

@@ -40,7 +40,7 @@ function logText(dir) {
 }
 
 /**
- * Runs the checks; resolves with the names of those that failed (empty: all passed).
+ * Runs the two scenarios; resolves with the names of those that failed (empty: both passed).
  * `launchBrowser` and `log` are the harness's.
  */
 export async function runKerberosVsixChecks({ bin, log, launchBrowser, platformVsix, universalVsix }) {
@@ -180,5 +180,6 @@ export async function runKerberosVsixChecks({ bin, log, launchBrowser, platformV
       }
     }
   }
-  return failures;
+  // A set-up failure after a failed scenario names both: two scenarios, at most two failures.
+  return failures.slice(0, 2);
 }

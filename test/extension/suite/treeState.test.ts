@@ -29,7 +29,8 @@ test('an ensemble row is redrawn when its session connects: icon, tooltip and sc
     await kids(ensemble);
     await waitFor('the ensemble row to be redrawn', () => changed.includes(ensemble.id));
     const item = api().tree.getTreeItem(ensemble);
-    assert.match(item.tooltip as string, /session: connected/);
+    // A connected ensemble's tooltip is filled in on hover (it names who the session is).
+    assert.match((await api().tree.resolveTreeItem(item, ensemble)).tooltip as string, /session: connected/);
     assert.equal(item.contextValue, 'ensemble:connected');
     assert.match(item.accessibilityInformation?.label ?? '', /^sandbox, connected, 127\.0\.0\.1:\d+$/);
   } finally {
