@@ -278,12 +278,9 @@ export class ZkSession {
     if (this.multiReadState === 'unsupported') {
       throw persistentWatchesUnsupported(this.connectString);
     }
-    // Listening before the request is written: notifications can arrive in the same chunk as its reply.
-    this.persistentWatches.add(path, mode, listener);
     try {
       await this.sendAddWatch(path, mode);
     } catch (error) {
-      this.persistentWatches.remove(path, mode, listener);
       if (isUnimplemented(error)) {
         // A server before 3.6: no multiRead either, and no second try on this client. It closes the
         // connection right after refusing: let that happen before anything else is sent.
@@ -297,6 +294,7 @@ export class ZkSession {
       }
       throw error;
     }
+    this.persistentWatches.add(path, mode, listener);
     let disposed = false;
     return {
       dispose: () => {
