@@ -28,6 +28,9 @@ const PACKAGE_FLAGS = ['--allow-missing-repository', '--no-rewrite-relative-link
 const size = (file) => `${Math.round(statSync(file).size / 1024)} KB`;
 
 function main() {
+  const platform = `hive-zookeeper-explorer-${target}.vsix`;
+  // A platform VSIX of an earlier run must not pass for this one's.
+  rmSync(join(ROOT, platform), { force: true });
   run(process.execPath, ['esbuild.mjs', '--production']);
   const universal = 'hive-zookeeper-explorer.vsix';
   vsce(['package', ...PACKAGE_FLAGS, '--out', universal]);
@@ -38,7 +41,7 @@ function main() {
 
   if (!existsSync(NATIVE)) {
     // The optional package may have been skipped by npm (no libkrb5-dev then): try once more now.
-    spawnSync('npm', ['rebuild', 'kerberos'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? (existsSync('/usr/include/node') ? '/usr' : undefined) } });
+    spawnSync('npm', ['rebuild', 'kerberos'], { cwd: ROOT, stdio: 'ignore', timeout: 300_000, env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? (existsSync('/usr/include/node') ? '/usr' : undefined) } });
   }
   if (!existsSync(NATIVE)) {
     // The universal VSIX stands on its own; say plainly what is missing and why.
@@ -55,7 +58,6 @@ function main() {
         throw new Error(`the ${target} VSIX would lack ${needed}`);
       }
     }
-    const platform = `hive-zookeeper-explorer-${target}.vsix`;
     vsce(['package', ...PACKAGE_FLAGS, '--target', target, '--ignoreFile', ignoreFile, '--out', platform], { dependencies: true });
     console.log(`${platform} (${target}, with its own Kerberos module) — ${size(join(ROOT, platform))}`);
   } finally {
