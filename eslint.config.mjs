@@ -1,11 +1,11 @@
 // Lint rules, including the layering the project depends on: core never imports vscode or the UI,
-// only the session module talks to node-zookeeper-client, and the CLI never imports vscode.
+// only src/core/zk/ talks to node-zookeeper-client, and the CLI never imports vscode.
 // The build and test scripts (.mjs) are linted too.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const NO_ZK_CLIENT = { name: 'node-zookeeper-client', message: 'Only src/core/zkSession.ts may use the ZooKeeper client.' };
+const NO_ZK_CLIENT = { name: 'node-zookeeper-client', message: 'Only src/core/zk/ may use the ZooKeeper client.' };
 const NO_VSCODE_IN_CORE = { name: 'vscode', message: 'src/core is pure: it must never import vscode.' };
 const NO_UI_FROM_CORE = { group: ['**/ui', '**/ui/**', '**/extension'], message: 'src/core must not depend on the UI: the dependency runs ui → core only.' };
 
@@ -28,11 +28,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_CORE, NO_ZK_CLIENT], patterns: [NO_UI_FROM_CORE] }] },
   },
   {
-    files: ['src/core/zkSession.ts'],
+    files: ['src/core/zk/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_CORE], patterns: [NO_UI_FROM_CORE] }] },
   },
   {
-    files: ['src/cli.ts', 'src/cli/**/*.ts', 'src/cliSecurity.ts'],
+    files: ['src/cli.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [NO_ZK_CLIENT, { name: 'vscode', message: 'The CLI runs without VS Code: it must never import vscode.' }], patterns: [{ group: ['**/ui', '**/ui/**'], message: 'The CLI shares the core only.' }] }],
     },

@@ -1,7 +1,7 @@
 // The bench's ZooKeeper data: Hive-shaped HiveServer2 registrations and lock trees, written as
 // Hive writes them, shared by the in-process rows and the whole-process (CLI) rows.
 import { hs2Data, mkdirp } from '../test/support/hiveSeed';
-import type { ZkSession } from '../src/core/zkSession';
+import type { ZkSession } from '../src/core/zk/session';
 
 export async function seedInstances(session: ZkSession, namespace: string, count: number): Promise<void> {
   await mkdirp(session, `/${namespace}`);

@@ -1,6 +1,6 @@
 // A seeded ZooKeeper kept up for profiling the CLI by hand (node --cpu-prof dist/cli.js …):
 //   node out/bench/serveSeeded.js     prints the connect string; Ctrl-C stops it.
-import { ZkSession } from '../src/core/zkSession';
+import { ZkSession } from '../src/core/zk/session';
 import { startZooKeeper } from '../test/support/zkServer';
 import { seedInstances, seedLocks } from './seed';
 

@@ -12,12 +12,12 @@
 // of the server ("serverCpuMs", "pairedServerCpuMs"; 10 ms ticks, so meaningful only summed over many runs).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { listInstances } from '../src/core/hs2Registry';
-import { walkLocks } from '../src/core/lockWalk';
-import { resolveJdbcUrl } from '../src/core/resolver';
-import { secureTransport } from '../src/core/secureTransport';
-import type { TlsConfig } from '../src/core/tls';
-import { ZkSession } from '../src/core/zkSession';
+import { listInstances } from '../src/core/registry/hs2Registry';
+import { walkLocks } from '../src/core/locks/lockWalk';
+import { resolveJdbcUrl } from '../src/core/jdbc/resolver';
+import { secureTransport } from '../src/core/zk/auth/secureTransport';
+import type { TlsConfig } from '../src/core/zk/auth/tls';
+import { ZkSession } from '../src/core/zk/session';
 
 interface Timed {
   ms: number;

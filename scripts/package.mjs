@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './setup.mjs';
 
-/** vsce's target name of this machine, as src/core/kerberosModule.ts's platformTarget. */
+/** vsce's target name of this machine, as src/core/zk/auth/kerberosModule.ts's platformTarget. */
 const target = `${process.platform}-${process.arch === 'arm' ? 'armhf' : process.arch}`;
 const KERBEROS = join(ROOT, 'node_modules', 'kerberos');
 const NATIVE = join(KERBEROS, 'build', 'Release', 'kerberos.node');

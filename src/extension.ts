@@ -1,7 +1,7 @@
 // Composition root: settings → sessions → tree → commands → status bar. Nothing else lives here,
 // and nothing connects at activation: the first expanded ensemble or command does.
 import * as vscode from 'vscode';
-import { configureKerberos } from './core/kerberosModule';
+import { configureKerberos } from './core/zk/auth/kerberosModule';
 import { registerCommands } from './ui/commands';
 import { ContextKeys, VIEW_ID } from './ui/ids';
 import { registerLockActivity, type LockActivityProvider } from './ui/lockActivityView';

@@ -1,7 +1,7 @@
 // Reading a parsed command line: flags, required flags and positionals, the timeout and the Hive
 // driver version, each refused with a BAD_ARGUMENT error that says what to give instead.
 
-import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/driverVersions';
+import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/jdbc/driverVersions';
 import { HiveZkError, preview } from '../core/errors';
 
 export const MAX_TIMEOUT_MS = 3_600_000;

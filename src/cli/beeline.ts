@@ -1,10 +1,10 @@
 // The beeline command: the argv, environment and display string to start beeline on a URL or a
 // registered instance, quoted for the chosen shell. Passwords never go on its command line.
 
-import { buildBeelineCommand, checkPasswordForFile, SHELL_KINDS, type PasswordSource, type ShellKind } from '../core/beeline';
-import { parseConnectString } from '../core/connectString';
+import { buildBeelineCommand, checkPasswordForFile, SHELL_KINDS, type PasswordSource, type ShellKind } from '../core/jdbc/beeline';
+import { parseConnectString } from '../core/zk/connectString';
 import { HiveZkError, preview } from '../core/errors';
-import { discoveryUrl, instanceUrl } from '../core/hs2Urls';
+import { discoveryUrl, instanceUrl } from '../core/jdbc/hs2Urls';
 import { readLocalFile } from '../core/localFile';
 import { javaTrim } from '../core/untrusted';
 import { driverVersion, flag, requireFlag, type Args } from './args';

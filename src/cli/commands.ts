@@ -2,9 +2,9 @@
 // the usage text, and the one parser that refuses anything a command does not take.
 
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { DEFAULT_DRIVER_VERSION } from '../core/driverVersions';
+import { DEFAULT_DRIVER_VERSION } from '../core/jdbc/driverVersions';
 import { HiveZkError, preview } from '../core/errors';
-import { SECURITY_BOOLEAN_FLAGS, SECURITY_USAGE, SECURITY_VALUE_FLAGS } from '../cliSecurity';
+import { SECURITY_BOOLEAN_FLAGS, SECURITY_USAGE, SECURITY_VALUE_FLAGS } from './security';
 import { MAX_TIMEOUT_MS, type Args } from './args';
 import { EXIT_CODES_USAGE } from './exitCodes';
 import { didYouMean } from './suggest';
@@ -72,7 +72,7 @@ interface Command {
   run(args: Args): unknown;
 }
 
-/** TLS and SASL options of every command that talks to ZooKeeper (cliSecurity.ts). */
+/** TLS and SASL options of every command that talks to ZooKeeper (security.ts). */
 const SECURITY_OPTIONS: Record<string, { type: 'string' | 'boolean' }> = {};
 for (const name of SECURITY_VALUE_FLAGS) {
   SECURITY_OPTIONS[name] = { type: 'string' };

@@ -2,9 +2,9 @@
 // command's options, the values of --shell and --hive-version, file names for file options);
 // zsh loads the same function through its bash completion layer.
 
-import { HIVE_DRIVER_VERSIONS } from '../core/driverVersions';
+import { HIVE_DRIVER_VERSIONS } from '../core/jdbc/driverVersions';
 import { HiveZkError, preview } from '../core/errors';
-import { SHELL_KINDS } from '../core/beeline';
+import { SHELL_KINDS } from '../core/jdbc/beeline';
 import { COMMANDS, META_COMMANDS, optionNames } from './commands';
 
 /** Options whose value is a file name. */

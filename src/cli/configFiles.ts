@@ -1,9 +1,9 @@
 // The configuration file commands: ensembles-from (ensembles and settings from hive-site.xml,
 // beeline-site.xml or beeline-hs2-connection.xml) and beeline-site-entry (one entry to paste).
 
-import { DEFAULT_DRIVER_VERSION, parseJdbcUrlAs } from '../core/driverVersions';
+import { DEFAULT_DRIVER_VERSION, parseJdbcUrlAs } from '../core/jdbc/driverVersions';
 import { HiveZkError } from '../core/errors';
-import { configFileKind, ensemblesFromHiveSite, formatBeelineSiteEntry, parseHadoopXml, readBeelineSite, readConfigFile, readHs2ConnectionFile } from '../core/hiveSite';
+import { configFileKind, ensemblesFromHiveSite, formatBeelineSiteEntry, parseHadoopXml, readBeelineSite, readConfigFile, readHs2ConnectionFile } from '../core/config/hiveSite';
 import { requirePositional, type Args } from './args';
 
 export function ensemblesFrom(args: Args): unknown {

@@ -5,9 +5,9 @@
 import { doctorRegistry, doctorUrl, loadProbeCa, type DoctorOptions, type DoctorReport } from '../core/doctor/doctor';
 import { DEFAULT_PROBE_TIMEOUT_MS, loopbackOnlyFromEnv, type ProbeOptions } from '../core/doctor/probe';
 import { HiveZkError } from '../core/errors';
-import { parseJdbcUrlAs } from '../core/driverVersions';
-import { collectEnsembleHealth } from '../core/serverHealth';
-import { ZkSession } from '../core/zkSession';
+import { parseJdbcUrlAs } from '../core/jdbc/driverVersions';
+import { collectEnsembleHealth } from '../core/health/serverHealth';
+import { ZkSession } from '../core/zk/session';
 import { driverVersion, flag, parseTimeout, type Args } from './args';
 import { sessionOptions, withSession } from './session';
 

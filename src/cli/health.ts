@@ -2,13 +2,13 @@
 // registrations and locks.
 
 import { toHiveZkError } from '../core/errors';
-import { formatSessionId } from '../core/healthReplies';
-import { formatIdentity } from '../core/identities';
-import { DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
-import { walkLocks } from '../core/lockWalk';
-import { discoverNamespaces } from '../core/namespaceDiscovery';
-import { groupLocksByOwner, ownerJson, ownerOf } from '../core/owners';
-import { collectEnsembleHealth } from '../core/serverHealth';
+import { formatSessionId } from '../core/health/healthReplies';
+import { formatIdentity } from '../core/zk/identities';
+import { DEFAULT_LOCK_NAMESPACE } from '../core/registry/hs2Registry';
+import { walkLocks } from '../core/locks/lockWalk';
+import { discoverNamespaces } from '../core/registry/namespaceDiscovery';
+import { groupLocksByOwner, ownerJson, ownerOf } from '../core/health/owners';
+import { collectEnsembleHealth } from '../core/health/serverHealth';
 import { isSlash, trimEndWhere, trimStartWhere } from '../core/untrusted';
 import { flag, requireFlag, type Args } from './args';
 import { healthOptions, listAnyInstances } from './lookups';

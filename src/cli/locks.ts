@@ -2,10 +2,10 @@
 // holds it and the UNLOCK statement for it, or why none can be built safely.
 
 import { HiveZkError, preview, toHiveZkError } from '../core/errors';
-import { DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
-import { formatLockObject, lockSequenceText, unlockStatement, type LockObject } from '../core/locks';
-import { walkLocks } from '../core/lockWalk';
-import { ownerJson, ownerOf } from '../core/owners';
+import { DEFAULT_LOCK_NAMESPACE } from '../core/registry/hs2Registry';
+import { formatLockObject, lockSequenceText, unlockStatement, type LockObject } from '../core/locks/locks';
+import { walkLocks } from '../core/locks/lockWalk';
+import { ownerJson, ownerOf } from '../core/health/owners';
 import { flag, requireFlag, type Args } from './args';
 import { sessionHolders } from './lookups';
 import { withSession } from './session';

@@ -2,10 +2,10 @@
 // namespace is missing) and which client address holds each session (`cons` only, never a session).
 
 import { HiveZkError, preview, toHiveZkError } from '../core/errors';
-import { listHaInstances } from '../core/haRegistry';
-import { listInstances, type NamespaceListing } from '../core/hs2Registry';
-import { collectEnsembleHealth, type HealthOptions, type SessionHolder } from '../core/serverHealth';
-import type { ZkSession } from '../core/zkSession';
+import { listHaInstances } from '../core/registry/haRegistry';
+import { listInstances, type NamespaceListing } from '../core/registry/hs2Registry';
+import { collectEnsembleHealth, type HealthOptions, type SessionHolder } from '../core/health/serverHealth';
+import type { ZkSession } from '../core/zk/session';
 import { flag, parseTimeout, type Args } from './args';
 
 /** A namespace's HiveServer2 instances; a plain namespace that is missing is tried as an HA one. */

@@ -2,14 +2,14 @@
 // HA, LLAP, Kyuubi or metastore registrations, each with the client address that owns its session).
 
 import { HiveZkError, isHiveZkError, preview } from '../core/errors';
-import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../core/hs2Registry';
-import { listKyuubiEngines } from '../core/kyuubiRegistry';
-import { listLlapDaemons } from '../core/llapRegistry';
-import { listMetastoreInstances } from '../core/metastoreRegistry';
-import { discoverNamespaces, parseEngineSpace } from '../core/namespaceDiscovery';
-import { ownerJson, ownerOf } from '../core/owners';
-import type { Hs2Instance } from '../core/hs2Instance';
-import type { ZkSession } from '../core/zkSession';
+import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../core/registry/hs2Registry';
+import { listKyuubiEngines } from '../core/registry/kyuubiRegistry';
+import { listLlapDaemons } from '../core/registry/llapRegistry';
+import { listMetastoreInstances } from '../core/registry/metastoreRegistry';
+import { discoverNamespaces, parseEngineSpace } from '../core/registry/namespaceDiscovery';
+import { ownerJson, ownerOf } from '../core/health/owners';
+import type { Hs2Instance } from '../core/registry/hs2Instance';
+import type { ZkSession } from '../core/zk/session';
 import { flag, requireFlag, type Args } from './args';
 import { listAnyInstances, sessionHolders } from './lookups';
 import { withSession } from './session';

@@ -1,9 +1,9 @@
 // The CLI's ZooKeeper sessions: one per command, built from the timeout, the HIVEZK_DIGEST
 // credential and the TLS/SASL flags, and always closed when the command is done.
 
-import { secureTransport } from '../core/secureTransport';
-import { ZkSession, type ZkSessionOptions } from '../core/zkSession';
-import { securityFromFlags } from '../cliSecurity';
+import { secureTransport } from '../core/zk/auth/secureTransport';
+import { ZkSession, type ZkSessionOptions } from '../core/zk/session';
+import { securityFromFlags } from './security';
 import { flag, parseTimeout, type Args } from './args';
 
 export /** Timeouts, the digest credential and TLS/SASL security; `urlSessionVars` are a JDBC URL's (for resolve). */

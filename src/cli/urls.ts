@@ -1,11 +1,11 @@
 // The JDBC URL commands: parse-url (what the driver reads from a URL, secrets masked) and resolve
 // (a discovery URL to the concrete servers, as the chosen driver version would pick them).
 
-import { explainUrl } from '../core/driverQuirks';
-import { parseJdbcUrlAs } from '../core/driverVersions';
-import { resolveJdbcUrl } from '../core/resolver';
-import { maskSecrets } from '../core/secretParams';
-import { ZkSession } from '../core/zkSession';
+import { explainUrl } from '../core/jdbc/driverQuirks';
+import { parseJdbcUrlAs } from '../core/jdbc/driverVersions';
+import { resolveJdbcUrl } from '../core/jdbc/resolver';
+import { maskSecrets } from '../core/jdbc/secretParams';
+import { ZkSession } from '../core/zk/session';
 import { driverVersion, requirePositional, type Args } from './args';
 import { sessionOptions } from './session';
 

@@ -1,9 +1,9 @@
 // The watch command: Hive's lock and HiveServer2 registration activity as JSON lines, live — a ready
 // line, then one line per event — until --for elapses or SIGINT, then exit 0.
 
-import { ActivityWatch, type ActivityEvent } from '../core/activityWatch';
+import { ActivityWatch, type ActivityEvent } from '../core/timeline/activityWatch';
 import { HiveZkError, preview } from '../core/errors';
-import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
+import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/registry/hs2Registry';
 import { escapeInvisible } from '../core/untrusted';
 import { flag, requireFlag, type Args } from './args';
 import { withSession } from './session';

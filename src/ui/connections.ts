@@ -1,10 +1,10 @@
 // Owns the one ZooKeeper session per configured ensemble, shared by the tree, the commands and
 // the watches; digest credentials and TLS/SASL secrets come from SecretStorage and are never logged.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../core/connectString';
+import { parseConnectString } from '../core/zk/connectString';
 import { HiveZkError, toHiveZkError } from '../core/errors';
-import { describeSecurity, secureTransport } from '../core/secureTransport';
-import type { SessionState, StateChange, ZkSession, ZkSessionOptions } from '../core/zkSession';
+import { describeSecurity, secureTransport } from '../core/zk/auth/secureTransport';
+import type { SessionState, StateChange, ZkSession, ZkSessionOptions } from '../core/zk/session';
 import { readSecuritySecrets, securityKey, securitySecretKey, SECURITY_SECRETS, sessionSecurity, type SecuritySecret, type SecuritySecrets } from './ensembleSecurity';
 import type { EnsembleConfig, Settings } from './settings';
 
@@ -252,8 +252,8 @@ function inExtensionWords<T>(make: () => T): T {
 }
 
 /** The ZooKeeper client library is loaded with the first session, not at activation. */
-function loadSessionModule(): Promise<typeof import('../core/zkSession')> {
-  return import('../core/zkSession');
+function loadSessionModule(): Promise<typeof import('../core/zk/session')> {
+  return import('../core/zk/session');
 }
 
 function serverKey(connectString: string): string {

@@ -2,9 +2,9 @@
 // secrets kept for it in SecretStorage, and the two joined into the core's SessionSecurity.
 import type * as vscode from 'vscode';
 import { HiveZkError } from '../core/errors';
-import { parseDigestCredential } from '../core/saslDigest';
-import type { SessionSecurity } from '../core/secureTransport';
-import { parseStoreType, type StoreType, type TlsConfig } from '../core/tls';
+import { parseDigestCredential } from '../core/zk/auth/saslDigest';
+import type { SessionSecurity } from '../core/zk/auth/secureTransport';
+import { parseStoreType, type StoreType, type TlsConfig } from '../core/zk/auth/tls';
 
 /** `hiveZk.ensembles[].tls`: what to trust and who to be; store passwords are secrets, kept apart. */
 export interface EnsembleTls {

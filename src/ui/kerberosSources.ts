@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { HiveZkError } from '../core/errors';
-import { platformTarget, requireModule, type KerberosLoading, type KerberosSource } from '../core/kerberosModule';
+import { platformTarget, requireModule, type KerberosLoading, type KerberosSource } from '../core/zk/auth/kerberosModule';
 
 /**
  * VS Code's own copy: `node_modules/kerberos` on the remote server and code-server; on desktop builds

@@ -1,10 +1,10 @@
-// The Lock Activity view: per ensemble, the live timeline of core/activityWatch.ts — queries blocked
+// The Lock Activity view: per ensemble, the live timeline of core/timeline/activityWatch.ts — queries blocked
 // behind an older lock first, then lock and registration events, newest first. Each ensemble's
 // timeline starts when the view first shows it and follows that ensemble's shared session.
 import * as vscode from 'vscode';
-import { ActivityWatch, type ActivityEvent } from '../core/activityWatch';
+import { ActivityWatch, type ActivityEvent } from '../core/timeline/activityWatch';
 import { HiveZkError, toHiveZkError } from '../core/errors';
-import type { BlockedQuery } from '../core/lockActivity';
+import type { BlockedQuery } from '../core/timeline/lockActivity';
 import { registerCommand } from './commandFunnel';
 import type { Connections } from './connections';
 import { Commands } from './ids';

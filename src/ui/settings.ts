@@ -1,8 +1,8 @@
 // Reads and writes the extension's settings; every key is named once, here.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../core/connectString';
-import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/driverVersions';
-import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/hs2Registry';
+import { parseConnectString } from '../core/zk/connectString';
+import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/jdbc/driverVersions';
+import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/registry/hs2Registry';
 import { toHiveZkError } from '../core/errors';
 import { readSaslSetting, readTlsSetting, tlsSettingValue, type EnsembleSasl, type EnsembleTls } from './ensembleSecurity';
 

@@ -1,7 +1,7 @@
 // One status-bar item for the ensembles: session state and health at a glance ("prod: 5 HS2 ·
 // 1 waiting"), each ensemble in the tooltip; a click opens the log.
 import * as vscode from 'vscode';
-import type { SessionState } from '../core/zkSession';
+import type { SessionState } from '../core/zk/session';
 import type { Connections } from './connections';
 import { SECURITY_FAILURE_LABELS } from './ensembleSecurity';
 import { Commands, ContextKeys, STATUS_BAR_ID } from './ids';

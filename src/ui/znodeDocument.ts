@@ -2,8 +2,8 @@
 // decoded fields one per line first, then the raw data (text / JSON / hex), stat and ACL.
 import * as vscode from 'vscode';
 import { HiveZkError, toHiveZkError } from '../core/errors';
-import { describeHiveZnode } from '../core/znodeDetails';
-import { renderZnodeData } from '../core/znodeText';
+import { describeHiveZnode } from '../core/registry/znodeDetails';
+import { renderZnodeData } from '../core/zk/znodeText';
 import type { Connections } from './connections';
 import type { Settings } from './settings';
 

@@ -15,8 +15,8 @@ const require = createRequire(import.meta.url);
 const { startZooKeeper, freePort } = require(join(ROOT, 'out/test/support/zkServer.js'));
 const { startKdc } = require(join(ROOT, 'out/test/support/kdc.js'));
 const { registerHs2 } = require(join(ROOT, 'out/test/support/hiveSeed.js'));
-const { ZkSession } = require(join(ROOT, 'out/src/core/zkSession.js'));
-const { secureTransport } = require(join(ROOT, 'out/src/core/secureTransport.js'));
+const { ZkSession } = require(join(ROOT, 'out/src/core/zk/session.js'));
+const { secureTransport } = require(join(ROOT, 'out/src/core/zk/auth/secureTransport.js'));
 
 const NAMESPACE = 'hs2-krb';
 const INSTANCE = 'krb-hs2.example.com:10000';

@@ -2,7 +2,7 @@
 // download desktop VS Code. Starts the seeded sandbox ZooKeeper first, as the code-server runner does.
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { ZkSession } from '../../src/core/zkSession';
+import { ZkSession } from '../../src/core/zk/session';
 import { seedSandbox } from '../support/sandbox';
 import { startZooKeeper } from '../support/zkServer';
 

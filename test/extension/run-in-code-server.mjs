@@ -20,11 +20,11 @@ const args = new Set(process.argv.slice(2));
 const log = (...parts) => console.log(`[extension-tests ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
 const { startZooKeeper, freePort } = require(join(ROOT, 'out/test/support/zkServer.js'));
-const { ZkSession } = require(join(ROOT, 'out/src/core/zkSession.js'));
+const { ZkSession } = require(join(ROOT, 'out/src/core/zk/session.js'));
 const { seedSandbox } = require(join(ROOT, 'out/test/support/sandbox.js'));
 const { makeTestCertificates } = require(join(ROOT, 'out/test/support/certs.js'));
 const { registerHs2 } = require(join(ROOT, 'out/test/support/hiveSeed.js'));
-const { secureTransport } = require(join(ROOT, 'out/src/core/secureTransport.js'));
+const { secureTransport } = require(join(ROOT, 'out/src/core/zk/auth/secureTransport.js'));
 const { chromium } = require('playwright-core');
 
 function chromiumPath() {

@@ -2,9 +2,9 @@
 // session expiry are followed by one batched reread reported as a resync, and a flood is cut and counted.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ActivityWatch, type ActivityEvent } from '../../src/core/activityWatch';
+import { ActivityWatch, type ActivityEvent } from '../../src/core/timeline/activityWatch';
 import { HiveZkError } from '../../src/core/errors';
-import { ZkSession } from '../../src/core/zkSession';
+import { ZkSession } from '../../src/core/zk/session';
 import { mkdirp, takeLock } from '../support/hiveSeed';
 import { delay, startZooKeeper, type ZkCluster } from '../support/zkServer';
 

@@ -4,15 +4,15 @@
 // deleted between the listing and the read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listHaInstances } from '../../src/core/haRegistry';
-import { listInstances } from '../../src/core/hs2Registry';
-import { listMetastoreInstances } from '../../src/core/metastoreRegistry';
-import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
-import { walkLocks } from '../../src/core/lockWalk';
-import type { InFrameListingSink } from '../../src/core/multiRead';
-import { resolveJdbcUrl } from '../../src/core/resolver';
-import { forEachChildNameAt } from '../../src/core/zkWire';
-import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zkSession';
+import { listHaInstances } from '../../src/core/registry/haRegistry';
+import { listInstances } from '../../src/core/registry/hs2Registry';
+import { listMetastoreInstances } from '../../src/core/registry/metastoreRegistry';
+import { discoverNamespaces } from '../../src/core/registry/namespaceDiscovery';
+import { walkLocks } from '../../src/core/locks/lockWalk';
+import type { InFrameListingSink } from '../../src/core/zk/multiRead';
+import { resolveJdbcUrl } from '../../src/core/jdbc/resolver';
+import { forEachChildNameAt } from '../../src/core/zk/wire';
+import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zk/session';
 import { mkdirp, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';
 import { plainWalk } from '../support/plainWalk';
 import { startPre36Proxy, type Pre36Proxy } from '../support/pre36Proxy';

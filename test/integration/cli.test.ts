@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ZkSession } from '../../src/core/zkSession';
+import { ZkSession } from '../../src/core/zk/session';
 import { hiveZk } from '../support/cli';
 import { mkdirp, registerHs2, takeLock } from '../support/hiveSeed';
 import { freePort, startZooKeeper, type ZkCluster } from '../support/zkServer';

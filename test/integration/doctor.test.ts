@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { doctorExitCode, doctorRegistry, doctorUrl } from '../../src/core/doctor/doctor';
 import { loopbackOnlyFromEnv, type ProbeOptions } from '../../src/core/doctor/probe';
-import { collectEnsembleHealth } from '../../src/core/serverHealth';
-import { ZkSession } from '../../src/core/zkSession';
+import { collectEnsembleHealth } from '../../src/core/health/serverHealth';
+import { ZkSession } from '../../src/core/zk/session';
 import { errorCode, hiveZk } from '../support/cli';
 import { mkdirp, registerHaInstance, registerHs2, registerKyuubi, registerRaw, takeLock } from '../support/hiveSeed';
 import {

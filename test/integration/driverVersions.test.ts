@@ -3,8 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { resolveJdbcUrl } from '../../src/core/resolver';
-import { ZkSession } from '../../src/core/zkSession';
+import { resolveJdbcUrl } from '../../src/core/jdbc/resolver';
+import { ZkSession } from '../../src/core/zk/session';
 import { registerHs2, registerRaw } from '../support/hiveSeed';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';
 

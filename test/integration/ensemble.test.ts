@@ -1,9 +1,9 @@
 // Failover on a real 3-server ensemble on loopback: kill the server the session uses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ZkSession, type SessionState } from '../../src/core/zkSession';
+import { ZkSession, type SessionState } from '../../src/core/zk/session';
 import { registerHs2 } from '../support/hiveSeed';
-import { listInstances } from '../../src/core/hs2Registry';
+import { listInstances } from '../../src/core/registry/hs2Registry';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';
 
 let ensemble: ZkCluster;

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHiveZkError } from '../../src/core/errors';
-import { walkLocks } from '../../src/core/lockWalk';
-import { ZkSession } from '../../src/core/zkSession';
+import { walkLocks } from '../../src/core/locks/lockWalk';
+import { ZkSession } from '../../src/core/zk/session';
 import { takeLock } from '../support/hiveSeed';
 import { delay, startZooKeeper } from '../support/zkServer';
 

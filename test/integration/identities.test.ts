@@ -4,10 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
-import { ZkSession } from '../../src/core/zkSession';
-import { WHO_AM_I_OPCODE } from '../../src/core/whoAmI';
-import { OPCODES } from '../../src/core/zkWire';
+import { discoverNamespaces } from '../../src/core/registry/namespaceDiscovery';
+import { ZkSession } from '../../src/core/zk/session';
+import { WHO_AM_I_OPCODE } from '../../src/core/zk/whoAmI';
+import { OPCODES } from '../../src/core/zk/wire';
 import { mkdirp } from '../support/hiveSeed';
 import { startPre36Proxy } from '../support/pre36Proxy';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';

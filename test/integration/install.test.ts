@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ZkSession } from '../../src/core/zkSession';
+import { ZkSession } from '../../src/core/zk/session';
 import { registerHs2 } from '../support/hiveSeed';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';
 

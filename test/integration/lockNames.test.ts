@@ -3,8 +3,8 @@
 // with and without a non-ASCII chroot.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { walkLocks } from '../../src/core/lockWalk';
-import { ZkSession } from '../../src/core/zkSession';
+import { walkLocks } from '../../src/core/locks/lockWalk';
+import { ZkSession } from '../../src/core/zk/session';
 import { mkdirp } from '../support/hiveSeed';
 import { plainWalk } from '../support/plainWalk';
 import { startPre36Proxy, type Pre36Proxy } from '../support/pre36Proxy';

@@ -3,8 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { walkLocks } from '../../src/core/lockWalk';
-import { ZkSession } from '../../src/core/zkSession';
+import { walkLocks } from '../../src/core/locks/lockWalk';
+import { ZkSession } from '../../src/core/zk/session';
 import { takeLock } from '../support/hiveSeed';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';
 

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { ZkSession, type ReadOutcome } from '../../src/core/zkSession';
+import { ZkSession, type ReadOutcome } from '../../src/core/zk/session';
 import { mkdirp } from '../support/hiveSeed';
 import { startPre36Proxy, type Pre36Proxy } from '../support/pre36Proxy';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';

@@ -3,8 +3,8 @@
 // session, removed on dispose, refused cleanly by a server before 3.6.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isUnimplemented } from '../../src/core/zkErrorMap';
-import { ZkSession, type PersistentWatchEvent } from '../../src/core/zkSession';
+import { isUnimplemented } from '../../src/core/zk/errorMap';
+import { ZkSession, type PersistentWatchEvent } from '../../src/core/zk/session';
 import { mkdirp } from '../support/hiveSeed';
 import { startPre36Proxy } from '../support/pre36Proxy';
 import { delay, fourLetterWord, startZooKeeper, type ZkCluster } from '../support/zkServer';

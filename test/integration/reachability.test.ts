@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { parseConnectString } from '../../src/core/connectString';
-import { diagnoseUnreachable } from '../../src/core/reachability';
+import { parseConnectString } from '../../src/core/zk/connectString';
+import { diagnoseUnreachable } from '../../src/core/health/reachability';
 import { freePort } from '../support/zkServer';
 
 test('an unknown host name is a DNS verdict', async () => {

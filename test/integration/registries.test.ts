@@ -2,11 +2,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCommand } from '../../src/cli/commands';
-import { discoverNamespaces } from '../../src/core/namespaceDiscovery';
-import { listKyuubiEngines, listKyuubiServers } from '../../src/core/kyuubiRegistry';
-import { listLlapDaemons } from '../../src/core/llapRegistry';
-import { resolveJdbcUrl } from '../../src/core/resolver';
-import { ZkSession } from '../../src/core/zkSession';
+import { discoverNamespaces } from '../../src/core/registry/namespaceDiscovery';
+import { listKyuubiEngines, listKyuubiServers } from '../../src/core/registry/kyuubiRegistry';
+import { listLlapDaemons } from '../../src/core/registry/llapRegistry';
+import { resolveJdbcUrl } from '../../src/core/jdbc/resolver';
+import { ZkSession } from '../../src/core/zk/session';
 import { mkdirp, registerKyuubi, registerLlapDaemon } from '../support/hiveSeed';
 import { startZooKeeper, type ZkCluster } from '../support/zkServer';
 

@@ -3,7 +3,7 @@
 // garbage, deep or huge JSON) probed in a child process that must finish within its time and memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { probeServer } from '../../src/core/serverHealth';
+import { probeServer } from '../../src/core/health/serverHealth';
 import { MAX_RSS_MB, runHostile } from '../support/hostileRun';
 import { prng } from '../support/prng';
 import { ROGUE_BEHAVIOURS, startRogue, type Rogue } from '../support/rogueHealth';

@@ -2,9 +2,9 @@
 // server), the sandbox is seeded again on a new session.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/lockWalk';
-import { ZkSession } from '../../src/core/zkSession';
+import { listInstances } from '../../src/core/registry/hs2Registry';
+import { walkLocks } from '../../src/core/locks/lockWalk';
+import { ZkSession } from '../../src/core/zk/session';
 import { SANDBOX, startSandbox } from '../support/sandbox';
 
 async function waitFor(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {

@@ -5,10 +5,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { listInstances } from '../../src/core/hs2Registry';
-import { walkLocks } from '../../src/core/lockWalk';
-import { secureTransport, type SessionSecurity } from '../../src/core/secureTransport';
-import { ZkSession, type StateChange } from '../../src/core/zkSession';
+import { listInstances } from '../../src/core/registry/hs2Registry';
+import { walkLocks } from '../../src/core/locks/lockWalk';
+import { secureTransport, type SessionSecurity } from '../../src/core/zk/auth/secureTransport';
+import { ZkSession, type StateChange } from '../../src/core/zk/session';
 import { makeTestCertificates, type TestCertificates } from '../support/certs';
 import { errorCode, hiveZk } from '../support/cli';
 import { registerHs2, takeLock } from '../support/hiveSeed';

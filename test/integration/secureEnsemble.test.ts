@@ -4,8 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
-import { secureTransport } from '../../src/core/secureTransport';
-import { ZkSession } from '../../src/core/zkSession';
+import { secureTransport } from '../../src/core/zk/auth/secureTransport';
+import { ZkSession } from '../../src/core/zk/session';
 import { makeTestCertificates, type TestCertificates } from '../support/certs';
 import { delay, startZooKeeper, type ZkCluster, type ZkServer } from '../support/zkServer';
 

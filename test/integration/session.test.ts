@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { HiveZkError } from '../../src/core/errors';
-import { ZkSession, type SessionState } from '../../src/core/zkSession';
+import { ZkSession, type SessionState } from '../../src/core/zk/session';
 import { mkdirp } from '../support/hiveSeed';
 import { countSessionConnections, delay, freePort, startZooKeeper, type ZkCluster } from '../support/zkServer';
 

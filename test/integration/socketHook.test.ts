@@ -4,8 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { HiveZkError } from '../../src/core/errors';
-import { ZkSession, type HandshakeChannel, type SessionState, type ZkTransport } from '../../src/core/zkSession';
-import { juteString, replyHeader, requestFrame, OPCODES } from '../../src/core/zkWire';
+import { ZkSession, type HandshakeChannel, type SessionState, type ZkTransport } from '../../src/core/zk/session';
+import { juteString, replyHeader, requestFrame, OPCODES } from '../../src/core/zk/wire';
 import { delay, freePort, startZooKeeper, type ZkCluster } from '../support/zkServer';
 
 let zk: ZkCluster;

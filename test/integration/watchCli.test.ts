@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ZkSession } from '../../src/core/zkSession';
+import { ZkSession } from '../../src/core/zk/session';
 import { errorCode, hiveZk } from '../support/cli';
 import { hiveLockAttempt, hs2Data, mkdirp, registerHs2, takeLock } from '../support/hiveSeed';
 import { startPre36Proxy } from '../support/pre36Proxy';

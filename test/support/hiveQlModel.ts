@@ -3,7 +3,7 @@
 // then Hive's lexer (backquoted identifiers with `` doubling, string literals with backslash
 // escapes). Returns the object the statement really names, or throws saying what went wrong.
 
-import type { LockObject } from '../../src/core/locks';
+import type { LockObject } from '../../src/core/locks/locks';
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', '0': '\0', Z: '\u001a' };
 

@@ -3,8 +3,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { isHiveZkError } from '../../src/core/errors';
-import { forEachBlocker, lockNameMode, lockNameSequence, sortStably, type LockMode } from '../../src/core/locks';
-import type { ZkSession } from '../../src/core/zkSession';
+import { forEachBlocker, lockNameMode, lockNameSequence, sortStably, type LockMode } from '../../src/core/locks/locks';
+import type { ZkSession } from '../../src/core/zk/session';
 
 export type Hs2Variant = 'legacy-1.x' | 'v2-binary' | 'v3-binary' | 'v3-http' | 'v3-kerberos' | 'v4-all' | 'v3-nosasl';
 

@@ -3,7 +3,7 @@
 // zxid -1, then the connection is closed; the session itself lives on. Everything else passes through.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { FrameSplitter, OPCODES } from '../../src/core/zkWire';
+import { FrameSplitter, OPCODES } from '../../src/core/zk/wire';
 
 export interface Pre36Proxy {
   port: number;

@@ -6,10 +6,10 @@
 
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { parseConnectString } from '../../src/core/connectString';
+import { parseConnectString } from '../../src/core/zk/connectString';
 import { LOOPBACK_ENV } from '../../src/core/doctor/probe';
-import { discoveryUrl } from '../../src/core/hs2Urls';
-import { ZkSession } from '../../src/core/zkSession';
+import { discoveryUrl } from '../../src/core/jdbc/hs2Urls';
+import { ZkSession } from '../../src/core/zk/session';
 import { addLeaderLatch, hiveLockAttempt, registerHaInstance, registerHs2, registerMetastore, takeLock } from './hiveSeed';
 import { startZooKeeper, type ZkCluster } from './zkServer';
 

@@ -4,13 +4,13 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildBeelineCommand, checkPasswordForFile, quoteCmd, quotePosix, quotePwsh } from '../../src/core/beeline';
+import { buildBeelineCommand, checkPasswordForFile, quoteCmd, quotePosix, quotePwsh } from '../../src/core/jdbc/beeline';
 import { fakeBeeline as makeFakeBeeline, type FakeBeeline } from '../support/fakeBeeline';
 import { beelineConnectLine, beelineReads, beelineSplit } from '../support/shellModels';
 import { HiveZkError } from '../../src/core/errors';
-import { decodeInstanceData, describeInstance } from '../../src/core/hs2Instance';
-import { instanceUrl } from '../../src/core/hs2Urls';
-import { parseJdbcUrl } from '../../src/core/jdbcUrl';
+import { decodeInstanceData, describeInstance } from '../../src/core/registry/hs2Instance';
+import { instanceUrl } from '../../src/core/jdbc/hs2Urls';
+import { parseJdbcUrl } from '../../src/core/jdbc/jdbcUrl';
 
 const URL = 'jdbc:hive2://zk1:2181,zk2:2181/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2';
 
@@ -135,8 +135,8 @@ test('injection: hostile znode fields never add a JDBC parameter or a shell comm
 });
 
 test('discovery URLs: several hosts, HA mode, and a chroot folded into the namespace', async () => {
-  const { discoveryUrl } = await import('../../src/core/hs2Urls');
-  const { parseConnectString } = await import('../../src/core/connectString');
+  const { discoveryUrl } = await import('../../src/core/jdbc/hs2Urls');
+  const { parseConnectString } = await import('../../src/core/zk/connectString');
   assert.equal(discoveryUrl(parseConnectString('zk1:2181,zk2:2182'), 'hiveserver2'), 'jdbc:hive2://zk1:2181,zk2:2182/default;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2');
   assert.equal(discoveryUrl(parseConnectString('zk1'), 'hs2ActivePassiveHA', { ha: true }), 'jdbc:hive2://zk1:2181/default;serviceDiscoveryMode=zooKeeperHA;zooKeeperNamespace=hs2ActivePassiveHA');
   const chrooted = discoveryUrl(parseConnectString('zk1:2181/prod/hive'), 'hiveserver2', { database: 'sales' });

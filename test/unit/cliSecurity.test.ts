@@ -1,9 +1,9 @@
 // hive-zk's security flags and a JDBC URL's zooKeeper* parameters → session security (table-tested).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { securityFromFlags } from '../../src/cliSecurity';
+import { securityFromFlags } from '../../src/cli/security';
 import { HiveZkError } from '../../src/core/errors';
-import { describeSecurity, tlsFromJdbcSessionVars } from '../../src/core/secureTransport';
+import { describeSecurity, tlsFromJdbcSessionVars } from '../../src/core/zk/auth/secureTransport';
 
 const flags = (values: Record<string, string | true>) => (name: string) => values[name];
 const isBad = (error: unknown) => error instanceof HiveZkError && error.code === 'BAD_ARGUMENT';

@@ -6,12 +6,12 @@
 // and !connect line are modelled too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildBeelineCommand, quoteArg, type BeelineCommand, type BeelineRequest, type PasswordSource } from '../../src/core/beeline';
+import { buildBeelineCommand, quoteArg, type BeelineCommand, type BeelineRequest, type PasswordSource } from '../../src/core/jdbc/beeline';
 import { HiveZkError } from '../../src/core/errors';
-import { decodeInstanceData, describeInstance } from '../../src/core/hs2Instance';
-import { instanceUrl } from '../../src/core/hs2Urls';
-import { parseJdbcUrl } from '../../src/core/jdbcUrl';
-import { unlockStatement } from '../../src/core/locks';
+import { decodeInstanceData, describeInstance } from '../../src/core/registry/hs2Instance';
+import { instanceUrl } from '../../src/core/jdbc/hs2Urls';
+import { parseJdbcUrl } from '../../src/core/jdbc/jdbcUrl';
+import { unlockStatement } from '../../src/core/locks/locks';
 import { readUnlock } from '../support/hiveQlModel';
 import { fakeBeeline } from '../support/fakeBeeline';
 import { prng } from '../support/prng';

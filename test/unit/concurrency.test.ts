@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fifo, Semaphore } from '../../src/core/concurrency';
-import { parseConnectString, formatConnectString } from '../../src/core/connectString';
+import { parseConnectString, formatConnectString } from '../../src/core/zk/connectString';
 import { HiveZkError } from '../../src/core/errors';
 
 test('Fifo keeps order across compaction', () => {

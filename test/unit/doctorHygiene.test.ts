@@ -16,10 +16,10 @@ import {
   type SessionView,
 } from '../../src/core/doctor/hygiene';
 import { formatDoctorMarkdown, formatDoctorText, markdownText } from '../../src/core/doctor/report';
-import { describeInstance, decodeInstanceData, type Hs2Instance } from '../../src/core/hs2Instance';
-import type { KyuubiEngine } from '../../src/core/kyuubiRegistry';
-import { NO_PROBLEMS, type HiveLock } from '../../src/core/locks';
-import type { ClientGroup } from '../../src/core/serverHealth';
+import { describeInstance, decodeInstanceData, type Hs2Instance } from '../../src/core/registry/hs2Instance';
+import type { KyuubiEngine } from '../../src/core/registry/kyuubiRegistry';
+import { NO_PROBLEMS, type HiveLock } from '../../src/core/locks/locks';
+import type { ClientGroup } from '../../src/core/health/serverHealth';
 
 const NOW = Date.UTC(2026, 11, 7, 12);
 const HOUR = 3_600_000;

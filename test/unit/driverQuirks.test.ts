@@ -1,7 +1,7 @@
 // One test per quirk explanation, each named by the Hive source that causes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareDriverVersions, explainUrl, ignoredByAuth } from '../../src/core/driverQuirks';
+import { compareDriverVersions, explainUrl, ignoredByAuth } from '../../src/core/jdbc/driverQuirks';
 
 const codes = (url: string, version: '2' | '3' | '4.0' | '4.1+' = '4.1+'): string[] => explainUrl(url, version).map((n) => n.code);
 

@@ -11,10 +11,10 @@ import {
   parseLegacyHostPort,
   reparsedPassword,
   type DifferenceId,
-} from '../../src/core/driverVersions';
-import { compareDriverVersions, explainUrl } from '../../src/core/driverQuirks';
+} from '../../src/core/jdbc/driverVersions';
+import { compareDriverVersions, explainUrl } from '../../src/core/jdbc/driverQuirks';
 import { HiveZkError } from '../../src/core/errors';
-import { discoveryUrl } from '../../src/core/hs2Urls';
+import { discoveryUrl } from '../../src/core/jdbc/hs2Urls';
 
 test('parseDriverVersion maps releases to the modelled lines', () => {
   const cases: [string, string][] = [

@@ -3,16 +3,16 @@
 // FUZZ_SEED picks the seed (printed on failure); FUZZ_ITERATIONS scales the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConnectString } from '../../src/core/connectString';
+import { parseConnectString } from '../../src/core/zk/connectString';
 import { HiveZkError } from '../../src/core/errors';
-import { decodeServiceRecord, describeHaInstance } from '../../src/core/haRegistry';
-import { decodeInstanceData, describeInstance, parseInstanceName } from '../../src/core/hs2Instance';
-import { parseMetastoreZnode } from '../../src/core/metastoreRegistry';
-import { instanceUrl } from '../../src/core/hs2Urls';
-import { formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbcUrl';
-import { decodeLockData, decodeLockObject, decodeTableName, parseLockName, unlockStatement } from '../../src/core/locks';
+import { decodeServiceRecord, describeHaInstance } from '../../src/core/registry/haRegistry';
+import { decodeInstanceData, describeInstance, parseInstanceName } from '../../src/core/registry/hs2Instance';
+import { parseMetastoreZnode } from '../../src/core/registry/metastoreRegistry';
+import { instanceUrl } from '../../src/core/jdbc/hs2Urls';
+import { formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbc/jdbcUrl';
+import { decodeLockData, decodeLockObject, decodeTableName, parseLockName, unlockStatement } from '../../src/core/locks/locks';
 import { splitPairs } from '../../src/core/pairs';
-import { renderZnodeData } from '../../src/core/znodeText';
+import { renderZnodeData } from '../../src/core/zk/znodeText';
 import { prng } from '../support/prng';
 import { readUnlock } from '../support/hiveQlModel';
 

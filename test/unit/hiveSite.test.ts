@@ -11,7 +11,7 @@ import {
   readBeelineSite,
   readHiveSite,
   readHs2ConnectionFile,
-} from '../../src/core/hiveSite';
+} from '../../src/core/config/hiveSite';
 import { HiveZkError } from '../../src/core/errors';
 
 const conf = (props: Record<string, string>, extra = ''): string =>

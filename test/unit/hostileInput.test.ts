@@ -3,17 +3,17 @@
 // messages, and invisible characters shown escaped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildBeelineCommand, MAX_COMMAND_CHARS } from '../../src/core/beeline';
-import { parseConnectString } from '../../src/core/connectString';
+import { buildBeelineCommand, MAX_COMMAND_CHARS } from '../../src/core/jdbc/beeline';
+import { parseConnectString } from '../../src/core/zk/connectString';
 import { HiveZkError } from '../../src/core/errors';
-import { decodeServiceRecord } from '../../src/core/haRegistry';
-import { connectTarget, decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from '../../src/core/hs2Instance';
-import { instanceUrl } from '../../src/core/hs2Urls';
+import { decodeServiceRecord } from '../../src/core/registry/haRegistry';
+import { connectTarget, decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from '../../src/core/registry/hs2Instance';
+import { instanceUrl } from '../../src/core/jdbc/hs2Urls';
 import { parseJavaInt } from '../../src/core/javaInt';
-import { formatJdbcUrl, MAX_URL_CHARS, parseJdbcUrl } from '../../src/core/jdbcUrl';
-import { parseLockName } from '../../src/core/locks';
-import { resolveJdbcUrl } from '../../src/core/resolver';
-import { isSecretKey, maskSecrets, redactUrlText } from '../../src/core/secretParams';
+import { formatJdbcUrl, MAX_URL_CHARS, parseJdbcUrl } from '../../src/core/jdbc/jdbcUrl';
+import { parseLockName } from '../../src/core/locks/locks';
+import { resolveJdbcUrl } from '../../src/core/jdbc/resolver';
+import { isSecretKey, maskSecrets, redactUrlText } from '../../src/core/jdbc/secretParams';
 import { escapeInvisible, findInvisible } from '../../src/core/untrusted';
 
 const NAME = 'serverUri=h1:10000;version=3.1.3;sequence=0000000001';

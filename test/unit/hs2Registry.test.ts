@@ -1,11 +1,11 @@
 // Decoding of HiveServer2 registrations in every form Hive writes (hive-zk-spec §1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeServiceRecord, describeHaInstance } from '../../src/core/haRegistry';
-import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from '../../src/core/hs2Instance';
-import { compareInstances, sortInstances } from '../../src/core/hs2Registry';
+import { decodeServiceRecord, describeHaInstance } from '../../src/core/registry/haRegistry';
+import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from '../../src/core/registry/hs2Instance';
+import { compareInstances, sortInstances } from '../../src/core/registry/hs2Registry';
 import { prng } from '../support/prng';
-import { parseMetastoreZnode } from '../../src/core/metastoreRegistry';
+import { parseMetastoreZnode } from '../../src/core/registry/metastoreRegistry';
 import { hs2Data, type Hs2Variant } from '../support/hiveSeed';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');

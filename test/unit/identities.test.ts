@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { authenticationAttempted, clientIdentities, describeIdentities, digestUserOf, type SessionIdentities } from '../../src/core/identities';
-import { decodeWhoAmIReply, newWhoAmISupport, takeWhoAmIReply, whoAmIFrame, WHO_AM_I_OPCODE } from '../../src/core/whoAmI';
-import { errorFromCode } from '../../src/core/zkErrorMap';
+import { authenticationAttempted, clientIdentities, describeIdentities, digestUserOf, type SessionIdentities } from '../../src/core/zk/identities';
+import { decodeWhoAmIReply, newWhoAmISupport, takeWhoAmIReply, whoAmIFrame, WHO_AM_I_OPCODE } from '../../src/core/zk/whoAmI';
+import { errorFromCode } from '../../src/core/zk/errorMap';
 
 /** A reply frame: length, ReplyHeader{xid, zxid, err}, then `body`. */
 function reply(body: Buffer, xid = 7, err = 0): Buffer {

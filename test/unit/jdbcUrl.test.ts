@@ -1,8 +1,8 @@
 // Table tests of jdbc:hive2:// parsing and formatting against the driver's rules (hive-zk-spec §2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbcUrl';
-import { driverPort } from '../../src/core/driverVersions';
+import { formatJdbcUrl, parseJdbcUrl } from '../../src/core/jdbc/jdbcUrl';
+import { driverPort } from '../../src/core/jdbc/driverVersions';
 import { HiveZkError } from '../../src/core/errors';
 
 const parses: [string, string, Partial<ReturnType<typeof parseJdbcUrl>>][] = [

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HiveZkError } from '../../src/core/errors';
-import { gssapiRejected, toKerberosError } from '../../src/core/kerberosErrors';
-import { runSaslExchange, type SaslMechanism } from '../../src/core/sasl';
-import { parseTicketCache, readTicketCache, ticketCacheFile } from '../../src/core/ticketCache';
+import { gssapiRejected, toKerberosError } from '../../src/core/zk/auth/kerberosErrors';
+import { runSaslExchange, type SaslMechanism } from '../../src/core/zk/auth/sasl';
+import { parseTicketCache, readTicketCache, ticketCacheFile } from '../../src/core/zk/auth/ticketCache';
 
 const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
 const u32 = (n: number): Buffer => {

@@ -3,8 +3,8 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { adaptKerberosModule, CLI_KERBEROS_LOADING, configureKerberos, loadKerberos, platformTarget, resetKerberosForTests, type KerberosSource } from '../../src/core/kerberosModule';
-import { createGssapiClient } from '../../src/core/kerberos';
+import { adaptKerberosModule, CLI_KERBEROS_LOADING, configureKerberos, loadKerberos, platformTarget, resetKerberosForTests, type KerberosSource } from '../../src/core/zk/auth/kerberosModule';
+import { createGssapiClient } from '../../src/core/zk/auth/kerberos';
 
 afterEach(() => resetKerberosForTests());
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { principalHost, type HostResolver } from '../../src/core/kerberosPrincipal';
+import { principalHost, type HostResolver } from '../../src/core/zk/auth/kerberosPrincipal';
 
 /** A resolver over fixed tables; it records every look-up, so a test can see none went elsewhere. */
 function tableResolver(forward: Record<string, string[]>, reverse: Record<string, string>): HostResolver & { asked: string[] } {

@@ -3,9 +3,9 @@
 // inputs built to make the expressions backtrack (each test has a hard time limit, not a timing assertion).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConnectString } from '../../src/core/connectString';
-import { parseEngineSpace } from '../../src/core/namespaceDiscovery';
-import { redactUrlText, isSecretKey } from '../../src/core/secretParams';
+import { parseConnectString } from '../../src/core/zk/connectString';
+import { parseEngineSpace } from '../../src/core/registry/namespaceDiscovery';
+import { redactUrlText, isSecretKey } from '../../src/core/jdbc/secretParams';
 import { javaTrim, trimEndWhere } from '../../src/core/untrusted';
 import { prng } from '../support/prng';
 

@@ -2,8 +2,8 @@
 // manager produces (seed 004): create, list, delete on conflict, sleep, retry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LockActivity, type LockFact } from '../../src/core/lockActivity';
-import type { LockMode } from '../../src/core/locks';
+import { LockActivity, type LockFact } from '../../src/core/timeline/lockActivity';
+import type { LockMode } from '../../src/core/locks/locks';
 
 const OBJECT = '/hive_zookeeper_namespace/sales/orders';
 

@@ -1,9 +1,9 @@
 // The lock index behind the Locks tree: groups per level, locks per object, totals per group.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockerOf, childLevel, indexLocks, lockedAt, lockGroupAt, querySnippet, waitingLocks } from '../../src/core/lockIndex';
-import { decodeLockObject, type HiveLock } from '../../src/core/locks';
-import type { LockWalkResult } from '../../src/core/lockWalk';
+import { blockerOf, childLevel, indexLocks, lockedAt, lockGroupAt, querySnippet, waitingLocks } from '../../src/core/locks/lockIndex';
+import { decodeLockObject, type HiveLock } from '../../src/core/locks/locks';
+import type { LockWalkResult } from '../../src/core/locks/lockWalk';
 
 const ROOT = '/hive_zookeeper_namespace';
 

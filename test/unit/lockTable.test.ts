@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { decodeLockData, lockNameMode, lockNameSequence, plainLock, type HiveLock } from '../../src/core/locks';
-import { isUsualLockName, LockTable } from '../../src/core/lockTable';
+import { decodeLockData, lockNameMode, lockNameSequence, plainLock, type HiveLock } from '../../src/core/locks/locks';
+import { isUsualLockName, LockTable } from '../../src/core/locks/lockTable';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prng } from '../support/prng';
-import { decodeLockData, decodeLockObject, lockNameMode, lockNameModeAt, lockNameSequence, lockNameSequenceAt, lockSequenceText, sortStably, decodeTableName, encodeTableName, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks';
-import { LockTable } from '../../src/core/lockTable';
+import { decodeLockData, decodeLockObject, lockNameMode, lockNameModeAt, lockNameSequence, lockNameSequenceAt, lockSequenceText, sortStably, decodeTableName, encodeTableName, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks/locks';
+import { LockTable } from '../../src/core/locks/lockTable';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 

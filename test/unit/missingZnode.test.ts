@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { unlessMissing } from '../../src/core/missingZnode';
+import { unlessMissing } from '../../src/core/zk/missingZnode';
 
 const failWith = (code: 'ZK_NO_NODE' | 'ZK_NO_AUTH' | 'ZK_TIMEOUT'): Promise<string> => Promise.reject(new HiveZkError(code, code));
 

@@ -1,10 +1,10 @@
 // Lock and registration owners: sessions to client addresses, locks grouped by owner, orphans flagged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Hs2Instance } from '../../src/core/hs2Instance';
-import type { HiveLock } from '../../src/core/locks';
-import { formatAge, groupLocksByOwner, ownerJson, ownerOf } from '../../src/core/owners';
-import type { SessionHolder } from '../../src/core/serverHealth';
+import type { Hs2Instance } from '../../src/core/registry/hs2Instance';
+import type { HiveLock } from '../../src/core/locks/locks';
+import { formatAge, groupLocksByOwner, ownerJson, ownerOf } from '../../src/core/health/owners';
+import type { SessionHolder } from '../../src/core/health/serverHealth';
 
 const HOUR = 3_600_000;
 const NOW = 1_800_000_000_000;

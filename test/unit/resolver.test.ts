@@ -1,7 +1,7 @@
 // The driver's applyConfs table (hive-zk-spec §2.4), row by row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPublishedSettings, resolveJdbcUrl } from '../../src/core/resolver';
+import { applyPublishedSettings, resolveJdbcUrl } from '../../src/core/jdbc/resolver';
 
 const rows: [string, Record<string, string>, Record<string, string>, Partial<ReturnType<typeof applyPublishedSettings>>][] = [
   ['bind host always wins', { 'hive.server2.thrift.bind.host': 'h2' }, {}, { host: 'h2' }],

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HiveZkError } from '../../src/core/errors';
-import { createDigestMd5Client, digestResponseValue, parseDigestCredential, parseDigestDirectives } from '../../src/core/saslDigest';
-import { decodeSaslReply, encodeSaslRequest, runSaslExchange, type SaslMechanism } from '../../src/core/sasl';
-import { createGssapiClient } from '../../src/core/kerberos';
-import type { KerberosModule } from '../../src/core/kerberosModule';
+import { createDigestMd5Client, digestResponseValue, parseDigestCredential, parseDigestDirectives } from '../../src/core/zk/auth/saslDigest';
+import { decodeSaslReply, encodeSaslRequest, runSaslExchange, type SaslMechanism } from '../../src/core/zk/auth/sasl';
+import { createGssapiClient } from '../../src/core/zk/auth/kerberos';
+import type { KerberosModule } from '../../src/core/zk/auth/kerberosModule';
 
 const isCode = (code: string) => (error: unknown) => error instanceof HiveZkError && error.code === code;
 

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { sendAdminCommand } from '../../src/core/adminServer';
-import { sendFourLetterWord } from '../../src/core/fourLetterWords';
+import { sendAdminCommand } from '../../src/core/health/adminServer';
+import { sendFourLetterWord } from '../../src/core/health/fourLetterWords';
 import {
   classifyRefusal,
   normalizeSessionId,
@@ -18,8 +18,8 @@ import {
   parseMntr,
   parseSrvr,
   parseVersion,
-} from '../../src/core/healthReplies';
-import { groupConnectionsByClient, healthHints, indexSessions, type ServerHealth } from '../../src/core/serverHealth';
+} from '../../src/core/health/healthReplies';
+import { groupConnectionsByClient, healthHints, indexSessions, type ServerHealth } from '../../src/core/health/serverHealth';
 
 const SRVR_LEADER = `Zookeeper version: 3.8.0-\${mvngit.commit.id}, built on 2024-12-29 17:54 UTC
 Latency min/avg/max: 2/17.0/25

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createServer, type Server } from 'node:tls';
 import { HiveZkError } from '../../src/core/errors';
-import { describeTlsFailure, detectStoreType, loadTlsMaterial, tlsConnectOptions, type TlsConfig, type TlsMaterial } from '../../src/core/tls';
+import { describeTlsFailure, detectStoreType, loadTlsMaterial, tlsConnectOptions, type TlsConfig, type TlsMaterial } from '../../src/core/zk/auth/tls';
 import { makeTestCertificates, type TestCertificates } from '../support/certs';
 
 let certs: TestCertificates;

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createServer, type Server } from 'node:tls';
 import { HiveZkError } from '../../src/core/errors';
-import { loadTlsMaterial, MAX_STORE_BYTES, pemBlocks, tlsConnectOptions, type TlsMaterial } from '../../src/core/tls';
+import { loadTlsMaterial, MAX_STORE_BYTES, pemBlocks, tlsConnectOptions, type TlsMaterial } from '../../src/core/zk/auth/tls';
 import { makeTestCertificates, type TestCertificates } from '../support/certs';
 import { errorCode, hiveZk } from '../support/cli';
 import { MAX_RSS_MB, runHostile } from '../support/hostileRun';

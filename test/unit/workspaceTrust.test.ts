@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BEELINE_DISPLAY_OPTIONS, buildBeelineCommand, checkBeelineOption } from '../../src/core/beeline';
+import { BEELINE_DISPLAY_OPTIONS, buildBeelineCommand, checkBeelineOption } from '../../src/core/jdbc/beeline';
 import { HiveZkError } from '../../src/core/errors';
 
 interface Manifest {

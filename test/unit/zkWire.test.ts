@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FrameSplitter, MAX_FRAME_BYTES, addWatchFrame, connectResponseTimeout, decodeWatcherEvent, indexMultiReadResponse, multiReadFrame, removeWatchesFrame, requestFrame, statEphemeralOwnerAt } from '../../src/core/zkWire';
-import { PersistentWatches } from '../../src/core/persistentWatches';
-import { pathProblem, pathProblemAt } from '../../src/core/zkErrorMap';
-import { childPath, pathAt, pickPaths } from '../../src/core/znodePath';
-import { libraryInternalsProblems } from '../../src/core/zkSession';
+import { FrameSplitter, MAX_FRAME_BYTES, addWatchFrame, connectResponseTimeout, decodeWatcherEvent, indexMultiReadResponse, multiReadFrame, removeWatchesFrame, requestFrame, statEphemeralOwnerAt } from '../../src/core/zk/wire';
+import { PersistentWatches } from '../../src/core/zk/persistentWatches';
+import { pathProblem, pathProblemAt } from '../../src/core/zk/errorMap';
+import { childPath, pathAt, pickPaths } from '../../src/core/zk/znodePath';
+import { libraryInternalsProblems } from '../../src/core/zk/session';
 
 function frame(body: Buffer): Buffer {
   const out = Buffer.alloc(4 + body.length);
@@ -69,8 +69,8 @@ test('request frames and ConnectResponse timeouts are read and written as jute d
 });
 
 // If this fails, node-zookeeper-client changed: re-read lib/ConnectionManager.js against
-// src/core/zkSocketHook.ts (connect, the socket handlers, CONNECTING/AUTHENTICATION_FAILED, queue)
-// and the batched-read request in zkSession.ts, then update the fingerprint below.
+// src/core/zk/socketHook.ts (connect, the socket handlers, CONNECTING/AUTHENTICATION_FAILED, queue)
+// and the batched-read request in zk/session.ts, then update the fingerprint below.
 test('multiRead requests: paths given as parents and names are written byte for byte as the joined paths, under a chroot too', () => {
   const parents = ['/', '/a', '/a', '/hive_locks/db/t/ds=2026', '/é/ü', '/a'];
   const names = ['x', 'LOCK-SHARED-0000000001', 'b', 'LOCK-EXCLUSIVE-0000000002', 'ñ-名', 'c'];

@@ -2,7 +2,7 @@
 // values escaped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeHiveZnode } from '../../src/core/znodeDetails';
+import { describeHiveZnode } from '../../src/core/registry/znodeDetails';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 

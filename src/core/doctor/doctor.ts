@@ -2,23 +2,23 @@
 // URL) probed, plus the registry's hygiene, as one report { endpoints, findings, steps }.
 // Reads ZooKeeper and probes registered endpoints; writes nothing anywhere.
 
-import { parseJdbcUrlAs, DEFAULT_DRIVER_VERSION, type HiveDriverVersion } from '../driverVersions';
+import { parseJdbcUrlAs, DEFAULT_DRIVER_VERSION, type HiveDriverVersion } from '../jdbc/driverVersions';
 import { HiveZkError, preview, toHiveZkError } from '../errors';
-import { listHaInstances } from '../haRegistry';
-import type { Hs2Instance } from '../hs2Instance';
-import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, listInstances, type NamespaceListing } from '../hs2Registry';
-import { listKyuubiEngines, listKyuubiServers } from '../kyuubiRegistry';
-import { listLlapDaemons } from '../llapRegistry';
-import type { HiveLock } from '../locks';
-import { walkLocks } from '../lockWalk';
-import { listMetastoreInstances } from '../metastoreRegistry';
-import { unlessMissing, unlessMissingOutcome } from '../missingZnode';
-import { discoverNamespaces, type DiscoveredNamespace } from '../namespaceDiscovery';
-import { resolveJdbcUrl, type Resolution, type SessionProvider } from '../resolver';
-import type { EnsembleHealth } from '../serverHealth';
-import { namespacePath } from '../znodePath';
-import { loadTlsMaterial, parseStoreType } from '../tls';
-import type { ZkSession } from '../zkSession';
+import { listHaInstances } from '../registry/haRegistry';
+import type { Hs2Instance } from '../registry/hs2Instance';
+import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, listInstances, type NamespaceListing } from '../registry/hs2Registry';
+import { listKyuubiEngines, listKyuubiServers } from '../registry/kyuubiRegistry';
+import { listLlapDaemons } from '../registry/llapRegistry';
+import type { HiveLock } from '../locks/locks';
+import { walkLocks } from '../locks/lockWalk';
+import { listMetastoreInstances } from '../registry/metastoreRegistry';
+import { unlessMissing, unlessMissingOutcome } from '../zk/missingZnode';
+import { discoverNamespaces, type DiscoveredNamespace } from '../registry/namespaceDiscovery';
+import { resolveJdbcUrl, type Resolution, type SessionProvider } from '../jdbc/resolver';
+import type { EnsembleHealth } from '../health/serverHealth';
+import { namespacePath } from '../zk/znodePath';
+import { loadTlsMaterial, parseStoreType } from '../zk/auth/tls';
+import type { ZkSession } from '../zk/session';
 import { planInstance, planKyuubiEngine, planLlapDaemon, planMetastore, probeAll, type DoctorEndpoint, type PlannedEndpoint } from './endpoints';
 import {
   connectionFindings,

@@ -3,10 +3,10 @@
 // endpoint share one probe.
 
 import { Semaphore } from '../concurrency';
-import { connectTarget, type Hs2Instance } from '../hs2Instance';
-import type { KyuubiEngine } from '../kyuubiRegistry';
-import type { LlapDaemon } from '../llapRegistry';
-import type { MetastoreInstance } from '../metastoreRegistry';
+import { connectTarget, type Hs2Instance } from '../registry/hs2Instance';
+import type { KyuubiEngine } from '../registry/kyuubiRegistry';
+import type { LlapDaemon } from '../registry/llapRegistry';
+import type { MetastoreInstance } from '../registry/metastoreRegistry';
 import { probeEndpoint, type ProbeOptions, type ProbeResult, type ProbeTarget } from './probe';
 
 export type EndpointKind = 'hs2' | 'hs2-ha' | 'kyuubi' | 'kyuubi-engine' | 'metastore' | 'llap';

@@ -3,12 +3,12 @@
 // that run no HiveServer2, and client addresses near maxClientCnxns. Pure: facts in, findings out.
 
 import { isHiveZkError, preview } from '../errors';
-import { formatSessionId } from '../healthReplies';
-import type { Hs2Instance } from '../hs2Instance';
-import type { KyuubiEngine } from '../kyuubiRegistry';
-import { formatLockObject, unlockStatement, type HiveLock } from '../locks';
-import { formatAge, groupLocksByOwner } from '../owners';
-import type { ClientGroup, SessionHolder } from '../serverHealth';
+import { formatSessionId } from '../health/healthReplies';
+import type { Hs2Instance } from '../registry/hs2Instance';
+import type { KyuubiEngine } from '../registry/kyuubiRegistry';
+import { formatLockObject, unlockStatement, type HiveLock } from '../locks/locks';
+import { formatAge, groupLocksByOwner } from '../health/owners';
+import type { ClientGroup, SessionHolder } from '../health/serverHealth';
 import type { DoctorEndpoint } from './endpoints';
 
 export type Severity = 'error' | 'warning' | 'info';

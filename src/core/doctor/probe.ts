@@ -5,9 +5,9 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
-import { isValidHost } from '../connectString';
+import { isValidHost } from '../zk/connectString';
 import { preview } from '../errors';
-import { describeTlsFailure, tlsConnectOptions } from '../tls';
+import { describeTlsFailure, tlsConnectOptions } from '../zk/auth/tls';
 
 export type ProbeStatus = 'answering' | 'refused' | 'timeout' | 'unresolved' | 'tls-expected' | 'tls-untrusted' | 'tls-hostname' | 'tls-expired' | 'http-error' | 'skipped';
 

@@ -1,10 +1,10 @@
 // What the command modules share: their dependencies, typed registration through the error funnel
 // (tree-node arguments checked by kind, never cast), the ensemble picker, input boxes and copying.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../../core/connectString';
+import { parseConnectString } from '../../core/zk/connectString';
 import { HiveZkError, toHiveZkError } from '../../core/errors';
-import { parseJdbcUrl } from '../../core/jdbcUrl';
-import type { ShellKind } from '../../core/beeline';
+import { parseJdbcUrl } from '../../core/jdbc/jdbcUrl';
+import type { ShellKind } from '../../core/jdbc/beeline';
 import { Cancelled, registerCommand } from '../commandFunnel';
 import type { Connections } from '../connections';
 import type { DoctorView } from '../doctor';

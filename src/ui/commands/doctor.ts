@@ -1,9 +1,9 @@
 // Check Endpoints (marks instance rows) and Run Doctor… (a read-only Markdown report) on an ensemble,
 // a namespace, or a JDBC URL; probes run only when one of these is asked for.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../../core/connectString';
+import { parseConnectString } from '../../core/zk/connectString';
 import type { DoctorReport } from '../../core/doctor/doctor';
-import { discoveryUrl } from '../../core/hs2Urls';
+import { discoveryUrl } from '../../core/jdbc/hs2Urls';
 import { Cancelled } from '../commandFunnel';
 import { summarize } from '../doctor';
 import { Commands } from '../ids';

@@ -1,10 +1,10 @@
 // Commands that manage the configured ensembles and their digest credentials, and the Add / Edit
 // wizard (its security and test steps: security.ts).
 import * as vscode from 'vscode';
-import { parseConnectString } from '../../core/connectString';
+import { parseConnectString } from '../../core/zk/connectString';
 import { HiveZkError } from '../../core/errors';
-import { parseJdbcUrl } from '../../core/jdbcUrl';
-import { tlsFromJdbcSessionVars } from '../../core/secureTransport';
+import { parseJdbcUrl } from '../../core/jdbc/jdbcUrl';
+import { tlsFromJdbcSessionVars } from '../../core/zk/auth/secureTransport';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';

@@ -1,18 +1,18 @@
 // Commands that import the files users already keep (hive-site.xml, beeline-site.xml) as ensembles,
-// and copy a beeline-site.xml entry for a tree item. Parsing lives in core/hiveSite.ts.
+// and copy a beeline-site.xml entry for a tree item. Parsing lives in core/config/hiveSite.ts.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../../core/connectString';
+import { parseConnectString } from '../../core/zk/connectString';
 import { HiveZkError } from '../../core/errors';
-import type { EnsembleEntry } from '../../core/hiveSite';
-import { discoveryUrl } from '../../core/hs2Urls';
-import { parseJdbcUrl } from '../../core/jdbcUrl';
+import type { EnsembleEntry } from '../../core/config/hiveSite';
+import { discoveryUrl } from '../../core/jdbc/hs2Urls';
+import { parseJdbcUrl } from '../../core/jdbc/jdbcUrl';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
 import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../settings';
 import { ask, copy, register, registerForNodes, type CommandDeps } from './common';
 
 /** The XML parser is loaded on first use, not at activation (it is most of this feature's code). */
-const hiveSite = (): Promise<typeof import('../../core/hiveSite')> => import('../../core/hiveSite');
+const hiveSite = (): Promise<typeof import('../../core/config/hiveSite')> => import('../../core/config/hiveSite');
 
 async function readConfigFile(arg: unknown, title: string): Promise<{ text: string; uri: vscode.Uri }> {
   let uri = arg instanceof vscode.Uri ? arg : undefined;

@@ -1,7 +1,7 @@
 // Commands on Hive locks: who blocks whom (reveal the blocker), the query behind a lock, and the
 // UNLOCK statement for a lock or a locked object.
 import { HiveZkError } from '../../core/errors';
-import { unlockStatement } from '../../core/locks';
+import { unlockStatement } from '../../core/locks/locks';
 import { Commands } from '../ids';
 import { copy, registerForNodes, type CommandDeps } from './common';
 

@@ -3,9 +3,9 @@
 // the precise failure, and the Configure Security / Forget Secrets commands.
 import * as vscode from 'vscode';
 import { toHiveZkError } from '../../core/errors';
-import { parseDigestCredential } from '../../core/saslDigest';
-import { describeSecurity } from '../../core/secureTransport';
-import { readStoreForType } from '../../core/tls';
+import { parseDigestCredential } from '../../core/zk/auth/saslDigest';
+import { describeSecurity } from '../../core/zk/auth/secureTransport';
+import { readStoreForType } from '../../core/zk/auth/tls';
 import { readSaslSetting, readTlsSetting, SECURITY_SECRETS, sessionSecurity, type EnsembleSasl, type EnsembleTls, type SecuritySecrets } from '../ensembleSecurity';
 import { Commands } from '../ids';
 import { writeEnsembles, type EnsembleConfig } from '../settings';

@@ -1,7 +1,7 @@
 // Commands on the znodes behind tree items: copy a path or data, open a read-only document.
 import * as vscode from 'vscode';
 import { HiveZkError } from '../../core/errors';
-import { renderZnodeData } from '../../core/znodeText';
+import { renderZnodeData } from '../../core/zk/znodeText';
 import { Commands } from '../ids';
 import type { NodeOfKind } from '../tree/nodes';
 import { ZNODE_SCHEME, znodeUri } from '../znodeDocument';

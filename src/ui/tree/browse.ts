@@ -1,6 +1,6 @@
 // The Browse section: the raw znodes under "/", sorted, with only the shown page stat'ed.
-import { childPath } from '../../core/znodePath';
-import type { ZkSession } from '../../core/zkSession';
+import { childPath } from '../../core/zk/znodePath';
+import type { ZkSession } from '../../core/zk/session';
 import { rawZnodeId, type TreeNode } from './nodes';
 import type { Paging } from './paging';
 

@@ -1,10 +1,10 @@
 // The tree's text filter: which instances, metastores, LLAP daemons and locks match, and how many locks match on
 // and below each locked object (so groups show "n of m" and groups without a match are hidden).
-import type { Hs2Instance } from '../../core/hs2Instance';
-import type { LlapDaemon } from '../../core/llapRegistry';
-import type { MetastoreInstance } from '../../core/metastoreRegistry';
-import type { LockIndex } from '../../core/lockIndex';
-import { formatLockObject, type HiveLock } from '../../core/locks';
+import type { Hs2Instance } from '../../core/registry/hs2Instance';
+import type { LlapDaemon } from '../../core/registry/llapRegistry';
+import type { MetastoreInstance } from '../../core/registry/metastoreRegistry';
+import type { LockIndex } from '../../core/locks/lockIndex';
+import { formatLockObject, type HiveLock } from '../../core/locks/locks';
 
 export class TreeFilter {
   /** Lower-cased filter text; undefined when no filter is set. */

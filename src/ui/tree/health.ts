@@ -1,16 +1,16 @@
 // The Health section of an ensemble: servers, connections by client and lock owners, from one
 // snapshot per ensemble (short separate TCP requests to each server, plus the tree's own lock walk).
 import { toHiveZkError } from '../../core/errors';
-import { listHaInstances } from '../../core/haRegistry';
-import type { Hs2Instance } from '../../core/hs2Instance';
-import { listInstances } from '../../core/hs2Registry';
-import type { DiscoveredNamespace } from '../../core/namespaceDiscovery';
-import type { HiveLock } from '../../core/locks';
-import type { LockWalkResult } from '../../core/lockWalk';
-import { describeIdentities, identitySource, type SessionIdentities } from '../../core/identities';
-import { groupLocksByOwner, type LockOwnership } from '../../core/owners';
-import { collectEnsembleHealth, type EnsembleHealth } from '../../core/serverHealth';
-import type { ZkSession } from '../../core/zkSession';
+import { listHaInstances } from '../../core/registry/haRegistry';
+import type { Hs2Instance } from '../../core/registry/hs2Instance';
+import { listInstances } from '../../core/registry/hs2Registry';
+import type { DiscoveredNamespace } from '../../core/registry/namespaceDiscovery';
+import type { HiveLock } from '../../core/locks/locks';
+import type { LockWalkResult } from '../../core/locks/lockWalk';
+import { describeIdentities, identitySource, type SessionIdentities } from '../../core/zk/identities';
+import { groupLocksByOwner, type LockOwnership } from '../../core/health/owners';
+import { collectEnsembleHealth, type EnsembleHealth } from '../../core/health/serverHealth';
+import type { ZkSession } from '../../core/zk/session';
 import type { EnsembleConfig } from '../settings';
 import { message, type HealthGroupNode, type LockNode, type LockOwnerNode, type MessageNode, type SectionNode, type TreeNode, type ZkClientNode, type ZkServerNode } from './nodes';
 

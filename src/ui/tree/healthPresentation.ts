@@ -1,9 +1,9 @@
 // How the Health section's nodes look: servers, clients and lock owners, with the detail in tooltips.
 // Server replies are untrusted: they reach markdown only as escaped text.
 import * as vscode from 'vscode';
-import { formatAge } from '../../core/owners';
-import { formatSessionId, HEALTH_WORDS } from '../../core/healthReplies';
-import type { ServerHealth } from '../../core/serverHealth';
+import { formatAge } from '../../core/health/owners';
+import { formatSessionId, HEALTH_WORDS } from '../../core/health/healthReplies';
+import type { ServerHealth } from '../../core/health/serverHealth';
 import type { HealthGroupNode, LockOwnerNode, ZkClientNode, ZkServerNode } from './nodes';
 
 /** A latency as people read it: "4.2", not the "4.2298" a server's average carries. */

@@ -3,7 +3,7 @@
 // retry of an ensemble that failed to list.
 import type { DisposableLike } from '../../core/lifecycle';
 import { Disposable } from '../../core/lifecycle';
-import type { ZkSession } from '../../core/zkSession';
+import type { ZkSession } from '../../core/zk/session';
 
 const DEBOUNCE_MS = 250;
 const FIRST_RETRY_MS = 5000;

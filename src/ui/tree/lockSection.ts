@@ -1,11 +1,11 @@
 // The Locks section of an ensemble: one lock walk per ensemble, indexed by object, shown as a
 // Waiting summary then database → table → partition groups with their locks, filtered and counted.
 import * as vscode from 'vscode';
-import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/lockIndex';
-import type { HiveLock } from '../../core/locks';
-import { walkLocks } from '../../core/lockWalk';
-import { noAuthError } from '../../core/zkErrorMap';
-import type { ZkSession } from '../../core/zkSession';
+import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/locks/lockIndex';
+import type { HiveLock } from '../../core/locks/locks';
+import { walkLocks } from '../../core/locks/lockWalk';
+import { noAuthError } from '../../core/zk/errorMap';
+import type { ZkSession } from '../../core/zk/session';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';

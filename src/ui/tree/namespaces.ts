@@ -1,13 +1,13 @@
 // The HiveServer2 section of an ensemble: the namespace scan (cached per ensemble, shared with the
 // Health section), the namespaces found or configured (HiveServer2, HA, metastore, LLAP, Kyuubi), and
 // each namespace's instances with live counts.
-import { listHaInstances } from '../../core/haRegistry';
-import { listInstances } from '../../core/hs2Registry';
-import { listKyuubiEngines } from '../../core/kyuubiRegistry';
-import { listLlapDaemons } from '../../core/llapRegistry';
-import { listMetastoreInstances } from '../../core/metastoreRegistry';
-import { discoverNamespaces, type DiscoveredNamespace } from '../../core/namespaceDiscovery';
-import type { ZkSession } from '../../core/zkSession';
+import { listHaInstances } from '../../core/registry/haRegistry';
+import { listInstances } from '../../core/registry/hs2Registry';
+import { listKyuubiEngines } from '../../core/registry/kyuubiRegistry';
+import { listLlapDaemons } from '../../core/registry/llapRegistry';
+import { listMetastoreInstances } from '../../core/registry/metastoreRegistry';
+import { discoverNamespaces, type DiscoveredNamespace } from '../../core/registry/namespaceDiscovery';
+import type { ZkSession } from '../../core/zk/session';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
 import { message, znodeId, type MessageNode, type NamespaceNode, type SectionNode, type TreeNode } from './nodes';

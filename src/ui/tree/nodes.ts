@@ -1,12 +1,12 @@
 // The tree's nodes: plain data discriminated by `kind`, with stable ids (znode paths) so expansion
 // survives a refresh, and the guards commands use to accept only the nodes they apply to.
-import type { Hs2Instance } from '../../core/hs2Instance';
-import type { KyuubiEngine } from '../../core/kyuubiRegistry';
-import type { LlapDaemon } from '../../core/llapRegistry';
-import type { MetastoreInstance } from '../../core/metastoreRegistry';
-import type { HiveLock, LockObject } from '../../core/locks';
-import type { LockOwnerGroup } from '../../core/owners';
-import type { ClientGroup, ServerHealth } from '../../core/serverHealth';
+import type { Hs2Instance } from '../../core/registry/hs2Instance';
+import type { KyuubiEngine } from '../../core/registry/kyuubiRegistry';
+import type { LlapDaemon } from '../../core/registry/llapRegistry';
+import type { MetastoreInstance } from '../../core/registry/metastoreRegistry';
+import type { HiveLock, LockObject } from '../../core/locks/locks';
+import type { LockOwnerGroup } from '../../core/health/owners';
+import type { ClientGroup, ServerHealth } from '../../core/health/serverHealth';
 import type { EnsembleConfig } from '../settings';
 
 interface Base {

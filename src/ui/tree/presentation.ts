@@ -1,15 +1,15 @@
 // How each tree node looks: label, description, icon, tooltip, context value and click command.
 // Znode data is untrusted, so it reaches markdown only as escaped text, invisible characters shown.
 import * as vscode from 'vscode';
-import { lockedAt, querySnippet } from '../../core/lockIndex';
-import { formatLockObject, type HiveLock } from '../../core/locks';
-import { formatSessionId } from '../../core/healthReplies';
+import { lockedAt, querySnippet } from '../../core/locks/lockIndex';
+import { formatLockObject, type HiveLock } from '../../core/locks/locks';
+import { formatSessionId } from '../../core/health/healthReplies';
 import { escapeInvisible } from '../../core/untrusted';
-import { instanceFields } from '../../core/znodeDetails';
+import { instanceFields } from '../../core/registry/znodeDetails';
 import { Commands } from '../ids';
 import type { HiveZkError } from '../../core/errors';
-import { authenticationAttempted, describeIdentities, identitySource, type SessionIdentities } from '../../core/identities';
-import type { SessionState } from '../../core/zkSession';
+import { authenticationAttempted, describeIdentities, identitySource, type SessionIdentities } from '../../core/zk/identities';
+import type { SessionState } from '../../core/zk/session';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig } from '../settings';
 import { healthTreeItem } from './healthPresentation';

@@ -2,11 +2,11 @@
 // raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
 // Each section is built in its own module (namespaces, lockSection, browse, health); rows in presentation.ts.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../../core/connectString';
+import { parseConnectString } from '../../core/zk/connectString';
 import { toHiveZkError, type HiveZkError } from '../../core/errors';
 import { escapeInvisible } from '../../core/untrusted';
-import { diagnoseUnreachable } from '../../core/reachability';
-import type { SessionState, ZkSession } from '../../core/zkSession';
+import { diagnoseUnreachable } from '../../core/health/reachability';
+import type { SessionState, ZkSession } from '../../core/zk/session';
 import type { Connections } from '../connections';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig, Settings } from '../settings';

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Resolution } from '../../../src/core/resolver';
+import type { Resolution } from '../../../src/core/jdbc/resolver';
 import { HiveZkError } from '../../../src/core/errors';
 import { nodeArgument } from '../../../src/ui/commands/common';
 import { openResolutionDocument } from '../../../src/ui/commands/jdbc';

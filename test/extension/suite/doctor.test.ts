@@ -3,7 +3,7 @@
 // (the loopback-only guard is on for the whole run); Run Doctor… opens a read-only Markdown preview.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import type { TreeNode } from '../../../src/ui/tree/nodes';
 import { registerHs2 } from '../../support/hiveSeed';
 import { closedPort, httpListener, silentListener, type Listener } from '../../support/probeTargets';

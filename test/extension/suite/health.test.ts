@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/ui/tree/nodes';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import { takeLock } from '../../support/hiveSeed';
 import { startSourceProxy } from '../../support/sourceProxy';
 import { api, clipboardAfter, description, find, kids, label, path, tooltipText, SANDBOX_PORT, SANDBOX_ZK } from './helpers';

@@ -1,7 +1,7 @@
 // Who the session is, in the real extension host: an unreadable namespace says "not readable" (never
 // "0 instances") and expanding it names the session's identity; the ensemble tooltip names it too.
 import * as assert from 'node:assert/strict';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import { test } from './harness';
 import { api, description, find, kids, label, onlySandbox, path, setSetting, SANDBOX_ZK } from './helpers';
 

@@ -2,7 +2,7 @@
 // changes, a stopped ensemble that recovers, session expiry.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import { registerHs2 } from '../../support/hiveSeed';
 import { startZooKeeper } from '../../support/zkServer';
 import { test } from './harness';

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ActivityNode } from '../../../src/ui/lockActivityView';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import { hiveLockAttempt } from '../../support/hiveSeed';
 import { activate, api, onlySandbox, waitFor, SANDBOX_ZK } from './helpers';
 import { test } from './harness';

@@ -1,7 +1,7 @@
 // LLAP daemons and Kyuubi servers and engines in the HiveServer2 section of the real VS Code tree:
 // seeded into the sandbox ZooKeeper as LLAP and Kyuubi write them, removed again afterwards.
 import * as assert from 'node:assert/strict';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import type { TreeNode } from '../../../src/ui/tree/nodes';
 import { registerKyuubi, registerLlapDaemon } from '../../support/hiveSeed';
 import { removeTree } from '../../support/sandbox';

@@ -3,7 +3,7 @@
 // URL or command, whatever its znode name says.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import { registerRaw } from '../../support/hiveSeed';
 import { test } from './harness';
 import { api, description, kids, path, waitFor, SANDBOX_ZK } from './helpers';

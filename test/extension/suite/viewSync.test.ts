@@ -2,7 +2,7 @@
 // re-listed, must never register an id twice ("Element with id … is already registered").
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ZkSession } from '../../../src/core/zkSession';
+import { ZkSession } from '../../../src/core/zk/session';
 import { registerHs2 } from '../../support/hiveSeed';
 import { test } from './harness';
 import { activate, api, kids, path, waitFor, SANDBOX_ZK } from './helpers';

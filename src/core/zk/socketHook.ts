@@ -1,0 +1,320 @@
+// The session's own socket under one instance of the ZooKeeper client library: we open each connection
+// (plain TCP, or whatever a ZkTransport makes, e.g. TLS), see its errors, cut its data into whole
+// frames, and may run a handshake (e.g. SASL) before the library sees the server's ConnectResponse.
+
+import * as net from 'node:net';
+import { HiveZkError } from '../errors';
+import type { ClientAuth } from './identities';
+import { FrameSplitter, connectResponseTimeout } from './wire';
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+}
+
+/** One new connection, between the server's ConnectResponse and the library's first request. */
+export interface HandshakeChannel {
+  readonly server: ServerAddress;
+  /** The connection's socket (a TLSSocket when the transport made one), e.g. for its peer certificate. */
+  readonly socket: net.Socket;
+  /**
+   * Writes one whole request frame (4-byte length prefix included) and resolves with the next
+   * whole frame the server sends; rejects when the connection closes or the handshake times out.
+   */
+  exchange(frame: Buffer): Promise<Buffer>;
+}
+
+/**
+ * How a session reaches its servers. Every part is optional; the default is plain TCP, no handshake.
+ * - `createSocket`: opens the socket to one server. A socket with `encrypted` set (a TLSSocket) is
+ *   ready on 'secureConnect', any other on 'connect'.
+ * - `handshake`: runs on every new connection of the session (first connect, reconnect, failover)
+ *   once the server has accepted the session and before any request is sent. Resolving lets the
+ *   library carry on. Rejecting with a HiveZkError (say with a SASL code) fails the session for good
+ *   (state authFailed, no reconnect loop), and that error is what the caller sees; any other
+ *   rejection (e.g. exchange() failing because the connection broke) drops only this connection and
+ *   the library tries the next server, as after a timeout.
+ * - `describeError`: turns a socket error (a TLS alert, a refusal) into the error reported if the
+ *   connect times out; when absent, the timeout error names the last socket error.
+ */
+export interface ZkTransport {
+  createSocket?(server: ServerAddress): net.Socket;
+  handshake?(channel: HandshakeChannel): Promise<void>;
+  describeError?(error: Error, server: ServerAddress): HiveZkError | undefined;
+  /**
+   * A socket error retrying cannot fix (say a certificate the other side rejects). Once every server
+   * of the connect string has failed so, the session fails at once with `describeError`'s error
+   * instead of reconnecting until the connect timeout.
+   */
+  isFatal?(error: Error): boolean;
+  /** How the handshake authenticates, as far as the client knows (its SASL mechanism and user). */
+  clientAuth?(): ClientAuth;
+}
+
+/** The parts of the library's ConnectionManager (the pinned client library, 1.1.3) this hook drives. */
+export interface LibraryConnectionManager {
+  socket: net.Socket | undefined;
+  servers: unknown[];
+  connectTimeout: number;
+  connectTimeoutHandler: NodeJS.Timeout | null;
+  state: number;
+  setState(state: number): void;
+  findNextServer(callback: (server: ServerAddress) => void): void;
+  onSocketConnected(): void;
+  onSocketData(frame: Buffer): void;
+  onSocketDrain(): void;
+  onSocketClosed(hasError: boolean): void;
+  onSocketError(error: Error): void;
+  onSocketConnectTimeout(): void;
+  connect(): void;
+  /** Queues a request; the library assigns `header.xid` just before it calls `toBuffer()` to write it. */
+  queue(request: { header: { xid: number; type: number }; payload: null; toBuffer(): Buffer }, callback: (error?: Error | null) => void): void;
+}
+
+/** ConnectionManager.STATES of the library, checked by libraryInternalsProblems() in session.ts. */
+export const LIBRARY_STATES = { CONNECTING: 1, AUTHENTICATION_FAILED: -4 } as const;
+
+export interface SocketHookOptions {
+  transport: ZkTransport;
+  /** A handshake that has not finished by then drops the connection (the library tries the next server). */
+  handshakeTimeoutMs: number;
+  /**
+   * Sees every frame after the handshake, before the library does (batched reads decode their replies
+   * here, persistent watches their notifications); 'drop' keeps it from the library.
+   */
+  inspectFrame?: (frame: Buffer) => 'pass' | 'drop';
+  /** A connection was accepted by the server (and its handshake passed): `connectionId` counts them. */
+  onConnection?: (connectionId: number) => void;
+}
+
+/** Per-client state of the hook, read by the session. */
+export class SocketHook {
+  /** Connections made so far (1 for the first); a new id means a new server-side connection. */
+  connectionId = 0;
+  lastError: { error: Error; server: ServerAddress } | undefined;
+  /** Set when the handshake refused this session; the session reports it instead of a generic auth failure. */
+  handshakeFailure: HiveZkError | undefined;
+  /** Servers whose last connection failed for good (isFatal), since the last accepted connection. */
+  private readonly fatalServers = new Set<string>();
+
+  private socketCloseWaiters: (() => void)[] = [];
+
+  constructor(private readonly manager: LibraryConnectionManager, private readonly options: SocketHookOptions) {
+    manager.connect = () => this.connect();
+  }
+
+  /** Resolves once the current socket has closed (at once if there is none), or after `maxWaitMs`. */
+  currentSocketClosed(maxWaitMs: number): Promise<void> {
+    const socket = this.manager.socket;
+    if (!socket || socket.destroyed) {
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      this.socketCloseWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** The connect error worth showing: the transport's reading of the last socket error, if any. */
+  describeLastError(): HiveZkError | undefined {
+    if (!this.lastError) {
+      return undefined;
+    }
+    return this.options.transport.describeError?.(this.lastError.error, this.lastError.server);
+  }
+
+  /** Replaces ConnectionManager.connect: the same steps, on a socket we make and listen to. */
+  private connect(): void {
+    const manager = this.manager;
+    manager.setState(LIBRARY_STATES.CONNECTING);
+    manager.findNextServer((server) => {
+      if (manager.state !== LIBRARY_STATES.CONNECTING) {
+        return; // closed or failed while waiting for the next server
+      }
+      const socket = this.options.transport.createSocket?.(server) ?? net.connect({ host: server.host, port: server.port });
+      manager.socket = socket;
+      manager.connectTimeoutHandler = setTimeout(() => manager.onSocketConnectTimeout(), manager.connectTimeout);
+      socket.setNoDelay(true);
+      const connection = new Connection(this, manager, socket, server);
+      socket.on((socket as { encrypted?: boolean }).encrypted ? 'secureConnect' : 'connect', () => manager.onSocketConnected());
+      socket.on('data', (chunk: Buffer) => connection.receive(chunk));
+      socket.on('drain', () => manager.onSocketDrain());
+      socket.on('close', (hasError: boolean) => {
+        // The library clears its connect timer on connect or error only; a socket closed during a
+        // TLS handshake (or destroyed by a shutdown) would leave it running and keep the process alive.
+        if (manager.socket === socket && manager.connectTimeoutHandler) {
+          clearTimeout(manager.connectTimeoutHandler);
+          manager.connectTimeoutHandler = null;
+        }
+        connection.closed();
+        manager.onSocketClosed(hasError);
+        for (const wake of this.socketCloseWaiters.splice(0)) {
+          wake();
+        }
+      });
+      socket.on('error', (error: Error) => {
+        this.lastError = { error, server };
+        if (this.options.transport.isFatal?.(error)) {
+          this.fatalServers.add(`${server.host}:${server.port}`);
+          if (this.fatalServers.size >= manager.servers.length) {
+            this.handshakeFailure = this.describeLastError();
+            // As for a failed handshake: the library's close handler stops instead of reconnecting.
+            manager.setState(LIBRARY_STATES.AUTHENTICATION_FAILED);
+          }
+        }
+        manager.onSocketError(error);
+      });
+    });
+  }
+
+  /** Called by a connection once the server accepted the session on it. */
+  accepted(): number {
+    this.fatalServers.clear();
+    this.connectionId += 1;
+    this.options.onConnection?.(this.connectionId);
+    return this.connectionId;
+  }
+
+  get hasHandshake(): boolean {
+    return this.options.transport.handshake !== undefined;
+  }
+
+  handshake(channel: HandshakeChannel): Promise<void> {
+    return this.options.transport.handshake?.(channel) ?? Promise.resolve();
+  }
+
+  get handshakeTimeoutMs(): number {
+    return this.options.handshakeTimeoutMs;
+  }
+
+  get inspectFrame(): ((frame: Buffer) => 'pass' | 'drop') | undefined {
+    return this.options.inspectFrame;
+  }
+}
+
+/** One socket's data path: ConnectResponse (held during a handshake), then frames to the library. */
+class Connection {
+  private readonly splitter = new FrameSplitter();
+  private phase: 'awaitingConnectResponse' | 'handshake' | 'open' | 'closed' = 'awaitingConnectResponse';
+  private readonly waiters: { resolve(frame: Buffer): void; reject(error: Error): void }[] = [];
+
+  constructor(
+    private readonly hook: SocketHook,
+    private readonly manager: LibraryConnectionManager,
+    private readonly socket: net.Socket,
+    private readonly server: ServerAddress,
+  ) {}
+
+  receive(chunk: Buffer): void {
+    try {
+      this.splitter.push(chunk, (frame) => this.deliver(frame));
+    } catch (error) {
+      this.hook.lastError = { error: error instanceof Error ? error : new Error(String(error)), server: this.server };
+      this.socket.destroy();
+    }
+  }
+
+  closed(): void {
+    this.phase = 'closed';
+    const gone = new Error(`The connection to ${this.server.host}:${this.server.port} closed during the handshake.`);
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.reject(gone);
+    }
+  }
+
+  private deliver(frame: Buffer): void {
+    switch (this.phase) {
+      case 'open':
+        if (this.hook.inspectFrame?.(frame) !== 'drop') {
+          this.manager.onSocketData(frame);
+        }
+        return;
+      case 'awaitingConnectResponse':
+        if (this.hook.hasHandshake && connectResponseTimeout(frame) > 0) {
+          this.phase = 'handshake';
+          void this.runHandshake(frame);
+        } else {
+          this.open(frame);
+        }
+        return;
+      case 'handshake': {
+        const waiter = this.waiters.shift();
+        if (waiter) {
+          waiter.resolve(frame);
+        } else {
+          this.hook.lastError = { error: new Error('ZooKeeper sent an unexpected frame during the handshake.'), server: this.server };
+          this.socket.destroy();
+        }
+        return;
+      }
+      case 'closed':
+        return;
+    }
+  }
+
+  private open(connectResponse: Buffer): void {
+    this.phase = 'open';
+    if (connectResponseTimeout(connectResponse) > 0) {
+      this.hook.accepted();
+    }
+    this.manager.onSocketData(connectResponse);
+  }
+
+  private async runHandshake(connectResponse: Buffer): Promise<void> {
+    const channel: HandshakeChannel = {
+      server: this.server,
+      socket: this.socket,
+      exchange: (request) =>
+        new Promise<Buffer>((resolve, reject) => {
+          if (this.phase !== 'handshake') {
+            reject(new Error('The handshake is over.'));
+            return;
+          }
+          this.waiters.push({ resolve, reject });
+          this.socket.write(request);
+        }),
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.hook.handshakeTimeoutMs);
+    });
+    let outcome: 'done' | 'timeout' | { failure: unknown };
+    try {
+      outcome = await Promise.race([this.hook.handshake(channel).then(() => 'done' as const), timeout]);
+    } catch (failure) {
+      outcome = { failure };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (typeof outcome === 'object' && outcome.failure instanceof HiveZkError) {
+      // A verdict (bad credentials, say): final even if the server has closed the connection since
+      // and the library is already on its way to the next server.
+      this.hook.handshakeFailure = outcome.failure;
+      if (this.manager.state >= 0) {
+        // AUTHENTICATION_FAILED makes the library's close handler stop instead of reconnecting.
+        this.manager.setState(LIBRARY_STATES.AUTHENTICATION_FAILED);
+        this.manager.socket?.destroy();
+      }
+      return;
+    }
+    if (this.phase !== 'handshake' || this.manager.socket !== this.socket) {
+      return; // the connection went away meanwhile; the library is already reconnecting
+    }
+    if (outcome === 'done') {
+      this.open(connectResponse);
+      return;
+    }
+    // Timed out, or failed without a verdict (e.g. the connection broke): drop this connection only.
+    const reason =
+      outcome === 'timeout'
+        ? new Error(`The handshake with ${this.server.host}:${this.server.port} did not finish within ${this.hook.handshakeTimeoutMs} ms.`)
+        : outcome.failure instanceof Error
+          ? outcome.failure
+          : new Error(String(outcome.failure));
+    this.hook.lastError = { error: reason, server: this.server };
+    this.socket.destroy();
+  }
+}
