@@ -1,5 +1,5 @@
 // The frame splitter and the library guard: whole frames whatever the slicing, and a loud
-// failure if node-zookeeper-client's internals that the socket hook drives ever move.
+// failure if node-zookeeper-client's internals that the seam (zk/library.ts) drives ever move.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { FrameSplitter, MAX_FRAME_BYTES, addWatchFrame, connectResponseTimeout, 
 import { PersistentWatches } from '../../src/core/zk/persistentWatches';
 import { pathProblem, pathProblemAt } from '../../src/core/zk/errorMap';
 import { childPath, pathAt, pickPaths } from '../../src/core/zk/znodePath';
-import { libraryInternalsProblems } from '../../src/core/zk/session';
+import { libraryInternalsProblems } from '../../src/core/zk/library';
 
 function frame(body: Buffer): Buffer {
   const out = Buffer.alloc(4 + body.length);
@@ -68,9 +68,6 @@ test('request frames and ConnectResponse timeouts are read and written as jute d
   assert.equal(connectResponseTimeout(connectResponse), 30_000);
 });
 
-// If this fails, node-zookeeper-client changed: re-read lib/ConnectionManager.js against
-// src/core/zk/socketHook.ts (connect, the socket handlers, CONNECTING/AUTHENTICATION_FAILED, queue)
-// and the batched-read request in zk/session.ts, then update the fingerprint below.
 test('multiRead requests: paths given as parents and names are written byte for byte as the joined paths, under a chroot too', () => {
   const parents = ['/', '/a', '/a', '/hive_locks/db/t/ds=2026', '/é/ü', '/a'];
   const names = ['x', 'LOCK-SHARED-0000000001', 'b', 'LOCK-EXCLUSIVE-0000000002', 'ñ-名', 'c'];
@@ -168,7 +165,10 @@ test('znode paths: a path of millions of segments is checked, not a stack overfl
   assert.equal(pathProblem(`${'/a'.repeat(5 << 20)}//b`)?.code, 'BAD_ARGUMENT');
 });
 
-test('GUARD: node-zookeeper-client internals used by the socket hook are where they were', () => {
+// If this fails, node-zookeeper-client changed: re-read lib/ConnectionManager.js against
+// the contract at the top of src/core/zk/library.ts (the seam: connect, the socket handlers,
+// CONNECTING/AUTHENTICATION_FAILED, queue), then update the fingerprint below.
+test('GUARD: node-zookeeper-client internals used by the seam (src/core/zk/library.ts) are where they were', () => {
   assert.deepEqual(libraryInternalsProblems(), []);
   const source = readFileSync(require.resolve('node-zookeeper-client/lib/ConnectionManager.js'), 'utf8');
   const connect = /ConnectionManager\.prototype\.connect = function \(\) \{([\s\S]*?)\n\};/.exec(source)?.[1] ?? '';

@@ -1,8 +1,8 @@
 // The session's persistent watches (ZooKeeper 3.6+ addWatch): who listens on which path, which
 // notification frames belong to them, and what to add again on each new connection. Knows nothing of
-// the client library: the session sends the requests and hands every frame in.
+// the client library: the session sends the requests (ownRequests.ts) and hands every frame in.
 
-import type { HiveZkError } from '../errors';
+import { HiveZkError } from '../errors';
 import type { WatchEventType } from './types';
 import { decodeWatcherEvent, type AddWatchMode } from './wire';
 
@@ -40,10 +40,6 @@ export class PersistentWatches {
     return this.watches.size;
   }
 
-  all(): PersistentWatch[] {
-    return [...this.watches.values()];
-  }
-
   /** Adds a listener; true when the path had no watch of that mode yet (one addWatch is due). */
   add(path: string, mode: AddWatchMode, listener: PersistentWatchListener): boolean {
     const key = `${mode}:${path}`;
@@ -65,6 +61,24 @@ export class PersistentWatches {
     }
     this.watches.delete(key);
     return true;
+  }
+
+  /**
+   * A new connection: each watch is added again by `add`, then its listeners are told; a refusal
+   * other than a lost connection (which the next connection retries) ends the watch, unless its
+   * client has been replaced meanwhile (`stillCurrent`).
+   */
+  rearm(add: (watch: PersistentWatch) => Promise<unknown>, info: { connectionId: number; generation: number }, stillCurrent: () => boolean): void {
+    for (const watch of this.watches.values()) {
+      add(watch).then(
+        () => watch.listeners.forEach((listener) => listener.rearmed?.(info)),
+        (error: unknown) => {
+          if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && stillCurrent()) {
+            watch.listeners.forEach((listener) => listener.failed?.(error));
+          }
+        },
+      );
+    }
   }
 
   /**

@@ -1,16 +1,16 @@
 // The session's own socket under one instance of the ZooKeeper client library: we open each connection
 // (plain TCP, or whatever a ZkTransport makes, e.g. TLS), see its errors, cut its data into whole
 // frames, and may run a handshake (e.g. SASL) before the library sees the server's ConnectResponse.
+// It reaches the library only through the seam's LibraryPort (library.ts: takeOverConnect).
 
 import * as net from 'node:net';
 import { HiveZkError } from '../errors';
 import type { ClientAuth } from './identities';
+import { takeOverConnect, type HookedSocket, type LibraryPort, type ServerAddress } from './library';
+import type { Client } from './libraryApi';
 import { FrameSplitter, connectResponseTimeout } from './wire';
 
-export interface ServerAddress {
-  host: string;
-  port: number;
-}
+export type { ServerAddress } from './library';
 
 /** One new connection, between the server's ConnectResponse and the library's first request. */
 export interface HandshakeChannel {
@@ -51,29 +51,6 @@ export interface ZkTransport {
   clientAuth?(): ClientAuth;
 }
 
-/** The parts of the library's ConnectionManager (the pinned client library, 1.1.3) this hook drives. */
-export interface LibraryConnectionManager {
-  socket: net.Socket | undefined;
-  servers: unknown[];
-  connectTimeout: number;
-  connectTimeoutHandler: NodeJS.Timeout | null;
-  state: number;
-  setState(state: number): void;
-  findNextServer(callback: (server: ServerAddress) => void): void;
-  onSocketConnected(): void;
-  onSocketData(frame: Buffer): void;
-  onSocketDrain(): void;
-  onSocketClosed(hasError: boolean): void;
-  onSocketError(error: Error): void;
-  onSocketConnectTimeout(): void;
-  connect(): void;
-  /** Queues a request; the library assigns `header.xid` just before it calls `toBuffer()` to write it. */
-  queue(request: { header: { xid: number; type: number }; payload: null; toBuffer(): Buffer }, callback: (error?: Error | null) => void): void;
-}
-
-/** ConnectionManager.STATES of the library, checked by libraryInternalsProblems() in session.ts. */
-export const LIBRARY_STATES = { CONNECTING: 1, AUTHENTICATION_FAILED: -4 } as const;
-
 export interface SocketHookOptions {
   transport: ZkTransport;
   /** A handshake that has not finished by then drops the connection (the library tries the next server). */
@@ -99,13 +76,15 @@ export class SocketHook {
 
   private socketCloseWaiters: (() => void)[] = [];
 
-  constructor(private readonly manager: LibraryConnectionManager, private readonly options: SocketHookOptions) {
-    manager.connect = () => this.connect();
+  private readonly port: LibraryPort;
+
+  constructor(client: Client, private readonly options: SocketHookOptions) {
+    this.port = takeOverConnect(client, (server) => this.open(server));
   }
 
   /** Resolves once the current socket has closed (at once if there is none), or after `maxWaitMs`. */
   currentSocketClosed(maxWaitMs: number): Promise<void> {
-    const socket = this.manager.socket;
+    const socket = this.port.socket;
     if (!socket || socket.destroyed) {
       return Promise.resolve();
     }
@@ -126,48 +105,31 @@ export class SocketHook {
     return this.options.transport.describeError?.(this.lastError.error, this.lastError.server);
   }
 
-  /** Replaces ConnectionManager.connect: the same steps, on a socket we make and listen to. */
-  private connect(): void {
-    const manager = this.manager;
-    manager.setState(LIBRARY_STATES.CONNECTING);
-    manager.findNextServer((server) => {
-      if (manager.state !== LIBRARY_STATES.CONNECTING) {
-        return; // closed or failed while waiting for the next server
-      }
-      const socket = this.options.transport.createSocket?.(server) ?? net.connect({ host: server.host, port: server.port });
-      manager.socket = socket;
-      manager.connectTimeoutHandler = setTimeout(() => manager.onSocketConnectTimeout(), manager.connectTimeout);
-      socket.setNoDelay(true);
-      const connection = new Connection(this, manager, socket, server);
-      socket.on((socket as { encrypted?: boolean }).encrypted ? 'secureConnect' : 'connect', () => manager.onSocketConnected());
-      socket.on('data', (chunk: Buffer) => connection.receive(chunk));
-      socket.on('drain', () => manager.onSocketDrain());
-      socket.on('close', (hasError: boolean) => {
-        // The library clears its connect timer on connect or error only; a socket closed during a
-        // TLS handshake (or destroyed by a shutdown) would leave it running and keep the process alive.
-        if (manager.socket === socket && manager.connectTimeoutHandler) {
-          clearTimeout(manager.connectTimeoutHandler);
-          manager.connectTimeoutHandler = null;
-        }
+  /** A socket for the next server the library tries: the transport's, seen by us before the library. */
+  private open(server: ServerAddress): HookedSocket {
+    const socket = this.options.transport.createSocket?.(server) ?? net.connect({ host: server.host, port: server.port });
+    const connection = new Connection(this, this.port, socket, server);
+    return {
+      socket,
+      data: (chunk) => connection.receive(chunk),
+      closed: () => {
         connection.closed();
-        manager.onSocketClosed(hasError);
         for (const wake of this.socketCloseWaiters.splice(0)) {
           wake();
         }
-      });
-      socket.on('error', (error: Error) => {
+      },
+      error: (error) => {
         this.lastError = { error, server };
         if (this.options.transport.isFatal?.(error)) {
           this.fatalServers.add(`${server.host}:${server.port}`);
-          if (this.fatalServers.size >= manager.servers.length) {
+          if (this.fatalServers.size >= this.port.serverCount) {
             this.handshakeFailure = this.describeLastError();
             // As for a failed handshake: the library's close handler stops instead of reconnecting.
-            manager.setState(LIBRARY_STATES.AUTHENTICATION_FAILED);
+            this.port.refuse();
           }
         }
-        manager.onSocketError(error);
-      });
-    });
+      },
+    };
   }
 
   /** Called by a connection once the server accepted the session on it. */
@@ -203,7 +165,7 @@ class Connection {
 
   constructor(
     private readonly hook: SocketHook,
-    private readonly manager: LibraryConnectionManager,
+    private readonly port: LibraryPort,
     private readonly socket: net.Socket,
     private readonly server: ServerAddress,
   ) {}
@@ -229,7 +191,7 @@ class Connection {
     switch (this.phase) {
       case 'open':
         if (this.hook.inspectFrame?.(frame) !== 'drop') {
-          this.manager.onSocketData(frame);
+          this.port.deliver(frame);
         }
         return;
       case 'awaitingConnectResponse':
@@ -260,7 +222,7 @@ class Connection {
     if (connectResponseTimeout(connectResponse) > 0) {
       this.hook.accepted();
     }
-    this.manager.onSocketData(connectResponse);
+    this.port.deliver(connectResponse);
   }
 
   private async runHandshake(connectResponse: Buffer): Promise<void> {
@@ -293,14 +255,14 @@ class Connection {
       // A verdict (bad credentials, say): final even if the server has closed the connection since
       // and the library is already on its way to the next server.
       this.hook.handshakeFailure = outcome.failure;
-      if (this.manager.state >= 0) {
-        // AUTHENTICATION_FAILED makes the library's close handler stop instead of reconnecting.
-        this.manager.setState(LIBRARY_STATES.AUTHENTICATION_FAILED);
-        this.manager.socket?.destroy();
+      if (!this.port.stopped) {
+        // The library's close handler then stops instead of reconnecting.
+        this.port.refuse();
+        this.port.socket?.destroy();
       }
       return;
     }
-    if (this.phase !== 'handshake' || this.manager.socket !== this.socket) {
+    if (this.phase !== 'handshake' || this.port.socket !== this.socket) {
       return; // the connection went away meanwhile; the library is already reconnecting
     }
     if (outcome === 'done') {
