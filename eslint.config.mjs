@@ -1,5 +1,6 @@
 // Lint rules, including the layering the project depends on: core never imports vscode or the UI,
-// only src/core/zk/ talks to node-zookeeper-client, and the CLI never imports vscode.
+// only src/core/zk/ talks to node-zookeeper-client or reads the wire format (its seam, library.ts),
+// and the CLI never imports vscode.
 // The build and test scripts (.mjs) are linted too.
 import js from '@eslint/js';
 import globals from 'globals';
@@ -7,6 +8,10 @@ import tseslint from 'typescript-eslint';
 
 const NO_ZK_CLIENT = { name: 'node-zookeeper-client', message: 'Only src/core/zk/ may use the ZooKeeper client.' };
 const NO_VSCODE_IN_CORE = { name: 'vscode', message: 'src/core is pure: it must never import vscode.' };
+const NO_WIRE = {
+  group: ['**/zk/wire', '**/zk/socketHook', '**/zk/library', '**/zk/libraryApi'],
+  message: 'Only src/core/zk/ reads the ZooKeeper wire format or the client library: use the session (and zk/batchedReply for replies read in place).',
+};
 const NO_UI_FROM_CORE = { group: ['**/ui', '**/ui/**', '**/extension'], message: 'src/core must not depend on the UI: the dependency runs ui → core only.' };
 
 export default tseslint.config(
@@ -24,8 +29,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_ZK_CLIENT], patterns: [NO_WIRE] }] },
+  },
+  {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_CORE, NO_ZK_CLIENT], patterns: [NO_UI_FROM_CORE] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_CORE, NO_ZK_CLIENT], patterns: [NO_UI_FROM_CORE, NO_WIRE] }] },
   },
   {
     files: ['src/core/zk/**/*.ts'],
@@ -34,7 +43,7 @@ export default tseslint.config(
   {
     files: ['src/cli.ts', 'src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [NO_ZK_CLIENT, { name: 'vscode', message: 'The CLI runs without VS Code: it must never import vscode.' }], patterns: [{ group: ['**/ui', '**/ui/**'], message: 'The CLI shares the core only.' }] }],
+      'no-restricted-imports': ['error', { paths: [NO_ZK_CLIENT, { name: 'vscode', message: 'The CLI runs without VS Code: it must never import vscode.' }], patterns: [{ group: ['**/ui', '**/ui/**'], message: 'The CLI shares the core only.' }, NO_WIRE] }],
     },
   },
   {

@@ -11,7 +11,6 @@ import { discoverNamespaces } from '../../src/core/registry/namespaceDiscovery';
 import { walkLocks } from '../../src/core/locks/lockWalk';
 import type { InFrameListingSink } from '../../src/core/zk/multiRead';
 import { resolveJdbcUrl } from '../../src/core/jdbc/resolver';
-import { forEachChildNameAt } from '../../src/core/zk/wire';
 import { ZkSession, type ReadOutcome, type ZkSessionOptions } from '../../src/core/zk/session';
 import { mkdirp, registerHs2, registerRaw, takeLock } from '../support/hiveSeed';
 import { plainWalk } from '../support/plainWalk';
@@ -156,11 +155,11 @@ function deletingAfterListing(session: ZkSession, pick: (parent: string, childre
             // Listings read in place (a walk's) are seen as they are handed on, names read from the frame.
             inFrame
               ? {
-                  inFrame: (frame, first, count, index) => {
+                  inFrame: (listing, index) => {
                     const names: string[] = [];
-                    forEachChildNameAt(frame, first, count, (start, end) => names.push(frame.toString('utf8', start, end)));
+                    listing.forEachChildName((bytes, start, end) => names.push(bytes.toString('utf8', start, end)));
                     listed.push([paths[index] ?? '', names]);
-                    inFrame(frame, first, count, index);
+                    inFrame(listing, index);
                   },
                 }
               : {},

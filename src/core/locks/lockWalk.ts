@@ -7,7 +7,6 @@ import { unlessMissingOutcome } from '../zk/missingZnode';
 import { namespacePath } from '../zk/znodePath';
 import { HiveZkError } from '../errors';
 import type { ZkSession } from '../zk/session';
-import { forEachChildNameAt, statCtimeAt, statEphemeralOwnerAt } from '../zk/wire';
 
 export interface LockWalkOptions {
   database?: string;
@@ -85,6 +84,17 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
     nodes.push({ path: `${listed.path}/${name}`, segments: [...listed.segments, name] });
   };
 
+  /** One child name of a listing read in place, as its UTF-8 bytes: a lock, or a node to list. */
+  const readName = (bytes: Buffer, start: number, end: number): void => {
+    const mode = lockNameModeAt(bytes, start, end);
+    if (mode) {
+      const sequence = lockNameSequenceAt(bytes, start, end);
+      addLock(mode, sequence, isUsualLockName(mode.length, sequence, end - start) ? undefined : bytes.toString('latin1', start, end)); // ASCII, as lockNameModeAt checked
+    } else {
+      addNode(bytes.toString('utf8', start, end));
+    }
+  };
+
   // Each batch is decoded as it arrives, while the next is still on the wire.
   const listNodes = async (chunk: NodeItem[]): Promise<void> => {
     await session.forEachChildren(
@@ -114,18 +124,10 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       },
       {
         // Listings by multiRead (the usual case) are read in place: lock names from their bytes, no string for a usual one.
-        inFrame: (frame, first, count, i) => {
+        inFrame: (listing, i) => {
           listed = chunk[i];
           objectAdded = false;
-          forEachChildNameAt(frame, first, count, (start, end) => {
-            const mode = lockNameModeAt(frame, start, end);
-            if (mode) {
-              const sequence = lockNameSequenceAt(frame, start, end);
-              addLock(mode, sequence, isUsualLockName(mode.length, sequence, end - start) ? undefined : frame.toString('latin1', start, end)); // ASCII, as lockNameModeAt checked
-            } else {
-              addNode(frame.toString('utf8', start, end));
-            }
-          });
+          listing.forEachChildName(readName);
         },
       },
     );
@@ -157,10 +159,10 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
       },
       // Batched reads (the usual case) are decoded in place: no data view or stat object per lock.
       {
-        inFrame: (frame, start, end, i) => {
+        inFrame: (lock, i) => {
           locksReserved -= 1;
           collected += 1;
-          table.read(rows[i], frame, start, end, statCtimeAt(frame, end), statEphemeralOwnerAt(frame, end));
+          table.read(rows[i], lock.bytes, lock.start, lock.end, lock.ctime, lock.ephemeralOwner);
         },
       },
     );

@@ -3,6 +3,7 @@
 // has no multiRead. Knows nothing of the client library: the session sends and reads for it.
 
 import { Semaphore } from '../concurrency';
+import { DataInReply, ListingInReply } from './batchedReply';
 import { HiveZkError, isHiveZkError } from '../errors';
 import type { SessionIdentities } from './identities';
 import { errorFromCode, isUnimplemented, pathProblemAt, perPathError } from './errorMap';
@@ -29,17 +30,10 @@ const NO_AUTH = -102;
 const SLOW_START_OPS = 32;
 
 export type Sink = (outcome: ReadOutcome<unknown>, index: number) => void;
-/**
- * A znode's data read by multiRead, handed on in place: the data is frame[start, end) and its stat
- * follows (statCtimeAt, statEphemeralOwnerAt). No data view or stat object is made for it.
- */
-export type InFrameSink = (frame: Buffer, start: number, end: number, index: number) => void;
-/**
- * A znode's children listed by multiRead, handed on in place: `count` names, each a jute string
- * (4-byte length, then its UTF-8 bytes) from frame[first] on (forEachChildNameAt). No array or
- * string is made for them.
- */
-export type InFrameListingSink = (frame: Buffer, first: number, count: number, index: number) => void;
+/** A znode's data read by multiRead, handed on in place (a view valid during the call): no data view or stat object is made for it. */
+export type InFrameSink = (data: DataInReply, index: number) => void;
+/** A znode's children listed by multiRead, handed on in place (a view valid during the call): no array or string is made for them. */
+export type InFrameListingSink = (listing: ListingInReply, index: number) => void;
 
 /** In-place sinks for batched reads that came by multiRead: one per kind of read. */
 export type InFrameSinks = { data?: InFrameSink; children?: InFrameListingSink };
@@ -235,14 +229,17 @@ export class MultiReader {
     this.bytesPerOp[kind] = Math.round(this.bytesPerOp[kind] * 0.5 + observed * 0.5);
     this.sizesLearnt[kind] = true;
     const { data, children } = inFrame;
+    // One view per batch, repositioned for each result.
+    const dataView = data ? new DataInReply() : undefined;
+    const listingView = children ? new ListingInReply() : undefined;
     for (let i = 0; i < batch.length; i += 1) {
       const at = i < offsets.length ? offsets[i] : -1;
       const dataStart = data && at >= 0 ? dataResultStart(frame, at) : -1;
       const listStart = children && at >= 0 ? childrenResultStart(frame, at) : -1;
-      if (data && dataStart >= 0) {
-        data(frame, dataStart, dataResultEnd(frame, dataStart), batch[i]);
-      } else if (children && listStart >= 0) {
-        children(frame, listStart, int32At(frame, listStart - 4), batch[i]);
+      if (data && dataView && dataStart >= 0) {
+        data(dataView.at(frame, dataStart, dataResultEnd(frame, dataStart)), batch[i]);
+      } else if (children && listingView && listStart >= 0) {
+        children(listingView.at(frame, listStart, int32At(frame, listStart - 4)), batch[i]);
       } else {
         sink(this.toOutcome(at >= 0 ? multiReadResultAt(frame, at) : undefined, batchPaths, i), batch[i]);
       }

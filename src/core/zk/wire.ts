@@ -367,11 +367,11 @@ export function childrenResultStart(frame: Buffer, at: number): number {
 }
 
 /** Each of `count` child names from `first` on (a checked frame, see childrenResultStart): its bytes are frame[start, end). */
-export function forEachChildNameAt(frame: Buffer, first: number, count: number, visit: (start: number, end: number) => void): void {
+export function forEachChildNameAt(frame: Buffer, first: number, count: number, visit: (frame: Buffer, start: number, end: number) => void): void {
   let at = first;
   for (let c = 0; c < count; c += 1) {
     const end = at + 4 + int32At(frame, at);
-    visit(at + 4, end);
+    visit(frame, at + 4, end);
     at = end;
   }
 }
