@@ -2,7 +2,8 @@
 // same pipelining depth; and its multiRead, same batch size), same work, same server, same run.
 // Prints a table of medians and ratios.
 // Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree), BENCH_ONLY=tls (only row 7),
-// BENCH_ONLY=cli (only rows 8: the CLI as a whole process).
+// BENCH_ONLY=cli (only rows 8: the CLI as a whole process), BENCH_ONLY=walk (only ours on rows 2's lock
+// trees; with BENCH_BASELINE=<another build's root> that build's worker in turn with ours, same server).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -64,8 +65,8 @@ function quantile(values: number[], q: number): number {
 }
 
 /** Our core in its own process; `multiRead: false` is the single-read path (servers before 3.6, and before batching). */
-function ours(zk: string, workload: string, path: string, runs: number, options: { depth?: number; multiRead?: boolean; digest?: boolean; tls?: TlsConfig; pairedWith?: string; pairedMultiRead?: boolean; warmup?: number; serverPid?: number | undefined; cpus?: string } = {}): Measured {
-  const command = ['node', '--max-old-space-size=512', join(ROOT, 'out', 'bench', 'worker.js'), zk, workload, path, String(runs)];
+function ours(zk: string, workload: string, path: string, runs: number, options: { depth?: number; multiRead?: boolean; digest?: boolean; tls?: TlsConfig; pairedWith?: string; pairedMultiRead?: boolean; warmup?: number; serverPid?: number | undefined; cpus?: string; root?: string } = {}): Measured {
+  const command = ['node', '--max-old-space-size=512', join(options.root ?? ROOT, 'out', 'bench', 'worker.js'), zk, workload, path, String(runs)];
   // cpus: the worker kept to those CPUs (taskset), e.g. away from the server's.
   const [program = 'node', ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...command] : command;
   const out = execFileSync(program, args, {
@@ -187,6 +188,46 @@ async function tlsAgainstPlain(print: (cells: string[]) => void, results: Record
   }
 }
 
+/** Rows 2 for ours alone (no Java), and against another build's worker when BENCH_BASELINE names one: the two take turns. */
+async function walksOnly(): Promise<void> {
+  const baseline = process.env.BENCH_BASELINE;
+  const cluster = await startZooKeeper();
+  try {
+    const seeder = new ZkSession({ connectString: cluster.connectString, requestTimeoutMs: 120_000 });
+    await seedLocks(seeder, 'locks10k', 10, 10, 20, 5);
+    await seedLocks(seeder, 'locksdistinct', 10, 10, 20, 5, true);
+    if (!QUICK) {
+      await seedLocks(seeder, 'locks100k', 10, 10, 100, 10);
+    }
+    seeder.close();
+    const zk = cluster.connectString;
+    const rows = [['2. walk lock tree, 10k locks', 'locks10k'], ['2. walk 10k locks, no data repeated', 'locksdistinct'], ...(QUICK ? [] : [['2. walk lock tree, 100k locks', 'locks100k']])];
+    ours(zk, 'walk', rows[rows.length - 1][1], 2); // the server's read paths warmed, untimed
+    console.log(row(['workload', 'ours (ms)', 'base (ms)', 'ratio', 'RSS (MB)', 'base RSS', 'requests'], [44, 10, 10, 7, 9, 9, 9]));
+    for (const [name, path] of rows) {
+      const mine: Measured[] = [];
+      const theirs: Measured[] = [];
+      for (let round = 0; round < 2; round += 1) {
+        // Turns alternate, so that neither side always runs on the warmer server.
+        const order = round === 0 ? ['mine', 'theirs'] : ['theirs', 'mine'];
+        for (const side of order) {
+          if (side === 'mine') {
+            mine.push(ours(zk, 'walk', path, RUNS, { warmup: MULTI_WARMUPS }));
+          } else if (baseline) {
+            theirs.push(ours(zk, 'walk', path, RUNS, { warmup: MULTI_WARMUPS, root: baseline }));
+          }
+        }
+      }
+      const a = mine.flatMap((m) => m.runs);
+      const b = theirs.flatMap((m) => m.runs);
+      const rss = (ms: Measured[]): string => (ms.length > 0 ? String(Math.max(...ms.map((m) => m.maxRssMb ?? 0))) : '-');
+      console.log(row([name, median(a).toFixed(1), b.length > 0 ? median(b).toFixed(1) : '-', b.length > 0 ? `${(median(a) / median(b)).toFixed(2)}×` : '-', rss(mine), rss(theirs), String(mine[0]?.requests ?? '?')], [44, 10, 10, 7, 9, 9, 9]));
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   if (process.env.BENCH_ONLY === 'tls') {
@@ -195,6 +236,11 @@ async function main(): Promise<void> {
     print(['workload', 'ours (ms)', 'Java (ms)', 'Java multi', 'ratio', 'vs multi', 'goal', 'notes']);
     await tlsAgainstPlain(print, results);
     console.log(`\nbench (TLS only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'walk') {
+    await walksOnly();
+    console.log(`\nbench (lock walks only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return;
   }
   mkdirSync(JAVA_DIR, { recursive: true });

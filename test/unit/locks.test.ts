@@ -1,6 +1,8 @@
 // Lock manager formats and its grant rule (hive-zk-spec §4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { prng } from '../support/prng';
 import { decodeLockData, decodeLockObject, lockNameMode, lockNameModeAt, lockNameSequence, lockNameSequenceAt, lockSequenceText, sortStably, decodeTableName, encodeTableName, parseLockName, unlockStatement, unescapePathName, type HiveLock, type LockMode } from '../../src/core/locks/locks';
 import { LockTable } from '../../src/core/locks/lockTable';
@@ -244,4 +246,19 @@ test('grant rule: locks on different objects never conflict', () => {
       ['/r/db/t1', 'granted'],
     ],
   );
+});
+
+test('lock data: the 1 MiB texts memo is made on first use, not when the lock modules load (the tree loads them at activation)', () => {
+  const module = (name: string): string => JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'locks', `${name}.js`));
+  // A fresh process: what loading costs is measured alone, then what the first decoded lock adds.
+  const script = [
+    'const before = process.memoryUsage().arrayBuffers;',
+    `require(${module('locks')});`,
+    'const loaded = process.memoryUsage().arrayBuffers - before;',
+    `require(${module('lockData')}).decodeLockData(Buffer.from('q:1:IMPLICIT:select 1:h'));`,
+    'console.log(JSON.stringify({ loaded, used: process.memoryUsage().arrayBuffers - before }));',
+  ].join('\n');
+  const { loaded, used } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { loaded: number; used: number };
+  assert.ok(loaded < 256 * 1024, `loading the lock modules allocated ${loaded} bytes of buffers`);
+  assert.ok(used >= 1024 * 1024, `the memo is there once a lock is decoded (${used} bytes): this test can see it`);
 });

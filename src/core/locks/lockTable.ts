@@ -4,22 +4,8 @@
 // HiveLock the tree and the CLI read is a small view of its row (`npm run bench`: time and peak memory of the 100k-lock walk).
 
 import { inspect } from 'node:util';
-import {
-  decodeLockData,
-  decodeLockObject,
-  forEachBlocker,
-  LOCK_DATA_MODE_NAMES,
-  LOCK_MODES,
-  NO_PROBLEMS,
-  plainLock,
-  readUsualLockData,
-  sortStably,
-  type HiveLock,
-  type LockData,
-  type LockMode,
-  type LockObject,
-  type UsualLockData,
-} from './locks';
+import { decodeLockData, LOCK_DATA_MODE_NAMES, NO_PROBLEMS, readUsualLockData, type LockData, type UsualLockData } from './lockData';
+import { decodeLockObject, forEachBlocker, LOCK_MODES, plainLock, sortStably, type HiveLock, type LockMode, type LockObject } from './locks';
 
 /** Where a listed lock stands: not (yet) read, read, or its read refused by an ACL. */
 const LISTED = 0;
