@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const NO_ZK_CLIENT = { name: 'node-zookeeper-client', message: 'Only src/core/zk/ may use the ZooKeeper client.' };
 const NO_VSCODE_IN_CORE = { name: 'vscode', message: 'src/core is pure: it must never import vscode.' };
 const NO_WIRE = {
-  group: ['**/zk/wire', '**/zk/socketHook', '**/zk/library', '**/zk/libraryApi'],
+  group: ['**/zk/wire', '**/zk/wireMultiRead', '**/zk/socketHook', '**/zk/library', '**/zk/libraryApi'],
   message: 'Only src/core/zk/ reads the ZooKeeper wire format or the client library: use the session (and zk/batchedReply for replies read in place).',
 };
 const NO_UI_FROM_CORE = { group: ['**/ui', '**/ui/**', '**/extension'], message: 'src/core must not depend on the UI: the dependency runs ui → core only.' };

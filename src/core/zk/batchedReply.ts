@@ -1,8 +1,8 @@
 // Results of a batched read (multiRead) read in place, for readers outside zk/ that must not make an
 // object per znode (a lock walk reads 100k): a view over the reply, repositioned for each result and
-// valid only during the call it is handed to. The reply's wire layout stays zk/'s business (wire.ts).
+// valid only during the call it is handed to. The reply's wire layout stays zk/'s business (wireMultiRead.ts).
 
-import { forEachChildNameAt, statCtimeAt, statEphemeralOwnerAt } from './wire';
+import { forEachChildNameAt, statCtimeAt, statEphemeralOwnerAt } from './wireMultiRead';
 
 const EMPTY = Buffer.alloc(0);
 

@@ -10,7 +10,8 @@ import { errorFromCode, isUnimplemented, pathProblemAt, perPathError } from './e
 import { pathAt, pathCount, pickPaths, type ZnodePaths } from './znodePath';
 import type { SocketHook } from './socketHook';
 import type { ReadOutcome } from './types';
-import { childrenResultStart, multiReadErrorAt, dataResultEnd, dataResultStart, indexMultiReadResponse, int32At, multiReadResultAt, replyHeader, type MultiReadKind, type MultiReadResult } from './wire';
+import { replyHeader } from './wire';
+import { childrenResultStart, multiReadErrorAt, dataResultEnd, dataResultStart, indexMultiReadResponse, int32At, multiReadResultAt, type MultiReadKind, type MultiReadResult } from './wireMultiRead';
 
 export interface MultiReadOptions {
   /** false: batched reads are always pipelined single reads (as on servers before 3.6). */

@@ -8,7 +8,8 @@ import { queueOwnFrame } from './library';
 import type { Cb } from './libraryApi';
 import type { MultiReadAnswer } from './multiRead';
 import { whoAmIFrame } from './whoAmI';
-import { addWatchFrame, multiReadFrame, removeWatchesFrame, type AddWatchMode, type MultiReadKind } from './wire';
+import { addWatchFrame, removeWatchesFrame, type AddWatchMode } from './wire';
+import { multiReadFrame, type MultiReadKind } from './wireMultiRead';
 import type { ZnodePaths } from './znodePath';
 
 /** How the session's request() sends one request on a client. */

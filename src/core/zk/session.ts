@@ -20,7 +20,8 @@ import { FATAL_CODES, isUnimplemented, mapError, pathProblem } from './errorMap'
 import { SessionIdentity } from './sessionIdentity';
 import type { ZkTransport } from './socketHook';
 import type { WatchListener, ZnodeAcl, ZnodeData, ZnodeStat, ReadOutcome } from './types';
-import type { AddWatchMode, MultiReadKind } from './wire';
+import type { AddWatchMode } from './wire';
+import type { MultiReadKind } from './wireMultiRead';
 import { takeWhoAmIReply } from './whoAmI';
 import { pathAt, type ZnodePaths } from './znodePath';
 
