@@ -3,7 +3,9 @@
 
 import { DEFAULT_DRIVER_VERSION, parseJdbcUrlAs } from '../core/jdbc/driverVersions';
 import { HiveZkError } from '../core/errors';
-import { configFileKind, ensemblesFromHiveSite, formatBeelineSiteEntry, parseHadoopXml, readBeelineSite, readConfigFile, readHs2ConnectionFile } from '../core/config/hiveSite';
+import { configFileKind, formatBeelineSiteEntry, readBeelineSite, readHs2ConnectionFile } from '../core/config/beelineFiles';
+import { parseHadoopXml, readConfigFile } from '../core/config/hadoopXml';
+import { ensemblesFromHiveSite } from '../core/config/hiveSite';
 import { requirePositional, type Args } from './args';
 
 export function ensemblesFrom(args: Args): unknown {

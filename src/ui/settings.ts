@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { parseConnectString } from '../core/zk/connectString';
 import { DEFAULT_DRIVER_VERSION, parseDriverVersion, type HiveDriverVersion } from '../core/jdbc/driverVersions';
-import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/registry/hs2Registry';
+import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, type EnsembleEntry } from '../core/config/ensemble';
 import { toHiveZkError } from '../core/errors';
 import { readSaslSetting, readTlsSetting, tlsSettingValue, type EnsembleSasl, type EnsembleTls } from './ensembleSecurity';
 
@@ -21,11 +21,8 @@ export const SettingKeys = {
   doctorRecheckMinutes: 'doctor.recheckMinutes',
 } as const;
 
-export interface EnsembleConfig {
-  name: string;
-  connectString: string;
-  hs2Namespaces: string[];
-  lockNamespace: string;
+/** A configured ensemble: where its Hive registrations and locks are (core's EnsembleEntry), and how to reach it. */
+export interface EnsembleConfig extends EnsembleEntry {
   sessionTimeoutMs: number;
   /** The servers' AdminServer port (admin.serverPort), asked when four-letter words are not whitelisted; default 8080. */
   adminServerPort?: number;

@@ -1,17 +1,9 @@
 // hive-site.xml / beeline-site.xml / beeline-hs2-connection.xml import, realistic and hostile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MAX_CONFIG_BYTES,
-  configFileKind,
-  ensemblesFromHiveSite,
-  formatBeelineSiteEntry,
-  parseHadoopXml,
-  quorumWithPort,
-  readBeelineSite,
-  readHiveSite,
-  readHs2ConnectionFile,
-} from '../../src/core/config/hiveSite';
+import { configFileKind, formatBeelineSiteEntry, readBeelineSite, readHs2ConnectionFile } from '../../src/core/config/beelineFiles';
+import { MAX_CONFIG_BYTES, parseHadoopXml } from '../../src/core/config/hadoopXml';
+import { ensemblesFromHiveSite, quorumWithPort, readHiveSite } from '../../src/core/config/hiveSite';
 import { HiveZkError } from '../../src/core/errors';
 
 const conf = (props: Record<string, string>, extra = ''): string =>

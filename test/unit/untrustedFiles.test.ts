@@ -9,7 +9,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HiveZkError, toHiveZkError } from '../../src/core/errors';
-import { formatBeelineSiteEntry, MAX_EXPANDED_CHARS, parseHadoopXml, readBeelineSite, readConfigFile, readHiveSite, readHs2ConnectionFile } from '../../src/core/config/hiveSite';
+import { formatBeelineSiteEntry, readBeelineSite, readHs2ConnectionFile } from '../../src/core/config/beelineFiles';
+import { MAX_EXPANDED_CHARS, parseHadoopXml, readConfigFile } from '../../src/core/config/hadoopXml';
+import { readHiveSite } from '../../src/core/config/hiveSite';
 import { readLocalFile } from '../../src/core/localFile';
 import { MAX_RSS_MB, runHostile } from '../support/hostileRun';
 

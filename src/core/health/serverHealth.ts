@@ -5,7 +5,8 @@
 import { sendAdminCommand, ADMIN_COMMANDS } from './adminServer';
 import { parseConnectString, type ConnectString, type HostPort } from '../zk/connectString';
 import { preview } from '../errors';
-import { isFailure, PROBE_DEFAULTS, sendFourLetterWord, type ProbeOptions } from './fourLetterWords';
+import { isFailure, PROBE_DEFAULTS, type ProbeOptions } from './boundedProbe';
+import { sendFourLetterWord } from './fourLetterWords';
 import {
   classifyRefusal,
   field,

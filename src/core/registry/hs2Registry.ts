@@ -7,10 +7,7 @@ import { unlessMissingOutcome } from '../zk/missingZnode';
 import { namespacePath } from '../zk/znodePath';
 import type { ReadOutcome, WatchListener, ZkSession, ZnodeStat } from '../zk/session';
 
-export const DEFAULT_HS2_NAMESPACE = 'hiveserver2';
-export const DEFAULT_HA_NAMESPACE = 'hs2ActivePassiveHA';
-export const DEFAULT_LOCK_NAMESPACE = 'hive_zookeeper_namespace';
-export const DEFAULT_METASTORE_NAMESPACE = 'hive_metastore';
+export { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../config/ensemble';
 
 export interface NamespaceListing {
   namespace: string;

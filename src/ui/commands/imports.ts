@@ -1,9 +1,9 @@
 // Commands that import the files users already keep (hive-site.xml, beeline-site.xml) as ensembles,
-// and copy a beeline-site.xml entry for a tree item. Parsing lives in core/config/hiveSite.ts.
+// and copy a beeline-site.xml entry for a tree item. Parsing lives in core/config/ (hiveSite.ts, beelineFiles.ts).
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/zk/connectString';
 import { HiveZkError } from '../../core/errors';
-import type { EnsembleEntry } from '../../core/config/hiveSite';
+import type { EnsembleEntry } from '../../core/config/ensemble';
 import { discoveryUrl } from '../../core/jdbc/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbc/jdbcUrl';
 import { Cancelled } from '../commandFunnel';
@@ -12,7 +12,11 @@ import { ensembleWithDefaults, writeEnsembles, type EnsembleConfig } from '../se
 import { ask, copy, register, registerForNodes, type CommandDeps } from './common';
 
 /** The XML parser is loaded on first use, not at activation (it is most of this feature's code). */
-const hiveSite = (): Promise<typeof import('../../core/config/hiveSite')> => import('../../core/config/hiveSite');
+const configFiles = async (): Promise<typeof import('../../core/config/hadoopXml') & typeof import('../../core/config/hiveSite') & typeof import('../../core/config/beelineFiles')> => ({
+  ...(await import('../../core/config/hadoopXml')),
+  ...(await import('../../core/config/hiveSite')),
+  ...(await import('../../core/config/beelineFiles')),
+});
 
 async function readConfigFile(arg: unknown, title: string): Promise<{ text: string; uri: vscode.Uri }> {
   let uri = arg instanceof vscode.Uri ? arg : undefined;
@@ -27,7 +31,7 @@ async function readConfigFile(arg: unknown, title: string): Promise<{ text: stri
     throw new HiveZkError('BAD_CONFIG_FILE', `Only local files are read (${uri.scheme}: is not).`);
   }
   // Counted read of a regular file: a FIFO or /dev/zero picked in the dialog is refused, not read until memory runs out.
-  return { text: (await hiveSite()).readConfigFile(uri.fsPath), uri };
+  return { text: (await configFiles()).readConfigFile(uri.fsPath), uri };
 }
 
 /** Adds entries whose connect string and namespaces are new, renaming on a name clash. */
@@ -57,7 +61,7 @@ export function registerImportCommands(deps: CommandDeps): void {
 
   register(deps, Commands.addEnsemblesFromHiveSite, async (arg) => {
     const { text, uri } = await readConfigFile(arg, 'Add Ensembles from hive-site.xml');
-    const { ensembles, settings: site } = (await hiveSite()).ensemblesFromHiveSite(text, 'hive-site');
+    const { ensembles, settings: site } = (await configFiles()).ensemblesFromHiveSite(text, 'hive-site');
     site.warnings.forEach((w) => log.warn(`${uri.fsPath}: ${w}`));
     if (ensembles.length === 0) {
       throw new HiveZkError('BAD_CONFIG_FILE', `No ZooKeeper ensemble in ${uri.fsPath}: ${site.warnings[0] ?? 'hive.zookeeper.quorum is not set.'}`);
@@ -69,7 +73,7 @@ export function registerImportCommands(deps: CommandDeps): void {
 
   register(deps, Commands.addFromBeelineSite, async (arg) => {
     const { text, uri } = await readConfigFile(arg, 'Add from beeline-site.xml');
-    const site = (await hiveSite()).readBeelineSite(text);
+    const site = (await configFiles()).readBeelineSite(text);
     site.warnings.forEach((w) => log.warn(`${uri.fsPath}: ${w}`));
     const entries: EnsembleEntry[] = [];
     for (const named of site.urls) {
@@ -109,7 +113,7 @@ export function registerImportCommands(deps: CommandDeps): void {
         value: ensemble.name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'hive',
         validateInput: (value) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value) && value !== 'default' ? undefined : 'Letters, digits, ".", "_" or "-" (not "default").'),
       }));
-    const entry = await copy((await hiveSite()).formatBeelineSiteEntry(name, url), 'beeline-site.xml entry');
+    const entry = await copy((await configFiles()).formatBeelineSiteEntry(name, url), 'beeline-site.xml entry');
     void vscode.window.showInformationMessage(`Copied a beeline-site.xml entry: paste it into ~/.beeline/beeline-site.xml, then run beeline -c ${name}.`);
     return entry;
   });
