@@ -2,6 +2,7 @@
 // loopback, four-letter words and AdminServer), plus older and hostile variants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { sendAdminCommand } from '../../src/core/health/adminServer';
 import { sendFourLetterWord } from '../../src/core/health/fourLetterWords';
@@ -323,6 +324,40 @@ test('an endless reply is cut at maxReplyBytes and marked truncated', async () =
     assert.equal(reply.text.length, 100_000);
   } finally {
     flood.close();
+  }
+});
+
+test('the AdminServer has the same bounds: an endless body is cut and marked truncated, a non-200 answer is an error', async () => {
+  const http = createHttpServer((request, response) => {
+    if (request.url === '/commands/monitor') {
+      response.writeHead(500);
+      response.end('no');
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.on('error', () => undefined);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const pump = (): void => {
+      while (!response.destroyed && response.write(chunk)) {
+        // keep writing until the socket pushes back
+      }
+    };
+    response.on('drain', pump);
+    pump();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const reply = await sendAdminCommand({ host: '127.0.0.1', port }, 'srvr', { maxReplyBytes: 100_000, timeoutMs: 5000 });
+    assert.ok('text' in reply);
+    assert.equal(reply.truncated, true);
+    assert.equal(reply.text.length, 100_000);
+    const refused = await sendAdminCommand({ host: '127.0.0.1', port }, 'mntr', { timeoutMs: 5000 });
+    assert.deepEqual(refused, { failure: 'error', message: `http://127.0.0.1:${port}/commands/monitor answered HTTP 500` });
+  } finally {
+    http.closeAllConnections();
+    http.close();
   }
 });
 
