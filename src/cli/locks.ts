@@ -45,11 +45,13 @@ export function locks(args: Args): Promise<unknown> {
           perObject.set(lock.objectPath, object);
         }
         const data = lock.data;
+        // A table lock's fields are read through from its row: each one once (the name is built on every read).
+        const znode = lock.znode;
         return {
-          path: lock.path,
+          path: `${lock.objectPath}/${znode}`,
           object: object.object,
           mode: lock.mode,
-          sequence: lockSequenceText(lock.znode),
+          sequence: lockSequenceText(znode),
           status: lock.status,
           blockedBy: lock.blockedBy ?? null,
           queryId: data.queryId ?? null,
