@@ -124,5 +124,5 @@ test('watch: a reader gone while lines stream (| head -1) ends the run at once, 
   }
   assert.equal(await exited, 0, stderr);
   assert.equal(stderr, '');
-  assert.equal(JSON.parse(stdout).type, 'ready');
+  assert.equal((JSON.parse(stdout) as { type?: string }).type, 'ready');
 });
