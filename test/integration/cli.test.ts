@@ -53,6 +53,12 @@ test('piped, every command prints the JSON scripts read: same keys and shapes', 
   assert.deepEqual(Object.keys(row), ['path', 'object', 'mode', 'sequence', 'status', 'blockedBy', 'queryId', 'lockTime', 'lockMode', 'query', 'client', 'ephemeral', 'owner', 'unlock']);
   assert.equal(typeof row.lockTime, 'number', 'epoch milliseconds, as before');
   assert.equal(row.blockedBy, 'LOCK-SHARED-0000000000');
+  // A name no quoting makes safe: no statement, and the reason, last.
+  await takeLock(session, 'odd_locks', { db: 'sales', table: 'bad`name', mode: 'SHARED', queryId: 'hive_q3', query: 'select 3' });
+  const odd = ((await hiveZk({}, 'locks', '--zk', zk.connectString, '--namespace', 'odd_locks')).json.locks as Record<string, unknown>[])[0] ?? {};
+  assert.deepEqual(Object.keys(odd).slice(-3), ['owner', 'unlock', 'unlockRefused']);
+  assert.equal(odd.unlock, null);
+  assert.match(String(odd.unlockRefused), /backquote/);
 });
 
 test('in a pseudo-terminal: tables with words and the blocker on its row; NO_COLOR has no escape codes; --json is JSON', () => {
