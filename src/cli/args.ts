@@ -6,6 +6,9 @@ import { HiveZkError, preview } from '../core/errors';
 
 export const MAX_TIMEOUT_MS = 3_600_000;
 
+/** What a command returns when it has written its own output (lines as they came): nothing more is printed. */
+export const STREAMED: unique symbol = Symbol('streamed');
+
 export interface Args {
   command: string;
   positional: string[];

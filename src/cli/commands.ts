@@ -9,13 +9,22 @@ import { MAX_TIMEOUT_MS, type Args } from './args';
 import { EXIT_CODES_USAGE } from './exitCodes';
 import { didYouMean } from './suggest';
 import { beeline } from './beeline';
-import { beelineSiteEntry, ensemblesFrom } from './configFiles';
-import { doctor } from './doctor';
 import { health } from './health';
 import { locks } from './locks';
 import { instances, namespaces } from './registry';
 import { parseUrl, resolve } from './urls';
-import { watch } from './watch';
+
+/**
+ * A command whose module is loaded when it runs: a cold start parses and evaluates only what it
+ * uses (the configuration files bring the XML parser, a file of its own next to dist/cli.js).
+ */
+function later<M>(load: () => Promise<M>, name: { [K in keyof M]: M[K] extends (args: Args) => unknown ? K : never }[keyof M]): (args: Args) => Promise<unknown> {
+  return async (args) => ((await load())[name] as (args: Args) => unknown)(args);
+}
+const ensemblesFrom = later(() => import('./configFiles'), 'ensemblesFrom');
+const beelineSiteEntry = later(() => import('./configFiles'), 'beelineSiteEntry');
+const doctor = later(() => import('./doctor'), 'doctor');
+const watch = later(() => import('./watch'), 'watch');
 
 /** Options every command takes. */
 const COMMON_USAGE = `  --json           print JSON even on a terminal (piped or redirected, every command prints JSON)

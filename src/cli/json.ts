@@ -4,8 +4,14 @@
 
 import { findInvisible, safeJson } from '../core/untrusted';
 
-/** Any character beyond printable ASCII, or a backslash (JSON's own escapes of controls and lone surrogates start with one). */
-const MAYBE_INVISIBLE = /[\\\u007f-\uffff]/;
+/**
+ * Printable ASCII without a backslash (JSON's own escapes of controls and lone surrogates start with
+ * one): nothing in it can be invisible. Native scans, not a regular expression: a 10k listing is 10 MB.
+ * A character from 0x80 on (a lone surrogate too) takes more than one byte in UTF-8.
+ */
+function isPlainAscii(text: string): boolean {
+  return Buffer.byteLength(text, 'utf8') === text.length && !text.includes('\\') && !text.includes('\u007f');
+}
 
 /**
  * `JSON.stringify(output, …, 2)` with every string, keys included, passed through escapeInvisible (safeJson). The usual
@@ -15,7 +21,7 @@ const MAYBE_INVISIBLE = /[\\\u007f-\uffff]/;
  */
 export function jsonText(output: unknown): string {
   const plain = JSON.stringify(output, null, 2);
-  if (!MAYBE_INVISIBLE.test(plain) || (!plain.includes('\\') && findInvisible(plain) === undefined)) {
+  if (isPlainAscii(plain) || (!plain.includes('\\') && findInvisible(plain) === undefined)) {
     return plain;
   }
   return safeJson(output, 2);

@@ -38,18 +38,21 @@ export function locks(args: Args): Promise<unknown> {
       visited: walk.visited,
       unreadable: walk.unreadable,
       locks: walk.locks.map((lock) => {
-        let object = perObject.get(lock.objectPath);
+        const objectPath = lock.objectPath;
+        let object = perObject.get(objectPath);
         if (!object) {
           const locked = lock.object;
           object = { object: formatLockObject(locked), unlock: unlockOrReason(locked) };
-          perObject.set(lock.objectPath, object);
+          perObject.set(objectPath, object);
         }
         const data = lock.data;
-        return {
-          path: lock.path,
+        // A table lock's fields are read through from its row: each one once (the name is built on every read).
+        const znode = lock.znode;
+        const row: Record<string, unknown> = {
+          path: `${objectPath}/${znode}`,
           object: object.object,
           mode: lock.mode,
-          sequence: lockSequenceText(lock.znode),
+          sequence: lockSequenceText(znode),
           status: lock.status,
           blockedBy: lock.blockedBy ?? null,
           queryId: data.queryId ?? null,
@@ -59,8 +62,13 @@ export function locks(args: Args): Promise<unknown> {
           client: data.clientIp ?? null,
           ephemeral: lock.ephemeral ?? null,
           owner: ownerJson(ownerOf(lock.ephemeralOwner, sessions)),
-          ...object.unlock,
+          unlock: object.unlock.unlock,
         };
+        // Last, as before: the reason no UNLOCK statement is given (a spread per row costs a cold start 20k copies).
+        if (object.unlock.unlockRefused !== undefined) {
+          row.unlockRefused = object.unlock.unlockRefused;
+        }
+        return row;
       }),
     };
   });

@@ -2,6 +2,7 @@
 // the command, then a table for a person on a terminal or JSON for a script. Nothing here touches
 // process, so tests run it with any terminal.
 
+import { STREAMED } from './args';
 import { commandUsage, COMMANDS, parseArgs, runParsed, USAGE } from './commands';
 import { completionScript } from './completion';
 import { EXIT, healthExitCode } from './exitCodes';
@@ -9,8 +10,7 @@ import type { Terminal } from './format/terminal';
 import { jsonText } from './json';
 import { didYouMean } from './suggest';
 import { errorView, VIEWS } from './views';
-import { STREAMED } from './watch';
-import { doctorExitCode, type DoctorReport } from '../core/doctor/doctor';
+import type { DoctorReport } from '../core/doctor/doctor';
 import { HiveZkError, preview, toHiveZkError } from '../core/errors';
 
 export interface CliResult {
@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[], terminal: Terminal): Promi
       // watch has written its JSON lines as they came.
       return { stdout: '', stderr: '', code: EXIT.ok };
     }
-    const code = args.command === 'health' ? healthExitCode(output as Record<string, unknown>) : args.command === 'doctor' ? doctorExitCode(output as DoctorReport) : EXIT.ok;
+    const code = args.command === 'health' ? healthExitCode(output as Record<string, unknown>) : args.command === 'doctor' ? (await import('../core/doctor/doctor')).doctorExitCode(output as DoctorReport) : EXIT.ok;
     const view = VIEWS[args.command];
     return { stdout: json || !view ? `${jsonText(output)}\n` : view(output as Record<string, unknown>, terminal), stderr: '', code };
   } catch (error) {

@@ -1,9 +1,7 @@
-// hive-zk's terminal views: what instances, locks, namespaces, health, resolve and beeline print
+// hive-zk's terminal views: what instances, locks, namespaces, health, resolve, doctor and beeline print
 // for a person (tables, times as clock time and age, states in words). Each reads the command's
 // JSON output, so the JSON scripts get is never shaped by the view.
 
-import type { DoctorReport } from '../core/doctor/doctor';
-import { formatDoctorText } from '../core/doctor/report';
 import { escapeInvisible } from '../core/untrusted';
 import { renderFields, renderListing, renderSection, renderTable, type Cell, type Column } from './format/table';
 import type { Terminal } from './format/terminal';
@@ -281,6 +279,42 @@ const resolveView: View = (output, terminal) => {
 const beelineView: View = (output) => `${escapeInvisible(str(output.command))}\n`;
 
 /** The commands that print a view on a terminal; the others print JSON there too. */
+// ---- doctor
+
+const severityCell = (severity: unknown): Cell => ({ text: str(severity), tone: severity === 'error' ? 'red' : severity === 'warning' ? 'yellow' : undefined });
+
+/** The doctor's report: the URL's steps, each endpoint's probe, the findings (listings end with a count, as every listing does). */
+function doctorView(output: Json, terminal: Terminal): string {
+  const parts: string[] = [];
+  const steps = list(output.steps);
+  if (steps.length > 0) {
+    const rows = steps.map((s): Cell[] => [str(s.step), s.ok === true ? { text: 'ok', tone: 'green' } : { text: 'FAIL', tone: 'red' }, str(s.detail)]);
+    parts.push(renderSection('Steps', renderTable([{ header: 'STEP', keep: true }, { header: '', keep: true }, { header: 'DETAIL' }], rows, terminal), terminal));
+  }
+  const endpoints = list(output.endpoints);
+  const endpointRows = endpoints.map((e): Cell[] => {
+    const probe = obj(e.probe) ?? {};
+    const status = str(probe.status);
+    return [
+      { text: status, tone: status === 'answering' ? 'green' : status === 'skipped' ? 'yellow' : 'red' },
+      `${str(e.host) || '?'}:${str(e.port) || '?'}`,
+      str(e.namespace) || '(direct URL)',
+      `${str(e.kind)}/${str(e.transport)}${e.ssl === true ? ' + SSL' : ''}`,
+      num(probe.ms) === undefined ? '' : `${str(probe.ms)} ms`,
+      str(probe.detail),
+    ];
+  });
+  const endpointColumns: Column[] = [{ header: 'STATUS', keep: true }, { header: 'ENDPOINT' }, { header: 'NAMESPACE' }, { header: 'KIND' }, { header: 'TIME', align: 'right', keep: true }, { header: 'DETAIL' }];
+  parts.push(renderSection('Endpoints', endpoints.length > 0 ? renderListing(endpointColumns, endpointRows, terminal) : 'none registered\n', terminal));
+  const findings = list(output.findings);
+  const findingRows = findings.map((f): Cell[] => [severityCell(f.severity), str(f.code), str(f.message), str(f.znode)]);
+  parts.push(renderSection('Findings', findings.length > 0 ? renderListing([{ header: 'SEVERITY', keep: true }, { header: 'CODE' }, { header: 'MESSAGE' }, { header: 'ZNODE' }], findingRows, terminal) : 'none\n', terminal));
+  const count = (severity: string): number => findings.filter((f) => f.severity === severity).length;
+  const answering = endpoints.filter((e) => obj(e.probe)?.status === 'answering').length;
+  parts.push(renderFields([['summary', { text: `${formatCount(answering)} of ${plural(endpoints.length, 'endpoint')} answer; ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('info'), 'note')}`, tone: count('error') > 0 ? 'red' : undefined }]], terminal));
+  return parts.join('\n');
+}
+
 export const VIEWS: Readonly<Record<string, View>> = {
   instances: instancesView,
   locks: locksView,
@@ -288,8 +322,7 @@ export const VIEWS: Readonly<Record<string, View>> = {
   health: healthView,
   resolve: resolveView,
   beeline: beelineView,
-  // The doctor's own readable report (core/doctor/report.ts: the extension shows it as Markdown).
-  doctor: (output) => formatDoctorText(output as unknown as DoctorReport),
+  doctor: doctorView,
 };
 
 /** An error for a person: its message, and the code scripts match on. */

@@ -5,11 +5,8 @@ import { ActivityWatch, type ActivityEvent } from '../core/timeline/activityWatc
 import { HiveZkError, preview } from '../core/errors';
 import { DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE } from '../core/registry/hs2Registry';
 import { escapeInvisible } from '../core/untrusted';
-import { flag, requireFlag, type Args } from './args';
+import { flag, requireFlag, STREAMED, type Args } from './args';
 import { withSession } from './session';
-
-/** What a command returns when it has written its own output (lines as they came): nothing more is printed. */
-export const STREAMED: unique symbol = Symbol('streamed');
 
 /** --for at most (seconds): what one Node timer can wait. */
 const MAX_FOR_SECONDS = 2_000_000;

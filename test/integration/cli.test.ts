@@ -3,13 +3,13 @@
 // exit codes, the namespaces that exist when one is missing, and a quiet end when stdout closes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ZkSession } from '../../src/core/zk/session';
 import { hiveZk } from '../support/cli';
 import { mkdirp, registerHs2, takeLock } from '../support/hiveSeed';
-import { freePort, startZooKeeper, type ZkCluster } from '../support/zkServer';
+import { delay, freePort, startZooKeeper, type ZkCluster } from '../support/zkServer';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -53,6 +53,12 @@ test('piped, every command prints the JSON scripts read: same keys and shapes', 
   assert.deepEqual(Object.keys(row), ['path', 'object', 'mode', 'sequence', 'status', 'blockedBy', 'queryId', 'lockTime', 'lockMode', 'query', 'client', 'ephemeral', 'owner', 'unlock']);
   assert.equal(typeof row.lockTime, 'number', 'epoch milliseconds, as before');
   assert.equal(row.blockedBy, 'LOCK-SHARED-0000000000');
+  // A name no quoting makes safe: no statement, and the reason, last.
+  await takeLock(session, 'odd_locks', { db: 'sales', table: 'bad`name', mode: 'SHARED', queryId: 'hive_q3', query: 'select 3' });
+  const odd = ((await hiveZk({}, 'locks', '--zk', zk.connectString, '--namespace', 'odd_locks')).json.locks as Record<string, unknown>[])[0] ?? {};
+  assert.deepEqual(Object.keys(odd).slice(-3), ['owner', 'unlock', 'unlockRefused']);
+  assert.equal(odd.unlock, null);
+  assert.match(String(odd.unlockRefused), /backquote/);
 });
 
 test('in a pseudo-terminal: tables with words and the blocker on its row; NO_COLOR has no escape codes; --json is JSON', () => {
@@ -95,4 +101,34 @@ test('a closed stdout (| head -1) ends quietly, without an EPIPE trace', async (
     const closed = await run('bash', ['-c', `for i in 1 2 3; do node ${CLI} ${args} | true; done`]);
     assert.equal(closed.stderr, '', args);
   }
+});
+
+test('watch: a reader gone while lines stream (| head -1) ends the run at once, quietly, exit 0', async () => {
+  await mkdirp(session, '/streamed');
+  // pipefail: the exit status is hive-zk's, not head's.
+  const child = spawn('bash', ['-c', `set -o pipefail; node ${CLI} watch --zk ${zk.connectString} --namespace streamed --for 60 | head -1`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let code: number | null | undefined;
+  void exited.then((c) => (code = c));
+  // Registrations come and go until hive-zk has written into the closed pipe and ended (well before --for).
+  const registrations = new ZkSession({ connectString: zk.connectString });
+  try {
+    for (let i = 0; code === undefined && i < 300; i += 1) {
+      if (stdout !== '') {
+        const path = await registerHs2(registrations, 'streamed', { host: `hs2-${i}.example.com`, port: 10000, variant: 'v3-binary' });
+        await registrations.remove(path);
+      }
+      await delay(50);
+    }
+  } finally {
+    registrations.close();
+    child.kill();
+  }
+  assert.equal(await exited, 0, stderr);
+  assert.equal(stderr, '');
+  assert.equal((JSON.parse(stdout) as { type?: string }).type, 'ready');
 });

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,7 +38,7 @@ test('npm pack, npm install -g of the tarball, hive-zk on PATH: --help and insta
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   assert.ok(info);
   assert.match(info.filename, /^hive-zookeeper-explorer-.*\.tgz$/);
-  assert.deepEqual(info.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'package.json']);
+  assert.deepEqual(info.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli-stores.js', 'dist/cli-xml.js', 'dist/cli.js', 'package.json']);
 
   const prefix = join(dir, 'prefix');
   // Offline, and without the optional native kerberos package (it needs a compiler and Node's headers).
@@ -51,4 +51,9 @@ test('npm pack, npm install -g of the tarball, hive-zk on PATH: --help and insta
   const listing = await run('hive-zk', ['instances', '--zk', zk.connectString], { env });
   const json = JSON.parse(listing.stdout) as { instances: { host: string }[] };
   assert.deepEqual(json.instances.map((i) => i.host), ['hs2-a.example.com']);
+  // The XML parser is a file of its own next to cli.js, read only by the commands that need it.
+  const hiveSite = join(dir, 'hive-site.xml');
+  writeFileSync(hiveSite, `<configuration><property><name>hive.zookeeper.quorum</name><value>${zk.connectString}</value></property></configuration>`);
+  const ensembles = JSON.parse((await run('hive-zk', ['ensembles-from', hiveSite], { env })).stdout) as { ensembles: { connectString: string }[] };
+  assert.deepEqual(ensembles.ensembles.map((e) => e.connectString), [zk.connectString]);
 });

@@ -19,6 +19,7 @@ process.env.TZ = 'UTC';
 const NOW = Date.UTC(2026, 11, 7, 13, 20, 0);
 const term = (width: number, extra: Partial<Terminal> = {}): Terminal => ({ tty: true, width, color: false, now: NOW, maxRows: 50, ...extra });
 const ESC = '\u001b';
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 const lock = (n: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   path: `/hive_zookeeper_namespace/sales/orders/ds=2026-11-24/LOCK-SHARED-${String(n).padStart(10, '0')}`,
@@ -105,6 +106,24 @@ test('a listing longer than the terminal page ends with the count of the rest', 
   const out = VIEWS.locks?.({ root: '/r', visited: 10_000, unreadable: [], locks }, term(120)) ?? '';
   assert.match(out, /… 9,950 more; use --json\n$/);
   assert.ok(out.split('\n').length < 60);
+});
+
+test('doctor on a terminal: a report of 10k endpoints ends with the count of the rest; it reads at width 20 and 500', () => {
+  const endpoint = (n: number, status: string): Record<string, unknown> => ({ namespace: 'hiveserver2', znode: `/hiveserver2/serverUri=hs2-${n}.example.com:10000;version=3.1.3;sequence=${n}`, kind: 'hs2', host: `hs2-${n}.example.com`, port: 10000, transport: 'binary', ssl: n % 2 === 0, probe: { status, ms: 12, detail: status === 'answering' ? 'TLS handshake done' : 'connect ECONNREFUSED' } });
+  const endpoints = Array.from({ length: 10_000 }, (_, n) => endpoint(n, n < 3 ? 'refused' : 'answering'));
+  const findings = endpoints.slice(0, 3).map((e) => ({ severity: 'error', code: 'ENDPOINT_REFUSED', message: `${str(e.host)}:10000 (hs2, binary) is refused: connect ECONNREFUSED`, znode: e.znode }));
+  const report = { endpoints, findings, steps: [{ step: 'parse', ok: true, detail: 'zooKeeper discovery, namespace hiveserver2' }] };
+  const out = VIEWS.doctor?.(report, term(120)) ?? '';
+  assert.match(out, /… 9,950 more; use --json\n/);
+  assert.ok(out.split('\n').length < 80, String(out.split('\n').length));
+  assert.match(out, /refused\s+hs2-0\.example\.com:10000\s+hiveserver2\s+hs2\/binary \+ SSL\s+12 ms\s+connect ECONNREFUSED/);
+  assert.match(out, /error\s+ENDPOINT_REFUSED/);
+  assert.match(out, /9,997 of 10,000 endpoints answer; 3 errors, 0 warnings, 0 notes\n$/);
+  for (const width of [20, 500]) {
+    const small = VIEWS.doctor?.({ ...report, endpoints: endpoints.slice(0, 2), findings: findings.slice(0, 1) }, term(width)) ?? '';
+    assert.ok(widths(small).every((w) => w <= Math.max(width, 44)), `doctor at ${width}:\n${small}`);
+    assert.ok(small.includes('ENDPOINT_REFUSED'));
+  }
 });
 
 test('instances, namespaces, health and resolve views read at width 20 and 500', () => {
