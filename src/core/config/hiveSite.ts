@@ -6,6 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseConnectString } from '../zk/connectString';
 import { HiveZkError, isHiveZkError, preview } from '../errors';
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../registry/hs2Registry';
+import { haRegistryNames } from '../registry/haRegistry';
 import { formatJdbcUrl, parseJdbcUrl } from '../jdbc/jdbcUrl';
 import { readLocalFile } from '../localFile';
 import { isSecretKey, redactUrlText, withoutSecrets } from '../jdbc/secretParams';
@@ -256,7 +257,7 @@ export function ensemblesFromHiveSite(text: string, baseName = 'hive-site'): { e
   };
   const quorum = settings.quorum === undefined ? undefined : checked(settings.quorum, 'hive.zookeeper.quorum');
   if (quorum) {
-    const hs2Namespaces = settings.haEnabled ? [`${settings.haNamespace}-unsecure`, `${settings.haNamespace}-sasl`] : [settings.hs2Namespace];
+    const hs2Namespaces = settings.haEnabled ? haRegistryNames(settings.haNamespace) : [settings.hs2Namespace];
     ensembles.push({ name: baseName, connectString: quorum, hs2Namespaces, lockNamespace: settings.lockNamespace });
   }
   if (settings.metastore && settings.metastore.connectString !== quorum) {

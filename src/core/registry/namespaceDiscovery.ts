@@ -2,6 +2,7 @@
 // classified from their names and one batched read of their children.
 
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DEFAULT_METASTORE_NAMESPACE, NON_INSTANCE_CHILDREN } from './hs2Registry';
+import { splitHaName } from './haRegistry';
 import { unlessMissingOutcome } from '../zk/missingZnode';
 import type { ZkSession } from '../zk/session';
 
@@ -85,7 +86,7 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   if (kids.some((k) => k.startsWith('serverUri=')) || hs2Hints.has(name)) {
     return 'hs2';
   }
-  if (/^llap-(sasl|unsecure)$/.test(name) || (kids.length > 0 && kids.every((k) => k.startsWith('user-')))) {
+  if (splitHaName(name)?.base === 'llap' || (kids.length > 0 && kids.every((k) => k.startsWith('user-')))) {
     return 'llap';
   }
   if (name === 'kyuubi' || kids.some((k) => k.startsWith('serviceUri='))) {
@@ -94,7 +95,7 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   if (parseEngineSpace(name) !== undefined) {
     return 'kyuubi-engine';
   }
-  if (/-(sasl|unsecure)$/.test(name) && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
+  if (splitHaName(name) !== undefined && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
     return 'hs2-ha';
   }
   if (name === DEFAULT_METASTORE_NAMESPACE || (kids.length > 0 && kids.every((k) => METASTORE_CHILD.test(k)))) {

@@ -1,10 +1,9 @@
 // The Health section of an ensemble: servers, connections by client and lock owners, from one
 // snapshot per ensemble (short separate TCP requests to each server, plus the tree's own lock walk).
 import { toHiveZkError } from '../../core/errors';
-import { listHaInstances } from '../../core/registry/haRegistry';
 import type { Hs2Instance } from '../../core/registry/hs2Instance';
-import { listInstances } from '../../core/registry/hs2Registry';
 import type { DiscoveredNamespace } from '../../core/registry/namespaceDiscovery';
+import { listHiveServer2 } from '../../core/registry/registry';
 import type { HiveLock } from '../../core/locks/locks';
 import type { LockWalkResult } from '../../core/locks/lockWalk';
 import { describeIdentities, identitySource, type SessionIdentities } from '../../core/zk/identities';
@@ -138,8 +137,6 @@ export class EnsembleHealthView {
 
   private async instances(ensemble: string): Promise<Hs2Instance[]> {
     const session = await this.sources.session(ensemble);
-    const registries = (await this.sources.namespaces(ensemble)).filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha');
-    const listings = await Promise.all(registries.map((n) => (n.kind === 'hs2-ha' ? listHaInstances(session, n.name.replace(/-(sasl|unsecure)$/, '')) : listInstances(session, n.name))));
-    return listings.flatMap((l) => l.instances);
+    return listHiveServer2(session, await this.sources.namespaces(ensemble));
   }
 }
