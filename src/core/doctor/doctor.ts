@@ -3,7 +3,7 @@
 // Reads ZooKeeper and probes registered endpoints; writes nothing anywhere.
 
 import { parseJdbcUrlAs, DEFAULT_DRIVER_VERSION, type HiveDriverVersion } from '../jdbc/driverVersions';
-import { HiveZkError, preview, toHiveZkError } from '../errors';
+import { HiveZkError, isHiveZkError, preview, toHiveZkError } from '../errors';
 import { haRegistryNames } from '../registry/haRegistry';
 import type { Hs2Instance } from '../registry/hs2Instance';
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, type NamespaceListing } from '../registry/hs2Registry';
@@ -54,6 +54,8 @@ export interface DoctorOptions {
   now?: () => number;
   /** Only the registrations' endpoints (Check Endpoints): no lock walk, token count or session lookups. */
   endpointsOnly?: boolean;
+  /** Aborting stops the scan, the listings, the lock walk and the probes not yet started: CANCELLED. */
+  signal?: AbortSignal;
 }
 
 /** Exit status of a report: 1 as soon as one finding is an error. */
@@ -69,7 +71,8 @@ const MAX_TOKEN_STATS = 5000;
 export async function doctorRegistry(session: ZkSession, only: string | undefined, options: DoctorOptions): Promise<DoctorReport> {
   const now = options.now ?? Date.now;
   const lockNamespace = options.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
-  const discovered = await discoverNamespaces(session, { lockNamespace });
+  const { signal } = options;
+  const discovered = await discoverNamespaces(session, { lockNamespace, ...(signal ? { signal } : {}) });
   const matching = only === undefined ? discovered : discovered.filter((n) => matchesNamespace(n.name, only));
   const wanted = options.endpointsOnly ? matching.filter((n) => n.kind !== 'locks' && n.kind !== 'other') : matching;
   if (only !== undefined && matching.length === 0) {
@@ -88,7 +91,7 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
     wanted.map(async (namespace) => {
       try {
         if (isRegistryKind(namespace.kind)) {
-          const found = await listRegistry(session, namespace.name, { kind: namespace.kind });
+          const found = await listRegistry(session, namespace.name, { kind: namespace.kind, ...(signal ? { signal } : {}) });
           switch (found.kind) {
             case 'hs2':
             case 'kyuubi':
@@ -116,7 +119,7 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
         }
         switch (namespace.kind) {
           case 'locks':
-            locks = (await walkLocks(session, namespace.name)).locks;
+            locks = (await walkLocks(session, namespace.name, signal ? { signal } : {})).locks;
             break;
           case 'other':
             if (namespace.name.startsWith('zkdtsm_')) {
@@ -125,13 +128,16 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
             break;
         }
       } catch (error) {
+        if (isHiveZkError(error, 'CANCELLED')) {
+          throw error;
+        }
         failed(namespace, error);
       }
     }),
   );
   // Plan order: by znode, so reports compare run to run.
   planned.sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
-  const [endpoints, view] = await Promise.all([probeAll(planned, options.probe), options.endpointsOnly ? undefined : sessionView(options, findings)]);
+  const [endpoints, view] = await Promise.all([probeAll(planned, signal ? { ...options.probe, signal } : options.probe), options.endpointsOnly ? undefined : sessionView(options, findings)]);
   findings.push(...endpointFindings(endpoints));
   if (view) {
     for (const space of engineSpaces) {

@@ -3,6 +3,7 @@
 
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DEFAULT_METASTORE_NAMESPACE, NON_INSTANCE_CHILDREN } from './hs2Registry';
 import { splitHaName } from './haRegistry';
+import { untilAborted } from '../lifecycle';
 import { unlessMissingOutcome } from '../zk/missingZnode';
 import type { ZkSession } from '../zk/session';
 
@@ -19,6 +20,8 @@ export interface DiscoveredNamespace {
 export interface NamespaceHints {
   hs2Namespaces?: readonly string[];
   lockNamespace?: string;
+  /** Aborting rejects the scan with CANCELLED at once. */
+  signal?: AbortSignal;
 }
 
 export interface EngineSpace {
@@ -61,12 +64,14 @@ export function parseEngineSpace(name: string): EngineSpace | undefined {
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
+const SCANNING = 'Scanning the namespaces';
+
 /** Classifies every top-level znode by what it holds, with one batched read of their listings. */
 export async function discoverNamespaces(session: ZkSession, hints: NamespaceHints = {}): Promise<DiscoveredNamespace[]> {
-  const { children } = await session.getChildren('/');
+  const { children } = await untilAborted(session.getChildren('/'), hints.signal, SCANNING);
   const names = children.filter((c) => c !== 'zookeeper').sort();
   // undefined: not readable (a namespace whose ACL keeps us out is not an empty one).
-  const listings = (await session.getChildrenMany(names.map((name) => `/${name}`))).map((outcome) => unlessMissingOutcome<string[], string[] | undefined>(outcome, (reason) => (reason === 'gone' ? [] : undefined)));
+  const listings = (await untilAborted(session.getChildrenMany(names.map((name) => `/${name}`)), hints.signal, SCANNING)).map((outcome) => unlessMissingOutcome<string[], string[] | undefined>(outcome, (reason) => (reason === 'gone' ? [] : undefined)));
   const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
   return names.map((name, i) => {

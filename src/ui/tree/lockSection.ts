@@ -5,6 +5,7 @@ import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type Lock
 import type { HiveLock } from '../../core/locks/locks';
 import { walkLocks } from '../../core/locks/lockWalk';
 import { noAuthError } from '../../core/zk/errorMap';
+import type { DisposableLike } from '../../core/lifecycle';
 import type { ZkSession } from '../../core/zk/session';
 import { VIEW_ID } from '../ids';
 import type { EnsembleConfig } from '../settings';
@@ -20,6 +21,8 @@ export interface LockSectionHost {
   getChildren(node?: TreeNode): Promise<TreeNode[]>;
   /** A walk finished: the ensemble's waiting-lock count is known (for the status bar). */
   onWaitingCounted(ensemble: string): void;
+  /** A timer released with the tree. */
+  timeout(ms: number, run: () => void): DisposableLike;
 }
 
 /** A lock walk still running after this long offers Cancel (a quick one shows only the view's bar). */
@@ -61,14 +64,14 @@ export class LockSection {
         () => undefined,
       );
       void vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, () => settled);
-      const offerCancel = setTimeout(() => {
+      const offerCancel = this.host.timeout(CANCEL_OFFERED_AFTER_MS, () => {
         void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the Hive locks of ${name}`, cancellable: true }, (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           report = (visited) => progress.report({ message: `${visited.toLocaleString('en-US')} znodes` });
           return settled;
         });
-      }, CANCEL_OFFERED_AFTER_MS);
-      void settled.then(() => clearTimeout(offerCancel));
+      });
+      void settled.then(() => offerCancel.dispose());
       const walking: Promise<LockIndex> = work.then((result) => {
         if (this.indexes.get(name) === walking) {
           this.waitingCounts.set(name, waitingLocks(result).length);

@@ -3,6 +3,7 @@
 // each namespace's instances with live counts.
 import { discoverNamespaces, type DiscoveredNamespace } from '../../core/registry/namespaceDiscovery';
 import { isRegistryKind, listRegistry, registryNamespace } from '../../core/registry/registry';
+import type { DisposableLike } from '../../core/lifecycle';
 import type { ZkSession } from '../../core/zk/session';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
@@ -26,6 +27,8 @@ export interface NamespaceSources {
   changed(node: TreeNode): void;
   /** What the tree knows of an ensemble's health changed. */
   summaryChanged(ensemble: string): void;
+  /** A timer released with the tree. */
+  timeout(ms: number, run: () => void): DisposableLike;
 }
 
 export class NamespaceSection {
@@ -96,7 +99,7 @@ export class NamespaceSection {
           return found;
         });
       // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
-      scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
+      scan.catch(() => this.sources.timeout(FAILURE_KEPT_MS, () => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name)));
       this.namespaceScans.set(name, scan);
     }
     return scan;
