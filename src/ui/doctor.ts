@@ -145,9 +145,9 @@ export class DoctorView extends Disposable {
   }
 
   /** Probes every registration of an ensemble (or one namespace) and marks their rows. */
-  async checkEndpoints(ensemble: EnsembleConfig, namespace?: string): Promise<DoctorEndpoint[]> {
+  async checkEndpoints(ensemble: EnsembleConfig, namespace?: string, signal?: AbortSignal): Promise<DoctorEndpoint[]> {
     const session = await this.connections.sessionFor(ensemble);
-    const report = await doctorRegistry(session, namespace, { probe: this.probeOptions(), endpointsOnly: true });
+    const report = await doctorRegistry(session, namespace, { probe: this.probeOptions(), endpointsOnly: true, ...(signal ? { signal } : {}) });
     this.marks.replace(ensemble.name, namespace, report.endpoints);
     const key = `${ensemble.name}|${namespace ?? ''}`;
     this.scopes.set(key, namespace === undefined ? { ensemble: ensemble.name } : { ensemble: ensemble.name, namespace });
@@ -157,12 +157,13 @@ export class DoctorView extends Disposable {
   }
 
   /** The doctor on an ensemble (or one namespace) of it, hygiene included, as a report. */
-  async doctorEnsemble(ensemble: EnsembleConfig, namespace?: string): Promise<DoctorReport> {
+  async doctorEnsemble(ensemble: EnsembleConfig, namespace?: string, signal?: AbortSignal): Promise<DoctorReport> {
     const session = await this.connections.sessionFor(ensemble);
     const options: DoctorOptions = {
       probe: this.probeOptions(),
+      ...(signal ? { signal } : {}),
       lockNamespace: ensemble.lockNamespace,
-      health: () => collectEnsembleHealth(session.connect, { words: ['cons', 'conf'], timeoutMs: this.settings().requestTimeoutMs, ...(ensemble.adminServerPort !== undefined ? { adminPort: ensemble.adminServerPort } : {}) }),
+      health: () => collectEnsembleHealth(session.connect, { words: ['cons', 'conf'], timeoutMs: this.settings().requestTimeoutMs, ...(signal ? { signal } : {}), ...(ensemble.adminServerPort !== undefined ? { adminPort: ensemble.adminServerPort } : {}) }),
     };
     const report = await doctorRegistry(session, namespace, options);
     this.marks.replace(ensemble.name, namespace, report.endpoints);

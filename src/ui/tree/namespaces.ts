@@ -3,8 +3,9 @@
 // each namespace's instances with live counts.
 import { discoverNamespaces, type DiscoveredNamespace } from '../../core/registry/namespaceDiscovery';
 import { isRegistryKind, listRegistry, registryNamespace } from '../../core/registry/registry';
-import type { DisposableLike } from '../../core/lifecycle';
+import { untilAborted, type DisposableLike } from '../../core/lifecycle';
 import type { ZkSession } from '../../core/zk/session';
+import { treeWork } from '../progress';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
 import { message, znodeId, type MessageNode, type NamespaceNode, type SectionNode, type TreeNode } from './nodes';
@@ -72,7 +73,7 @@ export class NamespaceSection {
   }
 
   /** An HA namespace's instances sit one level down (<chroot>/instances): one batched listing counts them. */
-  private async countHaInstances(name: string, session: ZkSession, found: DiscoveredNamespace[]): Promise<void> {
+  private async countHaInstances(name: string, session: ZkSession, found: DiscoveredNamespace[]): Promise<Map<string, number>> {
     const ha = found.filter((ns) => ns.kind === 'hs2-ha');
     const listings = ha.length > 0 ? await session.getChildrenMany(ha.map((ns) => `/${ns.name}/instances`)) : [];
     const counts = new Map<string, number>();
@@ -80,24 +81,30 @@ export class NamespaceSection {
       const outcome = listings[i];
       counts.set(znodeId(name, `/${ns.name}`), Array.isArray(outcome) ? outcome.length : 0);
     });
-    this.haCounts.set(name, counts);
+    return counts;
   }
 
   scan(name: string): Promise<DiscoveredNamespace[]> {
     let scan = this.namespaceScans.get(name);
     if (!scan) {
       const config = this.sources.config(name);
-      scan = this.sources.session(name)
-        .then(async (session) => {
-          const found = await discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace });
-          await this.countHaInstances(name, session, found);
+      const scanning: Promise<DiscoveredNamespace[]> = treeWork(
+        { view: 'Scanning ZooKeeper namespaces…', notification: `Scanning the namespaces of ${name}` },
+        (ms, run) => this.sources.timeout(ms, run),
+        async (signal) => {
+          const session = await this.sources.session(name);
+          const found = await discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace, signal });
+          const haCounts = await untilAborted(this.countHaInstances(name, session, found), signal, 'Scanning the namespaces');
+          // A scan forgotten meanwhile (a refresh) is not the latest: its counts and result change nothing.
+          if (this.namespaceScans.get(name) === scanning) {
+            this.haCounts.set(name, haCounts);
+            this.lastScans.set(name, found);
+            this.sources.summaryChanged(name);
+          }
           return found;
-        })
-        .then((found) => {
-          this.lastScans.set(name, found);
-          this.sources.summaryChanged(name);
-          return found;
-        });
+        },
+      );
+      scan = scanning;
       // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
       scan.catch(() => this.sources.timeout(FAILURE_KEPT_MS, () => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name)));
       this.namespaceScans.set(name, scan);

@@ -58,6 +58,7 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     session: (name) => this.session(name),
     namespaces: (name) => this.namespaces.scan(name),
     lockWalk: async (name) => (await this.locks.index(name)).walk,
+    timeout: (ms, run) => this.timeout(ms, run),
   });
   private treeFilter = new TreeFilter(undefined);
   /** Marks drawn over rows (the doctor's endpoint checks), keyed by row id. */
@@ -292,7 +293,8 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
       this.log.warn(`[${node?.ensemble ?? '-'}] listing ${node?.id ?? 'root'} failed: ${failure.code}: ${failure.message}`);
       const text = node?.kind === 'ensemble' ? await this.shortReason(node, failure) : failure.message;
       children = [message(node, 'error', text, text === failure.message ? failure.code : `${failure.message} (${failure.code})`, node?.id)];
-      if (node?.kind === 'ensemble') {
+      // A cancelled scan stays cancelled until asked again (Retry or Refresh), not retried by itself.
+      if (node?.kind === 'ensemble' && failure.code !== 'CANCELLED') {
         this.live.scheduleRetry(node.ensemble);
       }
     }
