@@ -8,7 +8,7 @@ import { discoveryUrl, instanceUrl } from '../core/jdbc/hs2Urls';
 import { readLocalFile } from '../core/localFile';
 import { javaTrim } from '../core/untrusted';
 import { driverVersion, flag, requireFlag, type Args } from './args';
-import { listAnyInstances } from './lookups';
+import { hiveServer2Instances, listRegistry } from '../core/registry/registry';
 import { withSession } from './session';
 
 export async function beeline(args: Args): Promise<unknown> {
@@ -31,7 +31,7 @@ export async function beeline(args: Args): Promise<unknown> {
       url = discoveryUrl(parseConnectString(zk), namespace, { ha: args.values.ha === true, driver: driverVersion(args) });
     } else {
       url = await withSession(zk, args, async (session) => {
-        const instance = (await listAnyInstances(session, namespace, args.values.ha === true)).instances.find((i) => i.znode === znode || i.path === znode);
+        const instance = hiveServer2Instances(await listRegistry(session, namespace, { kind: args.values.ha === true ? 'hs2-ha' : 'hs2-or-ha' })).find((i) => i.znode === znode || i.path === znode);
         if (!instance) {
           throw new HiveZkError('ZK_NO_NODE', `No instance ${preview(znode)} under /${preview(namespace)}.`);
         }

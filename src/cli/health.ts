@@ -7,11 +7,12 @@ import { formatIdentity } from '../core/zk/identities';
 import { DEFAULT_LOCK_NAMESPACE } from '../core/registry/hs2Registry';
 import { walkLocks } from '../core/locks/lockWalk';
 import { discoverNamespaces } from '../core/registry/namespaceDiscovery';
+import { listHiveServer2 } from '../core/registry/registry';
 import { groupLocksByOwner, ownerJson, ownerOf } from '../core/health/owners';
 import { collectEnsembleHealth } from '../core/health/serverHealth';
 import { isSlash, trimEndWhere, trimStartWhere } from '../core/untrusted';
 import { flag, requireFlag, type Args } from './args';
-import { healthOptions, listAnyInstances } from './lookups';
+import { healthOptions } from './lookups';
 import { withSession } from './session';
 
 /** Servers, connections by client, and who holds the registrations and locks. */
@@ -30,8 +31,7 @@ export async function health(args: Args): Promise<unknown> {
       authentication = { source: who.source, identities: who.identities.map(formatIdentity), ...(who.problem !== undefined ? { problem: who.problem } : {}) };
       const kinds = await discoverNamespaces(session);
       const lockNamespace = flag(args, 'namespace') ?? DEFAULT_LOCK_NAMESPACE;
-      const listings = await Promise.all(kinds.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha').map((n) => listAnyInstances(session, n.kind === 'hs2-ha' ? n.name.replace(/-(sasl|unsecure)$/, '') : n.name, n.kind === 'hs2-ha')));
-      const instances = listings.flatMap((l) => l.instances);
+      const instances = await listHiveServer2(session, kinds);
       const walk = kinds.some((n) => n.name === trimStartWhere(trimEndWhere(lockNamespace, isSlash), isSlash)) ? await walkLocks(session, lockNamespace) : undefined;
       const ownership = groupLocksByOwner(walk?.locks ?? [], instances, ensemble.sessions, { sessionsComplete: ensemble.sessionsComplete });
       return {

@@ -1,28 +1,10 @@
-// Lookups several commands share: a namespace's HiveServer2 instances (plain, or HA when the plain
-// namespace is missing) and which client address holds each session (`cons` only, never a session).
+// Lookups several commands share: the health options and which client address holds each session
+// (`cons` only, never a session).
 
-import { HiveZkError, preview, toHiveZkError } from '../core/errors';
-import { listHaInstances } from '../core/registry/haRegistry';
-import { listInstances, type NamespaceListing } from '../core/registry/hs2Registry';
+import { HiveZkError, preview } from '../core/errors';
 import { collectEnsembleHealth, type HealthOptions, type SessionHolder } from '../core/health/serverHealth';
 import type { ZkSession } from '../core/zk/session';
 import { flag, parseTimeout, type Args } from './args';
-
-/** A namespace's HiveServer2 instances; a plain namespace that is missing is tried as an HA one. */
-export async function listAnyInstances(session: ZkSession, namespace: string, ha: boolean): Promise<NamespaceListing> {
-  if (ha) {
-    return listHaInstances(session, namespace);
-  }
-  try {
-    return await listInstances(session, namespace);
-  } catch (error) {
-    const failure = toHiveZkError(error);
-    if (failure.code === 'NAMESPACE_MISSING') {
-      return listHaInstances(session, namespace).catch(() => Promise.reject(failure));
-    }
-    throw failure;
-  }
-}
 
 export function healthOptions(args: Args): HealthOptions {
   const adminPort = flag(args, 'admin-port');

@@ -3,15 +3,13 @@
 
 import { HiveZkError, isHiveZkError, preview } from '../core/errors';
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_METASTORE_NAMESPACE } from '../core/registry/hs2Registry';
-import { listKyuubiEngines } from '../core/registry/kyuubiRegistry';
-import { listLlapDaemons } from '../core/registry/llapRegistry';
-import { listMetastoreInstances } from '../core/registry/metastoreRegistry';
-import { discoverNamespaces, parseEngineSpace } from '../core/registry/namespaceDiscovery';
+import { discoverNamespaces } from '../core/registry/namespaceDiscovery';
+import { hiveServer2Instances, listRegistry, registryKindOfName, type RegistryListing } from '../core/registry/registry';
 import { ownerJson, ownerOf } from '../core/health/owners';
 import type { Hs2Instance } from '../core/registry/hs2Instance';
 import type { ZkSession } from '../core/zk/session';
 import { flag, requireFlag, type Args } from './args';
-import { listAnyInstances, sessionHolders } from './lookups';
+import { sessionHolders } from './lookups';
 import { withSession } from './session';
 
 export function namespaces(args: Args): Promise<unknown> {
@@ -24,7 +22,7 @@ export function instances(args: Args): Promise<unknown> {
   }
   return withSession(requireFlag(args, 'zk'), args, async (session) => {
     try {
-      return await listRegistry(session, args);
+      return await listNamespace(session, args);
     } catch (error) {
       throw isHiveZkError(error, 'NAMESPACE_MISSING') ? await withNamespacesThatExist(session, error) : error;
     }
@@ -45,25 +43,32 @@ async function withNamespacesThatExist(session: ZkSession, missing: HiveZkError)
   return new HiveZkError('NAMESPACE_MISSING', `${missing.message}${preview(hint, 400)}`, { ...missing.details, existing: registries.map((n) => n.name) });
 }
 
-async function listRegistry(session: ZkSession, args: Args): Promise<unknown> {
+async function listNamespace(session: ZkSession, args: Args): Promise<unknown> {
   const namespace = flag(args, 'namespace') ?? defaultNamespace(args);
-  if (args.values.llap === true || /^llap-(sasl|unsecure)$/.test(namespace)) {
-    return listLlapDaemons(session, namespace);
-  }
-  if (parseEngineSpace(namespace.replace(/^\/+/, '')) !== undefined) {
-    return { namespace, engines: await listKyuubiEngines(session, namespace) };
-  }
-  // Metastore discovery (Hive 4): "<host>:<port><sequence>" znodes, not HiveServer2 registrations.
-  if (args.values.metastore === true || namespace.replace(/^\/+/, '') === DEFAULT_METASTORE_NAMESPACE) {
-    return { namespace, metastores: await listMetastoreInstances(session, namespace) };
+  // --llap goes first; otherwise what the name says wins over --metastore and --ha.
+  const kind = args.values.llap === true ? 'llap' : (registryKindOfName(namespace) ?? (args.values.metastore === true ? 'metastore' : args.values.ha === true ? 'hs2-ha' : 'hs2-or-ha'));
+  if (kind !== 'hs2-ha' && kind !== 'hs2-or-ha') {
+    return listingJson(await listRegistry(session, namespace, { kind }));
   }
   // Who holds which session (`cons`, short connections of its own) is asked while the namespace is read.
-  const [listing, sessions] = await Promise.all([listAnyInstances(session, namespace, args.values.ha === true), sessionHolders(session, args)]);
+  const [found, sessions] = await Promise.all([listRegistry(session, namespace, { kind }), sessionHolders(session, args)]);
   // The listing is this command's own: each instance gets its owner in place (last, as a copy would put it), not copied 10k times.
-  for (const instance of listing.instances as (Hs2Instance & { owner?: ReturnType<typeof ownerJson> })[]) {
+  for (const instance of hiveServer2Instances(found) as (Hs2Instance & { owner?: ReturnType<typeof ownerJson> })[]) {
     instance.owner = ownerJson(ownerOf(instance.ephemeralOwner, sessions));
   }
-  return listing;
+  return listingJson(found);
+}
+
+/** The JSON each kind prints: a listing as it is; Kyuubi engines and metastores under their namespace. */
+function listingJson(found: RegistryListing): unknown {
+  switch (found.kind) {
+    case 'kyuubi-engine':
+      return { namespace: found.namespace, engines: found.engines };
+    case 'metastore':
+      return { namespace: found.namespace, metastores: found.metastores };
+    default:
+      return found.listing;
+  }
 }
 
 /** The namespace Hive uses for the kind of registry asked for; LLAP has none of its own (its name says sasl or not). */

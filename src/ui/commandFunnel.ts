@@ -1,7 +1,7 @@
 // The one error funnel every command goes through: cancellation is silent, the detail goes to
 // the log, and the user sees one clear line.
 import * as vscode from 'vscode';
-import { HiveZkError } from '../core/errors';
+import { HiveZkError, isHiveZkError } from '../core/errors';
 
 export class Cancelled extends Error {
   constructor() {
@@ -29,6 +29,11 @@ export function registerCommand(
 
 export function reportError(log: vscode.LogOutputChannel, context: string, error: unknown): void {
   if (error instanceof Cancelled || error instanceof vscode.CancellationError) {
+    return;
+  }
+  if (isHiveZkError(error, 'CANCELLED')) {
+    // Cancelled by the user (a progress notification's Cancel): noted, not shown.
+    log.info(`${context}: ${error.message}`);
     return;
   }
   if (error instanceof HiveZkError) {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { parseConnectString } from '../core/zk/connectString';
 import { HiveZkError, toHiveZkError } from '../core/errors';
+import { Disposable } from '../core/lifecycle';
 import { describeSecurity, secureTransport } from '../core/zk/auth/secureTransport';
 import type { SessionState, StateChange, ZkSession, ZkSessionOptions } from '../core/zk/session';
 import { readSecuritySecrets, securityKey, securitySecretKey, SECURITY_SECRETS, sessionSecurity, type SecuritySecret, type SecuritySecrets } from './ensembleSecurity';
@@ -15,7 +16,7 @@ export interface EnsembleStateChange {
   change: StateChange;
 }
 
-export class Connections implements vscode.Disposable {
+export class Connections extends Disposable {
   private readonly sessions = new Map<string, { session: ZkSession; subscription: { dispose(): void } }>();
   private readonly pendingSessions = new Map<string, Promise<ZkSession>>();
   /** Bumped by close(): a session still being created under an older epoch is not kept. */
@@ -31,10 +32,25 @@ export class Connections implements vscode.Disposable {
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
     private settings: () => Settings,
-  ) {}
+  ) {
+    super();
+    // Released in this order: every session closed (listeners hear "idle"), then the emitter.
+    this.register({ dispose: () => this.closeAll() });
+    this.register(this.stateEmitter);
+  }
+
+  /** After dispose() nothing new is made: a session would outlive the extension, closed by nobody. */
+  private refuseIfDisposed(ensemble: string): void {
+    if (this.isDisposed) {
+      throw disposedError(ensemble);
+    }
+  }
 
   /** The shared session of an ensemble, created on first use (no connection until a request). */
   sessionFor(ensemble: EnsembleConfig): Promise<ZkSession> {
+    if (this.isDisposed) {
+      return Promise.reject(disposedError(ensemble.name));
+    }
     const existing = this.sessions.get(ensemble.name);
     if (existing) {
       return Promise.resolve(existing.session);
@@ -68,6 +84,8 @@ export class Connections implements vscode.Disposable {
 
   private async createSession(ensemble: EnsembleConfig, epoch: number): Promise<ZkSession> {
     const [digest, secrets, { ZkSession }] = await Promise.all([this.secrets.get(SECRET_PREFIX + ensemble.name), readSecuritySecrets(this.secrets, ensemble.name), loadSessionModule()]);
+    // Disposed while the secrets were read: the retry below would make a session nobody closes.
+    this.refuseIfDisposed(ensemble.name);
     if (epoch !== this.epochOf(ensemble.name)) {
       // Closed while the secret or the library loaded: what was read may be stale, start over.
       const current = this.settings().ensembles.find((e) => e.name === ensemble.name);
@@ -230,10 +248,10 @@ export class Connections implements vscode.Disposable {
     return stale;
   }
 
-  dispose(): void {
-    this.closeAll();
-    this.stateEmitter.dispose();
-  }
+}
+
+function disposedError(ensemble: string): HiveZkError {
+  return new HiveZkError('ZK_CLOSED', `Hive ZooKeeper is shutting down: no session for "${ensemble}".`);
 }
 
 /** The core names the CLI's password variables; here store passwords come from Configure Security. */

@@ -7,6 +7,7 @@ import type { DoctorEndpoint } from '../core/doctor/endpoints';
 import { loopbackOnlyFromEnv, type ProbeOptions, type ProbeResult, type ProbeStatus } from '../core/doctor/probe';
 import { formatDoctorMarkdown } from '../core/doctor/report';
 import { HiveZkError, toHiveZkError } from '../core/errors';
+import { Disposable, type DisposableLike } from '../core/lifecycle';
 import { parseJdbcUrl } from '../core/jdbc/jdbcUrl';
 import { collectEnsembleHealth } from '../core/health/serverHealth';
 import { escapeInvisible } from '../core/untrusted';
@@ -30,9 +31,9 @@ const LOOK: Record<ProbeStatus, { words: string; icon: string; color: string }> 
 };
 
 /** Probe results by tree row id ("<ensemble>|<znode path>"), drawn onto the rows they belong to. */
-export class EndpointMarks implements vscode.Disposable {
+export class EndpointMarks extends Disposable {
   private readonly marks = new Map<string, { namespace: string; probe: ProbeResult }>();
-  private readonly emitter = new vscode.EventEmitter<string[]>();
+  private readonly emitter = this.register(new vscode.EventEmitter<string[]>());
   /** Fires with the ids of rows whose mark changed. */
   readonly onDidChange = this.emitter.event;
 
@@ -76,10 +77,6 @@ export class EndpointMarks implements vscode.Disposable {
       item.accessibilityInformation = { label: `${item.accessibilityInformation.label}, ${look.words}` };
     }
   }
-
-  dispose(): void {
-    this.emitter.dispose();
-  }
 }
 
 /** The doctor's reports as read-only virtual Markdown documents (never an untitled, dirty editor). */
@@ -118,22 +115,21 @@ interface Scope {
   namespace?: string;
 }
 
-export class DoctorView implements vscode.Disposable {
-  readonly marks = new EndpointMarks();
+export class DoctorView extends Disposable {
+  readonly marks = this.register(new EndpointMarks());
   readonly reports = new DoctorReports();
   private readonly scopes = new Map<string, Scope>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: DisposableLike | undefined;
   private timerMinutes = 0;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly connections: Connections,
     private readonly settings: () => Settings,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      this.marks,
-      vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, this.reports),
+    super();
+    this.register(vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, this.reports));
+    this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(`${SECTION}.doctor`)) {
           this.schedule();
@@ -149,9 +145,9 @@ export class DoctorView implements vscode.Disposable {
   }
 
   /** Probes every registration of an ensemble (or one namespace) and marks their rows. */
-  async checkEndpoints(ensemble: EnsembleConfig, namespace?: string): Promise<DoctorEndpoint[]> {
+  async checkEndpoints(ensemble: EnsembleConfig, namespace?: string, signal?: AbortSignal): Promise<DoctorEndpoint[]> {
     const session = await this.connections.sessionFor(ensemble);
-    const report = await doctorRegistry(session, namespace, { probe: this.probeOptions(), endpointsOnly: true });
+    const report = await doctorRegistry(session, namespace, { probe: this.probeOptions(), endpointsOnly: true, ...(signal ? { signal } : {}) });
     this.marks.replace(ensemble.name, namespace, report.endpoints);
     const key = `${ensemble.name}|${namespace ?? ''}`;
     this.scopes.set(key, namespace === undefined ? { ensemble: ensemble.name } : { ensemble: ensemble.name, namespace });
@@ -161,12 +157,13 @@ export class DoctorView implements vscode.Disposable {
   }
 
   /** The doctor on an ensemble (or one namespace) of it, hygiene included, as a report. */
-  async doctorEnsemble(ensemble: EnsembleConfig, namespace?: string): Promise<DoctorReport> {
+  async doctorEnsemble(ensemble: EnsembleConfig, namespace?: string, signal?: AbortSignal): Promise<DoctorReport> {
     const session = await this.connections.sessionFor(ensemble);
     const options: DoctorOptions = {
       probe: this.probeOptions(),
+      ...(signal ? { signal } : {}),
       lockNamespace: ensemble.lockNamespace,
-      health: () => collectEnsembleHealth(session.connect, { words: ['cons', 'conf'], timeoutMs: this.settings().requestTimeoutMs, ...(ensemble.adminServerPort !== undefined ? { adminPort: ensemble.adminServerPort } : {}) }),
+      health: () => collectEnsembleHealth(session.connect, { words: ['cons', 'conf'], timeoutMs: this.settings().requestTimeoutMs, ...(signal ? { signal } : {}), ...(ensemble.adminServerPort !== undefined ? { adminPort: ensemble.adminServerPort } : {}) }),
     };
     const report = await doctorRegistry(session, namespace, options);
     this.marks.replace(ensemble.name, namespace, report.endpoints);
@@ -196,11 +193,12 @@ export class DoctorView implements vscode.Disposable {
     if (minutes === this.timerMinutes && (this.timer !== undefined || minutes === 0)) {
       return;
     }
-    clearInterval(this.timer);
+    this.timer?.dispose();
     this.timer = undefined;
     this.timerMinutes = minutes;
+    // Never re-armed once disposed (a re-check still running at dispose() lands here).
     if (minutes >= 1 && this.scopes.size > 0) {
-      this.timer = setInterval(() => void this.recheck(), minutes * 60_000);
+      this.timer = this.interval(minutes * 60_000, () => void this.recheck());
     }
   }
 
@@ -219,13 +217,6 @@ export class DoctorView implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    for (const disposable of this.disposables) {
-      disposable.dispose();
-    }
-  }
 }
 
 /** "3 answering, 1 refused" */

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ActivityWatch, type ActivityEvent } from '../core/timeline/activityWatch';
 import { HiveZkError, toHiveZkError } from '../core/errors';
+import { Disposable, type DisposableLike } from '../core/lifecycle';
 import type { BlockedQuery } from '../core/timeline/lockActivity';
 import { registerCommand } from './commandFunnel';
 import type { Connections } from './connections';
@@ -36,31 +37,40 @@ type Started = Timeline | { error: HiveZkError } | undefined;
 /** A registration seen registering this many times among recent events is flagged as flapping. */
 const FLAPPING_REGISTRATIONS = 3;
 
-export class LockActivityProvider implements vscode.TreeDataProvider<ActivityNode>, vscode.Disposable {
+export class LockActivityProvider extends Disposable implements vscode.TreeDataProvider<ActivityNode> {
   private readonly timelines = new Map<string, Timeline>();
   private readonly changeEmitter = new vscode.EventEmitter<ActivityNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  /** While blocked queries are shown, their "last attempt N s ago" is redrawn now and then. */
-  private readonly clock: NodeJS.Timeout;
-  private readonly subscription: vscode.Disposable;
+  private refreshTimer: DisposableLike | undefined;
 
   constructor(
     private readonly connections: Connections,
     private readonly settings: () => Settings,
   ) {
-    this.clock = setInterval(() => {
+    super();
+    // While blocked queries are shown, their "last attempt N s ago" is redrawn now and then.
+    this.interval(5000, () => {
       if ([...this.timelines.values()].some((t) => t.watch.activity.blocked().length > 0)) {
         this.scheduleRefresh();
       }
-    }, 5000);
-    // A session closed under a timeline (settings or credentials changed): start afresh on the new one.
-    this.subscription = connections.onDidChangeState(({ ensemble, change }) => {
-      if (change.state === 'closed') {
-        this.stop(ensemble);
-        this.scheduleRefresh();
-      }
     });
+    // A session closed under a timeline (settings or credentials changed): start afresh on the new one.
+    this.register(
+      connections.onDidChangeState(({ ensemble, change }) => {
+        if (change.state === 'closed') {
+          this.stop(ensemble);
+          this.scheduleRefresh();
+        }
+      }),
+    );
+    this.register({
+      dispose: () => {
+        for (const name of [...this.timelines.keys()]) {
+          this.stop(name);
+        }
+      },
+    });
+    this.register(this.changeEmitter);
   }
 
   /** The timeline of an ensemble, once started (for the extension's tests). */
@@ -142,16 +152,6 @@ export class LockActivityProvider implements vscode.TreeDataProvider<ActivityNod
     this.changeEmitter.fire(undefined);
   }
 
-  dispose(): void {
-    clearInterval(this.clock);
-    clearTimeout(this.refreshTimer);
-    this.subscription.dispose();
-    for (const name of [...this.timelines.keys()]) {
-      this.stop(name);
-    }
-    this.changeEmitter.dispose();
-  }
-
   private readonly starting = new Map<string, Promise<Started>>();
 
   private start(name: string): Promise<Started> {
@@ -176,6 +176,10 @@ export class LockActivityProvider implements vscode.TreeDataProvider<ActivityNod
     let timeline: Timeline;
     try {
       const session = await this.connections.sessionFor(ensemble);
+      if (this.isDisposed) {
+        // Disposed while the session was made: a watch started now would run for nobody.
+        return undefined;
+      }
       const watch = new ActivityWatch(session, { namespaces: ensemble.hs2Namespaces, lockNamespace: ensemble.lockNamespace, maxEvents, maxQueries: maxEvents });
       timeline = { watch, serial: 0, ids: new WeakMap() };
       watch.onEvent((event) => {
@@ -206,10 +210,10 @@ export class LockActivityProvider implements vscode.TreeDataProvider<ActivityNod
     if (this.refreshTimer) {
       return;
     }
-    this.refreshTimer = setTimeout(() => {
+    this.refreshTimer = this.timeout(250, () => {
       this.refreshTimer = undefined;
       this.changeEmitter.fire(undefined);
-    }, 250);
+    });
   }
 }
 

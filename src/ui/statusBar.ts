@@ -1,6 +1,7 @@
 // One status-bar item for the ensembles: session state and health at a glance ("prod: 5 HS2 ·
 // 1 waiting"), each ensemble in the tooltip; a click opens the log.
 import * as vscode from 'vscode';
+import { Disposable } from '../core/lifecycle';
 import type { SessionState } from '../core/zk/session';
 import type { Connections } from './connections';
 import { SECURITY_FAILURE_LABELS } from './ensembleSecurity';
@@ -20,21 +21,19 @@ const ICONS: Record<SessionState, string> = {
   closed: '$(circle-outline)',
 };
 
-export class SessionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
-  private readonly subscription: vscode.Disposable;
-
-  private readonly summarySubscription: vscode.Disposable;
+export class SessionStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10));
 
   constructor(
     private readonly connections: Connections,
     private readonly settings: () => Settings,
     private readonly tree: Pick<HiveZkTreeProvider, 'summary' | 'onDidChangeSummary'>,
   ) {
+    super();
     this.item.name = 'Hive ZooKeeper';
     this.item.command = Commands.showLog;
-    this.subscription = connections.onDidChangeState(() => this.update());
-    this.summarySubscription = tree.onDidChangeSummary(() => this.update());
+    this.register(connections.onDidChangeState(() => this.update()));
+    this.register(tree.onDidChangeSummary(() => this.update()));
     this.update();
   }
 
@@ -79,9 +78,4 @@ export class SessionStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  dispose(): void {
-    this.subscription.dispose();
-    this.summarySubscription.dispose();
-    this.item.dispose();
-  }
 }

@@ -2,6 +2,7 @@
 // decoded fields one per line first, then the raw data (text / JSON / hex), stat and ACL.
 import * as vscode from 'vscode';
 import { HiveZkError, toHiveZkError } from '../core/errors';
+import { Disposable } from '../core/lifecycle';
 import { describeHiveZnode } from '../core/registry/znodeDetails';
 import { renderZnodeData } from '../core/zk/znodeText';
 import type { Connections } from './connections';
@@ -13,8 +14,8 @@ export function znodeUri(ensemble: string, path: string): vscode.Uri {
   return vscode.Uri.from({ scheme: ZNODE_SCHEME, path, query: new URLSearchParams({ ensemble }).toString() });
 }
 
-export class ZnodeDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
+export class ZnodeDocumentProvider extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changeEmitter.event;
 
   /** Reads the znode again for an open document. */
@@ -22,14 +23,12 @@ export class ZnodeDocumentProvider implements vscode.TextDocumentContentProvider
     this.changeEmitter.fire(uri);
   }
 
-  dispose(): void {
-    this.changeEmitter.dispose();
-  }
-
   constructor(
     private readonly connections: Connections,
     private readonly settings: () => Settings,
-  ) {}
+  ) {
+    super();
+  }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const ensembleName = new URLSearchParams(uri.query).get('ensemble') ?? '';

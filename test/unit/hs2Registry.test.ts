@@ -1,12 +1,11 @@
 // Decoding of HiveServer2 registrations in every form Hive writes (hive-zk-spec §1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeServiceRecord, describeHaInstance } from '../../src/core/registry/haRegistry';
+import { decodeServiceRecord, describeHaInstance, haBaseName, haRegistryNames, haRegistryPaths, splitHaName } from '../../src/core/registry/haRegistry';
 import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from '../../src/core/registry/hs2Instance';
 import { compareInstances, sortInstances } from '../../src/core/registry/hs2Registry';
 import { prng } from '../support/prng';
 import { parseMetastoreZnode } from '../../src/core/registry/metastoreRegistry';
-import { hs2Data, type Hs2Variant } from '../support/hiveSeed';
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 
@@ -28,20 +27,48 @@ for (const name of ['leader', 'serverUri=;version=1', 'serverUri=h;version=1', '
   test(`znode name: "${name}" is not an instance`, () => assert.equal(parseInstanceName(name), undefined));
 }
 
-const variants: [Hs2Variant, Partial<ReturnType<typeof describeInstance>>][] = [
-  ['legacy-1.x', { host: 'h1', port: 10000, dataFormat: 'legacy', settings: {} }],
-  ['v2-binary', { host: 'h1', port: 10000, dataFormat: 'config', transportMode: 'binary', ssl: false, authentication: 'NONE', saslQop: 'auth' }],
-  ['v3-binary', { host: 'h1', port: 10000, transportMode: 'binary' }],
-  ['v3-nosasl', { authentication: 'NOSASL' }],
-  ['v3-http', { host: 'h1', port: 10001, transportMode: 'http', httpPath: 'cliservice' }],
-  ['v3-kerberos', { principal: 'hive/_HOST@EXAMPLE.COM', authentication: 'KERBEROS', ssl: true }],
-  ['v4-all', { port: 10000, transportMode: 'all', httpPath: 'cliservice' }],
+/**
+ * The bytes each Hive version writes (hive-zk-spec §1.4, HiveServer2.addConfsToPublish), as literals:
+ * Guava's Joiner over a HashMap, so in no particular key order, no escaping, no trailing ";".
+ * Written out by hand here, apart from the seed model the integration tests share.
+ */
+const variants: [string, string, Partial<ReturnType<typeof describeInstance>>][] = [
+  ['1.x (host:port)', 'h1:10000', { host: 'h1', port: 10000, dataFormat: 'legacy', settings: {} }],
+  [
+    '2.x binary (the spec example)',
+    'hive.server2.thrift.sasl.qop=auth;hive.server2.thrift.bind.host=h1;hive.server2.transport.mode=binary;hive.server2.authentication=NONE;hive.server2.thrift.port=10000;hive.server2.use.SSL=false',
+    { host: 'h1', port: 10000, dataFormat: 'config', transportMode: 'binary', ssl: false, authentication: 'NONE', saslQop: 'auth' },
+  ],
+  [
+    '3.x binary',
+    'hive.server2.instance.uri=h1:10000;hive.server2.authentication=NONE;hive.server2.transport.mode=binary;hive.server2.use.SSL=false;hive.server2.thrift.sasl.qop=auth;hive.server2.thrift.port=10000;hive.server2.thrift.bind.host=h1',
+    { host: 'h1', port: 10000, transportMode: 'binary' },
+  ],
+  [
+    '3.x NOSASL',
+    'hive.server2.authentication=NOSASL;hive.server2.transport.mode=binary;hive.server2.thrift.sasl.qop=auth;hive.server2.thrift.port=10000;hive.server2.thrift.bind.host=h1;hive.server2.instance.uri=h1:10000;hive.server2.use.SSL=false',
+    { authentication: 'NOSASL' },
+  ],
+  [
+    '3.x http',
+    'hive.server2.thrift.http.path=cliservice;hive.server2.instance.uri=h1:10001;hive.server2.authentication=NONE;hive.server2.thrift.http.port=10001;hive.server2.transport.mode=http;hive.server2.thrift.bind.host=h1;hive.server2.use.SSL=false',
+    { host: 'h1', port: 10001, transportMode: 'http', httpPath: 'cliservice' },
+  ],
+  [
+    '3.x Kerberos over SSL',
+    'hive.server2.authentication.kerberos.principal=hive/_HOST@EXAMPLE.COM;hive.server2.thrift.sasl.qop=auth;hive.server2.thrift.bind.host=h1;hive.server2.transport.mode=binary;hive.server2.authentication=KERBEROS;hive.server2.thrift.port=10000;hive.server2.use.SSL=true;hive.server2.instance.uri=h1:10000',
+    { principal: 'hive/_HOST@EXAMPLE.COM', authentication: 'KERBEROS', ssl: true },
+  ],
+  [
+    '4.x all (binary and http)',
+    'hive.server2.thrift.http.port=10001;hive.server2.thrift.bind.host=h1;hive.server2.transport.mode=all;hive.server2.thrift.http.path=cliservice;hive.server2.use.SSL=false;hive.server2.thrift.sasl.qop=auth;hive.server2.authentication=NONE;hive.server2.instance.uri=h1:10000;hive.server2.thrift.port=10000',
+    { port: 10000, transportMode: 'all', httpPath: 'cliservice' },
+  ],
 ];
 
-for (const [variant, expected] of variants) {
+for (const [variant, data, expected] of variants) {
   test(`instance data: ${variant}`, () => {
-    const port = variant === 'v3-http' ? 10001 : 10000;
-    const data = hs2Data({ host: 'h1', port, httpPort: 10001, variant, ssl: variant === 'v3-kerberos' });
+    const port = expected.port ?? 10000;
     const instance = describeInstance('/hiveserver2', `serverUri=h1:${port};version=3.1.3;sequence=0000000001`, decodeInstanceData(b(data)));
     for (const [key, value] of Object.entries(expected)) {
       assert.deepEqual(instance[key as keyof typeof instance], value, key);
@@ -98,20 +125,32 @@ test('instance data: hostile host and port values are dropped with a problem', (
   assert.equal(instance.problems.length, 2);
 });
 
-test('HA ServiceRecord: active endpoint marks the leader', () => {
-  const record = {
-    type: 'JSONServiceRecord',
-    internal: [{ api: 'activeEndpoint', addressType: 'host/port', protocolType: 'hadoop/IPC', addresses: [{ host: 'ha1', port: '10000' }] }],
-    'hive.server2.transport.mode': 'binary',
-    'hive.server2.thrift.port': '10000',
-    'hive.server2.authentication': 'NONE',
-  };
-  const instance = describeHaInstance('/hs2ActivePassiveHA-unsecure/instances', 'instance-0000000003', b(JSON.stringify(record)));
+test('HA ServiceRecord: the active endpoint marks the leader (a record as the Hadoop registry writes it)', () => {
+  // ServiceRecord JSON (hive-zk-spec §1.7): attributes as top-level strings, one internal endpoint, ports as strings.
+  const record =
+    '{\n  "type" : "JSONServiceRecord",\n  "description" : "HiveServer2",\n  "external" : [ ],\n  "internal" : [ {\n    "api" : "activeEndpoint",\n    "addressType" : "host/port",\n    "protocolType" : "hadoop/IPC",\n    "addresses" : [ {\n      "host" : "ha1",\n      "port" : "10000"\n    } ]\n  } ],\n' +
+    '  "hive.server2.thrift.bind.host" : "ha1",\n  "hive.server2.webui.port" : "10002",\n  "hive.server2.instance.uri" : "ha1:10000",\n  "registry.unique.id" : "7f3c4b2e-5d1a-4c8e-9b6f-0a1d2e3f4a5b",\n  "hive.server2.transport.mode" : "binary",\n  "hive.server2.thrift.port" : "10000",\n  "hive.server2.thrift.sasl.qop" : "auth",\n  "hive.server2.authentication" : "NONE",\n  "hive.server2.use.SSL" : "false"\n}';
+  const instance = describeHaInstance('/hs2ActivePassiveHA-unsecure/instances', 'instance-0000000003', b(record));
   assert.equal(instance.isLeader, true);
   assert.equal(instance.host, 'ha1');
   assert.equal(instance.port, 10000);
   assert.equal(instance.sequence, '0000000003');
   assert.equal(instance.dataFormat, 'serviceRecord');
+  const passive = describeHaInstance('/hs2ActivePassiveHA-unsecure/instances', 'instance-0000000004', b(record.replace('activeEndpoint', 'passiveEndpoint')));
+  assert.equal(passive.isLeader, false);
+  assert.equal(passive.host, 'ha1');
+});
+
+test('HA name rule: "<ns>-unsecure" and "<ns>-sasl", in one function', () => {
+  assert.deepEqual(splitHaName('hs2ActivePassiveHA-unsecure'), { base: 'hs2ActivePassiveHA', suffix: 'unsecure' });
+  assert.deepEqual(splitHaName('hs2ActivePassiveHA-sasl'), { base: 'hs2ActivePassiveHA', suffix: 'sasl' });
+  assert.equal(splitHaName('hiveserver2'), undefined);
+  assert.equal(splitHaName('hs2-saslx'), undefined);
+  assert.equal(haBaseName('llap-sasl'), 'llap');
+  assert.equal(haBaseName('hiveserver2'), 'hiveserver2');
+  assert.deepEqual(haRegistryNames('hs2ActivePassiveHA'), ['hs2ActivePassiveHA-unsecure', 'hs2ActivePassiveHA-sasl']);
+  assert.deepEqual(haRegistryPaths('hs2ActivePassiveHA'), ['/hs2ActivePassiveHA-unsecure', '/hs2ActivePassiveHA-sasl']);
+  assert.deepEqual(haRegistryPaths('/ha-sasl'), ['/ha-sasl'], 'a registry named whole is listed alone');
 });
 
 for (const [name, data] of [

@@ -141,3 +141,19 @@ test('data without the client field (older Hive) and long texts read back as dec
   locks.forEach((lock, i) => assert.deepEqual(lock.data, decodeLockData(datas[i] ?? b('')), `data ${i}`));
   assert.equal('clientIp' in (locks[0]?.data ?? {}), false, 'no client field: none made up');
 });
+
+test('once the walk is built the text-sharing map is dropped; the locks still read back their texts', () => {
+  const table = new LockTable();
+  table.addObject('/r/db/t', ['db', 't']);
+  for (let i = 0; i < 3; i += 1) {
+    const data = b(`hive_q${i}:1764063000000:IMPLICIT:select ${i}:10.0.0.${i}`);
+    table.read(table.addLock('SHARED', i), data, 0, data.length, 1764063000000 + i, `owner${i}`);
+  }
+  assert.ok(table.sharedTextCount > 0, 'texts are shared while reading');
+  const locks = table.locks();
+  assert.equal(table.sharedTextCount, 0, 'nothing of the map is kept once the walk result is built');
+  assert.deepEqual(
+    locks.map((l) => [l.data.queryId, l.data.queryString, l.data.clientIp, l.ephemeralOwner]),
+    [0, 1, 2].map((i) => [`hive_q${i}`, `select ${i}`, `10.0.0.${i}`, `owner${i}`]),
+  );
+});

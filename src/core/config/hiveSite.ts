@@ -5,6 +5,7 @@
 import { parseConnectString } from '../zk/connectString';
 import { isHiveZkError, preview } from '../errors';
 import { parseHadoopXml } from './hadoopXml';
+import { haRegistryNames } from '../registry/haRegistry';
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DEFAULT_METASTORE_NAMESPACE, type EnsembleEntry } from './ensemble';
 
 const isTrue = (value: string | undefined): boolean => value?.trim().toLowerCase() === 'true';
@@ -107,7 +108,7 @@ export function ensemblesFromHiveSite(text: string, baseName = 'hive-site'): { e
   };
   const quorum = settings.quorum === undefined ? undefined : checked(settings.quorum, 'hive.zookeeper.quorum');
   if (quorum) {
-    const hs2Namespaces = settings.haEnabled ? [`${settings.haNamespace}-unsecure`, `${settings.haNamespace}-sasl`] : [settings.hs2Namespace];
+    const hs2Namespaces = settings.haEnabled ? haRegistryNames(settings.haNamespace) : [settings.hs2Namespace];
     ensembles.push({ name: baseName, connectString: quorum, hs2Namespaces, lockNamespace: settings.lockNamespace });
   }
   if (settings.metastore && settings.metastore.connectString !== quorum) {

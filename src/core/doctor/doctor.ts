@@ -3,17 +3,16 @@
 // Reads ZooKeeper and probes registered endpoints; writes nothing anywhere.
 
 import { parseJdbcUrlAs, DEFAULT_DRIVER_VERSION, type HiveDriverVersion } from '../jdbc/driverVersions';
-import { HiveZkError, preview, toHiveZkError } from '../errors';
-import { listHaInstances } from '../registry/haRegistry';
+import { HiveZkError, isHiveZkError, preview, toHiveZkError } from '../errors';
+import { haRegistryNames } from '../registry/haRegistry';
 import type { Hs2Instance } from '../registry/hs2Instance';
-import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, listInstances, type NamespaceListing } from '../registry/hs2Registry';
-import { listKyuubiEngines, listKyuubiServers } from '../registry/kyuubiRegistry';
-import { listLlapDaemons } from '../registry/llapRegistry';
+import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, type NamespaceListing } from '../registry/hs2Registry';
+import type { KyuubiEngine } from '../registry/kyuubiRegistry';
 import type { HiveLock } from '../locks/locks';
 import { walkLocks } from '../locks/lockWalk';
-import { listMetastoreInstances } from '../registry/metastoreRegistry';
 import { unlessMissing, unlessMissingOutcome } from '../zk/missingZnode';
 import { discoverNamespaces, type DiscoveredNamespace } from '../registry/namespaceDiscovery';
+import { hiveServer2Instances, isRegistryKind, listRegistry } from '../registry/registry';
 import { resolveJdbcUrl, type Resolution, type SessionProvider } from '../jdbc/resolver';
 import type { EnsembleHealth } from '../health/serverHealth';
 import { namespacePath } from '../zk/znodePath';
@@ -55,6 +54,8 @@ export interface DoctorOptions {
   now?: () => number;
   /** Only the registrations' endpoints (Check Endpoints): no lock walk, token count or session lookups. */
   endpointsOnly?: boolean;
+  /** Aborting stops the scan, the listings, the lock walk and the probes not yet started: CANCELLED. */
+  signal?: AbortSignal;
 }
 
 /** Exit status of a report: 1 as soon as one finding is an error. */
@@ -70,7 +71,8 @@ const MAX_TOKEN_STATS = 5000;
 export async function doctorRegistry(session: ZkSession, only: string | undefined, options: DoctorOptions): Promise<DoctorReport> {
   const now = options.now ?? Date.now;
   const lockNamespace = options.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
-  const discovered = await discoverNamespaces(session, { lockNamespace });
+  const { signal } = options;
+  const discovered = await discoverNamespaces(session, { lockNamespace, ...(signal ? { signal } : {}) });
   const matching = only === undefined ? discovered : discovered.filter((n) => matchesNamespace(n.name, only));
   const wanted = options.endpointsOnly ? matching.filter((n) => n.kind !== 'locks' && n.kind !== 'other') : matching;
   if (only !== undefined && matching.length === 0) {
@@ -79,7 +81,7 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
   const planned: PlannedEndpoint[] = [];
   const findings: Finding[] = [];
   const hs2Instances: Hs2Instance[] = [];
-  const engineSpaces: { path: string; engines: Awaited<ReturnType<typeof listKyuubiEngines>> }[] = [];
+  const engineSpaces: { path: string; engines: KyuubiEngine[] }[] = [];
   let locks: HiveLock[] = [];
   const failed = (namespace: DiscoveredNamespace, error: unknown): void => {
     const failure = toHiveZkError(error);
@@ -88,39 +90,36 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
   await Promise.all(
     wanted.map(async (namespace) => {
       try {
-        switch (namespace.kind) {
-          case 'hs2':
-          case 'kyuubi': {
-            const listing = namespace.kind === 'hs2' ? await listInstances(session, namespace.name) : await listKyuubiServers(session, namespace.name);
-            if (namespace.kind === 'hs2') {
-              hs2Instances.push(...listing.instances);
+        if (isRegistryKind(namespace.kind)) {
+          const found = await listRegistry(session, namespace.name, { kind: namespace.kind, ...(signal ? { signal } : {}) });
+          switch (found.kind) {
+            case 'hs2':
+            case 'kyuubi':
+            case 'hs2-ha':
+              hs2Instances.push(...hiveServer2Instances(found));
+              planned.push(...found.listing.instances.map((i) => planInstance(namespace.name, found.kind, i)));
+              if (found.kind === 'hs2-ha') {
+                findings.push(...haLeaderFindings(found.listing.path, found.listing.instances));
+              }
+              break;
+            case 'kyuubi-engine':
+              planned.push(...found.engines.map((e) => planKyuubiEngine(namespace.name, e)));
+              engineSpaces.push({ path: namespacePath(namespace.name), engines: found.engines });
+              break;
+            case 'metastore': {
+              const path = namespacePath(namespace.name);
+              planned.push(...found.metastores.map((m) => planMetastore(namespace.name, path, m)));
+              break;
             }
-            planned.push(...listing.instances.map((i) => planInstance(namespace.name, namespace.kind === 'hs2' ? 'hs2' : 'kyuubi', i)));
-            break;
+            case 'llap':
+              planned.push(...found.listing.daemons.map((d) => planLlapDaemon(namespace.name, d)));
+              break;
           }
-          case 'hs2-ha': {
-            const listing = await listHaInstances(session, namespace.name);
-            hs2Instances.push(...listing.instances);
-            planned.push(...listing.instances.map((i) => planInstance(namespace.name, 'hs2-ha', i)));
-            findings.push(...haLeaderFindings(listing.path, listing.instances));
-            break;
-          }
-          case 'kyuubi-engine': {
-            const engines = await listKyuubiEngines(session, namespace.name);
-            planned.push(...engines.map((e) => planKyuubiEngine(namespace.name, e)));
-            engineSpaces.push({ path: namespacePath(namespace.name), engines });
-            break;
-          }
-          case 'metastore': {
-            const path = namespacePath(namespace.name);
-            planned.push(...(await listMetastoreInstances(session, namespace.name)).map((m) => planMetastore(namespace.name, path, m)));
-            break;
-          }
-          case 'llap':
-            planned.push(...(await listLlapDaemons(session, namespace.name)).daemons.map((d) => planLlapDaemon(namespace.name, d)));
-            break;
+          return;
+        }
+        switch (namespace.kind) {
           case 'locks':
-            locks = (await walkLocks(session, namespace.name)).locks;
+            locks = (await walkLocks(session, namespace.name, signal ? { signal } : {})).locks;
             break;
           case 'other':
             if (namespace.name.startsWith('zkdtsm_')) {
@@ -129,13 +128,16 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
             break;
         }
       } catch (error) {
+        if (isHiveZkError(error, 'CANCELLED')) {
+          throw error;
+        }
         failed(namespace, error);
       }
     }),
   );
   // Plan order: by znode, so reports compare run to run.
   planned.sort((a, b) => (a.znode < b.znode ? -1 : a.znode > b.znode ? 1 : 0));
-  const [endpoints, view] = await Promise.all([probeAll(planned, options.probe), options.endpointsOnly ? undefined : sessionView(options, findings)]);
+  const [endpoints, view] = await Promise.all([probeAll(planned, signal ? { ...options.probe, signal } : options.probe), options.endpointsOnly ? undefined : sessionView(options, findings)]);
   findings.push(...endpointFindings(endpoints));
   if (view) {
     for (const space of engineSpaces) {
@@ -151,7 +153,7 @@ export async function doctorRegistry(session: ZkSession, only: string | undefine
 /** "hs2ActivePassiveHA" names its "-unsecure" and "-sasl" registries too. */
 function matchesNamespace(name: string, wanted: string): boolean {
   const plain = wanted.replace(/^\/+|\/+$/g, '');
-  return name === plain || name === `${plain}-unsecure` || name === `${plain}-sasl`;
+  return name === plain || haRegistryNames(plain).includes(name);
 }
 
 async function sessionView(options: DoctorOptions, findings: Finding[]): Promise<(SessionView & { clients: EnsembleHealth['clients'] }) | undefined> {
@@ -242,7 +244,7 @@ export async function doctorUrl(input: string, sessionFor: SessionProvider, opti
   steps.push({ step: 'connect', ok: true, detail: `connected to ${session.connectString}${session.sessionId ? ` (session 0x${session.sessionId})` : ''}` });
   let listing: NamespaceListing;
   try {
-    listing = ha ? await listHaInstances(session, namespace) : await listInstances(session, namespace);
+    listing = (await listRegistry(session, namespace, { kind: ha ? 'hs2-ha' : 'hs2' })).listing;
   } catch (error) {
     return stop('namespace', error);
   }

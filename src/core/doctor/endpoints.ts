@@ -3,6 +3,7 @@
 // endpoint share one probe.
 
 import { Semaphore } from '../concurrency';
+import { throwIfAborted, untilAborted } from '../lifecycle';
 import { connectTarget, type Hs2Instance } from '../registry/hs2Instance';
 import type { KyuubiEngine } from '../registry/kyuubiRegistry';
 import type { LlapDaemon } from '../registry/llapRegistry';
@@ -74,7 +75,7 @@ export async function probeAll(planned: readonly PlannedEndpoint[], options: Pro
   const gate = new Semaphore(MAX_PARALLEL_PROBES);
   const shared = new Map<string, Promise<ProbeResult>>();
   let done = 0;
-  const results = await Promise.all(
+  const results = Promise.all(
     planned.map(async ({ target, problem, namespace, znode, kind, host, port, transport, ssl }): Promise<DoctorEndpoint> => {
       let probe: ProbeResult;
       if (!target) {
@@ -83,7 +84,10 @@ export async function probeAll(planned: readonly PlannedEndpoint[], options: Pro
         const key = targetKey(target);
         let pending = shared.get(key);
         if (!pending) {
-          pending = gate.run(() => probeEndpoint(target, options));
+          pending = gate.run(() => {
+            throwIfAborted(options.signal, 'Checking the endpoints');
+            return probeEndpoint(target, options);
+          });
           shared.set(key, pending);
         }
         probe = await pending;
@@ -94,5 +98,5 @@ export async function probeAll(planned: readonly PlannedEndpoint[], options: Pro
       return { namespace, znode, kind, host, port, transport, ssl, probe };
     }),
   );
-  return results;
+  return untilAborted(results, options.signal, 'Checking the endpoints');
 }

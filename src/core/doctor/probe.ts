@@ -42,6 +42,8 @@ export interface ProbeOptions {
   /** Extra trusted CAs (PEM), added to the system's. */
   ca?: readonly string[];
   seams?: ProbeSeams;
+  /** Aborting stops the probes not yet started (those under way end within their timeout, unheard). */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 3000;

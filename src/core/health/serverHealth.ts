@@ -5,6 +5,7 @@
 import { sendAdminCommand, ADMIN_COMMANDS } from './adminServer';
 import { parseConnectString, type ConnectString, type HostPort } from '../zk/connectString';
 import { preview } from '../errors';
+import { throwIfAborted, untilAborted } from '../lifecycle';
 import { isFailure, PROBE_DEFAULTS, type ProbeOptions } from './boundedProbe';
 import { sendFourLetterWord } from './fourLetterWords';
 import {
@@ -100,6 +101,8 @@ export interface HealthOptions extends ProbeOptions {
   warnConnections?: number;
   /** Which words to ask for (the owner mapping only needs `cons`). */
   words?: readonly HealthWord[];
+  /** Aborting rejects with CANCELLED at once; no server is asked another word. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_ADMIN_PORT = 8080;
@@ -131,6 +134,7 @@ export async function probeServer(server: HostPort, options: HealthOptions = {})
   };
   // One word at a time: each is its own connection, and an address near its limit should not need four.
   for (const [index, word] of words.entries()) {
+    throwIfAborted(options.signal, 'Checking the servers');
     const within = remaining(words.slice(index));
     if (!within) {
       return finishServer(health, viaWords, new Map(), ownProbes);
@@ -298,7 +302,7 @@ export function healthHints(servers: readonly ServerHealth[], adminPort = DEFAUL
 /** Probes every server of the connect string at once (one short request at a time per server). */
 export async function collectEnsembleHealth(connect: ConnectString | string, options: HealthOptions = {}): Promise<EnsembleHealth> {
   const parsed = typeof connect === 'string' ? parseConnectString(connect) : connect;
-  const servers = await Promise.all(parsed.servers.map((server) => probeServer(server, options)));
+  const servers = await untilAborted(Promise.all(parsed.servers.map((server) => probeServer(server, options))), options.signal, 'Checking the servers');
   const reachable = servers.filter((s) => s.reachable);
   return {
     connectString: parsed.servers.map((s) => `${s.host}:${s.port}`).join(','),

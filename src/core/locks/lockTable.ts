@@ -162,7 +162,15 @@ export class LockTable {
       sortStably(rows, sequenceOf);
       forEachBlocker(rows, modeOf, mark);
     }
+    // The walk is built: the text → id map only served to share texts while reading, and the locks
+    // keep this table alive as long as they are shown. Texts read after this are kept unshared.
+    this.textIds.clear();
     return locks;
+  }
+
+  /** Distinct texts still looked up for sharing (0 once locks() has built the walk). */
+  get sharedTextCount(): number {
+    return this.textIds.size;
   }
 
   /** @internal The fields of a row, for its TableLock. */

@@ -5,7 +5,7 @@ import { encodeTableName, lockNameMode, lockNameModeAt, lockNameSequence, lockNa
 import { isUsualLockName, LockTable } from './lockTable';
 import { unlessMissingOutcome } from '../zk/missingZnode';
 import { namespacePath } from '../zk/znodePath';
-import { HiveZkError } from '../errors';
+import { cancelled } from '../lifecycle';
 import type { ZkSession } from '../zk/session';
 
 export interface LockWalkOptions {
@@ -172,7 +172,7 @@ export async function walkLocks(session: ZkSession, lockNamespace: string, optio
   /** The next chunk of work: locks first (they are leaves), else the most recently found nodes. */
   const nextTask = (): (() => Promise<void>) | undefined => {
     if (options.signal?.aborted) {
-      return () => Promise.reject(new HiveZkError('CANCELLED', 'Reading the locks was cancelled.'));
+      return () => Promise.reject(cancelled('Reading the locks'));
     }
     if (unread.length > 0) {
       const room = limit - collected - locksReserved;

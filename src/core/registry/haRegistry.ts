@@ -85,10 +85,33 @@ export function describeHaInstance(parent: string, znode: string, data: Uint8Arr
   return instance;
 }
 
-/** The chroot paths an HA namespace may use: "<ns>-unsecure" (no Kerberos) and "<ns>-sasl". */
+/** The two registries of an HA namespace, in the order the driver tries them. */
+const HA_SUFFIXES = ['unsecure', 'sasl'] as const;
+
+/**
+ * The one place the name rule is spelt out: Hive's HA registry of namespace "<ns>" is "<ns>-unsecure"
+ * (no Kerberos) or "<ns>-sasl" (LLAP's default namespaces, llap-unsecure and llap-sasl, follow it too).
+ * Undefined for a name without either suffix.
+ */
+export function splitHaName(name: string): { base: string; suffix: (typeof HA_SUFFIXES)[number] } | undefined {
+  const suffix = HA_SUFFIXES.find((s) => name.endsWith(`-${s}`));
+  return suffix === undefined ? undefined : { base: name.slice(0, name.length - suffix.length - 1), suffix };
+}
+
+/** An HA registry's namespace without its "-unsecure"/"-sasl" suffix (a name without one is returned as is). */
+export function haBaseName(name: string): string {
+  return splitHaName(name)?.base ?? name;
+}
+
+/** The registries of HA namespace "<ns>" as the driver forms them: "<ns>-unsecure" and "<ns>-sasl". */
+export function haRegistryNames(namespace: string): string[] {
+  return HA_SUFFIXES.map((suffix) => `${namespace}-${suffix}`);
+}
+
+/** The chroot paths to list for an HA namespace: itself when it already names a registry, else both of its registries. */
 export function haRegistryPaths(namespace: string): string[] {
   const base = namespacePath(namespace);
-  return /-(sasl|unsecure)$/.test(base) ? [base] : [`${base}-unsecure`, `${base}-sasl`];
+  return splitHaName(base) ? [base] : haRegistryNames(base);
 }
 
 export async function listHaInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {

@@ -181,6 +181,9 @@ export type NameFormat = 'serverUri' | 'sequential';
 
 const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
 
+/** Duplicate keys named in a registration's problem; the rest are counted. */
+const MAX_DUPLICATES_NAMED = 5;
+
 /** Builds the instance view the way the driver reads it: data first, the znode name as fallback. */
 export function describeInstance(namespacePath: string, znode: string, data: InstanceData, stat?: ZnodeStat, nameFormat: NameFormat = 'serverUri'): Hs2Instance {
   const instance: Hs2Instance = { znode, path: `${namespacePath}/${znode}`, settings: {}, dataFormat: data.format, problems: [] };
@@ -220,7 +223,10 @@ export function describeInstance(namespacePath: string, znode: string, data: Ins
   } else {
     instance.settings = data.settings;
     if (data.duplicateKeys.length > 0) {
-      instance.problems.push(`duplicate keys in data: ${data.duplicateKeys.map((k) => preview(k, 40)).join(', ')}`);
+      // Named up to a few: data repeating a key 10k times must not make a problem of 10k names.
+      const named = data.duplicateKeys.slice(0, MAX_DUPLICATES_NAMED).map((k) => preview(k, 40));
+      const more = data.duplicateKeys.length - named.length;
+      instance.problems.push(`duplicate keys in data: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`);
     }
     applySettings(instance, data.settings);
   }

@@ -2,6 +2,8 @@
 // classified from their names and one batched read of their children.
 
 import { DEFAULT_HA_NAMESPACE, DEFAULT_HS2_NAMESPACE, DEFAULT_LOCK_NAMESPACE, DEFAULT_METASTORE_NAMESPACE, NON_INSTANCE_CHILDREN } from './hs2Registry';
+import { splitHaName } from './haRegistry';
+import { untilAborted } from '../lifecycle';
 import { unlessMissingOutcome } from '../zk/missingZnode';
 import type { ZkSession } from '../zk/session';
 
@@ -18,6 +20,8 @@ export interface DiscoveredNamespace {
 export interface NamespaceHints {
   hs2Namespaces?: readonly string[];
   lockNamespace?: string;
+  /** Aborting rejects the scan with CANCELLED at once. */
+  signal?: AbortSignal;
 }
 
 export interface EngineSpace {
@@ -60,12 +64,14 @@ export function parseEngineSpace(name: string): EngineSpace | undefined {
 
 const METASTORE_CHILD = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
 
+const SCANNING = 'Scanning the namespaces';
+
 /** Classifies every top-level znode by what it holds, with one batched read of their listings. */
 export async function discoverNamespaces(session: ZkSession, hints: NamespaceHints = {}): Promise<DiscoveredNamespace[]> {
-  const { children } = await session.getChildren('/');
+  const { children } = await untilAborted(session.getChildren('/'), hints.signal, SCANNING);
   const names = children.filter((c) => c !== 'zookeeper').sort();
   // undefined: not readable (a namespace whose ACL keeps us out is not an empty one).
-  const listings = (await session.getChildrenMany(names.map((name) => `/${name}`))).map((outcome) => unlessMissingOutcome<string[], string[] | undefined>(outcome, (reason) => (reason === 'gone' ? [] : undefined)));
+  const listings = (await untilAborted(session.getChildrenMany(names.map((name) => `/${name}`)), hints.signal, SCANNING)).map((outcome) => unlessMissingOutcome<string[], string[] | undefined>(outcome, (reason) => (reason === 'gone' ? [] : undefined)));
   const hs2Hints = new Set(hints.hs2Namespaces ?? [DEFAULT_HS2_NAMESPACE]);
   const lockNamespace = hints.lockNamespace ?? DEFAULT_LOCK_NAMESPACE;
   return names.map((name, i) => {
@@ -85,7 +91,7 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   if (kids.some((k) => k.startsWith('serverUri=')) || hs2Hints.has(name)) {
     return 'hs2';
   }
-  if (/^llap-(sasl|unsecure)$/.test(name) || (kids.length > 0 && kids.every((k) => k.startsWith('user-')))) {
+  if (splitHaName(name)?.base === 'llap' || (kids.length > 0 && kids.every((k) => k.startsWith('user-')))) {
     return 'llap';
   }
   if (name === 'kyuubi' || kids.some((k) => k.startsWith('serviceUri='))) {
@@ -94,7 +100,7 @@ function classify(name: string, kids: string[], hs2Hints: Set<string>, lockNames
   if (parseEngineSpace(name) !== undefined) {
     return 'kyuubi-engine';
   }
-  if (/-(sasl|unsecure)$/.test(name) && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
+  if (splitHaName(name) !== undefined && kids.includes('instances') && (name.startsWith(DEFAULT_HA_NAMESPACE) || !name.startsWith('llap'))) {
     return 'hs2-ha';
   }
   if (name === DEFAULT_METASTORE_NAMESPACE || (kids.length > 0 && kids.every((k) => METASTORE_CHILD.test(k)))) {

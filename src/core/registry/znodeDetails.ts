@@ -1,7 +1,7 @@
 // A Hive znode decoded for reading, one key per line: a HiveServer2 registration (plain or HA), a
 // lock, or a metastore entry, recognised by its name and place. Values are untrusted: invisible
 // characters are shown escaped, so a value cannot fake another line.
-import { describeHaInstance } from './haRegistry';
+import { describeHaInstance, splitHaName } from './haRegistry';
 import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from './hs2Instance';
 import { parseMetastoreZnode } from './metastoreRegistry';
 import { decodeLockData, decodeLockObject, formatLockObject, parseLockName } from '../locks/locks';
@@ -24,7 +24,7 @@ export function describeHiveZnode(path: string, data: Uint8Array, stat?: ZnodeSt
   const lock = parseLockName(name);
   if (parseInstanceName(name)) {
     details = instanceDetails('HiveServer2 instance', describeInstance(parent, name, decodeInstanceData(data), stat));
-  } else if (parent.endsWith('/instances') && /-(sasl|unsecure)\/instances$/.test(parent)) {
+  } else if (parent.endsWith('/instances') && splitHaName(parent.slice(0, -'/instances'.length)) !== undefined) {
     details = instanceDetails('HiveServer2 instance (active/passive HA)', describeHaInstance(parent, name, data, stat));
   } else if (lock) {
     const decoded = decodeLockData(data);

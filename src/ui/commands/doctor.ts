@@ -7,6 +7,7 @@ import { discoveryUrl } from '../../core/jdbc/hs2Urls';
 import { Cancelled } from '../commandFunnel';
 import { summarize } from '../doctor';
 import { Commands } from '../ids';
+import { withCancellableProgress } from '../progress';
 import type { EnsembleConfig } from '../settings';
 import { ask, nodeArgument, pickEnsemble, register, registerForNodes, validateUrl, type CommandDeps } from './common';
 
@@ -18,7 +19,7 @@ export function registerDoctorCommands(deps: CommandDeps): void {
   registerForNodes(deps, Commands.checkEndpoints, SCOPE_NODES, async (node) => {
     const ensemble = await pickEnsemble(settings, node);
     const namespace = node?.kind === 'namespace' ? node.namespace : undefined;
-    const endpoints = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the endpoints registered on ${namespace ?? ensemble.name}…` }, () => doctor.checkEndpoints(ensemble, namespace));
+    const endpoints = await withCancellableProgress(`Checking the endpoints registered on ${namespace ?? ensemble.name}…`, (signal) => doctor.checkEndpoints(ensemble, namespace, signal));
     // Not awaited: the summary stays up while the rows show the details.
     void vscode.window.showInformationMessage(`${namespace ?? ensemble.name}: ${endpoints.length} endpoint(s) checked — ${summarize(endpoints)}.`);
     return endpoints;
@@ -37,8 +38,8 @@ export function registerDoctorCommands(deps: CommandDeps): void {
       target = await askForTarget(deps);
     }
     const title = 'url' in target ? `JDBC URL (${urlNamespace(target.url)})` : `${target.ensemble.name}${target.namespace ? ` / ${target.namespace}` : ''}`;
-    const report: DoctorReport = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running the registry doctor on ${title}…` }, () =>
-      'url' in target ? doctor.doctorUrl(target.url) : doctor.doctorEnsemble(target.ensemble, target.namespace),
+    const report: DoctorReport = await withCancellableProgress(`Running the registry doctor on ${title}…`, (signal) =>
+      'url' in target ? doctor.doctorUrl(target.url) : doctor.doctorEnsemble(target.ensemble, target.namespace, signal),
     );
     const shown = await doctor.showReport(title, report);
     return { report, ...shown };

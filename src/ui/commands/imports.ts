@@ -5,6 +5,7 @@ import { parseConnectString } from '../../core/zk/connectString';
 import { HiveZkError } from '../../core/errors';
 import type { EnsembleEntry } from '../../core/config/ensemble';
 import { discoveryUrl } from '../../core/jdbc/hs2Urls';
+import { haRegistryNames } from '../../core/registry/haRegistry';
 import { parseJdbcUrl } from '../../core/jdbc/jdbcUrl';
 import { Cancelled } from '../commandFunnel';
 import { Commands } from '../ids';
@@ -88,7 +89,7 @@ export function registerImportCommands(deps: CommandDeps): void {
       parseConnectString(url.authority);
       const ha = url.discovery === 'zooKeeperHA';
       const namespace = url.sessionVars.zooKeeperNamespace || (ha ? 'hs2ActivePassiveHA' : 'hiveserver2');
-      entries.push({ name: named.name, connectString: url.authority, hs2Namespaces: ha ? [`${namespace}-unsecure`, `${namespace}-sasl`] : [namespace], lockNamespace: 'hive_zookeeper_namespace' });
+      entries.push({ name: named.name, connectString: url.authority, hs2Namespaces: ha ? haRegistryNames(namespace) : [namespace], lockNamespace: 'hive_zookeeper_namespace' });
     }
     if (entries.length === 0) {
       throw new HiveZkError('BAD_CONFIG_FILE', `No service-discovery URL in ${uri.fsPath} (beeline.hs2.jdbc.url.<name> with serviceDiscoveryMode=zooKeeper).`);

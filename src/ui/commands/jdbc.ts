@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { buildBeelineCommand, type ShellKind } from '../../core/jdbc/beeline';
 import { parseConnectString } from '../../core/zk/connectString';
 import { HiveZkError } from '../../core/errors';
-import { listMetastoreInstances } from '../../core/registry/metastoreRegistry';
+import { listRegistry } from '../../core/registry/registry';
 import { discoveryUrl, instanceUrl } from '../../core/jdbc/hs2Urls';
 import { parseJdbcUrl } from '../../core/jdbc/jdbcUrl';
 import { resolveJdbcUrl, type Candidate, type Resolution } from '../../core/jdbc/resolver';
@@ -129,7 +129,7 @@ export function registerJdbcCommands(deps: CommandDeps): void {
       throw new HiveZkError('BAD_ARGUMENT', 'Choose a metastore namespace in the Hive ZooKeeper tree.');
     }
     const ensemble = await pickEnsemble(settings, node);
-    const instances = await listMetastoreInstances(await connections.sessionFor(ensemble), node.namespace);
+    const instances = (await listRegistry(await connections.sessionFor(ensemble), node.namespace, { kind: 'metastore' })).metastores;
     if (instances.length === 0) {
       throw new HiveZkError('NAMESPACE_EMPTY', `No metastore is registered under ${node.path}.`);
     }

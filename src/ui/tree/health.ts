@@ -1,16 +1,17 @@
 // The Health section of an ensemble: servers, connections by client and lock owners, from one
 // snapshot per ensemble (short separate TCP requests to each server, plus the tree's own lock walk).
-import { toHiveZkError } from '../../core/errors';
-import { listHaInstances } from '../../core/registry/haRegistry';
+import { isHiveZkError, toHiveZkError } from '../../core/errors';
+import { untilAborted, type DisposableLike } from '../../core/lifecycle';
 import type { Hs2Instance } from '../../core/registry/hs2Instance';
-import { listInstances } from '../../core/registry/hs2Registry';
 import type { DiscoveredNamespace } from '../../core/registry/namespaceDiscovery';
+import { listHiveServer2 } from '../../core/registry/registry';
 import type { HiveLock } from '../../core/locks/locks';
 import type { LockWalkResult } from '../../core/locks/lockWalk';
 import { describeIdentities, identitySource, type SessionIdentities } from '../../core/zk/identities';
 import { groupLocksByOwner, type LockOwnership } from '../../core/health/owners';
 import { collectEnsembleHealth, type EnsembleHealth } from '../../core/health/serverHealth';
 import type { ZkSession } from '../../core/zk/session';
+import { treeWork } from '../progress';
 import type { EnsembleConfig } from '../settings';
 import { message, type HealthGroupNode, type LockNode, type LockOwnerNode, type MessageNode, type SectionNode, type TreeNode, type ZkClientNode, type ZkServerNode } from './nodes';
 
@@ -30,6 +31,8 @@ export interface HealthSources {
   session(ensemble: string): Promise<ZkSession>;
   namespaces(ensemble: string): Promise<DiscoveredNamespace[]>;
   lockWalk(ensemble: string): Promise<LockWalkResult>;
+  /** A timer released with the tree. */
+  timeout(ms: number, run: () => void): DisposableLike;
 }
 
 export class EnsembleHealthView {
@@ -101,23 +104,25 @@ export class EnsembleHealthView {
   private snapshot(ensemble: string): Promise<HealthSnapshot> {
     let snapshot = this.snapshots.get(ensemble);
     if (!snapshot) {
-      snapshot = this.take(ensemble);
-      snapshot.catch(() => this.snapshots.delete(ensemble));
+      snapshot = treeWork({ view: 'Checking ZooKeeper health…', notification: `Checking the health of ${ensemble}` }, (ms, run) => this.sources.timeout(ms, run), (signal) => this.take(ensemble, signal));
+      const taken = snapshot;
+      // A cancelled or failed look is dropped, unless a fresher one has taken its place.
+      snapshot.catch(() => this.snapshots.get(ensemble) === taken && this.snapshots.delete(ensemble));
       this.snapshots.set(ensemble, snapshot);
     }
     return snapshot;
   }
 
-  private async take(ensemble: string): Promise<HealthSnapshot> {
+  private async take(ensemble: string, signal: AbortSignal): Promise<HealthSnapshot> {
     const config = this.sources.config(ensemble);
-    const health = await collectEnsembleHealth(config.connectString, config.adminServerPort !== undefined ? { adminPort: config.adminServerPort } : {});
+    const health = await collectEnsembleHealth(config.connectString, { signal, ...(config.adminServerPort !== undefined ? { adminPort: config.adminServerPort } : {}) });
     const identities = await this.sources
       .session(ensemble)
       .then((session) => session.whoAmI())
       .catch(() => undefined);
     const who = identities ? { identities } : {};
     try {
-      const [walk, instances] = await Promise.all([this.sources.lockWalk(ensemble), this.instances(ensemble)]);
+      const [walk, instances] = await untilAborted(Promise.all([this.sources.lockWalk(ensemble), this.instances(ensemble, signal)]), signal, 'Checking the health');
       const ownership = groupLocksByOwner(walk.locks, instances, health.sessions, { sessionsComplete: health.sessionsComplete });
       const locksByOwner = new Map<string, HiveLock[]>();
       for (const lock of walk.locks) {
@@ -132,14 +137,15 @@ export class EnsembleHealthView {
       }
       return { health, ownership, locksByOwner, ...who };
     } catch (error) {
+      if (isHiveZkError(error, 'CANCELLED')) {
+        throw error;
+      }
       return { health, locksByOwner: new Map(), registryError: toHiveZkError(error).message, ...who };
     }
   }
 
-  private async instances(ensemble: string): Promise<Hs2Instance[]> {
+  private async instances(ensemble: string, signal: AbortSignal): Promise<Hs2Instance[]> {
     const session = await this.sources.session(ensemble);
-    const registries = (await this.sources.namespaces(ensemble)).filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha');
-    const listings = await Promise.all(registries.map((n) => (n.kind === 'hs2-ha' ? listHaInstances(session, n.name.replace(/-(sasl|unsecure)$/, '')) : listInstances(session, n.name))));
-    return listings.flatMap((l) => l.instances);
+    return listHiveServer2(session, await this.sources.namespaces(ensemble), signal);
   }
 }

@@ -1,12 +1,12 @@
 // The Locks section of an ensemble: one lock walk per ensemble, indexed by object, shown as a
 // Waiting summary then database → table → partition groups with their locks, filtered and counted.
-import * as vscode from 'vscode';
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/locks/lockIndex';
 import type { HiveLock } from '../../core/locks/locks';
 import { walkLocks } from '../../core/locks/lockWalk';
 import { noAuthError } from '../../core/zk/errorMap';
+import type { DisposableLike } from '../../core/lifecycle';
 import type { ZkSession } from '../../core/zk/session';
-import { VIEW_ID } from '../ids';
+import { treeWork } from '../progress';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
 import { ensembleId, message, sectionId, znodeId, type LockGroupNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
@@ -20,10 +20,9 @@ export interface LockSectionHost {
   getChildren(node?: TreeNode): Promise<TreeNode[]>;
   /** A walk finished: the ensemble's waiting-lock count is known (for the status bar). */
   onWaitingCounted(ensemble: string): void;
+  /** A timer released with the tree. */
+  timeout(ms: number, run: () => void): DisposableLike;
 }
-
-/** A lock walk still running after this long offers Cancel (a quick one shows only the view's bar). */
-const CANCEL_OFFERED_AFTER_MS = 1000;
 
 export class LockSection {
   private readonly indexes = new Map<string, Promise<LockIndex>>();
@@ -53,22 +52,9 @@ export class LockSection {
     let index = this.indexes.get(name);
     if (!index) {
       const config = this.host.ensemble(name);
-      const abort = new AbortController();
-      let report: ((visited: number) => void) | undefined;
-      const work = (async () => indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal: abort.signal, onProgress: (visited) => report?.(visited) })))();
-      const settled = work.then(
-        () => undefined,
-        () => undefined,
+      const work = treeWork({ view: 'Reading Hive locks…', notification: `Reading the Hive locks of ${name}` }, (ms, run) => this.host.timeout(ms, run), async (signal, report) =>
+        indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal, onProgress: (visited) => report(`${visited.toLocaleString('en-US')} znodes`) })),
       );
-      void vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading Hive locks…' }, () => settled);
-      const offerCancel = setTimeout(() => {
-        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the Hive locks of ${name}`, cancellable: true }, (progress, token) => {
-          token.onCancellationRequested(() => abort.abort());
-          report = (visited) => progress.report({ message: `${visited.toLocaleString('en-US')} znodes` });
-          return settled;
-        });
-      }, CANCEL_OFFERED_AFTER_MS);
-      void settled.then(() => clearTimeout(offerCancel));
       const walking: Promise<LockIndex> = work.then((result) => {
         if (this.indexes.get(name) === walking) {
           this.waitingCounts.set(name, waitingLocks(result).length);

@@ -1,19 +1,15 @@
 // The HiveServer2 section of an ensemble: the namespace scan (cached per ensemble, shared with the
 // Health section), the namespaces found or configured (HiveServer2, HA, metastore, LLAP, Kyuubi), and
 // each namespace's instances with live counts.
-import { listHaInstances } from '../../core/registry/haRegistry';
-import { listInstances } from '../../core/registry/hs2Registry';
-import { listKyuubiEngines } from '../../core/registry/kyuubiRegistry';
-import { listLlapDaemons } from '../../core/registry/llapRegistry';
-import { listMetastoreInstances } from '../../core/registry/metastoreRegistry';
 import { discoverNamespaces, type DiscoveredNamespace } from '../../core/registry/namespaceDiscovery';
+import { isRegistryKind, listRegistry, registryNamespace } from '../../core/registry/registry';
+import { untilAborted, type DisposableLike } from '../../core/lifecycle';
 import type { ZkSession } from '../../core/zk/session';
+import { treeWork } from '../progress';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
 import { message, znodeId, type MessageNode, type NamespaceNode, type SectionNode, type TreeNode } from './nodes';
 
-/** The namespace kinds this section lists (the rest are under Locks or Browse znodes). */
-const LISTED_KINDS: ReadonlySet<string> = new Set<NamespaceNode['nsKind']>(['hs2', 'hs2-ha', 'metastore', 'kyuubi', 'kyuubi-engine', 'llap']);
 /** Kinds whose top-level children are not their instances (HA chroot, LLAP users, engine users): counted once listed. */
 const COUNTED_WHEN_LISTED: ReadonlySet<string> = new Set<NamespaceNode['nsKind']>(['hs2-ha', 'kyuubi-engine', 'llap']);
 
@@ -32,6 +28,8 @@ export interface NamespaceSources {
   changed(node: TreeNode): void;
   /** What the tree knows of an ensemble's health changed. */
   summaryChanged(ensemble: string): void;
+  /** A timer released with the tree. */
+  timeout(ms: number, run: () => void): DisposableLike;
 }
 
 export class NamespaceSection {
@@ -75,7 +73,7 @@ export class NamespaceSection {
   }
 
   /** An HA namespace's instances sit one level down (<chroot>/instances): one batched listing counts them. */
-  private async countHaInstances(name: string, session: ZkSession, found: DiscoveredNamespace[]): Promise<void> {
+  private async countHaInstances(name: string, session: ZkSession, found: DiscoveredNamespace[]): Promise<Map<string, number>> {
     const ha = found.filter((ns) => ns.kind === 'hs2-ha');
     const listings = ha.length > 0 ? await session.getChildrenMany(ha.map((ns) => `/${ns.name}/instances`)) : [];
     const counts = new Map<string, number>();
@@ -83,26 +81,32 @@ export class NamespaceSection {
       const outcome = listings[i];
       counts.set(znodeId(name, `/${ns.name}`), Array.isArray(outcome) ? outcome.length : 0);
     });
-    this.haCounts.set(name, counts);
+    return counts;
   }
 
   scan(name: string): Promise<DiscoveredNamespace[]> {
     let scan = this.namespaceScans.get(name);
     if (!scan) {
       const config = this.sources.config(name);
-      scan = this.sources.session(name)
-        .then(async (session) => {
-          const found = await discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace });
-          await this.countHaInstances(name, session, found);
+      const scanning: Promise<DiscoveredNamespace[]> = treeWork(
+        { view: 'Scanning ZooKeeper namespaces…', notification: `Scanning the namespaces of ${name}` },
+        (ms, run) => this.sources.timeout(ms, run),
+        async (signal) => {
+          const session = await this.sources.session(name);
+          const found = await discoverNamespaces(session, { hs2Namespaces: config.hs2Namespaces, lockNamespace: config.lockNamespace, signal });
+          const haCounts = await untilAborted(this.countHaInstances(name, session, found), signal, 'Scanning the namespaces');
+          // A scan forgotten meanwhile (a refresh) is not the latest: its counts and result change nothing.
+          if (this.namespaceScans.get(name) === scanning) {
+            this.haCounts.set(name, haCounts);
+            this.lastScans.set(name, found);
+            this.sources.summaryChanged(name);
+          }
           return found;
-        })
-        .then((found) => {
-          this.lastScans.set(name, found);
-          this.sources.summaryChanged(name);
-          return found;
-        });
+        },
+      );
+      scan = scanning;
       // A failure stays a moment, so the row's state icon can be redrawn without connecting again.
-      scan.catch(() => setTimeout(() => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name), FAILURE_KEPT_MS).unref());
+      scan.catch(() => this.sources.timeout(FAILURE_KEPT_MS, () => this.namespaceScans.get(name) === scan && this.namespaceScans.delete(name)));
       this.namespaceScans.set(name, scan);
     }
     return scan;
@@ -113,9 +117,10 @@ export class NamespaceSection {
     const found = await this.scan(node.ensemble);
     const nodes: NamespaceNode[] = [];
     for (const ns of found) {
-      if (LISTED_KINDS.has(ns.kind)) {
-        const nsKind = ns.kind as NamespaceNode['nsKind'];
-        const namespace = nsKind === 'hs2-ha' ? ns.name.replace(/-(sasl|unsecure)$/, '') : ns.name;
+      // The registries are listed here; the rest are under Locks or Browse znodes.
+      if (isRegistryKind(ns.kind)) {
+        const nsKind = ns.kind;
+        const namespace = registryNamespace(ns);
         const id = znodeId(node.ensemble, `/${ns.name}`);
         const childCount = ns.unreadable ? undefined : (this.liveCounts.get(node.ensemble)?.get(id) ?? (COUNTED_WHEN_LISTED.has(nsKind) ? undefined : ns.childCount));
         nodes.push({ kind: 'namespace', id, ensemble: node.ensemble, namespace, path: `/${ns.name}`, nsKind, ...(childCount !== undefined ? { childCount } : {}), ...(ns.unreadable ? { unreadable: true } : {}) });
@@ -147,36 +152,40 @@ export class NamespaceSection {
 
   /** A namespace's instances (metastores, daemons, engines) that pass the filter, how many there are in all, and a note on what is amiss. */
   private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[]; note?: MessageNode }> {
-    if (node.nsKind === 'llap') {
-      const listing = await listLlapDaemons(session, node.namespace);
-      const matching = listing.daemons.filter((d) => this.sources.filter().llapDaemon(d));
-      const orphans = listing.orphanSlots.map((n) => `slot-${n}`);
-      return {
-        total: listing.daemons.length,
-        matching: matching.map((daemon) => ({ kind: 'llapDaemon', id: znodeId(node.ensemble, daemon.path), ensemble: node.ensemble, daemon, path: daemon.path })),
-        // A slot whose daemon is gone holds its place in LLAP's scheduling order until its session ends.
-        ...(orphans.length > 0 ? { note: message(node, 'warning', `${orphans.length} slot${orphans.length === 1 ? '' : 's'} without a daemon: ${orphans.join(', ')}`) } : {}),
-      };
+    const found = await listRegistry(session, node.namespace, { kind: node.nsKind, ...(watch ? { watch } : {}) });
+    const filter = this.sources.filter();
+    switch (found.kind) {
+      case 'llap': {
+        const { listing } = found;
+        const matching = listing.daemons.filter((d) => filter.llapDaemon(d));
+        const orphans = listing.orphanSlots.map((n) => `slot-${n}`);
+        return {
+          total: listing.daemons.length,
+          matching: matching.map((daemon) => ({ kind: 'llapDaemon', id: znodeId(node.ensemble, daemon.path), ensemble: node.ensemble, daemon, path: daemon.path })),
+          // A slot whose daemon is gone holds its place in LLAP's scheduling order until its session ends.
+          ...(orphans.length > 0 ? { note: message(node, 'warning', `${orphans.length} slot${orphans.length === 1 ? '' : 's'} without a daemon: ${orphans.join(', ')}`) } : {}),
+        };
+      }
+      case 'kyuubi-engine': {
+        const matching = found.engines.filter((e) => filter.instance(e.instance));
+        return {
+          total: found.engines.length,
+          matching: matching.map((engine) => ({ kind: 'instance', id: znodeId(node.ensemble, engine.instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: false, instance: engine.instance, kyuubi: 'engine', engine })),
+        };
+      }
+      case 'metastore': {
+        const matching = found.metastores.filter((m) => filter.metastore(m));
+        return { total: found.metastores.length, matching: matching.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${node.path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${node.path}/${instance.znode}` })) };
+      }
+      default: {
+        const { listing } = found;
+        const matching = listing.instances.filter((i) => filter.instance(i));
+        return {
+          total: listing.instances.length,
+          matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: found.kind === 'hs2-ha', instance, ...(found.kind === 'kyuubi' ? { kyuubi: 'server' as const } : {}) })),
+        };
+      }
     }
-    if (node.nsKind === 'kyuubi-engine') {
-      const engines = await listKyuubiEngines(session, node.namespace);
-      const matching = engines.filter((e) => this.sources.filter().instance(e.instance));
-      return {
-        total: engines.length,
-        matching: matching.map((engine) => ({ kind: 'instance', id: znodeId(node.ensemble, engine.instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: false, instance: engine.instance, kyuubi: 'engine', engine })),
-      };
-    }
-    if (node.nsKind === 'metastore') {
-      const instances = await listMetastoreInstances(session, node.namespace);
-      const matching = instances.filter((m) => this.sources.filter().metastore(m));
-      return { total: instances.length, matching: matching.map((instance) => ({ kind: 'metastore', id: znodeId(node.ensemble, `${node.path}/${instance.znode}`), ensemble: node.ensemble, instance, path: `${node.path}/${instance.znode}` })) };
-    }
-    const listing = node.nsKind === 'hs2-ha' ? await listHaInstances(session, node.namespace, watch) : await listInstances(session, node.namespace, watch);
-    const matching = listing.instances.filter((i) => this.sources.filter().instance(i));
-    return {
-      total: listing.instances.length,
-      matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: node.nsKind === 'hs2-ha', instance, ...(node.nsKind === 'kyuubi' ? { kyuubi: 'server' as const } : {}) })),
-    };
   }
 
   /** Keeps a namespace's "n instances" / "n of m" current as listings (and watches) see changes. */

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../core/zk/connectString';
 import { toHiveZkError, type HiveZkError } from '../../core/errors';
+import { Disposable } from '../../core/lifecycle';
 import { escapeInvisible } from '../../core/untrusted';
 import { diagnoseUnreachable } from '../../core/health/reachability';
 import type { SessionState, ZkSession } from '../../core/zk/session';
@@ -22,10 +23,10 @@ import { Paging } from './paging';
 import { ensembleTooltip, toTreeItem } from './presentation';
 import { TreeViewSync } from './viewSync';
 
-export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
+export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly summaryEmitter = new vscode.EventEmitter<string>();
+  private readonly summaryEmitter = this.register(new vscode.EventEmitter<string>());
   /** Fires with an ensemble's name when what the tree knows of its health changes. */
   readonly onDidChangeSummary = this.summaryEmitter.event;
   private readonly nodes: KnownNodes;
@@ -39,6 +40,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     page: (parent, nodes) => this.paging.page(parent, nodes),
     changed: (node) => this.fireChange(node),
     summaryChanged: (name) => this.summaryEmitter.fire(name),
+    timeout: (ms, run) => this.timeout(ms, run),
   });
   private readonly locks: LockSection = new LockSection({
     ensemble: (name) => this.ensemble(name),
@@ -47,6 +49,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     page: (parent, nodes) => this.paging.page(parent, nodes),
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
+    timeout: (ms, run) => this.timeout(ms, run),
   });
   /** The session state each ensemble row was drawn with. */
   private readonly shownStates = new Map<string, SessionState>();
@@ -55,11 +58,11 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     session: (name) => this.session(name),
     namespaces: (name) => this.namespaces.scan(name),
     lockWalk: async (name) => (await this.locks.index(name)).walk,
+    timeout: (ms, run) => this.timeout(ms, run),
   });
   private treeFilter = new TreeFilter(undefined);
   /** Marks drawn over rows (the doctor's endpoint checks), keyed by row id. */
   private marks: { decorate(node: TreeNode, item: vscode.TreeItem): void } | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   /** What VS Code's tree view is given (createTreeView takes this, not the provider). */
   readonly view: TreeViewSync;
 
@@ -68,6 +71,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     private readonly settings: () => Settings,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     this.live = new LiveUpdates(
       (id) => {
         const node = this.nodes.get(id);
@@ -93,9 +97,9 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       latest: (id) => this.nodes.get(id),
       parentIdOf: (id) => this.nodes.parentIdOf(id),
     });
-    this.disposables.push(
-      this.view,
-      this.live,
+    this.register(this.view);
+    this.register(this.live);
+    this.register(
       connections.onDidChangeState(({ ensemble, change }) => {
         // An expired session took its watches with it: refreshing the ensemble makes the next
         // session and re-arms the watches of what is expanded (or shows why it cannot).
@@ -289,7 +293,8 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.log.warn(`[${node?.ensemble ?? '-'}] listing ${node?.id ?? 'root'} failed: ${failure.code}: ${failure.message}`);
       const text = node?.kind === 'ensemble' ? await this.shortReason(node, failure) : failure.message;
       children = [message(node, 'error', text, text === failure.message ? failure.code : `${failure.message} (${failure.code})`, node?.id)];
-      if (node?.kind === 'ensemble') {
+      // A cancelled scan stays cancelled until asked again (Retry or Refresh), not retried by itself.
+      if (node?.kind === 'ensemble' && failure.code !== 'CANCELLED') {
         this.live.scheduleRetry(node.ensemble);
       }
     }
@@ -369,13 +374,5 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private async znodeChildren(ensemble: string, path: string, parentId: string): Promise<TreeNode[]> {
     return znodeChildren(await this.session(ensemble), this.paging, ensemble, path, parentId);
-  }
-
-  dispose(): void {
-    for (const disposable of this.disposables) {
-      disposable.dispose();
-    }
-    this.changeEmitter.dispose();
-    this.summaryEmitter.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // listing at or below the row is in flight, and a listing overtaken by a rebuild of its row (or a row
 // above) hands VS Code nothing and is asked for again, so tree ids are never registered twice.
 import * as vscode from 'vscode';
+import { Disposable, type DisposableLike } from '../../core/lifecycle';
 import type { TreeNode } from './nodes';
 
 /**
@@ -30,18 +31,19 @@ export interface ViewSyncSource {
   parentIdOf(id: string): string | undefined;
 }
 
-export class TreeViewSync implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+export class TreeViewSync extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly emitter = this.register(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly listings = new Set<Listing>();
   /** Rows whose change waits for the listings below them. */
   private readonly deferred = new Set<string>();
   /** Id → the object VS Code was handed for it (VS Code keys its rows by object). */
   private readonly handed = new Map<string, TreeNode>();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private disposed = false;
+  private flushTimer: DisposableLike | undefined;
 
-  constructor(private readonly source: ViewSyncSource) {}
+  constructor(private readonly source: ViewSyncSource) {
+    super();
+  }
 
   /** How many row changes wait for listings in flight (for tests). */
   get deferredCount(): number {
@@ -54,7 +56,7 @@ export class TreeViewSync implements vscode.TreeDataProvider<TreeNode>, vscode.D
    */
   async whenQuiet(stableMs = 400): Promise<void> {
     let quietSince = Date.now();
-    while (!this.disposed) {
+    while (!this.isDisposed) {
       if (this.listings.size > 0 || this.deferred.size > 0) {
         quietSince = Date.now();
       } else if (Date.now() - quietSince >= stableMs) {
@@ -66,7 +68,7 @@ export class TreeViewSync implements vscode.TreeDataProvider<TreeNode>, vscode.D
 
   /** The row with this id changed (undefined: the whole view, which VS Code handles safely at any time). */
   changed(id: string | undefined): void {
-    if (this.disposed) {
+    if (this.isDisposed) {
       return;
     }
     if (id === undefined) {
@@ -142,7 +144,7 @@ export class TreeViewSync implements vscode.TreeDataProvider<TreeNode>, vscode.D
     if (this.flushTimer || this.deferred.size === 0) {
       return;
     }
-    this.flushTimer = setTimeout(() => {
+    this.flushTimer = this.timeout(SETTLE_MS, () => {
       this.flushTimer = undefined;
       for (const id of [...this.deferred]) {
         if (!this.busyAtOrBelow(id)) {
@@ -150,7 +152,7 @@ export class TreeViewSync implements vscode.TreeDataProvider<TreeNode>, vscode.D
           this.changed(id);
         }
       }
-    }, SETTLE_MS);
+    });
   }
 
   private busyAtOrBelow(id: string): boolean {
@@ -177,9 +179,4 @@ export class TreeViewSync implements vscode.TreeDataProvider<TreeNode>, vscode.D
     return false;
   }
 
-  dispose(): void {
-    this.disposed = true;
-    clearTimeout(this.flushTimer);
-    this.emitter.dispose();
-  }
 }

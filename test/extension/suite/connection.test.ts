@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import * as vscode from 'vscode';
+import { isHiveZkError } from '../../../src/core/errors';
+import { Connections } from '../../../src/ui/connections';
+import { ensembleWithDefaults, readSettings } from '../../../src/ui/settings';
 import { freePort } from '../../support/zkServer';
 import { test } from './harness';
 import { api, extension, find, kids, label, onlySandbox, SANDBOX_ZK, setSetting, waitFor } from './helpers';
@@ -87,4 +90,36 @@ test('Reveal from the palette opens a busy quick pick at once, instead of waitin
   await new Promise((r) => setTimeout(r, 300));
   await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   assert.equal(await revealing, undefined);
+});
+
+test('Connections: a dispose() that lands while sessionFor waits on secrets refuses the session, and later calls are refused too', async () => {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  const secrets: vscode.SecretStorage = {
+    get: async () => {
+      await gate;
+      return undefined;
+    },
+    store: () => Promise.resolve(),
+    delete: () => Promise.resolve(),
+    onDidChange: changed.event,
+  };
+  const log = vscode.window.createOutputChannel('Hive ZooKeeper (dispose test)', { log: true });
+  // A closed loopback port: a session is only made, never asked anything, so nothing connects.
+  const ensemble = ensembleWithDefaults('gated', `127.0.0.1:${await freePort()}`);
+  const settings = { ...readSettings(), ensembles: [ensemble] };
+  const connections = new Connections(secrets, log, () => settings);
+  try {
+    const pending = connections.sessionFor(ensemble);
+    connections.dispose();
+    release();
+    await assert.rejects(pending, (error: unknown) => isHiveZkError(error, 'ZK_CLOSED'), 'the session waiting on secrets is refused, not made for nobody');
+    assert.equal(connections.stateOf('gated'), 'idle', 'no session kept after dispose');
+    await assert.rejects(connections.sessionFor(ensemble), (error: unknown) => isHiveZkError(error, 'ZK_CLOSED'), 'a disposed Connections refuses new work');
+  } finally {
+    connections.dispose();
+    log.dispose();
+    changed.dispose();
+  }
 });
