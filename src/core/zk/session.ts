@@ -278,9 +278,13 @@ export class ZkSession {
     if (this.multiReadState === 'unsupported') {
       throw persistentWatchesUnsupported(this.connectString);
     }
+    // Listening before the request is written: a notification can come in the same socket chunk as
+    // the reply, and the frames of one chunk are all handed in before the reply's promise settles.
+    this.persistentWatches.add(path, mode, listener);
     try {
       await this.sendAddWatch(path, mode);
     } catch (error) {
+      this.persistentWatches.remove(path, mode, listener);
       if (isUnimplemented(error)) {
         // A server before 3.6: no multiRead either, and no second try on this client. It closes the
         // connection right after refusing: let that happen before anything else is sent.
@@ -294,7 +298,7 @@ export class ZkSession {
       }
       throw error;
     }
-    this.persistentWatches.add(path, mode, listener);
+    this.persistentWatches.arm(path, mode, listener);
     let disposed = false;
     return {
       dispose: () => {
@@ -322,13 +326,14 @@ export class ZkSession {
   /** A new connection of `client`: every persistent watch is added again, then its listeners are told. */
   private rearmPersistentWatches(client: Client, connectionId: number): void {
     const generation = this.generationCounter;
-    for (const watch of this.persistentWatches.all()) {
+    // (A listener whose own addWatch is pending is not re-armed: its request goes out on this connection.)
+    for (const { watch, listeners } of this.persistentWatches.armed()) {
       this.sendAddWatch(watch.path, watch.mode).then(
-        () => watch.listeners.forEach((listener) => listener.rearmed?.({ connectionId, generation })),
+        () => listeners.forEach((listener) => listener.rearmed?.({ connectionId, generation })),
         (error: unknown) => {
           // A connection lost again is retried by the next connection; anything else ends the watch.
           if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && this.client === client) {
-            watch.listeners.forEach((listener) => listener.failed?.(error));
+            listeners.forEach((listener) => listener.failed?.(error));
           }
         },
       );

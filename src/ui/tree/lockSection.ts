@@ -1,9 +1,13 @@
-// The Locks section of an ensemble: one lock walk per ensemble, indexed by object, shown as a
-// Waiting summary then database → table → partition groups with their locks, filtered and counted.
+// The Locks section of an ensemble: one lock walk per ensemble, indexed by object and kept current by
+// the ensemble's live timeline (liveLocks.ts), shown as a Waiting summary (queries retrying behind a
+// lock first) then database → table → partition groups with their locks, filtered and counted.
 import * as vscode from 'vscode';
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/locks/lockIndex';
 import type { HiveLock } from '../../core/locks/locks';
 import { walkLocks } from '../../core/locks/lockWalk';
+import type { ActivityWatch } from '../../core/timeline/activityWatch';
+import type { ActivityTimelines } from '../activityTimelines';
+import { LiveLocks, retryingQueries } from './liveLocks';
 import { noAuthError } from '../../core/zk/errorMap';
 import type { ZkSession } from '../../core/zk/session';
 import { VIEW_ID } from '../ids';
@@ -20,6 +24,8 @@ export interface LockSectionHost {
   getChildren(node?: TreeNode): Promise<TreeNode[]>;
   /** A walk finished: the ensemble's waiting-lock count is known (for the status bar). */
   onWaitingCounted(ensemble: string): void;
+  /** The section's rows changed (locks came or went): redraw it from the index. */
+  changed(ensemble: string): void;
 }
 
 /** A lock walk still running after this long offers Cancel (a quick one shows only the view's bar). */
@@ -28,8 +34,34 @@ const CANCEL_OFFERED_AFTER_MS = 1000;
 export class LockSection {
   private readonly indexes = new Map<string, Promise<LockIndex>>();
   private readonly waitingCounts = new Map<string, number>();
+  private readonly live: LiveLocks = new LiveLocks({
+    replace: (name, index) => {
+      this.indexes.set(name, Promise.resolve(index));
+      this.waitingCounts.set(name, this.summary(name, index).count);
+      this.host.onWaitingCounted(name);
+      this.host.changed(name);
+    },
+    rewalk: (name) => {
+      this.forget(name);
+      this.host.changed(name);
+    },
+  });
+  /** Lock walks started (each a full read of the lock tree): a live change never starts one. */
+  walks = 0;
+  private timelines: { source: ActivityTimelines; enabled: () => boolean } | undefined;
 
   constructor(private readonly host: LockSectionHost) {}
+
+  /** From the next walk on, each ensemble's index follows its live timeline (while `enabled`). */
+  follow(source: ActivityTimelines, enabled: () => boolean): void {
+    this.timelines = { source, enabled };
+  }
+
+  /** The ensemble's timeline once ready, when locks are followed live. */
+  private async timeline(name: string): Promise<ActivityWatch | undefined> {
+    const started = this.timelines?.enabled() ? await this.timelines.source.start(name) : undefined;
+    return started && 'watch' in started ? started.watch : undefined;
+  }
 
   /** Drops the walk of one ensemble (or all): the next listing walks again. */
   forget(ensemble?: string): void {
@@ -38,6 +70,11 @@ export class LockSection {
     } else {
       this.indexes.delete(ensemble);
     }
+    this.live.stop(ensemble);
+  }
+
+  dispose(): void {
+    this.live.stop();
   }
 
   /** Waiting locks seen by the latest walk, undefined before one. */
@@ -55,7 +92,14 @@ export class LockSection {
       const config = this.host.ensemble(name);
       const abort = new AbortController();
       let report: ((visited: number) => void) | undefined;
-      const work = (async () => indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal: abort.signal, onProgress: (visited) => report?.(visited) })))();
+      this.walks += 1;
+      const work = (async () => {
+        // The timeline first (so no change between the walk and following it is lost), then the walk.
+        const timeline = await this.timeline(name).catch(() => undefined);
+        const following = timeline ? this.live.follow(name, timeline) : undefined;
+        const walked = indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal: abort.signal, onProgress: (visited) => report?.(visited) }));
+        return following ? following.walked(walked) : walked;
+      })();
       const settled = work.then(
         () => undefined,
         () => undefined,
@@ -71,7 +115,7 @@ export class LockSection {
       void settled.then(() => clearTimeout(offerCancel));
       const walking: Promise<LockIndex> = work.then((result) => {
         if (this.indexes.get(name) === walking) {
-          this.waitingCounts.set(name, waitingLocks(result).length);
+          this.waitingCounts.set(name, this.summary(name, result).count);
           this.host.onWaitingCounted(name);
         }
         return result;
@@ -87,9 +131,10 @@ export class LockSection {
     const index = await this.index(node.ensemble);
     const dbs = index.childGroups.get(index.root) ?? [];
     const nodes: TreeNode[] = [];
-    // Who blocks whom first: the waiting locks, longest waiting first (ids apart from the same
-    // locks further down the tree).
-    const waiting = this.lockNodes(node.ensemble, index, waitingLocks(index), '|waiting');
+    // Who blocks whom first: queries retrying behind a lock, then the waiting locks, longest waiting
+    // first (ids apart from the same locks further down the tree).
+    const { retrying, waiting: waitingNow } = this.summary(node.ensemble, index);
+    const waiting = [...retrying.filter((r) => this.host.filter().lock(r.lock)), ...this.lockNodes(node.ensemble, index, waitingNow, '|waiting')];
     if (waiting.length > 0) {
       nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, locks: waiting });
     }
@@ -132,6 +177,14 @@ export class LockSection {
       nodes.push(node);
     }
     return nodes;
+  }
+
+  /** The Waiting summary's rows: queries seen retrying (their own lock standing or not), then the other waiting locks. */
+  private summary(ensemble: string, index: LockIndex): { retrying: LockNode[]; waiting: HiveLock[]; count: number } {
+    const retrying = retryingQueries(ensemble, index, this.live.timeline(ensemble));
+    const standing = new Set(retrying.map((r) => r.lock.path));
+    const waiting = waitingLocks(index).filter((l) => !standing.has(l.path));
+    return { retrying, waiting, count: retrying.length + waiting.length };
   }
 
   private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {

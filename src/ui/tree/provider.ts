@@ -7,6 +7,7 @@ import { toHiveZkError, type HiveZkError } from '../../core/errors';
 import { escapeInvisible } from '../../core/untrusted';
 import { diagnoseUnreachable } from '../../core/health/reachability';
 import type { SessionState, ZkSession } from '../../core/zk/session';
+import type { ActivityTimelines } from '../activityTimelines';
 import type { Connections } from '../connections';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig, Settings } from '../settings';
@@ -47,6 +48,12 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     page: (parent, nodes) => this.paging.page(parent, nodes),
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
+    changed: (name) => {
+      const section = this.nodes.get(sectionId(name, 'locks'));
+      if (section) {
+        this.fireChange(section);
+      }
+    },
   });
   /** The session state each ensemble row was drawn with. */
   private readonly shownStates = new Map<string, SessionState>();
@@ -115,6 +122,16 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private fireChange(node: TreeNode | undefined): void {
     this.changeEmitter.fire(node);
     this.view.changed(node?.id);
+  }
+
+  /** Locks sections follow these timelines from their next walk on. */
+  followTimelines(timelines: ActivityTimelines): void {
+    this.locks.follow(timelines, () => this.settings().liveUpdates);
+  }
+
+  /** Lock walks started so far (a lock coming or going never starts one while it is followed live). */
+  get lockWalks(): number {
+    return this.locks.walks;
   }
 
   get filter(): string | undefined {
@@ -372,6 +389,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   dispose(): void {
+    this.locks.dispose();
     for (const disposable of this.disposables) {
       disposable.dispose();
     }
