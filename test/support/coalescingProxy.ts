@@ -1,6 +1,7 @@
 // A loopback proxy in front of a real ZooKeeper that holds the reply to one opcode (say addWatch) back
 // until the server's next frame, then writes both in one socket write: the client reads them in one
-// chunk, as it can on a busy connection. Everything else passes through as it comes.
+// chunk, as it can on a busy connection. Everything else passes through as it comes; requests are
+// counted by opcode.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { FrameSplitter } from '../../src/core/zk/wire';
@@ -11,6 +12,8 @@ export interface CoalescingProxy {
   held: Promise<void>;
   /** Replies written together with the frame after them. */
   coalesced: number;
+  /** Requests seen, by opcode (every connection, the connect request not counted). */
+  opcodes: Map<number, number>;
   close(): Promise<void>;
 }
 
@@ -18,7 +21,7 @@ export interface CoalescingProxy {
 export async function startCoalescingProxy(targetPort: number, opcode: number, maxHoldMs = 5000): Promise<CoalescingProxy> {
   const sockets = new Set<Socket>();
   let heldNow: () => void = () => undefined;
-  const proxy: CoalescingProxy = { port: 0, held: new Promise<void>((resolve) => (heldNow = resolve)), coalesced: 0, close: () => Promise.resolve() };
+  const proxy: CoalescingProxy = { port: 0, held: new Promise<void>((resolve) => (heldNow = resolve)), coalesced: 0, opcodes: new Map(), close: () => Promise.resolve() };
   const server: Server = createServer((client) => {
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
     sockets.add(client).add(upstream);
@@ -30,8 +33,12 @@ export async function startCoalescingProxy(targetPort: number, opcode: number, m
     let held: { frame: Buffer; timer: NodeJS.Timeout } | undefined;
     client.on('data', (chunk: Buffer) => {
       fromClient.push(chunk, (frame) => {
-        if (connectSeen && frame.length >= 12 && frame.readInt32BE(8) === opcode) {
-          xids.add(frame.readInt32BE(4));
+        if (connectSeen && frame.length >= 12) {
+          const seen = frame.readInt32BE(8);
+          proxy.opcodes.set(seen, (proxy.opcodes.get(seen) ?? 0) + 1);
+          if (seen === opcode) {
+            xids.add(frame.readInt32BE(4));
+          }
         }
         connectSeen = true;
         upstream.write(frame);

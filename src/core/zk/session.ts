@@ -34,7 +34,7 @@ import {
 } from './library';
 import { SocketHook, type ZkTransport } from './socketHook';
 import type { WatchListener, ZnodeAcl, ZnodeData, ZnodeStat, ReadOutcome } from './types';
-import { addWatchFrame, multiReadFrame, removeWatchesFrame, type AddWatchMode, type MultiReadKind } from './wire';
+import { addWatchFrame, multiReadFrame, removeWatchesFrame, setWatches2Frame, type AddWatchMode, type MultiReadKind } from './wire';
 import { decodeWhoAmIReply, newWhoAmISupport, takeWhoAmIReply, whoAmIFrame, type WhoAmISupport } from './whoAmI';
 import { pathAt, type ZnodePaths } from './znodePath';
 
@@ -323,21 +323,26 @@ export class ZkSession {
     return this.request<[]>(path, (client, cb) => queueOwnFrame(client, (xid) => addWatchFrame(xid, path, mode, this.connect.chroot), (error) => cb(error ?? null))).then(() => undefined);
   }
 
-  /** A new connection of `client`: every persistent watch is added again, then its listeners are told. */
+  /** A new connection of `client`: every persistent watch is set again (setWatches2), then its listeners are told. */
   private rearmPersistentWatches(client: Client, connectionId: number): void {
     const generation = this.generationCounter;
     // (A listener whose own addWatch is pending is not re-armed: its request goes out on this connection.)
-    for (const { watch, listeners } of this.persistentWatches.armed()) {
-      this.sendAddWatch(watch.path, watch.mode).then(
-        () => listeners.forEach((listener) => listener.rearmed?.({ connectionId, generation })),
-        (error: unknown) => {
-          // A connection lost again is retried by the next connection; anything else ends the watch.
-          if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && this.client === client) {
-            listeners.forEach((listener) => listener.failed?.(error));
-          }
-        },
-      );
+    const armed = this.persistentWatches.armed();
+    const listeners = armed.flatMap((a) => a.listeners);
+    if (armed.length === 0) {
+      return;
     }
+    // All of them in one setWatches2, as ZooKeeper's own client does (a few roots: one small frame).
+    const watches = armed.map((a) => a.watch);
+    this.request<[]>(watches[0].path, (c, cb) => queueOwnFrame(c, (xid) => setWatches2Frame(xid, watches, this.connect.chroot), (error) => cb(error ?? null))).then(
+      () => listeners.forEach((listener) => listener.rearmed?.({ connectionId, generation })),
+      (error: unknown) => {
+        // A connection lost again is retried by the next connection; anything else ends the watches.
+        if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && this.client === client) {
+          listeners.forEach((listener) => listener.failed?.(error));
+        }
+      },
+    );
   }
 
   /** The node's stat, or undefined if it does not exist. Works on nodes we may not read. */
