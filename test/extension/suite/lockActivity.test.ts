@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { ActivityNode } from '../../../src/ui/lockActivityView';
 import { ZkSession } from '../../../src/core/zk/session';
 import { hiveLockAttempt } from '../../support/hiveSeed';
-import { activate, api, onlySandbox, waitFor, SANDBOX_ZK } from './helpers';
+import { activate, api, onlySandbox, setSetting, waitFor, SANDBOX_PORT, SANDBOX_ZK } from './helpers';
+import { startPre36Proxy } from '../../support/pre36Proxy';
 import { test } from './harness';
 
 function text(node: ActivityNode): { label: string; description: string } {
@@ -41,5 +42,24 @@ test('Lock Activity: the watch mode shown, a retrying query blocked at the top w
     assert.match(revealed, /^sandbox\|\/hive_zookeeper_namespace\/sales\/orders\/LOCK-SHARED-\d{10}$/);
   } finally {
     hive.close();
+  }
+});
+
+test('Lock Activity on a server before 3.6: the ensemble row says the watch is per-node (child watches), not persistent', async () => {
+  await activate();
+  const proxy = await startPre36Proxy(SANDBOX_PORT);
+  try {
+    await setSetting('ensembles', [
+      { name: 'sandbox', connectString: SANDBOX_ZK },
+      { name: 'old', connectString: `127.0.0.1:${proxy.port}` },
+    ]);
+    const provider = api().lockActivity;
+    const old = await waitFor('the old ensemble row', async () => (await provider.getChildren()).find((n) => n.kind === 'ensemble' && n.ensemble === 'old'));
+    await provider.getChildren(old);
+    assert.match(text(old).description, /^per-node, \d+ watches$/);
+    assert.ok(proxy.refused >= 1, 'the proxy refused a 3.6+ request');
+  } finally {
+    await onlySandbox();
+    await proxy.close();
   }
 });
