@@ -6,6 +6,7 @@ import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type Lock
 import type { HiveLock } from '../../core/locks/locks';
 import { walkLocks } from '../../core/locks/lockWalk';
 import type { ActivityWatch } from '../../core/timeline/activityWatch';
+import type { Disposable } from '../../core/zk/session';
 import type { ActivityTimelines } from '../activityTimelines';
 import { LiveLocks, retryingQueries } from './liveLocks';
 import { noAuthError } from '../../core/zk/errorMap';
@@ -33,11 +34,12 @@ const CANCEL_OFFERED_AFTER_MS = 1000;
 
 export class LockSection {
   private readonly indexes = new Map<string, Promise<LockIndex>>();
-  private readonly waitingCounts = new Map<string, number>();
+  /** Each ensemble's index once its walk is in (kept current while followed live). */
+  private readonly current = new Map<string, LockIndex>();
   private readonly live: LiveLocks = new LiveLocks({
     replace: (name, index) => {
       this.indexes.set(name, Promise.resolve(index));
-      this.waitingCounts.set(name, this.summary(name, index).count);
+      this.current.set(name, index);
       this.host.onWaitingCounted(name);
       this.host.changed(name);
     },
@@ -53,14 +55,31 @@ export class LockSection {
   constructor(private readonly host: LockSectionHost) {}
 
   /** From the next walk on, each ensemble's index follows its live timeline (while `enabled`). */
-  follow(source: ActivityTimelines, enabled: () => boolean): void {
+  follow(source: ActivityTimelines, enabled: () => boolean): Disposable {
     this.timelines = { source, enabled };
+    // A timeline stopped under an index (its session closed): walk again, following the next one.
+    return source.onDidChange((name) => {
+      for (const ensemble of name === undefined ? [...this.indexes.keys()] : [name]) {
+        const followed = this.live.timeline(ensemble);
+        if (followed && source.get(ensemble)?.watch !== followed) {
+          this.forget(ensemble);
+          this.host.changed(ensemble);
+        }
+      }
+    });
   }
 
   /** The ensemble's timeline once ready, when locks are followed live. */
   private async timeline(name: string): Promise<ActivityWatch | undefined> {
-    const started = this.timelines?.enabled() ? await this.timelines.source.start(name) : undefined;
-    return started && 'watch' in started ? started.watch : undefined;
+    if (!this.timelines?.enabled()) {
+      return undefined;
+    }
+    // Before 3.6 a timeline is a child watch per znode or polling whole walks: the tree starts none itself.
+    if (!this.timelines.source.get(name) && (await this.host.session(name)).multiReadState === 'unsupported') {
+      return undefined;
+    }
+    const started = await this.timelines.source.start(name);
+    return started && 'watch' in started && started.watch.mode !== 'polling' ? started.watch : undefined;
   }
 
   /** Drops the walk of one ensemble (or all): the next listing walks again. */
@@ -77,9 +96,10 @@ export class LockSection {
     this.live.stop();
   }
 
-  /** Waiting locks seen by the latest walk, undefined before one. */
+  /** The Waiting summary's rows (retrying queries and waiting locks) as of now, undefined before a walk. */
   waiting(ensemble: string): number | undefined {
-    return this.waitingCounts.get(ensemble);
+    const index = this.current.get(ensemble);
+    return index ? this.summary(ensemble, index).count : undefined;
   }
 
   /**
@@ -115,7 +135,7 @@ export class LockSection {
       void settled.then(() => clearTimeout(offerCancel));
       const walking: Promise<LockIndex> = work.then((result) => {
         if (this.indexes.get(name) === walking) {
-          this.waitingCounts.set(name, this.summary(name, result).count);
+          this.current.set(name, result);
           this.host.onWaitingCounted(name);
         }
         return result;

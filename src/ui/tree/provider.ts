@@ -126,7 +126,7 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Locks sections follow these timelines from their next walk on. */
   followTimelines(timelines: ActivityTimelines): void {
-    this.locks.follow(timelines, () => this.settings().liveUpdates);
+    this.disposables.push(this.locks.follow(timelines, () => this.settings().liveUpdates));
   }
 
   /** Lock walks started so far (a lock coming or going never starts one while it is followed live). */

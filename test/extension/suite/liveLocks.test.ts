@@ -53,7 +53,7 @@ test('Locks live: locks coming and going update the groups and counts with no wa
     assert.equal(retrying.retrying?.standing, false, 'its own lock is gone between attempts');
     assert.match(description(retrying), /^retrying: 3 attempts, last attempt \d+s ago · sales\.orders · behind shared lock/);
     const rows = (await kids((await kids(locks)).find((n) => n.kind === 'waitingLocks'))).length;
-    await waitFor('the status bar counting the Waiting rows', () => tree.summary('sandbox').waiting === rows);
+    assert.equal(tree.summary('sandbox').waiting, rows, 'the status bar counts the Waiting rows');
     const revealed = await vscode.commands.executeCommand<string>('hiveZk.revealBlocker', retrying);
     assert.match(revealed, /^sandbox\|\/hive_zookeeper_namespace\/sales\/orders\/LOCK-SHARED-\d{10}$/);
     assert.equal(tree.lockWalks, walks, 'no lock walk for any of these changes');

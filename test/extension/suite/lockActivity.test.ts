@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ActivityNode } from '../../../src/ui/lockActivityView';
 import { ZkSession } from '../../../src/core/zk/session';
-import { hiveLockAttempt } from '../../support/hiveSeed';
+import { hiveLockAttempt, registerHs2 } from '../../support/hiveSeed';
 import { activate, api, onlySandbox, setSetting, waitFor, SANDBOX_PORT, SANDBOX_ZK } from './helpers';
 import { startPre36Proxy } from '../../support/pre36Proxy';
 import { test } from './harness';
@@ -61,5 +61,30 @@ test('Lock Activity on a server before 3.6: the ensemble row says the watch is p
   } finally {
     await onlySandbox();
     await proxy.close();
+  }
+});
+
+test('Lock Activity: a HiveServer2 instance that re-registers repeatedly is flagged flapping; one that registers once is not', async () => {
+  await activate();
+  await onlySandbox();
+  const provider = api().lockActivity;
+  const ensemble = await waitFor('the sandbox row', async () => (await provider.getChildren()).find((n) => n.kind === 'ensemble' && n.ensemble === 'sandbox'));
+  await provider.getChildren(ensemble);
+  const hs2 = new ZkSession({ connectString: SANDBOX_ZK });
+  try {
+    for (let i = 0; i < 3; i += 1) {
+      await hs2.remove(await registerHs2(hs2, 'hiveserver2', { host: 'hs2-flap.example.com', port: 10000, variant: 'v3-binary' }));
+    }
+    await registerHs2(hs2, 'hiveserver2', { host: 'hs2-once.example.com', port: 10000, variant: 'v3-binary' });
+    const rows = await waitFor('the registrations', async () => {
+      const listed = (await provider.getChildren(ensemble)).filter((n) => n.kind === 'event' && n.event.type === 'instance');
+      return listed.some((n) => n.kind === 'event' && n.event.type === 'instance' && n.event.host === 'hs2-once.example.com') ? listed : undefined;
+    });
+    const of = (host: string): ActivityNode[] => rows.filter((n) => n.kind === 'event' && n.event.type === 'instance' && n.event.host === host);
+    assert.equal(of('hs2-flap.example.com').length, 6);
+    assert.ok(of('hs2-flap.example.com').every((n) => /flapping: re-registers repeatedly$/.test(text(n).description)), of('hs2-flap.example.com').map((n) => text(n).description).join('\n'));
+    assert.ok(of('hs2-once.example.com').every((n) => !/flapping/.test(text(n).description)));
+  } finally {
+    hs2.close();
   }
 });
