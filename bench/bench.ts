@@ -3,7 +3,9 @@
 // Prints a table of medians and ratios.
 // Env: BENCH_RUNS (default 5), BENCH_QUICK=1 (skip the 100k lock tree), BENCH_ONLY=tls (only row 7),
 // BENCH_ONLY=cli (only rows 8: the CLI as a whole process), BENCH_ONLY=walk (only ours on rows 2's lock
-// trees; with BENCH_BASELINE=<another build's root> that build's worker in turn with ours, same server).
+// trees; with BENCH_BASELINE=<another build's root> that build's worker in turn with ours, same server),
+// BENCH_ONLY=watch (only row 9: the live timeline, 1,000 lock changes a second on 100k locks;
+// BENCH_WATCH_SECONDS, default 60).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,6 +20,7 @@ import { makeTestCertificates } from '../test/support/certs';
 import { hs2Data } from '../test/support/hiveSeed';
 import { countSessionConnections, startZooKeeper, type ZkCluster } from '../test/support/zkServer';
 import { coldCliRows } from './coldCli';
+import { liveWatchOnly, liveWatchRow } from './liveWatch';
 import { seedInstances, seedLocks } from './seed';
 
 // Nothing the bench runs may probe beyond loopback (the registry doctor's guard).
@@ -243,6 +246,11 @@ async function main(): Promise<void> {
     console.log(`\nbench (lock walks only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return;
   }
+  if (process.env.BENCH_ONLY === 'watch') {
+    await liveWatchOnly(ROOT, (cells) => console.log(row(cells, WIDTHS)));
+    console.log(`\nbench (live watch only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
   mkdirSync(JAVA_DIR, { recursive: true });
   execFileSync('javac', ['-d', JAVA_DIR, '-cp', CLASSPATH, join(ROOT, 'bench', 'ZkBench.java')]);
   if (process.env.BENCH_ONLY === 'cli') {
@@ -387,6 +395,9 @@ async function main(): Promise<void> {
     await tlsAgainstPlain(print, results);
     // The warm Java client reads in its own process (after its warm-ups); ours is started cold each run.
     coldCliRows(ROOT, zk, RUNS, (workload, path) => ({ perRequest: java(zk, workload, path, RUNS, DEPTH, MULTI_WARMUPS), multi: java(zk, `${workload}-multi-keep`, path, RUNS, BATCHES_IN_FLIGHT, MULTI_WARMUPS) }), print, results);
+    if (!QUICK) {
+      await liveWatchRow(ROOT, zk, cluster.port, 'locks100k', [10, 10, 100], print, results);
+    }
     {
       const a = ours(zk, 'resolve', 'bench1k', RUNS * 4);
       const b = java(zk, 'resolve', '/bench1k', RUNS * 4);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { configureKerberos } from './core/zk/auth/kerberosModule';
 import { registerCommands } from './ui/commands';
 import { ContextKeys, VIEW_ID } from './ui/ids';
+import { ActivityTimelines } from './ui/activityTimelines';
 import { registerLockActivity, type LockActivityProvider } from './ui/lockActivityView';
 import { Connections } from './ui/connections';
 import { revealViewForDemo } from './ui/demo';
@@ -40,6 +41,9 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   const currentSettings = (): typeof settings => settings;
   const connections = new Connections(context.secrets, log, currentSettings);
   const tree = new HiveZkTreeProvider(connections, currentSettings, log);
+  // One live timeline per ensemble, for the Lock Activity view and the tree's Locks section alike.
+  const timelines = new ActivityTimelines(connections, currentSettings);
+  tree.followTimelines(timelines);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree.view, showCollapseAll: true });
   const znodeDocuments = new ZnodeDocumentProvider(connections, currentSettings);
   const statusBar = new SessionStatusBar(connections, currentSettings, tree);
@@ -50,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   context.subscriptions.push(
     log,
     connections,
+    timelines,
     tree,
     treeView,
     statusBar,
@@ -67,14 +72,14 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
       connections.applySettings(previous, settings);
       void setHasEnsembles();
       statusBar.update();
+      timelines.reset();
       tree.refresh();
-      lockActivity.reset();
       log.info(`settings changed: ${settings.ensembles.length} ensemble(s)`);
     }),
   );
   const wizardInputs = new WizardInputs();
   registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings, wizardInputs, doctor });
-  const lockActivity = registerLockActivity({ context, log, connections, settings: currentSettings, tree, treeView });
+  const lockActivity = registerLockActivity({ context, log, timelines, settings: currentSettings, tree, treeView });
   revealViewForDemo(context);
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);

@@ -2,20 +2,18 @@
 // behind an older lock first, then lock and registration events, newest first. Each ensemble's
 // timeline starts when the view first shows it and follows that ensemble's shared session.
 import * as vscode from 'vscode';
-import { ActivityWatch, type ActivityEvent } from '../core/timeline/activityWatch';
-import { HiveZkError, toHiveZkError } from '../core/errors';
+import type { ActivityWatch, ActivityEvent } from '../core/timeline/activityWatch';
+import { HiveZkError } from '../core/errors';
 import { Disposable, type DisposableLike } from '../core/lifecycle';
 import type { BlockedQuery } from '../core/timeline/lockActivity';
+import type { ActivityTimelines } from './activityTimelines';
 import { registerCommand } from './commandFunnel';
-import type { Connections } from './connections';
 import { Commands } from './ids';
-import { SECTION, type Settings } from './settings';
+import type { Settings } from './settings';
 import type { TreeNode } from './tree/nodes';
 import type { HiveZkTreeProvider } from './tree/provider';
 
 export const LOCK_ACTIVITY_VIEW_ID = 'hiveZk.lockActivity';
-/** Setting: events the timeline keeps per ensemble. */
-export const ACTIVITY_MAX_EVENTS_KEY = 'activity.maxEvents';
 
 export type ActivityNode =
   | { kind: 'ensemble'; id: string; ensemble: string }
@@ -23,53 +21,27 @@ export type ActivityNode =
   | { kind: 'event'; id: string; ensemble: string; event: ActivityEvent; flapping: boolean }
   | { kind: 'message'; id: string; ensemble: string; text: string; detail?: string };
 
-interface Timeline {
-  watch: ActivityWatch;
-  ready?: { mode: string; watches: number };
-  /** Bumped per event, so item ids stay unique as old events leave. */
-  serial: number;
-  ids: WeakMap<ActivityEvent, number>;
-}
-
-/** A timeline that runs, none (the ensemble is gone), or why it could not start. */
-type Started = Timeline | { error: HiveZkError } | undefined;
-
 /** A registration seen registering this many times among recent events is flagged as flapping. */
 const FLAPPING_REGISTRATIONS = 3;
 
 export class LockActivityProvider extends Disposable implements vscode.TreeDataProvider<ActivityNode> {
-  private readonly timelines = new Map<string, Timeline>();
   private readonly changeEmitter = new vscode.EventEmitter<ActivityNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private refreshTimer: DisposableLike | undefined;
 
   constructor(
-    private readonly connections: Connections,
+    private readonly timelines: ActivityTimelines,
     private readonly settings: () => Settings,
   ) {
     super();
     // While blocked queries are shown, their "last attempt N s ago" is redrawn now and then.
     this.interval(5000, () => {
-      if ([...this.timelines.values()].some((t) => t.watch.activity.blocked().length > 0)) {
+      if (this.settings().ensembles.some((e) => (this.timelines.get(e.name)?.watch.activity.blocked().length ?? 0) > 0)) {
         this.scheduleRefresh();
       }
     });
-    // A session closed under a timeline (settings or credentials changed): start afresh on the new one.
-    this.register(
-      connections.onDidChangeState(({ ensemble, change }) => {
-        if (change.state === 'closed') {
-          this.stop(ensemble);
-          this.scheduleRefresh();
-        }
-      }),
-    );
-    this.register({
-      dispose: () => {
-        for (const name of [...this.timelines.keys()]) {
-          this.stop(name);
-        }
-      },
-    });
+    this.register(timelines.onEvent(() => this.scheduleRefresh()));
+    this.register(timelines.onDidChange(() => this.scheduleRefresh()));
     this.register(this.changeEmitter);
   }
 
@@ -116,7 +88,7 @@ export class LockActivityProvider extends Disposable implements vscode.TreeDataP
     if (node.kind !== 'ensemble') {
       return [];
     }
-    const timeline = await this.start(node.ensemble);
+    const timeline = await this.timelines.start(node.ensemble);
     const base = `activity:${node.ensemble}`;
     if (!timeline || 'error' in timeline) {
       const error = timeline?.error;
@@ -144,67 +116,6 @@ export class LockActivityProvider extends Disposable implements vscode.TreeDataP
     return [...blocked, ...listed];
   }
 
-  /** Stops every timeline: the next showing starts them afresh (settings changed). */
-  reset(): void {
-    for (const name of [...this.timelines.keys()]) {
-      this.stop(name);
-    }
-    this.changeEmitter.fire(undefined);
-  }
-
-  private readonly starting = new Map<string, Promise<Started>>();
-
-  private start(name: string): Promise<Started> {
-    const existing = this.timelines.get(name);
-    if (existing) {
-      return Promise.resolve(existing);
-    }
-    let pending = this.starting.get(name);
-    if (!pending) {
-      pending = this.startNow(name).finally(() => this.starting.delete(name));
-      this.starting.set(name, pending);
-    }
-    return pending;
-  }
-
-  private async startNow(name: string): Promise<Started> {
-    const ensemble = this.settings().ensembles.find((e) => e.name === name);
-    if (!ensemble) {
-      return undefined;
-    }
-    const maxEvents = clampMaxEvents(vscode.workspace.getConfiguration(SECTION).get<number>(ACTIVITY_MAX_EVENTS_KEY));
-    let timeline: Timeline;
-    try {
-      const session = await this.connections.sessionFor(ensemble);
-      if (this.isDisposed) {
-        // Disposed while the session was made: a watch started now would run for nobody.
-        return undefined;
-      }
-      const watch = new ActivityWatch(session, { namespaces: ensemble.hs2Namespaces, lockNamespace: ensemble.lockNamespace, maxEvents, maxQueries: maxEvents });
-      timeline = { watch, serial: 0, ids: new WeakMap() };
-      watch.onEvent((event) => {
-        timeline.serial += 1;
-        timeline.ids.set(event, timeline.serial);
-        this.scheduleRefresh();
-      });
-      this.timelines.set(name, timeline);
-      timeline.ready = await watch.start();
-    } catch (error) {
-      const failed = this.timelines.get(name);
-      failed?.watch.dispose();
-      this.timelines.delete(name);
-      // Shown in place of the events; the next expand tries again.
-      return { error: toHiveZkError(error) };
-    }
-    this.scheduleRefresh();
-    return timeline;
-  }
-
-  private stop(name: string): void {
-    this.timelines.get(name)?.watch.dispose();
-    this.timelines.delete(name);
-  }
-
   /** Events come in bursts (a lock manager retrying): the view is redrawn at most a few times a second. */
   private scheduleRefresh(): void {
     if (this.refreshTimer) {
@@ -215,10 +126,6 @@ export class LockActivityProvider extends Disposable implements vscode.TreeDataP
       this.changeEmitter.fire(undefined);
     });
   }
-}
-
-function clampMaxEvents(value: number | undefined): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(100_000, Math.max(10, Math.floor(value))) : 1000;
 }
 
 function instanceKey(event: ActivityEvent & { type: 'instance' }): string {
@@ -299,12 +206,12 @@ function eventItem(node: ActivityNode & { kind: 'event' }): vscode.TreeItem {
 export function registerLockActivity(deps: {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
-  connections: Connections;
+  timelines: ActivityTimelines;
   settings: () => Settings;
   tree: HiveZkTreeProvider;
   treeView: vscode.TreeView<TreeNode>;
 }): LockActivityProvider {
-  const provider = new LockActivityProvider(deps.connections, deps.settings);
+  const provider = new LockActivityProvider(deps.timelines, deps.settings);
   const view = vscode.window.createTreeView(LOCK_ACTIVITY_VIEW_ID, { treeDataProvider: provider });
   deps.context.subscriptions.push(provider, view);
   registerCommand(deps.context, deps.log, Commands.revealActivityBlocker, async (node: unknown) => {

@@ -105,6 +105,8 @@ async function runUiCheck(origin, folder, shots) {
       await row.waitFor({ timeout: 30_000 });
       if ((await row.getAttribute('aria-expanded')) === 'false') {
         await row.click();
+        // Off the tree: a row's hover (a lock's tooltip) left open would cover the next row to click.
+        await page.mouse.move(0, 0);
       }
       step(`expanded ${label}`);
     }

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { ActivityWatch, type ActivityEvent } from '../../src/core/timeline/activityWatch';
 import { HiveZkError } from '../../src/core/errors';
 import { ZkSession } from '../../src/core/zk/session';
+import { OPCODES } from '../../src/core/zk/wire';
+import { startCoalescingProxy } from '../support/coalescingProxy';
 import { mkdirp, takeLock } from '../support/hiveSeed';
 import { delay, startZooKeeper, type ZkCluster } from '../support/zkServer';
 
@@ -89,6 +91,49 @@ test('failover in a 3-server ensemble: the watch is added again on the new serve
     timeline.dispose();
     session.close();
     writer.close();
+  }
+});
+
+test('the same server restarted: the session reconnects to it, sets its watch again through setWatches2 (no second addWatch), and what changed meanwhile comes by one reread (resync "reconnected")', async () => {
+  const [home, ...others] = ensemble.servers;
+  // The watcher reaches only `home` (through a proxy that counts its requests by opcode); the writer the others.
+  const proxy = await startCoalescingProxy(home.clientPort, -1);
+  const session = new ZkSession({ connectString: `127.0.0.1:${proxy.port}`, sessionTimeoutMs: 40_000, connectTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
+  const writer = new ZkSession({ connectString: others.map((s) => `127.0.0.1:${s.clientPort}`).join(',') });
+  const timeline = new ActivityWatch(session, { namespaces: [], lockNamespace: 'restart_locks' });
+  const events: ActivityEvent[] = [];
+  timeline.onEvent((e) => events.push(e));
+  try {
+    const gone = await takeLock(writer, 'restart_locks', { db: 'd', table: 't', mode: 'SHARED', queryId: 'q_gone', query: 'select 1' });
+    assert.deepEqual(await timeline.start(), { mode: 'persistent-recursive', watches: 1 });
+    const sessionId = session.sessionId;
+    await home.stop();
+    await writer.remove(gone);
+    const made = await takeLock(writer, 'restart_locks', { db: 'd', table: 't', mode: 'EXCLUSIVE', queryId: 'q_made', query: 'insert into t select 1' });
+    home.start();
+    await home.waitServing();
+    await until(() => events.some((e) => e.type === 'resync'), () => show(events), 45_000);
+    const resync = events.find((e) => e.type === 'resync');
+    assert.deepEqual(resync?.type === 'resync' && [resync.reason, resync.created, resync.deleted], ['reconnected', 1, 1], show(events));
+    assert.equal(session.sessionId, sessionId, 'the same session');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'lock').map((e) => e.type === 'lock' && `${e.event} ${e.path}`),
+      [`deleted ${gone}`, `created ${made}`],
+      'each change missed while away reported once, by the reread',
+    );
+    assert.equal(proxy.opcodes.get(OPCODES.setWatches2), 1, 'set again by one setWatches2');
+    assert.equal(proxy.opcodes.get(OPCODES.addWatch), 1, 'the first addWatch only');
+    const after = await takeLock(writer, 'restart_locks', { db: 'd', table: 't', mode: 'SHARED', queryId: 'q_after', query: 'select 2' });
+    await until(() => events.some((e) => e.type === 'lock' && e.path === after), () => show(events));
+  } finally {
+    timeline.dispose();
+    session.close();
+    writer.close();
+    await proxy.close();
+    if (!home.running) {
+      home.start();
+      await home.waitServing();
+    }
   }
 });
 

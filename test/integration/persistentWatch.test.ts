@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { isUnimplemented } from '../../src/core/zk/errorMap';
 import { ZkSession, type PersistentWatchEvent } from '../../src/core/zk/session';
 import { mkdirp } from '../support/hiveSeed';
+import { startCoalescingProxy } from '../support/coalescingProxy';
 import { startPre36Proxy } from '../support/pre36Proxy';
+import { OPCODES } from '../../src/core/zk/wire';
 import { delay, fourLetterWord, startZooKeeper, type ZkCluster } from '../support/zkServer';
 
 let zk: ZkCluster;
@@ -133,5 +135,52 @@ test('a server before 3.6 refuses addWatch: a clear unimplemented error, asked o
   } finally {
     session.close();
     await proxy.close();
+  }
+});
+
+test('a notification in the same socket chunk as the addWatch reply is delivered (the listener hears before the reply settles)', async () => {
+  const proxy = await startCoalescingProxy(zk.port, OPCODES.addWatch);
+  const writer = new ZkSession({ connectString: zk.connectString });
+  const session = new ZkSession({ connectString: `127.0.0.1:${proxy.port}` });
+  try {
+    await mkdirp(writer, '/chunk');
+    await session.open();
+    const events: PersistentWatchEvent[] = [];
+    let rearmed = 0;
+    const adding = session.addPersistentWatch('/chunk', 'persistentRecursive', { event: (e) => events.push(e), rearmed: () => (rearmed += 1) });
+    // The server has the watch and its reply is held: the create's notification goes out with it, in one write.
+    await proxy.held;
+    const created = await writer.create('/chunk/a', Buffer.alloc(0));
+    const handle = await adding;
+    assert.equal(proxy.coalesced, 1, 'reply and notification came in one chunk');
+    await until(() => events.length > 0, () => 'no notification: the one in the reply\'s chunk was lost', 3000);
+    assert.deepEqual(describe(events), [`created ${created}`]);
+    assert.equal(rearmed, 0);
+    handle.dispose();
+  } finally {
+    session.close();
+    writer.close();
+    await proxy.close();
+  }
+});
+
+test('a watch added before the first connection is added once, with no rearm (no spurious resync)', async () => {
+  const writer = new ZkSession({ connectString: zk.connectString });
+  const session = new ZkSession({ connectString: zk.connectString });
+  try {
+    await mkdirp(writer, '/first');
+    let rearmed = 0;
+    const events: PersistentWatchEvent[] = [];
+    assert.equal(session.state, 'idle');
+    const handle = await session.addPersistentWatch('/first', 'persistentRecursive', { event: (e) => events.push(e), rearmed: () => (rearmed += 1) });
+    const path = await writer.create('/first/x', Buffer.alloc(0));
+    await until(() => events.length > 0, () => describe(events).join());
+    await delay(200);
+    assert.equal(rearmed, 0, 'the first connection is not a reconnect');
+    assert.deepEqual(describe(events), [`created ${path}`], 'one watch on the server: each change notified once');
+    handle.dispose();
+  } finally {
+    session.close();
+    writer.close();
   }
 });

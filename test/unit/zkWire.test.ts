@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FrameSplitter, MAX_FRAME_BYTES, addWatchFrame, connectResponseTimeout, decodeWatcherEvent, removeWatchesFrame, requestFrame } from '../../src/core/zk/wire';
+import { FrameSplitter, MAX_FRAME_BYTES, addWatchFrame, connectResponseTimeout, decodeWatcherEvent, removeWatchesFrame, requestFrame, setWatches2Frame } from '../../src/core/zk/wire';
 import { indexMultiReadResponse, multiReadFrame, statEphemeralOwnerAt } from '../../src/core/zk/wireMultiRead';
 import { PersistentWatches } from '../../src/core/zk/persistentWatches';
 import { pathProblem, pathProblemAt } from '../../src/core/zk/errorMap';
@@ -207,6 +207,28 @@ test('addWatch and removeWatches frames: header, path under the chroot, mode or 
   assert.deepEqual([remove.readInt32BE(8), remove.readInt32BE(12), remove.readInt32BE(22)], [18, 6, 3]);
 });
 
+test('setWatches2: relativeZxid, three empty one-shot lists, then the persistent and the recursive paths (chrooted)', () => {
+  const frame = setWatches2Frame(11, [
+    { path: '/locks', mode: 'persistentRecursive' },
+    { path: '/one', mode: 'persistent' },
+    { path: '/hs2', mode: 'persistentRecursive' },
+  ], '/c');
+  assert.deepEqual([frame.readInt32BE(0), frame.readInt32BE(4), frame.readInt32BE(8)], [frame.length - 4, 11, 105]);
+  assert.equal(frame.readBigInt64BE(12), 0n);
+  let at = 20;
+  const list = (): string[] => {
+    const paths: string[] = [];
+    for (let n = frame.readInt32BE((at += 4) - 4); n > 0; n -= 1) {
+      const length = frame.readInt32BE(at);
+      paths.push(frame.toString('utf8', at + 4, at + 4 + length));
+      at += 4 + length;
+    }
+    return paths;
+  };
+  assert.deepEqual([list(), list(), list(), list(), list()], [[], [], [], ['/c/one'], ['/c/locks', '/c/hs2']]);
+  assert.equal(at, frame.length, 'nothing after the five lists');
+});
+
 test('watcher events: decoded with the chroot taken off; anything outside the chroot has no path; malformed frames are not notifications', () => {
   assert.deepEqual(decodeWatcherEvent(notification(1, '/a/LOCK-SHARED-0000000001')), { type: 1, path: '/a/LOCK-SHARED-0000000001' });
   assert.deepEqual(decodeWatcherEvent(notification(2, '/hive/a'), '/hive'), { type: 2, path: '/a' });
@@ -223,7 +245,7 @@ test('watcher events: decoded with the chroot taken off; anything outside the ch
 test('persistent watches: a recursive watch covers its subtree only, a persistent one its node (and its child list); unknown event types are dropped', () => {
   const watches = new PersistentWatches();
   const seen: string[] = [];
-  assert.equal(watches.add('/locks', 'persistentRecursive', { event: (e) => seen.push(`r ${e.type} ${e.path}`) }), true);
+  watches.add('/locks', 'persistentRecursive', { event: (e) => seen.push(`r ${e.type} ${e.path}`) });
   watches.add('/ns', 'persistent', { event: (e) => seen.push(`p ${e.type} ${e.path}`) });
   for (const [type, path] of [
     [1, '/locks/db/LOCK-SHARED-0000000001'],
@@ -239,4 +261,18 @@ test('persistent watches: a recursive watch covers its subtree only, a persisten
   assert.deepEqual(seen, ['r created /locks/db/LOCK-SHARED-0000000001', 'r deleted /locks', 'p childrenChanged /ns', 'p dataChanged /ns']);
   assert.equal(watches.inspect(notification(99, '/locks/x'), ''), 'drop');
   assert.equal(watches.malformed, 1);
+});
+
+test('persistent watches: a listener hears at once but is re-armed by a new connection only once its own addWatch was answered', () => {
+  const watches = new PersistentWatches();
+  const first = { event: () => undefined };
+  const second = { event: () => undefined };
+  watches.add('/locks', 'persistentRecursive', first);
+  assert.deepEqual(watches.armed(), [], 'its addWatch goes out on the new connection itself');
+  watches.arm('/locks', 'persistentRecursive', first);
+  watches.add('/locks', 'persistentRecursive', second);
+  assert.deepEqual(watches.armed().map((a) => [a.watch.path, a.listeners]), [['/locks', [first]]]);
+  assert.equal(watches.remove('/locks', 'persistentRecursive', second), false, 'not its last listener');
+  assert.equal(watches.remove('/locks', 'persistentRecursive', first), true);
+  assert.equal(watches.size, 0);
 });

@@ -1,64 +1,20 @@
 // A live timeline of Hive's locks and HiveServer2 registrations: what stands is read once (batched),
 // then every change comes from one persistent recursive watch per root (ZooKeeper 3.6+), or from
 // child watches per node or polling on older servers, and becomes an event, in the server's order.
+// Event shapes and facts: activityEvents.ts; order: orderedChanges.ts; rereads: standing.ts; before 3.6: perNodeWatch.ts.
 
-import { Fifo } from '../concurrency';
-import { HiveZkError, isHiveZkError, toHiveZkError } from '../errors';
-import { decodeInstanceData, describeInstance, parseInstanceName } from '../registry/hs2Instance';
-import { listInstances, NON_INSTANCE_CHILDREN } from '../registry/hs2Registry';
-import { LockActivity, type BlockedQuery, type LockFact } from './lockActivity';
-import { decodeLockData, decodeLockObject, formatLockObject, lockNameMode, lockNameSequence, type LockMode } from '../locks/locks';
-import { walkLocks } from '../locks/lockWalk';
+import { HiveZkError, toHiveZkError } from '../errors';
+import { LockActivity } from './lockActivity';
+import type { HiveLock } from '../locks/locks';
 import { isUnimplemented } from '../zk/errorMap';
-import type { Disposable, PersistentWatchEvent, ZkSession, ZnodeStat } from '../zk/session';
+import type { Disposable, PersistentWatchEvent, ZkSession } from '../zk/session';
 import { childPath, namespacePath } from '../zk/znodePath';
+import { ACTIVITY_DEFAULTS, instanceFact, lockAt, lockFact, lockFields, now, placeOf, type ActivityEvent, type ActivityWatchOptions, type InstanceFact, type LockChange, type NamespaceRoot, type Root, type WatchMode } from './activityEvents';
+import { OrderedChanges } from './orderedChanges';
+import { PerNodeWatch } from './perNodeWatch';
+import { readStanding, type Standing } from './standing';
 
-export type WatchMode = 'persistent-recursive' | 'per-node' | 'polling';
-
-export type ActivityEvent =
-  | { time: string; type: 'instance'; event: 'registered' | 'deregistered'; namespace: string; znode: string; host?: string; port?: number }
-  | { time: string; type: 'lock'; event: 'created' | 'deleted'; path: string; mode: LockMode; object: string; queryId?: string; client?: string; heldMs?: number }
-  | { time: string; type: 'blocked'; queryId: string; object: string; mode: LockMode; attempts: number; blockedBy: BlockedQuery['blockedBy'] }
-  /** The watch was away (reconnect, failover, new session): what changed meanwhile was found by one batched reread. */
-  | { time: string; type: 'resync'; reason: 'reconnected' | 'new-session'; created: number; deleted: number }
-  /** Changes not followed because too many were waiting to be read: the timeline has a gap. */
-  | { time: string; type: 'dropped'; count: number }
-  | { time: string; type: 'error'; code: string; message: string };
-
-export interface ActivityWatchOptions {
-  /** HiveServer2 discovery namespaces whose registrations to follow. */
-  namespaces: readonly string[];
-  /** Hive's lock namespace (hive.zookeeper.namespace), if locks are to be followed. */
-  lockNamespace?: string;
-  /** Recent events kept for readers of the timeline (the Lock Activity view). */
-  maxEvents?: number;
-  /** Queries tracked for blocked detection at most. */
-  maxQueries?: number;
-  /** Changes waiting for their znode's data at most; past this they are dropped and counted. */
-  maxPending?: number;
-  /** Per-node watches (servers before 3.6) on at most this many znodes; beyond, the tree is polled. */
-  maxWatchedNodes?: number;
-  pollIntervalMs?: number;
-  /** Forces a mode (tests, or a user who wants polling); by default the best the server offers. */
-  mode?: WatchMode;
-}
-
-export const ACTIVITY_DEFAULTS = { maxEvents: 1000, maxQueries: 1000, maxPending: 10_000, maxWatchedNodes: 10_000, pollIntervalMs: 2000 } as const;
-
-interface InstanceFact {
-  namespace: string;
-  znode: string;
-  host?: string;
-  port?: number;
-}
-
-/** A change on its way out: in order, once its znode's data (if needed) has been read. */
-interface Pending {
-  ready: boolean;
-  apply(): void;
-}
-
-type Root = { kind: 'locks'; path: string } | { kind: 'namespace'; path: string; namespace: string };
+export { ACTIVITY_DEFAULTS, type ActivityEvent, type ActivityWatchOptions, type LockChange, type WatchMode } from './activityEvents';
 
 export class ActivityWatch {
   readonly activity: LockActivity;
@@ -66,21 +22,20 @@ export class ActivityWatch {
   private readonly roots: Root[];
   private readonly instances = new Map<string, InstanceFact>();
   private readonly listeners = new Set<(event: ActivityEvent) => void>();
+  private readonly lockListeners = new Set<(change: LockChange) => void>();
   private readonly recent: ActivityEvent[] = [];
-  private readonly pending = new Fifo<Pending>();
+  private readonly ordered: OrderedChanges;
   /** Changes seen while a (re)read is under way: applied after it, against what it found. */
   private held: PersistentWatchEvent[] | undefined;
   private readonly disposables: Disposable[] = [];
-  private dropped = 0;
   private disposed = false;
   private currentMode: WatchMode | undefined;
-  private watchCount = 0;
+  private persistentWatches = 0;
   private timer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> | undefined;
   /** The session's client generation the watches were last set on: a new one means a new session. */
   private generation = 0;
-  /** Per-node mode: each watched znode's children as last listed. */
-  private readonly listed = new Map<string, Set<string>>();
+  private readonly perNode: PerNodeWatch;
   /** Notifications for paths outside the watched roots or not Hive-shaped, skipped. */
   skipped = 0;
 
@@ -97,6 +52,14 @@ export class ActivityWatch {
     if (this.roots.length === 0) {
       throw new HiveZkError('BAD_ARGUMENT', 'Nothing to watch: give a lock namespace or a HiveServer2 namespace.');
     }
+    this.ordered = new OrderedChanges(this.options.maxPending, (count) => this.emit({ time: now(), type: 'dropped', count }));
+    this.perNode = new PerNodeWatch(session, this.roots, this.options.maxWatchedNodes, {
+      active: () => !this.disposed && this.currentMode === 'per-node',
+      changed: (event) => this.handle(event),
+      stand: (lock) => this.activity.stand(lockFact(lock)),
+      standInstance: (path, fact) => this.instances.set(path, fact),
+      failed: (error) => this.emitError(error),
+    });
   }
 
   get mode(): WatchMode | undefined {
@@ -105,7 +68,7 @@ export class ActivityWatch {
 
   /** Server-side watches this timeline holds: one per root when persistent recursive, one per znode per node, none when polling. */
   get watches(): number {
-    return this.watchCount;
+    return this.currentMode === 'per-node' ? this.perNode.watches : this.currentMode === 'polling' ? 0 : this.persistentWatches;
   }
 
   /** Recent events, newest first (at most maxEvents). */
@@ -116,6 +79,12 @@ export class ActivityWatch {
   onEvent(listener: (event: ActivityEvent) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Each lock created (with its data as read) or deleted, as its event goes out: for keepers of a lock tree. */
+  onLockChange(listener: (change: LockChange) => void): Disposable {
+    this.lockListeners.add(listener);
+    return { dispose: () => this.lockListeners.delete(listener) };
   }
 
   /**
@@ -139,37 +108,35 @@ export class ActivityWatch {
                 this.generation = info.generation;
                 this.resync(reason);
               },
-              failed: (error) => this.emit({ time: now(), type: 'error', code: error.code, message: error.message }),
+              failed: (error) => this.emitError(error),
             }),
           );
         }
-        this.watchCount = this.roots.length;
+        this.persistentWatches = this.roots.length;
       } catch (error) {
         this.disposeWatches();
+        this.held = undefined;
         if (!isUnimplemented(error)) {
           throw error;
         }
         mode = 'per-node';
       }
     }
-    this.currentMode = mode;
     this.generation = this.session.generation;
     this.disposables.push(this.session.onDidChangeState((change) => this.stateChanged(change.state, change.generation)));
+    this.currentMode = mode; // before listing: a per-node watch that fires meanwhile is followed
+    if (mode === 'per-node' && !(await this.perNode.listAll())) {
+      mode = 'polling';
+    }
+    this.currentMode = mode;
     if (mode === 'persistent-recursive') {
       await this.readAll();
       this.releaseHeld();
-    } else if (mode === 'per-node') {
-      await this.listPerNode();
-      if (this.currentMode === 'polling') {
-        mode = 'polling';
-      }
-    } else {
+    } else if (mode === 'polling') {
       await this.readAll();
-    }
-    if (mode === 'polling') {
       this.schedulePoll();
     }
-    return { mode, watches: this.watchCount };
+    return { mode, watches: this.watches };
   }
 
   /** Synchronous and safe twice: watches removed (best effort), timers stopped, no more events. */
@@ -179,8 +146,10 @@ export class ActivityWatch {
     }
     this.disposed = true;
     clearTimeout(this.timer);
+    this.ordered.stop();
     this.disposeWatches();
     this.listeners.clear();
+    this.lockListeners.clear();
   }
 
   private disposeWatches(): void {
@@ -199,7 +168,7 @@ export class ActivityWatch {
       if (this.held.length < this.options.maxPending) {
         this.held.push(event);
       } else {
-        this.dropped += 1;
+        this.ordered.drop();
       }
       return;
     }
@@ -211,115 +180,63 @@ export class ActivityWatch {
     if (event.type !== 'created' && event.type !== 'deleted') {
       return;
     }
-    const place = this.place(event.path);
+    const place = placeOf(this.roots, event.path);
     if (!place) {
       this.skipped += 1;
       return;
     }
-    if (this.pending.length >= this.options.maxPending) {
-      this.dropped += 1; // reported once the backlog has drained
-      return;
+    if (!this.ordered.admit()) {
+      return; // counted, and reported once the backlog has drained
     }
     if (place.kind === 'lock') {
       if (event.type === 'created') {
-        this.enqueueRead(event.path, (data, stat) => this.lockCreated(lockFact(place.root, event.path, data, stat)));
+        // Read now: it may be gone by the answer (Hive's retries live milliseconds), then only its name tells.
+        this.ordered.enqueueRead(this.session.getData(event.path), (read) => this.lockCreated(lockAt(place.root, event.path, read?.data, read?.stat)));
       } else {
-        this.enqueue(() => this.lockDeleted(event.path, place.root));
+        this.ordered.enqueue(() => this.lockDeleted(event.path, place.root));
       }
     } else if (event.type === 'created') {
-      this.enqueueRead(event.path, (data) => this.instanceRegistered(place.root, place.znode, data));
+      this.ordered.enqueueRead(this.session.getData(event.path), (read) => this.instanceRegistered(place.root, place.znode, read?.data));
     } else {
-      this.enqueue(() => this.instanceDeregistered(place.root, place.znode));
-    }
-  }
-
-  /** What a path is: a lock below the lock root, a registration right below a namespace, or neither. */
-  private place(path: string): { kind: 'lock'; root: string } | { kind: 'instance'; root: Root & { kind: 'namespace' }; znode: string } | undefined {
-    for (const root of this.roots) {
-      if (!path.startsWith(`${root.path}/`)) {
-        continue;
-      }
-      const rest = path.slice(root.path.length + 1);
-      const slash = rest.lastIndexOf('/');
-      if (root.kind === 'locks') {
-        return slash > 0 && lockNameMode(rest.slice(slash + 1)) ? { kind: 'lock', root: root.path } : undefined;
-      }
-      return slash === -1 && !NON_INSTANCE_CHILDREN.has(rest) ? { kind: 'instance', root, znode: rest } : undefined;
-    }
-    return undefined;
-  }
-
-  private enqueue(apply: () => void): void {
-    this.pending.push({ ready: true, apply });
-    this.drain();
-  }
-
-  /** Reads the znode's data now (it may be gone by the answer: Hive's retries live milliseconds), applies in order. */
-  private enqueueRead(path: string, apply: (data: Buffer | undefined, stat: ZnodeStat | undefined) => void): void {
-    const item: Pending = { ready: false, apply: () => undefined };
-    this.pending.push(item);
-    this.session.getData(path).then(
-      ({ data, stat }) => {
-        item.apply = () => apply(data, stat);
-      },
-      () => {
-        item.apply = () => apply(undefined, undefined);
-      },
-    ).finally(() => {
-      item.ready = true;
-      this.drain();
-    });
-  }
-
-  private drain(): void {
-    for (let head = this.pending.peek(); head?.ready; head = this.pending.peek()) {
-      this.pending.shift();
-      if (!this.disposed) {
-        this.reportDropped();
-        head.apply();
-      }
-    }
-    if (this.pending.length === 0 && !this.disposed) {
-      this.reportDropped();
-    }
-  }
-
-  private reportDropped(): void {
-    if (this.dropped > 0) {
-      const count = this.dropped;
-      this.dropped = 0;
-      this.emit({ time: now(), type: 'dropped', count });
+      this.ordered.enqueue(() => this.instanceDeregistered(place.root, place.znode));
     }
   }
 
   // ---- state changes as events ----
 
-  private lockCreated(lock: LockFact): void {
-    this.activity.created(lock);
-    this.emit({ time: now(), type: 'lock', event: 'created', ...lockFields(lock) });
+  private lockCreated(lock: HiveLock): void {
+    const fact = lockFact(lock);
+    this.activity.created(fact);
+    this.emit({ time: now(), type: 'lock', event: 'created', ...lockFields(fact) });
+    this.tellLockListeners({ type: 'created', lock });
   }
 
   private lockDeleted(path: string, root: string, at = Date.now()): void {
     const { lock, heldMs, blocked } = this.activity.deleted(path, at);
-    const known = lock ?? lockFact(root, path, undefined, undefined);
+    const known = lock ?? lockFact(lockAt(root, path, undefined, undefined));
     this.emit({ time: now(), type: 'lock', event: 'deleted', ...lockFields(known), ...(heldMs !== undefined ? { heldMs } : {}) });
+    this.tellLockListeners({ type: 'deleted', path });
     if (blocked) {
       this.emit({ time: now(), type: 'blocked', queryId: blocked.queryId, object: blocked.object, mode: blocked.mode, attempts: blocked.attempts, blockedBy: blocked.blockedBy });
     }
   }
 
-  private instanceRegistered(root: Root & { kind: 'namespace' }, znode: string, data: Buffer | undefined): void {
+  private instanceRegistered(root: NamespaceRoot, znode: string, data: Buffer | undefined): void {
     const path = childPath(root.path, znode);
     const fact = instanceFact(root, znode, data);
     this.instances.set(path, fact);
     this.emit({ time: now(), type: 'instance', event: 'registered', ...fact });
   }
 
-  private instanceDeregistered(root: Root & { kind: 'namespace' }, znode: string): void {
+  private instanceDeregistered(root: NamespaceRoot, znode: string): void {
     const path = childPath(root.path, znode);
     const fact = this.instances.get(path) ?? instanceFact(root, znode, undefined);
     this.instances.delete(path);
     this.emit({ time: now(), type: 'instance', event: 'deregistered', ...fact });
+  }
+
+  private emitError(failure: HiveZkError): void {
+    this.emit({ time: now(), type: 'error', code: failure.code, message: failure.message });
   }
 
   private emit(event: ActivityEvent): void {
@@ -332,48 +249,19 @@ export class ActivityWatch {
     }
   }
 
-  // ---- reading what stands ----
-
-  /** One batched read of every root: what stands now, without watches. */
-  private async snapshot(): Promise<{ locks: Map<string, LockFact>; instances: Map<string, InstanceFact> }> {
-    const locks = new Map<string, LockFact>();
-    const instances = new Map<string, InstanceFact>();
-    for (const root of this.roots) {
-      if (root.kind === 'locks') {
-        const walk = await walkLocks(this.session, root.path);
-        for (const lock of walk.locks) {
-          locks.set(lock.path, {
-            path: lock.path,
-            objectPath: lock.objectPath,
-            object: formatLockObject(lock.object),
-            mode: lock.mode,
-            sequence: lock.sequence,
-            ...(lock.data.queryId !== undefined ? { queryId: lock.data.queryId } : {}),
-            ...(lock.data.clientIp !== undefined ? { client: lock.data.clientIp } : {}),
-            createdAt: lock.ctime ?? Date.now(),
-          });
-        }
-      } else {
-        try {
-          const listing = await listInstances(this.session, root.path);
-          for (const instance of listing.instances) {
-            instances.set(instance.path, instanceFields(root, instance.znode, instance.host, instance.port));
-          }
-        } catch (error) {
-          if (!isHiveZkError(error, 'NAMESPACE_MISSING')) {
-            throw error;
-          }
-        }
-      }
+  private tellLockListeners(change: LockChange): void {
+    for (const listener of [...this.lockListeners]) {
+      listener(change);
     }
-    return { locks, instances };
   }
+
+  // ---- reading what stands ----
 
   /** First read: what stands is known (so an older blocker is), never reported. */
   private async readAll(): Promise<void> {
-    const { locks, instances } = await this.snapshot();
+    const { locks, instances } = await readStanding(this.session, this.roots);
     for (const lock of locks.values()) {
-      this.activity.stand(lock);
+      this.activity.stand(lockFact(lock));
     }
     for (const [path, fact] of instances) {
       this.instances.set(path, fact);
@@ -408,45 +296,17 @@ export class ActivityWatch {
     this.held ??= [];
     this.resyncing = (async () => {
       try {
-        const { locks, instances } = await this.snapshot();
+        const standing = await readStanding(this.session, this.roots);
         if (this.disposed) {
           return;
         }
-        let created = 0;
-        let deleted = 0;
-        const at = Date.now();
-        for (const lock of [...this.activity.all()]) {
-          if (!locks.has(lock.path)) {
-            deleted += 1;
-            this.lockDeleted(lock.path, '', at);
-          }
-        }
-        for (const lock of locks.values()) {
-          if (!this.activity.get(lock.path)) {
-            created += 1;
-            this.lockCreated(lock);
-          }
-        }
-        for (const [path, fact] of [...this.instances]) {
-          if (!instances.has(path)) {
-            deleted += 1;
-            this.instances.delete(path);
-            this.emit({ time: now(), type: 'instance', event: 'deregistered', ...fact });
-          }
-        }
-        for (const [path, fact] of instances) {
-          if (!this.instances.has(path)) {
-            created += 1;
-            this.instances.set(path, fact);
-            this.emit({ time: now(), type: 'instance', event: 'registered', ...fact });
-          }
-        }
+        const { created, deleted } = this.reconcile(standing);
         if (reason !== 'poll') {
           this.emit({ time: now(), type: 'resync', reason, created, deleted });
         }
       } catch (error) {
         const failure = toHiveZkError(error);
-        this.emit({ time: now(), type: 'error', code: failure.code, message: failure.message });
+        this.emitError(failure);
         if (failure.retryable && reason !== 'poll') {
           // Say a failover still electing its leader: the reread is tried again, or the gap stays unknown.
           setTimeout(() => this.resync(reason), 1000).unref();
@@ -460,6 +320,40 @@ export class ActivityWatch {
         }
       }
     })();
+  }
+
+  /** What a reread found against what was known: each difference becomes its event. */
+  private reconcile({ locks, instances }: Standing): { created: number; deleted: number } {
+    let created = 0;
+    let deleted = 0;
+    const at = Date.now();
+    for (const lock of [...this.activity.all()]) {
+      if (!locks.has(lock.path)) {
+        deleted += 1;
+        this.lockDeleted(lock.path, '', at);
+      }
+    }
+    for (const lock of locks.values()) {
+      if (!this.activity.get(lock.path)) {
+        created += 1;
+        this.lockCreated(lock);
+      }
+    }
+    for (const [path, fact] of [...this.instances]) {
+      if (!instances.has(path)) {
+        deleted += 1;
+        this.instances.delete(path);
+        this.emit({ time: now(), type: 'instance', event: 'deregistered', ...fact });
+      }
+    }
+    for (const [path, fact] of instances) {
+      if (!this.instances.has(path)) {
+        created += 1;
+        this.instances.set(path, fact);
+        this.emit({ time: now(), type: 'instance', event: 'registered', ...fact });
+      }
+    }
+    return { created, deleted };
   }
 
   /** A new session (after expiry or a dead server) is made only on use: ask for one, now and then, until it comes. */
@@ -476,15 +370,13 @@ export class ActivityWatch {
       // (A persistent watch is added again by the session, and its rearmed resyncs.) Per-node watches died with the old client.
       this.generation = generation;
       if (this.currentMode === 'per-node') {
-        this.listed.clear();
-        void this.listPerNode().then(() => this.emit({ time: now(), type: 'resync', reason: 'new-session', created: 0, deleted: 0 }));
+        this.perNode.clear();
+        void this.perNode.listAll().then(() => this.emit({ time: now(), type: 'resync', reason: 'new-session', created: 0, deleted: 0 }));
       } else if (this.currentMode === 'polling') {
         this.schedulePoll();
       }
     }
   }
-
-  // ---- servers before 3.6 ----
 
   private schedulePoll(): void {
     clearTimeout(this.timer);
@@ -493,159 +385,4 @@ export class ActivityWatch {
       void this.resyncing?.finally(() => !this.disposed && this.schedulePoll());
     }, this.options.pollIntervalMs);
   }
-
-  /**
-   * Child watches on every znode below the roots (servers before 3.6): each is listed with a watch,
-   * its locks read in one batch; a change lists it again. Past maxWatchedNodes this turns to polling.
-   */
-  private async listPerNode(): Promise<void> {
-    this.held = [];
-    const queue: { path: string; root: Root; depth: number }[] = this.roots.map((root) => ({ path: root.path, root, depth: 0 }));
-    const lockPaths: string[] = [];
-    for (let item = queue.pop(); item; item = queue.pop()) {
-      if (this.listed.size >= this.options.maxWatchedNodes) {
-        this.listed.clear();
-        this.currentMode = 'polling';
-        this.watchCount = 0;
-        this.held = undefined;
-        await this.readAll();
-        return;
-      }
-      const children = await this.listWatched(item.path);
-      for (const child of children) {
-        const path = childPath(item.path, child);
-        if (item.root.kind === 'locks') {
-          if (lockNameMode(child)) {
-            lockPaths.push(path);
-          } else {
-            queue.push({ path, root: item.root, depth: item.depth + 1 });
-          }
-        }
-      }
-    }
-    this.watchCount = this.listed.size;
-    const lockRoot = this.roots.find((r) => r.kind === 'locks');
-    const reads = await this.session.getDataMany(lockPaths);
-    reads.forEach((read, i) => {
-      if (!(read instanceof HiveZkError) && lockRoot) {
-        this.activity.stand(lockFact(lockRoot.path, lockPaths[i], read.data, read.stat));
-      }
-    });
-    for (const root of this.roots) {
-      if (root.kind === 'namespace') {
-        const names = [...(this.listed.get(root.path) ?? [])].filter((n) => !NON_INSTANCE_CHILDREN.has(n));
-        const data = await this.session.getDataMany(names.map((n) => childPath(root.path, n)));
-        names.forEach((name, i) => {
-          const read = data[i];
-          this.instances.set(childPath(root.path, name), instanceFact(root, name, read instanceof HiveZkError ? undefined : read.data));
-        });
-      }
-    }
-    this.held = undefined;
-  }
-
-  /** Lists a znode with a child watch (an exists watch while it is missing) and remembers its children. */
-  private async listWatched(path: string): Promise<string[]> {
-    const watcher = (): void => {
-      if (!this.disposed && this.currentMode === 'per-node') {
-        void this.relist(path);
-      }
-    };
-    try {
-      const { children } = await this.session.getChildren(path, watcher);
-      this.listed.set(path, new Set(children));
-      return children;
-    } catch (error) {
-      if (!isHiveZkError(error, 'ZK_NO_NODE')) {
-        throw error;
-      }
-      this.listed.delete(path);
-      // Watch for it to appear (Hive makes its lock namespace on first use).
-      if (this.roots.some((r) => r.path === path) && (await this.session.exists(path, watcher))) {
-        return this.listWatched(path);
-      }
-      return [];
-    }
-  }
-
-  /** A watched znode's children changed: list it again (re-arming its watch) and report the difference. */
-  private async relist(path: string): Promise<void> {
-    const before = this.listed.get(path) ?? new Set<string>();
-    let after: string[];
-    try {
-      after = await this.listWatched(path);
-    } catch (error) {
-      const failure = toHiveZkError(error);
-      this.emit({ time: now(), type: 'error', code: failure.code, message: failure.message });
-      return;
-    }
-    const current = new Set(after);
-    for (const name of before) {
-      if (!current.has(name)) {
-        const child = childPath(path, name);
-        this.listed.delete(child);
-        this.handle({ type: 'deleted', path: child });
-      }
-    }
-    for (const name of after) {
-      if (!before.has(name)) {
-        const child = childPath(path, name);
-        const place = this.place(child);
-        if (place) {
-          this.handle({ type: 'created', path: child });
-        } else if (this.roots.some((r) => r.kind === 'locks' && child.startsWith(`${r.path}/`))) {
-          // A new object (database, table, partition): watched from now on, its locks reported as they appear.
-          await this.relist(child);
-        }
-      }
-    }
-    this.watchCount = this.listed.size;
-  }
-}
-
-function now(): string {
-  return new Date().toISOString();
-}
-
-/** A lock from its path below `root` and, when it could be read, its data and stat. */
-function lockFact(root: string, path: string, data: Buffer | undefined, stat: ZnodeStat | undefined): LockFact {
-  const slash = path.lastIndexOf('/');
-  const name = path.slice(slash + 1);
-  const objectPath = path.slice(0, slash);
-  const segments = objectPath.length > root.length ? objectPath.slice(root.length + 1).split('/') : [];
-  const decoded = data && data.length > 0 ? decodeLockData(data) : undefined;
-  return {
-    path,
-    objectPath,
-    object: formatLockObject(decodeLockObject(segments)),
-    mode: lockNameMode(name) ?? 'SHARED',
-    sequence: lockNameSequence(name),
-    ...(decoded?.queryId !== undefined ? { queryId: decoded.queryId } : {}),
-    ...(decoded?.clientIp !== undefined ? { client: decoded.clientIp } : {}),
-    createdAt: stat && stat.ctime > 0 ? stat.ctime : Date.now(),
-  };
-}
-
-function lockFields(lock: LockFact): { path: string; mode: LockMode; object: string; queryId?: string; client?: string } {
-  return {
-    path: lock.path,
-    mode: lock.mode,
-    object: lock.object,
-    ...(lock.queryId !== undefined ? { queryId: lock.queryId } : {}),
-    ...(lock.client !== undefined ? { client: lock.client } : {}),
-  };
-}
-
-/** A registration's host and port: from its data as the driver reads it, else from its name (serverUri=…). */
-function instanceFact(root: Root & { kind: 'namespace' }, znode: string, data: Buffer | undefined): InstanceFact {
-  if (data) {
-    const instance = describeInstance(root.path, znode, decodeInstanceData(data));
-    return instanceFields(root, znode, instance.host, instance.port);
-  }
-  const named = parseInstanceName(znode);
-  return instanceFields(root, znode, named?.host, named?.port);
-}
-
-function instanceFields(root: Root & { kind: 'namespace' }, znode: string, host: string | undefined, port: number | undefined): InstanceFact {
-  return { namespace: root.namespace, znode, ...(host !== undefined ? { host } : {}), ...(port !== undefined ? { port } : {}) };
 }

@@ -29,6 +29,10 @@ export interface BlockedQuery {
   lastAttemptAt: number;
   /** The attempt's lock while it stands (between its create and its delete), else undefined. */
   currentPath: string | undefined;
+  /** The latest attempt's lock (gone between attempts): where the query waits. */
+  lastPath: string;
+  /** The blocked query's client, as its lock data gave it. */
+  client?: string;
   blockedBy: { queryId?: string; mode: LockMode; client?: string; path: string };
 }
 
@@ -120,7 +124,11 @@ export class LockActivity {
     if (query) {
       this.queries.delete(key); // re-inserted below: now the freshest
     } else {
-      query = { queryId: lock.queryId, object: lock.object, objectPath: lock.objectPath, mode: lock.mode, attempts: 0, firstAttemptAt: lock.createdAt, lastAttemptAt: at, currentPath: undefined, blockedBy: describeBlocker(blocker) };
+      query = { queryId: lock.queryId, object: lock.object, objectPath: lock.objectPath, mode: lock.mode, attempts: 0, firstAttemptAt: lock.createdAt, lastAttemptAt: at, currentPath: undefined, lastPath: lock.path, blockedBy: describeBlocker(blocker) };
+    }
+    query.lastPath = lock.path;
+    if (lock.client !== undefined) {
+      query.client = lock.client;
     }
     query.attempts += 1;
     query.lastAttemptAt = at;

@@ -1,5 +1,5 @@
 // Requests the client library cannot write, as invocations for the session's request(): multiRead
-// batches, whoAmI, addWatch and removeWatches, each sent through the seam's queueOwnFrame. The socket
+// batches, whoAmI, addWatch, setWatches2 and removeWatches, each sent through the seam's queueOwnFrame. The socket
 // hook files multiRead and whoAmI replies by xid (decodeMultiReadReply, takeWhoAmIReply) before the
 // library sees them; the library only reports each request's outcome.
 
@@ -8,7 +8,7 @@ import { queueOwnFrame } from './library';
 import type { Cb } from './libraryApi';
 import type { MultiReadAnswer } from './multiRead';
 import { whoAmIFrame } from './whoAmI';
-import { addWatchFrame, removeWatchesFrame, type AddWatchMode } from './wire';
+import { addWatchFrame, removeWatchesFrame, setWatches2Frame, type AddWatchMode } from './wire';
 import { multiReadFrame, type MultiReadKind } from './wireMultiRead';
 import type { ZnodePaths } from './znodePath';
 
@@ -71,4 +71,9 @@ export function addWatchRequest(path: string, mode: AddWatchMode, chroot: string
 
 export function removeWatchesRequest(path: string, chroot: string | undefined): Invoke<[]> {
   return ({ client }, callback) => queueOwnFrame(client, (xid) => removeWatchesFrame(xid, path, chroot), (error) => callback(error ?? null));
+}
+
+/** Persistent watches set again on a new connection, all in one setWatches2. */
+export function setWatches2Request(watches: readonly { path: string; mode: AddWatchMode }[], chroot: string | undefined): Invoke<[]> {
+  return ({ client }, callback) => queueOwnFrame(client, (xid) => setWatches2Frame(xid, watches, chroot), (error) => callback(error ?? null));
 }

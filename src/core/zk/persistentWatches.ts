@@ -27,6 +27,12 @@ export interface PersistentWatch {
   readonly path: string;
   readonly mode: AddWatchMode;
   readonly listeners: Set<PersistentWatchListener>;
+  /**
+   * Listeners whose own addWatch is still on its way. They hear notifications already (one can come
+   * in the same socket chunk as the reply, before the reply's promise settles), but a new connection
+   * is not theirs to re-arm: their request goes out on it.
+   */
+  readonly pending: Set<PersistentWatchListener>;
 }
 
 const EVENT_TYPES: Record<number, WatchEventType> = { 1: 'created', 2: 'deleted', 3: 'dataChanged', 4: 'childrenChanged' };
@@ -40,22 +46,40 @@ export class PersistentWatches {
     return this.watches.size;
   }
 
-  /** Adds a listener; true when the path had no watch of that mode yet (one addWatch is due). */
-  add(path: string, mode: AddWatchMode, listener: PersistentWatchListener): boolean {
+  /** The watches to add again on a new connection, each with the listeners to tell once it is (none pending). */
+  armed(): { watch: PersistentWatch; listeners: PersistentWatchListener[] }[] {
+    const armed: { watch: PersistentWatch; listeners: PersistentWatchListener[] }[] = [];
+    for (const watch of this.watches.values()) {
+      const listeners = [...watch.listeners].filter((l) => !watch.pending.has(l));
+      if (listeners.length > 0) {
+        armed.push({ watch, listeners });
+      }
+    }
+    return armed;
+  }
+
+  /** Adds a listener, pending until its addWatch is answered (then `arm`); it hears notifications from now. */
+  add(path: string, mode: AddWatchMode, listener: PersistentWatchListener): void {
     const key = `${mode}:${path}`;
     const existing = this.watches.get(key);
     if (existing) {
       existing.listeners.add(listener);
-      return false;
+      existing.pending.add(listener);
+      return;
     }
-    this.watches.set(key, { path, mode, listeners: new Set([listener]) });
-    return true;
+    this.watches.set(key, { path, mode, listeners: new Set([listener]), pending: new Set([listener]) });
+  }
+
+  /** The listener's addWatch was answered: from now on a new connection re-arms it. */
+  arm(path: string, mode: AddWatchMode, listener: PersistentWatchListener): void {
+    this.watches.get(`${mode}:${path}`)?.pending.delete(listener);
   }
 
   /** Removes a listener; true when it was the path's last of that mode (the server's watch can go). */
   remove(path: string, mode: AddWatchMode, listener: PersistentWatchListener): boolean {
     const key = `${mode}:${path}`;
     const watch = this.watches.get(key);
+    watch?.pending.delete(listener);
     if (!watch || !watch.listeners.delete(listener) || watch.listeners.size > 0) {
       return false;
     }
@@ -64,21 +88,26 @@ export class PersistentWatches {
   }
 
   /**
-   * A new connection: each watch is added again by `add`, then its listeners are told; a refusal
-   * other than a lost connection (which the next connection retries) ends the watch, unless its
-   * client has been replaced meanwhile (`stillCurrent`).
+   * A new connection: every armed watch is set again in one request (`setAll`: setWatches2, as
+   * ZooKeeper's own client does), then its listeners are told. A listener whose own addWatch is still
+   * pending is left out: its request goes out on this connection. A refusal other than a lost
+   * connection (which the next connection retries) ends the watches, unless the client has been
+   * replaced meanwhile (`stillCurrent`).
    */
-  rearm(add: (watch: PersistentWatch) => Promise<unknown>, info: { connectionId: number; generation: number }, stillCurrent: () => boolean): void {
-    for (const watch of this.watches.values()) {
-      add(watch).then(
-        () => watch.listeners.forEach((listener) => listener.rearmed?.(info)),
-        (error: unknown) => {
-          if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && stillCurrent()) {
-            watch.listeners.forEach((listener) => listener.failed?.(error));
-          }
-        },
-      );
+  rearm(setAll: (watches: readonly PersistentWatch[]) => Promise<unknown>, info: { connectionId: number; generation: number }, stillCurrent: () => boolean): void {
+    const armed = this.armed();
+    if (armed.length === 0) {
+      return;
     }
+    const listeners = armed.flatMap((a) => a.listeners);
+    setAll(armed.map((a) => a.watch)).then(
+      () => listeners.forEach((listener) => listener.rearmed?.(info)),
+      (error: unknown) => {
+        if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && stillCurrent()) {
+          listeners.forEach((listener) => listener.failed?.(error));
+        }
+      },
+    );
   }
 
   /**
@@ -118,4 +147,9 @@ function covers(watch: PersistentWatch, path: string, type: WatchEventType): boo
     return path === watch.path && watch.mode === 'persistent';
   }
   return path === watch.path || watch.path === '/' || path.startsWith(`${watch.path}/`);
+}
+
+/** What addPersistentWatch rejects with on a server before 3.6 (isUnimplemented holds for it). */
+export function persistentWatchesUnsupported(connectString: string): HiveZkError {
+  return new HiveZkError('ZK_ERROR', `ZooKeeper at ${connectString} is older than 3.6: it has no persistent watches.`, { zkCode: -6 });
 }

@@ -13,8 +13,8 @@ import type { SessionIdentities } from './identities';
 import { libraryAcls, libraryCreateMode } from './library';
 import { toAcl, toStat, toWatchEvent, type AclChoice, type Cb, type CreateMode, type ZkAcl } from './libraryApi';
 import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, type MultiReadAnswer, type MultiReadOptions, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
-import { addWatchRequest, multiReadRequest, removeWatchesRequest, type Invoke } from './ownRequests';
-import { PersistentWatches, type PersistentWatchListener } from './persistentWatches';
+import { addWatchRequest, multiReadRequest, removeWatchesRequest, setWatches2Request, type Invoke } from './ownRequests';
+import { PersistentWatches, persistentWatchesUnsupported, type PersistentWatchListener } from './persistentWatches';
 import { PendingRequests, type PendingRequest } from './requestDeadlines';
 import { FATAL_CODES, isUnimplemented, mapError, pathProblem } from './errorMap';
 import { SessionIdentity } from './sessionIdentity';
@@ -104,7 +104,7 @@ export class ZkSession {
       },
       onConnection: (current, connectionId) => {
         const info = { connectionId, generation: this.generation };
-        this.persistentWatches.rearm((watch) => this.request(watch.path, addWatchRequest(watch.path, watch.mode, chroot)), info, () => this.lifecycle.current === current);
+        this.persistentWatches.rearm((watches) => this.request(watches[0].path, setWatches2Request(watches, chroot)), info, () => this.lifecycle.current === current);
       },
       onDrop: (reason) => this.pending.failAll(reason),
     });
@@ -242,9 +242,13 @@ export class ZkSession {
     if (this.multiReadState === 'unsupported') {
       throw persistentWatchesUnsupported(this.connectString);
     }
+    // Listening before the request is written: a notification can come in the same socket chunk as
+    // the reply, and the frames of one chunk are all handed in before the reply's promise settles.
+    this.persistentWatches.add(path, mode, listener);
     try {
       await this.request(path, addWatchRequest(path, mode, this.connect.chroot));
     } catch (error) {
+      this.persistentWatches.remove(path, mode, listener);
       if (isUnimplemented(error)) {
         // A server before 3.6: no multiRead either, and no second try on this client. It closes the
         // connection right after refusing: let that happen before anything else is sent.
@@ -257,7 +261,7 @@ export class ZkSession {
       }
       throw error;
     }
-    this.persistentWatches.add(path, mode, listener);
+    this.persistentWatches.arm(path, mode, listener);
     let disposed = false;
     return {
       dispose: () => {
@@ -392,9 +396,4 @@ export class ZkSession {
       this.lifecycle.retireCurrent(entry.client, new HiveZkError('ZK_CONNECTION_LOSS', 'The ZooKeeper server stopped answering.'), 'error');
     }
   }
-}
-
-/** What addPersistentWatch rejects with on a server before 3.6 (isUnimplemented holds for it). */
-function persistentWatchesUnsupported(connectString: string): HiveZkError {
-  return new HiveZkError('ZK_ERROR', `ZooKeeper at ${connectString} is older than 3.6: it has no persistent watches.`, { zkCode: -6 });
 }

@@ -135,6 +135,21 @@ export function removeWatchesFrame(xid: number, path: string, chroot = ''): Buff
   return requestFrame(xid, OPCODES.removeWatches, Buffer.concat([juteString(chrooted(path, chroot)), type]));
 }
 
+/**
+ * A SetWatches2 {relativeZxid, data, exist, child, persistent, persistentRecursive watches} frame
+ * (opcode 105, ZooKeeper 3.6+): persistent watches set again on a new connection, in one request.
+ * relativeZxid only concerns the one-shot lists, sent empty here (the library sets its own).
+ */
+export function setWatches2Frame(xid: number, watches: readonly { path: string; mode: AddWatchMode }[], chroot = ''): Buffer {
+  const list = (mode?: AddWatchMode): Buffer[] => {
+    const paths = watches.filter((w) => w.mode === mode).map((w) => juteString(chrooted(w.path, chroot)));
+    const count = Buffer.allocUnsafe(4);
+    count.writeInt32BE(paths.length, 0);
+    return [count, ...paths];
+  };
+  return requestFrame(xid, OPCODES.setWatches2, Buffer.concat([Buffer.alloc(8), ...list(), ...list(), ...list(), ...list('persistent'), ...list('persistentRecursive')]));
+}
+
 /** `path` under `chroot` ("" for none), as the server sees it. */
 export function chrooted(path: string, chroot: string): string {
   return chroot ? (path === '/' ? chroot : chroot + path) : path;

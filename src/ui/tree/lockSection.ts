@@ -1,8 +1,13 @@
-// The Locks section of an ensemble: one lock walk per ensemble, indexed by object, shown as a
-// Waiting summary then database → table → partition groups with their locks, filtered and counted.
+// The Locks section of an ensemble: one lock walk per ensemble, indexed by object and kept current by
+// the ensemble's live timeline (liveLocks.ts), shown as a Waiting summary (queries retrying behind a
+// lock first) then database → table → partition groups with their locks, filtered and counted.
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/locks/lockIndex';
 import type { HiveLock } from '../../core/locks/locks';
 import { walkLocks } from '../../core/locks/lockWalk';
+import type { ActivityWatch } from '../../core/timeline/activityWatch';
+import type { Disposable } from '../../core/zk/session';
+import type { ActivityTimelines } from '../activityTimelines';
+import { LiveLocks, retryingQueries } from './liveLocks';
 import { noAuthError } from '../../core/zk/errorMap';
 import type { DisposableLike } from '../../core/lifecycle';
 import type { ZkSession } from '../../core/zk/session';
@@ -20,15 +25,61 @@ export interface LockSectionHost {
   getChildren(node?: TreeNode): Promise<TreeNode[]>;
   /** A walk finished: the ensemble's waiting-lock count is known (for the status bar). */
   onWaitingCounted(ensemble: string): void;
+  /** The section's rows changed (locks came or went): redraw it from the index. */
+  changed(ensemble: string): void;
   /** A timer released with the tree. */
   timeout(ms: number, run: () => void): DisposableLike;
 }
 
 export class LockSection {
   private readonly indexes = new Map<string, Promise<LockIndex>>();
-  private readonly waitingCounts = new Map<string, number>();
+  /** Each ensemble's index once its walk is in (kept current while followed live). */
+  private readonly current = new Map<string, LockIndex>();
+  private readonly live: LiveLocks = new LiveLocks({
+    replace: (name, index) => {
+      this.indexes.set(name, Promise.resolve(index));
+      this.current.set(name, index);
+      this.host.onWaitingCounted(name);
+      this.host.changed(name);
+    },
+    rewalk: (name) => {
+      this.forget(name);
+      this.host.changed(name);
+    },
+  });
+  /** Lock walks started (each a full read of the lock tree): a live change never starts one. */
+  walks = 0;
+  private timelines: { source: ActivityTimelines; enabled: () => boolean } | undefined;
 
   constructor(private readonly host: LockSectionHost) {}
+
+  /** From the next walk on, each ensemble's index follows its live timeline (while `enabled`). */
+  follow(source: ActivityTimelines, enabled: () => boolean): Disposable {
+    this.timelines = { source, enabled };
+    // A timeline stopped under an index (its session closed): walk again, following the next one.
+    return source.onDidChange((name) => {
+      for (const ensemble of name === undefined ? [...this.indexes.keys()] : [name]) {
+        const followed = this.live.timeline(ensemble);
+        if (followed && source.get(ensemble)?.watch !== followed) {
+          this.forget(ensemble);
+          this.host.changed(ensemble);
+        }
+      }
+    });
+  }
+
+  /** The ensemble's timeline once ready, when locks are followed live. */
+  private async timeline(name: string): Promise<ActivityWatch | undefined> {
+    if (!this.timelines?.enabled()) {
+      return undefined;
+    }
+    // Before 3.6 a timeline is a child watch per znode or polling whole walks: the tree starts none itself.
+    if (!this.timelines.source.get(name) && (await this.host.session(name)).multiReadState === 'unsupported') {
+      return undefined;
+    }
+    const started = await this.timelines.source.start(name);
+    return started && 'watch' in started && started.watch.mode !== 'polling' ? started.watch : undefined;
+  }
 
   /** Drops the walk of one ensemble (or all): the next listing walks again. */
   forget(ensemble?: string): void {
@@ -37,11 +88,17 @@ export class LockSection {
     } else {
       this.indexes.delete(ensemble);
     }
+    this.live.stop(ensemble);
   }
 
-  /** Waiting locks seen by the latest walk, undefined before one. */
+  dispose(): void {
+    this.live.stop();
+  }
+
+  /** The Waiting summary's rows (retrying queries and waiting locks) as of now, undefined before a walk. */
   waiting(ensemble: string): number | undefined {
-    return this.waitingCounts.get(ensemble);
+    const index = this.current.get(ensemble);
+    return index ? this.summary(ensemble, index).count : undefined;
   }
 
   /**
@@ -52,12 +109,17 @@ export class LockSection {
     let index = this.indexes.get(name);
     if (!index) {
       const config = this.host.ensemble(name);
-      const work = treeWork({ view: 'Reading Hive locks…', notification: `Reading the Hive locks of ${name}` }, (ms, run) => this.host.timeout(ms, run), async (signal, report) =>
-        indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal, onProgress: (visited) => report(`${visited.toLocaleString('en-US')} znodes`) })),
-      );
+      this.walks += 1;
+      const work = treeWork({ view: 'Reading Hive locks…', notification: `Reading the Hive locks of ${name}` }, (ms, run) => this.host.timeout(ms, run), async (signal, report) => {
+        // The timeline first (so no change between the walk and following it is lost), then the walk.
+        const timeline = await this.timeline(name).catch(() => undefined);
+        const following = timeline ? this.live.follow(name, timeline) : undefined;
+        const walked = indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal, onProgress: (visited) => report(`${visited.toLocaleString('en-US')} znodes`) }));
+        return following ? following.walked(walked) : walked;
+      });
       const walking: Promise<LockIndex> = work.then((result) => {
         if (this.indexes.get(name) === walking) {
-          this.waitingCounts.set(name, waitingLocks(result).length);
+          this.current.set(name, result);
           this.host.onWaitingCounted(name);
         }
         return result;
@@ -73,9 +135,10 @@ export class LockSection {
     const index = await this.index(node.ensemble);
     const dbs = index.childGroups.get(index.root) ?? [];
     const nodes: TreeNode[] = [];
-    // Who blocks whom first: the waiting locks, longest waiting first (ids apart from the same
-    // locks further down the tree).
-    const waiting = this.lockNodes(node.ensemble, index, waitingLocks(index), '|waiting');
+    // Who blocks whom first: queries retrying behind a lock, then the waiting locks, longest waiting
+    // first (ids apart from the same locks further down the tree).
+    const { retrying, waiting: waitingNow } = this.summary(node.ensemble, index);
+    const waiting = [...retrying.filter((r) => this.host.filter().lock(r.lock)), ...this.lockNodes(node.ensemble, index, waitingNow, '|waiting')];
     if (waiting.length > 0) {
       nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, locks: waiting });
     }
@@ -118,6 +181,14 @@ export class LockSection {
       nodes.push(node);
     }
     return nodes;
+  }
+
+  /** The Waiting summary's rows: queries seen retrying (their own lock standing or not), then the other waiting locks. */
+  private summary(ensemble: string, index: LockIndex): { retrying: LockNode[]; waiting: HiveLock[]; count: number } {
+    const retrying = retryingQueries(ensemble, index, this.live.timeline(ensemble));
+    const standing = new Set(retrying.map((r) => r.lock.path));
+    const waiting = waitingLocks(index).filter((l) => !standing.has(l.path));
+    return { retrying, waiting, count: retrying.length + waiting.length };
   }
 
   private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {

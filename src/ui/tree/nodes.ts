@@ -76,6 +76,8 @@ export interface LockNode extends Base {
   blocker?: HiveLock;
   /** Listed in the Waiting summary, away from its object: the object is named on the row. */
   inSummary?: boolean;
+  /** A query the live timeline saw retrying behind `blocker` (Hive deletes its lock between attempts). */
+  retrying?: { attempts: number; lastAttemptAt: number; standing: boolean };
 }
 /** The "Waiting" summary at the top of the Locks section: every waiting lock, longest first. */
 export interface WaitingLocksNode extends Base {

@@ -289,6 +289,7 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       item = new vscode.TreeItem(`${modeLabel(lock)} · ${querySnippet(lock.data.queryString) ?? lock.data.queryId ?? lock.znode}`, none);
       // Who it waits behind comes first: the rest of a long row is cut off at any realistic width.
       item.description = [
+        node.retrying ? `retrying: ${node.retrying.attempts} attempts, last attempt ${age(node.retrying.lastAttemptAt)} ago` : undefined,
         node.inSummary ? formatLockObject(lock.object) : undefined,
         blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
         lock.status === 'granted' || blocker ? undefined : lock.status,

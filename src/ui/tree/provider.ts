@@ -8,6 +8,7 @@ import { Disposable } from '../../core/lifecycle';
 import { escapeInvisible } from '../../core/untrusted';
 import { diagnoseUnreachable } from '../../core/health/reachability';
 import type { SessionState, ZkSession } from '../../core/zk/session';
+import type { ActivityTimelines } from '../activityTimelines';
 import type { Connections } from '../connections';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig, Settings } from '../settings';
@@ -50,6 +51,12 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
     timeout: (ms, run) => this.timeout(ms, run),
+    changed: (name) => {
+      const section = this.nodes.get(sectionId(name, 'locks'));
+      if (section) {
+        this.fireChange(section);
+      }
+    },
   });
   /** The session state each ensemble row was drawn with. */
   private readonly shownStates = new Map<string, SessionState>();
@@ -99,6 +106,7 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     });
     this.register(this.view);
     this.register(this.live);
+    this.register(this.locks);
     this.register(
       connections.onDidChangeState(({ ensemble, change }) => {
         // An expired session took its watches with it: refreshing the ensemble makes the next
@@ -119,6 +127,16 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
   private fireChange(node: TreeNode | undefined): void {
     this.changeEmitter.fire(node);
     this.view.changed(node?.id);
+  }
+
+  /** Locks sections follow these timelines from their next walk on. */
+  followTimelines(timelines: ActivityTimelines): void {
+    this.register(this.locks.follow(timelines, () => this.settings().liveUpdates));
+  }
+
+  /** Lock walks started so far (a lock coming or going never starts one while it is followed live). */
+  get lockWalks(): number {
+    return this.locks.walks;
   }
 
   get filter(): string | undefined {

@@ -19,6 +19,7 @@ import './registries.test';
 import './wizard.test';
 import './doctor.test';
 import './lockActivity.test';
+import './liveLocks.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runRegistered();

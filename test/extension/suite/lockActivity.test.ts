@@ -4,8 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ActivityNode } from '../../../src/ui/lockActivityView';
 import { ZkSession } from '../../../src/core/zk/session';
-import { hiveLockAttempt } from '../../support/hiveSeed';
-import { activate, api, onlySandbox, waitFor, SANDBOX_ZK } from './helpers';
+import { hiveLockAttempt, registerHs2 } from '../../support/hiveSeed';
+import { activate, api, onlySandbox, setSetting, waitFor, SANDBOX_PORT, SANDBOX_ZK } from './helpers';
+import { startPre36Proxy } from '../../support/pre36Proxy';
 import { test } from './harness';
 
 function text(node: ActivityNode): { label: string; description: string } {
@@ -41,5 +42,49 @@ test('Lock Activity: the watch mode shown, a retrying query blocked at the top w
     assert.match(revealed, /^sandbox\|\/hive_zookeeper_namespace\/sales\/orders\/LOCK-SHARED-\d{10}$/);
   } finally {
     hive.close();
+  }
+});
+
+test('Lock Activity on a server before 3.6: the ensemble row says the watch is per-node (child watches), not persistent', async () => {
+  await activate();
+  const proxy = await startPre36Proxy(SANDBOX_PORT);
+  try {
+    await setSetting('ensembles', [
+      { name: 'sandbox', connectString: SANDBOX_ZK },
+      { name: 'old', connectString: `127.0.0.1:${proxy.port}` },
+    ]);
+    const provider = api().lockActivity;
+    const old = await waitFor('the old ensemble row', async () => (await provider.getChildren()).find((n) => n.kind === 'ensemble' && n.ensemble === 'old'));
+    await provider.getChildren(old);
+    assert.match(text(old).description, /^per-node, \d+ watches$/);
+    assert.ok(proxy.refused >= 1, 'the proxy refused a 3.6+ request');
+  } finally {
+    await onlySandbox();
+    await proxy.close();
+  }
+});
+
+test('Lock Activity: a HiveServer2 instance that re-registers repeatedly is flagged flapping; one that registers once is not', async () => {
+  await activate();
+  await onlySandbox();
+  const provider = api().lockActivity;
+  const ensemble = await waitFor('the sandbox row', async () => (await provider.getChildren()).find((n) => n.kind === 'ensemble' && n.ensemble === 'sandbox'));
+  await provider.getChildren(ensemble);
+  const hs2 = new ZkSession({ connectString: SANDBOX_ZK });
+  try {
+    for (let i = 0; i < 3; i += 1) {
+      await hs2.remove(await registerHs2(hs2, 'hiveserver2', { host: 'hs2-flap.example.com', port: 10000, variant: 'v3-binary' }));
+    }
+    await registerHs2(hs2, 'hiveserver2', { host: 'hs2-once.example.com', port: 10000, variant: 'v3-binary' });
+    const rows = await waitFor('the registrations', async () => {
+      const listed = (await provider.getChildren(ensemble)).filter((n) => n.kind === 'event' && n.event.type === 'instance');
+      return listed.some((n) => n.kind === 'event' && n.event.type === 'instance' && n.event.host === 'hs2-once.example.com') ? listed : undefined;
+    });
+    const of = (host: string): ActivityNode[] => rows.filter((n) => n.kind === 'event' && n.event.type === 'instance' && n.event.host === host);
+    assert.equal(of('hs2-flap.example.com').length, 6);
+    assert.ok(of('hs2-flap.example.com').every((n) => /flapping: re-registers repeatedly$/.test(text(n).description)), of('hs2-flap.example.com').map((n) => text(n).description).join('\n'));
+    assert.ok(of('hs2-once.example.com').every((n) => !/flapping/.test(text(n).description)));
+  } finally {
+    hs2.close();
   }
 });
