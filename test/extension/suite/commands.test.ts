@@ -10,7 +10,7 @@ import { HiveZkError } from '../../../src/core/errors';
 import { nodeArgument } from '../../../src/ui/commands/common';
 import { openResolutionDocument } from '../../../src/ui/commands/jdbc';
 import { test } from './harness';
-import { kids, label, find, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
+import { activate, api, kids, label, find, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
 
 test('copy commands put the exact text on the clipboard', async () => {
   const hs2 = await path('sandbox', 'HiveServer2', 'hiveserver2');
@@ -75,10 +75,18 @@ test('beeline in a terminal: beeline itself prompts for the password; none passe
 });
 
 test('adding an ensemble from a pasted discovery URL', async () => {
+  await activate();
   try {
     const url = `jdbc:hive2://localhost:${SANDBOX_PORT}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2-analytics`;
+    await vscode.commands.executeCommand('workbench.view.extension.hiveZk');
+    const expanded: string[] = [];
+    const listening = api().view.onDidExpandElement((e) => expanded.push(e.element.id));
     const added = await vscode.commands.executeCommand<{ name: string; connectString: string; hs2Namespaces: string[] }>('hiveZk.addEnsembleFromUrl', url);
+    listening.dispose();
     assert.deepEqual([added.name, added.connectString, added.hs2Namespaces], ['localhost', `localhost:${SANDBOX_PORT}`, ['hiveserver2-analytics']]);
+    // In the view at once, selected and expanded (it stayed invisible until a Refresh).
+    assert.equal(api().view.selection[0]?.id, 'ensemble|localhost');
+    assert.deepEqual(expanded, ['ensemble|localhost']);
     const node = await waitFor('the new ensemble', async () => (await kids()).find((n) => label(n) === 'localhost'));
     assert.ok((await kids(await find(await find(node, 'HiveServer2'), 'hiveserver2-analytics'))).length >= 1);
   } finally {
