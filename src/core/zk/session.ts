@@ -636,6 +636,16 @@ export class ZkSession {
           this.rearmPersistentWatches(client, connectionId);
         }
       },
+      // A first connect that every server refused is final: waiting out the connect timeout changes nothing.
+      // (A session already made rides out refusals: a restarting server refuses for a moment.)
+      onAllRefused: (error) => {
+        const abort = this.abortConnect;
+        if (abort && this.client !== client) {
+          const failure = new HiveZkError('ZK_UNREACHABLE', `Every server of ${this.connectString} refused the connection (${error.message}): no ZooKeeper listens on that port. Check the hosts and ports.`, { connectString: this.connectString, lastError: error.message });
+          this.setState('error', failure);
+          abort(failure);
+        }
+      },
     });
     this.hooks.set(client, hook);
     this.multiReadSupport.set(client, support);

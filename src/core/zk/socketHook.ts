@@ -85,6 +85,8 @@ export interface SocketHookOptions {
   inspectFrame?: (frame: Buffer) => 'pass' | 'drop';
   /** A connection was accepted by the server (and its handshake passed): `connectionId` counts them. */
   onConnection?: (connectionId: number) => void;
+  /** Every server refused a connection (ECONNREFUSED) since the last accepted one: nothing listens there. */
+  onAllRefused?: (error: Error) => void;
 }
 
 /** Per-client state of the hook, read by the session. */
@@ -96,6 +98,8 @@ export class SocketHook {
   handshakeFailure: HiveZkError | undefined;
   /** Servers whose last connection failed for good (isFatal), since the last accepted connection. */
   private readonly fatalServers = new Set<string>();
+  /** Servers that refused a connection since the last accepted one (a refusal is an answer, not a delay). */
+  private readonly refusedServers = new Set<string>();
 
   private socketCloseWaiters: (() => void)[] = [];
 
@@ -166,6 +170,12 @@ export class SocketHook {
           }
         }
         manager.onSocketError(error);
+        if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+          this.refusedServers.add(`${server.host}:${server.port}`);
+          if (this.refusedServers.size >= manager.servers.length) {
+            this.options.onAllRefused?.(error);
+          }
+        }
       });
     });
   }
@@ -173,6 +183,7 @@ export class SocketHook {
   /** Called by a connection once the server accepted the session on it. */
   accepted(): number {
     this.fatalServers.clear();
+    this.refusedServers.clear();
     this.connectionId += 1;
     this.options.onConnection?.(this.connectionId);
     return this.connectionId;
