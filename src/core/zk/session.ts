@@ -641,7 +641,7 @@ export class ZkSession {
       onAllRefused: (error) => {
         const abort = this.abortConnect;
         if (abort && this.client !== client) {
-          const failure = new HiveZkError('ZK_UNREACHABLE', `Every server of ${this.connectString} refused the connection (${error.message}): no ZooKeeper listens on that port. Check the hosts and ports.`, { connectString: this.connectString, lastError: error.message });
+          const failure = hook.describeLastError() ?? new HiveZkError('ZK_UNREACHABLE', `Every server of ${this.connectString} refused the connection (${error.message}): no ZooKeeper listens on that port. Check the hosts and ports.`, { connectString: this.connectString, lastError: error.message });
           this.setState('error', failure);
           abort(failure);
         }

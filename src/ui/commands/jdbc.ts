@@ -156,7 +156,9 @@ export function registerJdbcCommands(deps: CommandDeps): void {
       // Not awaited: the warning stays up while the command returns, and offers to fix the setting.
       void vscode.window.showWarningMessage(`beeline was not found ("${beelinePath}" is not on PATH). Set hiveZk.beeline.path to your beeline.`, 'Set beeline Path…').then(async (choice) => {
         if (choice) {
-          const path = await vscode.window.showInputBox({ title: 'The beeline executable', value: beelinePath, prompt: 'An absolute path, or a name on PATH' });
+          // A file picker: the executable is a file somewhere on disk, rarely a path one remembers.
+          const picked = await vscode.window.showOpenDialog({ title: 'The beeline executable', openLabel: 'Use this beeline', canSelectMany: false, canSelectFiles: true, canSelectFolders: false });
+          const path = picked?.[0]?.fsPath;
           if (path) {
             await vscode.workspace.getConfiguration('hiveZk').update('beeline.path', path, vscode.ConfigurationTarget.Global);
           }

@@ -150,7 +150,8 @@ test('edit wizard: a failed test says why and stays; Back returns to security; E
       ['Step 1 of 5', 'Step 2 of 5', 'Step 3 of 5', 'Step 4 of 5', 'Step 5 of 5', 'Step 5 of 5', 'Step 4 of 5'],
       'Edit has no name step (renaming would orphan the stored secrets)',
     );
-    assert.match(input.seen[5] ?? '', /Test failed: ZK_[A-Z_]+: .+\(Back to change the security\)$/);
+    // The reason goes to a message in full; the prompt says what to change: here the port, not the security.
+    assert.match(input.seen[5] ?? '', /: Test failed \(ZK_UNREACHABLE, see the message\): check the connect string \(Back to the first step\)$/);
     assert.equal(JSON.stringify(configured()), before, 'Escape wrote nothing');
   } finally {
     await setSetting('connection.connectTimeoutMs', undefined);
@@ -224,5 +225,24 @@ test('a pasted URL of a configured ensemble is not taken silently: it names the 
     assert.equal(await waitFor('the sandbox row selected', () => api().view.selection[0]?.id), 'ensemble|sandbox');
   } finally {
     await onlySandbox();
+  }
+});
+
+test('Reveal Blocker under a filter that hides the blocker offers to clear the filter and reveal it', async () => {
+  await activate();
+  await onlySandbox();
+  try {
+    await vscode.commands.executeCommand('hiveZk.filter', 'INSERT OVERWRITE');
+    const summary = await waitFor('the filtered Waiting summary', async () => (await kids(await waitFor('Locks', async () => (await kids(await waitFor('sandbox', async () => (await kids()).find((n) => n.kind === 'ensemble' && n.ensemble === 'sandbox')))).find((n) => n.kind === 'section' && n.section === 'locks')))).find((n) => n.kind === 'waitingLocks'));
+    const [waiting] = await kids(summary);
+    assert.ok(waiting?.kind === 'lock' && waiting.blocker);
+    const input = new ScriptedInput(['Clear the filter and reveal']);
+    const revealed = await withScript<string>(input, 'hiveZk.revealBlocker', waiting);
+    assert.deepEqual(input.unused, []);
+    assert.match(input.seen[0] ?? '', /hidden by the filter "INSERT OVERWRITE"/);
+    assert.match(revealed ?? '', /\/LOCK-SHARED-\d{10}$/);
+    assert.equal(api().tree.filter, undefined, 'the filter was cleared');
+  } finally {
+    await vscode.commands.executeCommand('hiveZk.clearFilter');
   }
 });
