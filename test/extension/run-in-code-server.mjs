@@ -85,7 +85,7 @@ async function runExtensionTests(origin, folder, entry = 'out/test/extension/sui
   }
 }
 
-async function runUiCheck(origin, folder, shots) {
+async function runUiCheck(origin, folder, shots, seeder) {
   const { context, profile } = await launchBrowser();
   const page = context.pages()[0] ?? (await context.newPage());
   const step = (text) => log(`ui: ${text}`);
@@ -138,6 +138,25 @@ async function runUiCheck(origin, folder, shots) {
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(shots, 'tooltip.png') });
 
+    // A live update of another namespace changes only its rows: the open hover stays open.
+    const analytics = sidebarRow('hiveserver2-analytics');
+    if ((await analytics.getAttribute('aria-expanded')) === 'false') {
+      await analytics.click();
+    }
+    const hover = page.locator('.monaco-hover', { hasText: 'HiveServer2 instance' }).first();
+    await sidebarRow('hs2-c.example.com:10000').hover();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const liveInstance = await registerHs2(seeder, 'hiveserver2-analytics', { host: 'hs2-live.example.com', port: 10000, variant: 'v3-binary' });
+    await sidebarRow('hs2-live.example.com:10000').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(800);
+    const hoverSurvived = await hover.isVisible();
+    await seeder.remove(liveInstance);
+    if (!hoverSurvived) {
+      await page.screenshot({ path: join(shots, 'hover-closed.png') });
+      throw new Error('the hover over hs2-c closed when another namespace (hiveserver2-analytics) was updated live');
+    }
+    step('a live update of another namespace left the open hover open');
+
     // The view's title buttons act on the view, never on the focused row (VS Code hands view/title
     // commands the focused row): with a lock group focused, Resolve and + open their own prompts.
     const titleButton = (name) => page.locator(`[id="workbench.parts.sidebar"] .action-label[aria-label^="${name}"]:not(.monaco-list-row *)`).first();
@@ -145,6 +164,8 @@ async function runUiCheck(origin, folder, shots) {
     await sidebarRow('orders').click();
     await titleButton('Resolve JDBC URL').click();
     await quickRow('sandbox / hiveserver2').waitFor({ timeout: 10_000 });
+    // Namespaces the tree found are offered too, not only the configured one.
+    await quickRow('sandbox / hiveserver2-analytics').waitFor({ timeout: 10_000 });
     await page.keyboard.press('Escape');
     await sidebarRow('orders').click();
     await titleButton('Add ZooKeeper Ensemble').click();
@@ -385,7 +406,7 @@ async function main() {
       failures.push('extension tests');
     }
     if (!args.has('--skip-ui')) {
-      const ok = await runUiCheck(`http://127.0.0.1:${port}`, folder, RESULTS);
+      const ok = await runUiCheck(`http://127.0.0.1:${port}`, folder, RESULTS, seeder);
       if (!ok) {
         failures.push('ui check');
       }

@@ -260,6 +260,11 @@ export class HiveZkTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return summary;
   }
 
+  /** HiveServer2 namespaces found on the ensemble so far (for pickers: no connection is made). */
+  discoveredHs2Namespaces(ensemble: string): string[] {
+    return this.namespaces.discoveredHs2(ensemble);
+  }
+
   /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
   private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
     if (failure.code === 'ZK_AUTH_FAILED') {

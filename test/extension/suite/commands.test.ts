@@ -44,6 +44,9 @@ test('a znode opens as a read-only document with data, stat and ACL', async () =
   assert.match(text, /# version 0 · \d+ bytes · 0 children · ephemeral/);
   assert.match(text, /# ACL: world:anyone rwcda/);
   assert.match(text, /hive\.server2\.thrift\.bind\.host=hs2-b\.example\.com/);
+  // The instance's URL and beeline command, aligned with its decoded fields.
+  assert.match(text, /^JDBC URL +jdbc:hive2:\/\/hs2-b\.example\.com:10000\/default;/m);
+  assert.match(text, /^beeline +beeline -u 'jdbc:hive2:\/\/hs2-b\.example\.com:10000\/default;[^']*'$/m);
 });
 
 test('beeline in a terminal: beeline itself prompts for the password; none passes through the extension', async () => {
@@ -129,8 +132,12 @@ test('resolve from a namespace row, per-ensemble beeline user and options, the r
   await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   assert.equal(resolution.mode, 'zooKeeper');
   assert.equal(resolution.candidates.length, 5);
-  const document = await openResolutionDocument(resolution);
+  const document = await openResolutionDocument(api().snapshots, resolution);
   assert.equal(document.languageId, 'json');
+  // A read-only virtual document, not an Untitled editor that asks to be saved.
+  assert.equal(document.uri.scheme, 'hivezk-snapshot');
+  assert.equal(document.isUntitled, false);
+  assert.equal(document.isDirty, false);
   assert.deepEqual((JSON.parse(document.getText()) as Resolution).candidates.map((c) => c.znode), resolution.candidates.map((c) => c.znode));
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   try {

@@ -26,7 +26,7 @@ test('Browse znodes: a parent expands on click, only a leaf opens its data', asy
 
 test('rows with rich tooltips keep a screen-reader label', async () => {
   const instance = await path('sandbox', 'HiveServer2', 'hiveserver2', 'hs2-c.example.com:10000');
-  assert.match(api().tree.getTreeItem(instance).accessibilityInformation?.label ?? '', /^hs2-c\.example\.com:10000, v3\.1\.3 · binary · SSL · \d+[smhd]$/);
+  assert.match(api().tree.getTreeItem(instance).accessibilityInformation?.label ?? '', /^hs2-c\.example\.com:10000, v3\.1\.3 · binary · SSL · \d+ (s|min|h|d)$/);
 });
 
 test('the welcome view has no literal backticks; title actions that need an ensemble hide without one', () => {

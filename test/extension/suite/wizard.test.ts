@@ -239,7 +239,7 @@ test('Reveal Blocker under a filter that hides the blocker offers to clear the f
     const input = new ScriptedInput(['Clear the filter and reveal']);
     const revealed = await withScript<string>(input, 'hiveZk.revealBlocker', waiting);
     assert.deepEqual(input.unused, []);
-    assert.match(input.seen[0] ?? '', /hidden by the filter "INSERT OVERWRITE"/);
+    assert.match(input.seen[0] ?? '', /hidden by the filter "insert overwrite"/i);
     assert.match(revealed ?? '', /\/LOCK-SHARED-\d{10}$/);
     assert.equal(api().tree.filter, undefined, 'the filter was cleared');
   } finally {
