@@ -156,6 +156,12 @@ async function runUiCheck(origin, folder, shots, seeder) {
       throw new Error('the hover over hs2-c closed when another namespace (hiveserver2-analytics) was updated live');
     }
     step('a live update of another namespace left the open hover open');
+    await documentationShot(step, 'blocked-lock.png', async () => {
+      await page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: 'behind shared lock' }).last().hover();
+      await page.locator('.monaco-hover', { hasText: 'Waits behind' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(shots, 'blocked-lock.png') });
+    });
 
     // The view's title buttons act on the view, never on the focused row (VS Code hands view/title
     // commands the focused row): with a lock group focused, Resolve and + open their own prompts.
@@ -222,6 +228,28 @@ async function runUiCheck(origin, folder, shots, seeder) {
     await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
     step('add wizard: Step 1 of 6 → Step 2 of 6 (name offered, "sandbox" refused) → Back keeps the connect string → Escape');
+    // The wizard's failed test: the reason in a message, the prompt saying what to change.
+    await documentationShot(step, 'wizard-failure.png', async () => {
+      await page.keyboard.press('F1');
+      await input.fill('>Hive ZooKeeper: Add ZooKeeper Ensemble');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add ZooKeeper Ensemble…' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await title.filter({ hasText: 'Step 1 of 6' }).waitFor({ timeout: 10_000 });
+      await input.fill('127.0.0.1:1');
+      await page.keyboard.press('Enter');
+      for (const n of [2, 3, 4]) {
+        await title.filter({ hasText: `Step ${n} of 6` }).waitFor({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+      }
+      await title.filter({ hasText: 'Step 5 of 6' }).waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'None' }).first().click();
+      await title.filter({ hasText: 'Step 6 of 6' }).waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Test Connection' }).first().click();
+      await page.locator('.notifications-toasts', { hasText: 'refused the connection' }).first().waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(shots, 'wizard-failure.png') });
+      await page.keyboard.press('Escape');
+    });
     return true;
   } catch (error) {
     log(`ui check failed: ${error.message}`);
@@ -230,6 +258,16 @@ async function runUiCheck(origin, folder, shots, seeder) {
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** A screenshot for the README: best effort (a miss is logged, it fails nothing, as it asserts nothing). */
+async function documentationShot(step, name, take) {
+  try {
+    await take();
+    step(`screenshot ${name}`);
+  } catch (error) {
+    step(`screenshot ${name} not taken: ${error.message.split('\n')[0]}`);
   }
 }
 

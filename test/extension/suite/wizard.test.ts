@@ -246,3 +246,19 @@ test('Reveal Blocker under a filter that hides the blocker offers to clear the f
     await vscode.commands.executeCommand('hiveZk.clearFilter');
   }
 });
+
+test('Edit on an ensemble\'s error row edits that ensemble, not another one', async () => {
+  await activate();
+  await onlySandbox();
+  await setSetting('ensembles', [...configured(), { name: 'edit-broken', connectString: '127.0.0.1:1' }]);
+  try {
+    const broken = await waitFor('the edit-broken row', async () => (await kids()).find((n): n is EnsembleNode => n.kind === 'ensemble' && n.ensemble === 'edit-broken'));
+    const [errorRow] = await kids(broken);
+    assert.equal(errorRow?.kind, 'message');
+    const input = new ScriptedInput([PRESS_ESCAPE]);
+    assert.equal(await withScript(input, 'hiveZk.editEnsemble', errorRow), undefined);
+    assert.match(input.seen[0] ?? '', /\[127\.0\.0\.1:1\]$/, 'the wizard opens on the broken ensemble\'s connect string');
+  } finally {
+    await onlySandbox();
+  }
+});
