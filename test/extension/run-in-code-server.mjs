@@ -157,9 +157,11 @@ async function runUiCheck(origin, folder, shots, seeder) {
     }
     step('a live update of another namespace left the open hover open');
     await documentationShot(step, 'blocked-lock.png', async () => {
+      // The open hover goes first: the pointer leaves the tree, then rests on the waiting lock.
+      await page.mouse.move(1000, 700);
+      await page.waitForTimeout(800);
       await page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: 'behind shared lock' }).last().hover();
-      await page.locator('.monaco-hover', { hasText: 'Waits behind' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForTimeout(300);
+      await page.waitForTimeout(1500);
       await page.screenshot({ path: join(shots, 'blocked-lock.png') });
     });
 

@@ -265,8 +265,8 @@ export function securitySteps(deps: CommandDeps, input: Prompts, draft: () => En
           return undefined;
         }
         // The reason in full as a message (a prompt's placeholder is one cut-off line), the prompt says what to change.
-        void vscode.window.showErrorMessage(`Test connection to ${config.name} failed: ${result.message} (${result.code})`);
-        failure = `Test failed (${result.code}, see the message): ${SECURITY_CODES.has(result.code) ? 'Back to change the security' : 'check the connect string (Back to the first step)'}`;
+        void vscode.window.showErrorMessage(`${result.message} (${result.code}, testing ${config.name})`);
+        failure = `Test failed (${result.code}): ${SECURITY_CODES.has(result.code) ? 'Back to change the security' : 'check the connect string'}`;
       }
     },
   ];

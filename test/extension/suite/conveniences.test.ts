@@ -47,7 +47,8 @@ test('details on click: an instance, a lock and a metastore open decoded fields 
   const click = api().tree.getTreeItem(instance).command;
   assert.equal(click?.command, 'hiveZk.openZnode');
   const text = await vscode.commands.executeCommand<string>(click.command, ...((click.arguments ?? []) as unknown[]));
-  assert.match(text, /# decoded: HiveServer2 instance\nHost +hs2-b\.example\.com\nPort +10000\nVersion +2\.3\.9/);
+  // Its URL and beeline command first, aligned with its decoded fields.
+  assert.match(text, /# decoded: HiveServer2 instance\nJDBC URL +jdbc:hive2:\/\/hs2-b\.example\.com:10000\/[^\n]*\nbeeline +beeline -u [^\n]*\nHost +hs2-b\.example\.com\nPort +10000\nVersion +2\.3\.9/);
   assert.match(text, /# raw data \(text\):/);
   const metastore = (await kids(await path('sandbox', 'HiveServer2', 'hive_metastore')))[0];
   assert.ok(metastore);
