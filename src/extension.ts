@@ -14,6 +14,7 @@ import { SessionStatusBar } from './ui/statusBar';
 import type { TreeNode } from './ui/tree/nodes';
 import { extensionKerberosLoading } from './ui/kerberosSources';
 import { HiveZkTreeProvider } from './ui/tree/provider';
+import { SNAPSHOT_SCHEME, SnapshotDocuments } from './ui/snapshotDocuments';
 import { WizardInputs } from './ui/wizard';
 import { ZNODE_SCHEME, ZnodeDocumentProvider } from './ui/znodeDocument';
 
@@ -30,6 +31,8 @@ export interface HiveZkApi {
   /** The wizards' prompts; `use()` replaces them for a while (the extension's tests drive the wizards). */
   wizardInputs: WizardInputs;
   lockActivity: LockActivityProvider;
+  /** Read-only snapshot documents (a resolution's JSON). */
+  snapshots: SnapshotDocuments;
 }
 
 export function activate(context: vscode.ExtensionContext): HiveZkApi {
@@ -46,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
   tree.followTimelines(timelines);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree.view, showCollapseAll: true });
   const znodeDocuments = new ZnodeDocumentProvider(connections, currentSettings);
+  const snapshots = new SnapshotDocuments(SNAPSHOT_SCHEME);
   const statusBar = new SessionStatusBar(connections, currentSettings, tree);
   const doctor = new DoctorView(connections, currentSettings, log);
   const setHasEnsembles = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', ContextKeys.hasEnsembles, settings.ensembles.length > 0 || settings.invalidEnsembles.length > 0);
@@ -59,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
     treeView,
     statusBar,
     znodeDocuments,
+    snapshots,
     doctor,
     tree.showMarks(doctor.marks),
     vscode.workspace.registerTextDocumentContentProvider(ZNODE_SCHEME, znodeDocuments),
@@ -78,12 +83,12 @@ export function activate(context: vscode.ExtensionContext): HiveZkApi {
     }),
   );
   const wizardInputs = new WizardInputs();
-  registerCommands({ context, log, connections, tree, treeView, znodeDocuments, settings: currentSettings, wizardInputs, doctor });
+  registerCommands({ context, log, connections, tree, treeView, znodeDocuments, snapshots, settings: currentSettings, wizardInputs, doctor });
   const lockActivity = registerLockActivity({ context, log, timelines, settings: currentSettings, tree, treeView });
   revealViewForDemo(context);
   const activation = { moduleEvalMs: evaluation?.end !== undefined ? evaluation.end - evaluation.start : 0, activateMs: performance.now() - activateStart };
   log.info(`activated in ${activation.activateMs.toFixed(1)} ms (bundle evaluated in ${activation.moduleEvalMs.toFixed(1)} ms); no connection is made until a view or command needs one`);
-  return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation, wizardInputs, lockActivity };
+  return { tree, connections, statusBar, view: treeView, logUri: context.logUri, activation, wizardInputs, lockActivity, snapshots };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,10 @@ import { HiveZkError, toHiveZkError } from '../core/errors';
 import { Disposable } from '../core/lifecycle';
 import { describeHiveZnode } from '../core/registry/znodeDetails';
 import { renderZnodeData } from '../core/zk/znodeText';
+import { escapeInvisible } from '../core/untrusted';
+import { instanceUrl } from '../core/jdbc/hs2Urls';
+import type { Hs2Instance } from '../core/registry/hs2Instance';
+import { beelineCommandFor } from './commands/jdbc';
 import type { Connections } from './connections';
 import type { Settings } from './settings';
 
@@ -53,12 +57,28 @@ export class ZnodeDocumentProvider extends Disposable implements vscode.TextDocu
     );
     const details = describeHiveZnode(path, data.data, stat);
     if (details) {
-      const width = Math.max(...details.rows.map(([key]) => key.length));
-      lines.push('', `# decoded: ${details.title}`, ...details.rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`));
+      // An instance's URL and beeline command (as Copy offers them), aligned with its fields.
+      const rows = details.instance ? [...connectRows(this.settings(), ensemble.name, details.instance), ...details.rows] : details.rows;
+      const width = Math.max(...rows.map(([key]) => key.length));
+      lines.push('', `# decoded: ${details.title}`, ...rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`));
     }
     const rendered = renderZnodeData(data.data);
     lines.push('', `# raw data (${rendered.format}${rendered.truncated ? ', first 256 KiB' : ''}):`, '', rendered.text);
     return lines.join('\n');
+  }
+}
+
+/** "JDBC URL" and "beeline" rows for a registration, or why it has none (no usable address). */
+function connectRows(settings: Settings, ensemble: string, instance: Hs2Instance): [string, string][] {
+  try {
+    const url = instanceUrl(instance);
+    // Built from znode text: invisible characters shown escaped, as in the rows below.
+    return [
+      ['JDBC URL', escapeInvisible(url)],
+      ['beeline', escapeInvisible(beelineCommandFor(settings, ensemble, url).display('posix'))],
+    ];
+  } catch (error) {
+    return [['JDBC URL', toHiveZkError(error).message]];
   }
 }
 

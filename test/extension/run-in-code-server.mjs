@@ -85,7 +85,7 @@ async function runExtensionTests(origin, folder, entry = 'out/test/extension/sui
   }
 }
 
-async function runUiCheck(origin, folder, shots) {
+async function runUiCheck(origin, folder, shots, seeder) {
   const { context, profile } = await launchBrowser();
   const page = context.pages()[0] ?? (await context.newPage());
   const step = (text) => log(`ui: ${text}`);
@@ -140,6 +140,33 @@ async function runUiCheck(origin, folder, shots) {
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(shots, 'tooltip.png') });
 
+    // A live update of another namespace changes only its rows: the open hover stays open.
+    const analytics = sidebarRow('hiveserver2-analytics');
+    if ((await analytics.getAttribute('aria-expanded')) === 'false') {
+      await analytics.click();
+    }
+    const hover = page.locator('.monaco-hover', { hasText: 'HiveServer2 instance' }).first();
+    await sidebarRow('hs2-c.example.com:10000').hover();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const liveInstance = await registerHs2(seeder, 'hiveserver2-analytics', { host: 'hs2-live.example.com', port: 10000, variant: 'v3-binary' });
+    await sidebarRow('hs2-live.example.com:10000').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(800);
+    const hoverSurvived = await hover.isVisible();
+    await seeder.remove(liveInstance);
+    if (!hoverSurvived) {
+      await page.screenshot({ path: join(shots, 'hover-closed.png') });
+      throw new Error('the hover over hs2-c closed when another namespace (hiveserver2-analytics) was updated live');
+    }
+    step('a live update of another namespace left the open hover open');
+    await documentationShot(step, 'blocked-lock.png', async () => {
+      // The open hover goes first: the pointer leaves the tree, then rests on the waiting lock.
+      await page.mouse.move(1000, 700);
+      await page.waitForTimeout(800);
+      await page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: 'behind shared lock' }).last().hover();
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: join(shots, 'blocked-lock.png') });
+    });
+
     // The view's title buttons act on the view, never on the focused row (VS Code hands view/title
     // commands the focused row): with a lock group focused, Resolve and + open their own prompts.
     const titleButton = (name) => page.locator(`[id="workbench.parts.sidebar"] .action-label[aria-label^="${name}"]:not(.monaco-list-row *)`).first();
@@ -147,6 +174,8 @@ async function runUiCheck(origin, folder, shots) {
     await sidebarRow('orders').click();
     await titleButton('Resolve JDBC URL').click();
     await quickRow('sandbox / hiveserver2').waitFor({ timeout: 10_000 });
+    // Namespaces the tree found are offered too, not only the configured one.
+    await quickRow('sandbox / hiveserver2-analytics').waitFor({ timeout: 10_000 });
     await page.keyboard.press('Escape');
     await sidebarRow('orders').click();
     await titleButton('Add ZooKeeper Ensemble').click();
@@ -203,6 +232,28 @@ async function runUiCheck(origin, folder, shots) {
     await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
     step('add wizard: Step 1 of 6 → Step 2 of 6 (name offered, "sandbox" refused) → Back keeps the connect string → Escape');
+    // The wizard's failed test: the reason in a message, the prompt saying what to change.
+    await documentationShot(step, 'wizard-failure.png', async () => {
+      await page.keyboard.press('F1');
+      await input.fill('>Hive ZooKeeper: Add ZooKeeper Ensemble');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add ZooKeeper Ensemble…' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await title.filter({ hasText: 'Step 1 of 6' }).waitFor({ timeout: 10_000 });
+      await input.fill('127.0.0.1:1');
+      await page.keyboard.press('Enter');
+      for (const n of [2, 3, 4]) {
+        await title.filter({ hasText: `Step ${n} of 6` }).waitFor({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+      }
+      await title.filter({ hasText: 'Step 5 of 6' }).waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'None' }).first().click();
+      await title.filter({ hasText: 'Step 6 of 6' }).waitFor({ timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Test Connection' }).first().click();
+      await page.locator('.notifications-toasts', { hasText: 'refused the connection' }).first().waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(shots, 'wizard-failure.png') });
+      await page.keyboard.press('Escape');
+    });
     return true;
   } catch (error) {
     log(`ui check failed: ${error.message}`);
@@ -211,6 +262,16 @@ async function runUiCheck(origin, folder, shots) {
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** A screenshot for the README: best effort (a miss is logged, it fails nothing, as it asserts nothing). */
+async function documentationShot(step, name, take) {
+  try {
+    await take();
+    step(`screenshot ${name}`);
+  } catch (error) {
+    step(`screenshot ${name} not taken: ${error.message.split('\n')[0]}`);
   }
 }
 
@@ -387,7 +448,7 @@ async function main() {
       failures.push('extension tests');
     }
     if (!args.has('--skip-ui')) {
-      const ok = await runUiCheck(`http://127.0.0.1:${port}`, folder, RESULTS);
+      const ok = await runUiCheck(`http://127.0.0.1:${port}`, folder, RESULTS, seeder);
       if (!ok) {
         failures.push('ui check');
       }

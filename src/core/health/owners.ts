@@ -116,7 +116,8 @@ export function groupLocksByOwner(
   };
 }
 
-function summarize(group: LockOwnerGroup, now: number): string {
+/** "session 0x… on 10.0.0.5 holds 3 locks, the oldest 12 min", its ages as of `now`. */
+export function summarize(group: LockOwnerGroup, now: number): string {
   const where = group.owner.clientAddress !== undefined ? ` on ${group.owner.clientAddress}` : '';
   const count = `${group.count} lock${group.count === 1 ? '' : 's'}`;
   const age = group.oldest !== undefined ? `, the oldest ${formatAge(now - group.oldest)}` : '';

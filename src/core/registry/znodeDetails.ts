@@ -5,6 +5,7 @@ import { describeHaInstance, splitHaName } from './haRegistry';
 import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from './hs2Instance';
 import { parseMetastoreZnode } from './metastoreRegistry';
 import { decodeLockData, decodeLockObject, formatLockObject, parseLockName } from '../locks/locks';
+import { formatAge } from '../health/owners';
 import { escapeInvisible } from '../untrusted';
 import type { ZnodeStat } from '../zk/session';
 
@@ -12,6 +13,8 @@ export interface ZnodeDetails {
   /** What the znode is, e.g. "HiveServer2 instance". */
   title: string;
   rows: [string, string][];
+  /** A HiveServer2 registration, decoded (its reader offers a URL and a beeline command for it). */
+  instance?: Hs2Instance;
 }
 
 const METASTORE_NAME = /^[A-Za-z0-9_.-]+:\d{1,5}\d{10}$/;
@@ -37,6 +40,8 @@ export function describeHiveZnode(path: string, data: Uint8Array, stat?: ZnodeSt
         ['Object', formatLockObject(object)],
         ['Query id', decoded.queryId ?? ''],
         ['Locked at', decoded.lockTime !== undefined ? new Date(decoded.lockTime).toISOString() : ''],
+        // As the lock's row and tooltip say it (the one age formatter).
+        ['Held for', decoded.lockTime !== undefined ? formatAge(Date.now() - decoded.lockTime) : ''],
         ['Lock mode', decoded.lockMode ?? ''],
         ['Client', decoded.clientIp ?? ''],
         ['Query', decoded.queryString ?? ''],
@@ -50,7 +55,7 @@ export function describeHiveZnode(path: string, data: Uint8Array, stat?: ZnodeSt
   if (!details) {
     return undefined;
   }
-  return { title: details.title, rows: details.rows.filter(([, value]) => value !== '').map(([key, value]) => [key, escapeInvisible(value)]) };
+  return { ...details, rows: details.rows.filter(([, value]) => value !== '').map(([key, value]) => [key, escapeInvisible(value)]) };
 }
 
 /** What a registration says about itself, as label/value rows (undefined: not published); the details view and the tooltip show these. */
@@ -79,5 +84,5 @@ function instanceDetails(title: string, i: Hs2Instance): ZnodeDetails {
   if (i.problems.length > 0) {
     rows.push(['Problems', i.problems.join('; ')]);
   }
-  return { title, rows };
+  return { title, rows, instance: i };
 }

@@ -128,6 +128,16 @@ export class ClientLifecycle {
       handshakeTimeoutMs: connectTimeoutMs,
       inspectFrame: (frame) => this.options.inspectFrame(current, frame),
       onConnection: (connectionId) => this.options.onConnection(current, connectionId),
+      // A first connect that every server refused is final: waiting out the connect timeout changes nothing.
+      // (A session already made rides out refusals: a restarting server refuses for a moment.)
+      onAllRefused: (error) => {
+        const abort = this.abortConnect;
+        if (abort && this.currentClient !== current) {
+          const failure = hook.describeLastError() ?? new HiveZkError('ZK_UNREACHABLE', `Every server of ${connectString} refused the connection (${error.message}): no ZooKeeper listens on that port. Check the hosts and ports.`, { connectString, lastError: error.message });
+          this.setState('error', failure);
+          abort(failure);
+        }
+      },
     });
     const current: SessionClient = { client, hook, multiRead: newMultiReadSupport(), whoAmI: newWhoAmISupport() };
     this.generationCounter += 1;

@@ -62,6 +62,8 @@ export interface SocketHookOptions {
   inspectFrame?: (frame: Buffer) => 'pass' | 'drop';
   /** A connection was accepted by the server (and its handshake passed): `connectionId` counts them. */
   onConnection?: (connectionId: number) => void;
+  /** Every server refused a connection (ECONNREFUSED) since the last accepted one: nothing listens there. */
+  onAllRefused?: (error: Error) => void;
 }
 
 /** Per-client state of the hook, read by the session. */
@@ -73,6 +75,8 @@ export class SocketHook {
   handshakeFailure: HiveZkError | undefined;
   /** Servers whose last connection failed for good (isFatal), since the last accepted connection. */
   private readonly fatalServers = new Set<string>();
+  /** Servers that refused a connection since the last accepted one (a refusal is an answer, not a delay). */
+  private readonly refusedServers = new Set<string>();
 
   private socketCloseWaiters: (() => void)[] = [];
 
@@ -128,6 +132,13 @@ export class SocketHook {
             this.port.refuse();
           }
         }
+        if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+          this.refusedServers.add(`${server.host}:${server.port}`);
+          if (this.refusedServers.size >= this.port.serverCount) {
+            // After the library has handled the error (it runs next, in the same handler).
+            queueMicrotask(() => this.options.onAllRefused?.(error));
+          }
+        }
       },
     };
   }
@@ -135,6 +146,7 @@ export class SocketHook {
   /** Called by a connection once the server accepted the session on it. */
   accepted(): number {
     this.fatalServers.clear();
+    this.refusedServers.clear();
     this.connectionId += 1;
     this.options.onConnection?.(this.connectionId);
     return this.connectionId;

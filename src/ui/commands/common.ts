@@ -12,6 +12,7 @@ import type { CommandId } from '../ids';
 import type { EnsembleConfig, Settings } from '../settings';
 import { isNodeOfKind, isTreeNode, type NodeKind, type NodeOfKind, type TreeNode } from '../tree/nodes';
 import type { HiveZkTreeProvider } from '../tree/provider';
+import type { SnapshotDocuments } from '../snapshotDocuments';
 import type { WizardInputs } from '../wizard';
 import type { ZnodeDocumentProvider } from '../znodeDocument';
 
@@ -22,6 +23,8 @@ export interface CommandDeps {
   tree: HiveZkTreeProvider;
   treeView: vscode.TreeView<TreeNode>;
   znodeDocuments: ZnodeDocumentProvider;
+  /** Read-only snapshots (a resolution's JSON). */
+  snapshots: SnapshotDocuments;
   settings: () => Settings;
   /** The prompts of the Add / Edit / Security wizards (replaceable by the extension's tests). */
   wizardInputs: WizardInputs;

@@ -60,14 +60,7 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     const existing = settings().ensembles;
     const match = connections.ensembleMatching(url.authority);
     if (match) {
-      void vscode.window.showInformationMessage(`That ensemble is already configured as "${match.name}".`);
-      if (!match.hs2Namespaces.includes(namespace)) {
-        // A copy: the settings object is shared and only changes when the setting is written.
-        const widened = { ...match, hs2Namespaces: [...match.hs2Namespaces, namespace] };
-        await writeEnsembles(existing.map((e) => (e.name === match.name ? widened : e)));
-        return widened;
-      }
-      return match;
+      return alreadyConfigured(deps, match, namespace);
     }
     let name = url.hosts[0]?.host ?? 'zookeeper';
     for (let n = 2; existing.some((e) => e.name === name); n += 1) {
@@ -85,6 +78,7 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
     const config = withSecurity(ensembleWithDefaults(name, url.authority, [namespace]), security);
     await writeEnsembles([...existing, config]);
     log.info(`added ensemble ${config.name} (${config.connectString}) from a JDBC URL${urlTls ? ' with TLS from zooKeeperSSLEnable' : ''}`);
+    await showEnsemble(deps, config.name);
     return config;
   });
 
@@ -156,6 +150,50 @@ export function registerEnsembleCommands(deps: CommandDeps): void {
   });
 }
 
+/**
+ * A URL or connect string for servers already configured: says which ensemble, and offers to add
+ * the URL's namespace to it (when it lacks it) or to open it. Escape changes nothing.
+ */
+async function alreadyConfigured(deps: CommandDeps, match: EnsembleConfig, namespace: string | undefined): Promise<EnsembleConfig> {
+  const adds = namespace !== undefined && !match.hs2Namespaces.includes(namespace);
+  const items = [
+    ...(adds ? [{ label: `$(add) Add the namespace "${namespace}" to "${match.name}"`, add: true }] : []),
+    { label: `$(eye) Open "${match.name}"`, add: false },
+  ];
+  const picked = await deps.wizardInputs.current.quickPick({ title: 'Already configured', step: 1, total: 1, back: false }, items, `These servers are already configured as "${match.name}" (${match.connectString})`);
+  if (picked === BACK) {
+    throw new Cancelled();
+  }
+  let shown = match;
+  if (picked.add && namespace !== undefined) {
+    // A copy: the settings object is shared and only changes when the setting is written.
+    shown = { ...match, hs2Namespaces: [...match.hs2Namespaces, namespace] };
+    await writeEnsembles(deps.settings().ensembles.map((e) => (e.name === match.name ? shown : e)));
+    deps.log.info(`[${match.name}] namespace ${namespace} added from a JDBC URL`);
+  }
+  await showEnsemble(deps, match.name);
+  return shown;
+}
+
+/**
+ * Selects and expands an ensemble's row once the settings that list it are read and the view has
+ * re-listed its rows (a reveal before that finds no row). Bounded: gives up quietly after 5 s.
+ */
+async function showEnsemble(deps: CommandDeps, name: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!deps.settings().ensembles.some((e) => e.name === name)) {
+    if (Date.now() > deadline) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await deps.tree.view.whenQuiet();
+  const node = (await deps.tree.getChildren()).find((n) => n.kind === 'ensemble' && n.ensemble === name);
+  if (node) {
+    await deps.treeView.reveal(node, { select: true, focus: true, expand: true });
+  }
+}
+
 /** The name the wizard offers: the connect string's first host. */
 function firstHost(connectString: string): string {
   try {
@@ -194,6 +232,22 @@ async function ensembleWizard(deps: CommandDeps, title: string, start: EnsembleC
       const value = await input.inputBox(at, { prompt: 'ZooKeeper connect string: host:port[,host:port…][/chroot]', value: connectString, placeHolder: 'zk1.example.com:2181,zk2.example.com:2181', validate: validateConnectString });
       if (value === BACK) {
         return BACK;
+      }
+      // The same servers as another ensemble: said, with that ensemble offered instead.
+      const same = deps.connections.ensembleMatching(value.trim());
+      if (same && same.name !== start?.name) {
+        const items = [
+          { label: `$(eye) Open "${same.name}"`, open: true },
+          { label: '$(add) Add them again as another ensemble', description: 'another chroot, credential or namespaces', open: false },
+        ];
+        const picked = await input.quickPick(at, items, `These servers are already configured as "${same.name}" (${same.connectString})`);
+        if (picked === BACK) {
+          return BACK;
+        }
+        if (picked.open) {
+          await showEnsemble(deps, same.name);
+          throw new Cancelled();
+        }
       }
       // A name still at the old default follows the new first host.
       if (!start && (name === '' || name === firstHost(connectString))) {

@@ -3,7 +3,7 @@
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { buildBeelineCommand, type ShellKind } from '../../core/jdbc/beeline';
+import { buildBeelineCommand, type BeelineCommand, type ShellKind } from '../../core/jdbc/beeline';
 import { parseConnectString } from '../../core/zk/connectString';
 import { HiveZkError } from '../../core/errors';
 import { listRegistry } from '../../core/registry/registry';
@@ -12,8 +12,9 @@ import { parseJdbcUrl } from '../../core/jdbc/jdbcUrl';
 import { resolveJdbcUrl, type Candidate, type Resolution } from '../../core/jdbc/resolver';
 import { escapeInvisible, safeJson } from '../../core/untrusted';
 import { Commands } from '../ids';
+import type { SnapshotDocuments } from '../snapshotDocuments';
 import { Cancelled } from '../commandFunnel';
-import type { EnsembleConfig } from '../settings';
+import type { EnsembleConfig, Settings } from '../settings';
 import type { NodeOfKind } from '../tree/nodes';
 import { ask, copy, currentShell, nodeArgument, pickEnsemble, register, registerForNodes, validateUrl, type CommandDeps } from './common';
 
@@ -51,13 +52,15 @@ export function registerJdbcCommands(deps: CommandDeps): void {
     return picked;
   };
 
+  let lastTypedUrl = '';
   /** A discovery URL for a configured ensemble and namespace, or one typed in. */
   const askForUrl = async (): Promise<string> => {
     const typed = { label: '$(edit) Enter a JDBC URL…', url: undefined as string | undefined };
+    // Configured namespaces, then those the tree has found on each ensemble (no connection made here).
     const configured = settings().ensembles.flatMap((ensemble) =>
-      ensemble.hs2Namespaces.map((namespace) => ({
+      [...new Set([...ensemble.hs2Namespaces, ...deps.tree.discoveredHs2Namespaces(ensemble.name)])].map((namespace) => ({
         label: `${ensemble.name} / ${namespace}`,
-        description: ensemble.connectString,
+        description: `${ensemble.connectString}${ensemble.hs2Namespaces.includes(namespace) ? '' : ' · found'}`,
         url: discoveryUrl(parseConnectString(ensemble.connectString), namespace, { driver: settings().driverVersion }),
       })),
     );
@@ -65,27 +68,21 @@ export function registerJdbcCommands(deps: CommandDeps): void {
     if (picked === undefined) {
       throw new Cancelled();
     }
-    return (
-      picked.url ??
-      (await ask({
-        title: 'Resolve a HiveServer2 JDBC URL',
-        prompt: 'The URL is resolved as Hive\'s JDBC driver does: every live instance, and the one it would pick at random',
-        placeHolder: 'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2',
-        validateInput: (value) => validateUrl(value),
-      }))
-    );
+    if (picked.url !== undefined) {
+      return picked.url;
+    }
+    // Offered again as typed: a URL that failed to resolve is corrected, not retyped.
+    lastTypedUrl = await ask({
+      title: 'Resolve a HiveServer2 JDBC URL',
+      prompt: 'The URL is resolved as Hive\'s JDBC driver does: every live instance, and the one it would pick at random',
+      placeHolder: 'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2',
+      value: lastTypedUrl,
+      validateInput: (value) => validateUrl(value),
+    });
+    return lastTypedUrl;
   };
 
-  /**
-   * The node's ensemble settings win over the global ones. With a user, beeline itself prompts for
-   * the password when it connects: no secret passes through us.
-   */
-  const beelineFor = (url: string, node: UrlNode | undefined): ReturnType<typeof buildBeelineCommand> => {
-    const { beelinePath, beelineUser, ensembles } = settings();
-    const ensemble = ensembles.find((e) => e.name === node?.ensemble);
-    const user = ensemble?.beelineUser ?? beelineUser;
-    return buildBeelineCommand({ url, beelinePath, ...(user ? { user, password: { kind: 'prompt' } } : {}), ...(ensemble?.beelineArgs ? { extraArgs: ensemble.beelineArgs } : {}) });
-  };
+  const beelineFor = (url: string, node: UrlNode | undefined): ReturnType<typeof buildBeelineCommand> => beelineCommandFor(settings(), node?.ensemble, url);
 
   /**
    * The command line for the terminal's shell. On Windows, beeline is beeline.cmd whatever the shell
@@ -119,7 +116,7 @@ export function registerJdbcCommands(deps: CommandDeps): void {
     );
     log.info(`resolved ${url.discovery ?? 'direct'} URL: ${resolution.candidates.length} candidate(s), driver would pick ${resolution.chosen?.host ?? '-'}:${resolution.chosen?.port ?? '-'}`);
     if (interactive) {
-      void showResolution(resolution);
+      void showResolution(deps.snapshots, resolution);
     }
     return resolution;
   });
@@ -156,7 +153,9 @@ export function registerJdbcCommands(deps: CommandDeps): void {
       // Not awaited: the warning stays up while the command returns, and offers to fix the setting.
       void vscode.window.showWarningMessage(`beeline was not found ("${beelinePath}" is not on PATH). Set hiveZk.beeline.path to your beeline.`, 'Set beeline Path…').then(async (choice) => {
         if (choice) {
-          const path = await vscode.window.showInputBox({ title: 'The beeline executable', value: beelinePath, prompt: 'An absolute path, or a name on PATH' });
+          // A file picker: the executable is a file somewhere on disk, rarely a path one remembers.
+          const picked = await vscode.window.showOpenDialog({ title: 'The beeline executable', openLabel: 'Use this beeline', canSelectMany: false, canSelectFiles: true, canSelectFolders: false });
+          const path = picked?.[0]?.fsPath;
           if (path) {
             await vscode.workspace.getConfiguration('hiveZk').update('beeline.path', path, vscode.ConfigurationTarget.Global);
           }
@@ -172,7 +171,7 @@ export function registerJdbcCommands(deps: CommandDeps): void {
   });
 }
 
-async function showResolution(resolution: Resolution): Promise<void> {
+async function showResolution(snapshots: SnapshotDocuments, resolution: Resolution): Promise<void> {
   // The driver's pick first, then the other candidates in znode order.
   const ordered = [...resolution.candidates].sort((a, b) => Number(b === resolution.chosen) - Number(a === resolution.chosen));
   const items = ordered.map((candidate) => {
@@ -194,18 +193,26 @@ async function showResolution(resolution: Resolution): Promise<void> {
     matchOnDetail: true,
   });
   if (picked?.json) {
-    await openResolutionDocument(resolution);
+    await openResolutionDocument(snapshots, resolution);
   } else if (picked?.candidate?.url) {
     await copy(picked.candidate.url, `JDBC URL for ${picked.candidate.host ?? ''}`);
   }
 }
 
-/** The resolution as a JSON document (invisible characters from znodes escaped), kept after the picker closes. */
-export async function openResolutionDocument(resolution: Resolution): Promise<vscode.TextDocument> {
-  const content = safeJson(resolution, 2);
-  const document = await vscode.workspace.openTextDocument({ language: 'json', content });
-  await vscode.window.showTextDocument(document, { preview: false });
-  return document;
+/**
+ * The beeline command for a URL: the ensemble's settings win over the global ones. With a user,
+ * beeline itself prompts for the password when it connects: no secret passes through us.
+ */
+export function beelineCommandFor(settings: Settings, ensembleName: string | undefined, url: string): BeelineCommand {
+  const { beelinePath, beelineUser, ensembles } = settings;
+  const ensemble = ensembles.find((e) => e.name === ensembleName);
+  const user = ensemble?.beelineUser ?? beelineUser;
+  return buildBeelineCommand({ url, beelinePath, ...(user ? { user, password: { kind: 'prompt' } } : {}), ...(ensemble?.beelineArgs ? { extraArgs: ensemble.beelineArgs } : {}) });
+}
+
+/** The resolution as a read-only JSON document (invisible characters from znodes escaped), kept after the picker closes. */
+export function openResolutionDocument(snapshots: SnapshotDocuments, resolution: Resolution): Promise<vscode.TextDocument> {
+  return snapshots.open(`resolution ${resolution.namespace ?? resolution.mode}.json`, safeJson(resolution, 2), 'json');
 }
 
 /** The executable a name or path stands for, as a terminal would find it; undefined when there is none. */

@@ -84,6 +84,9 @@ export async function testConnection(deps: CommandDeps, config: EnsembleConfig, 
 
 const SASL_CREDENTIAL = /^[^:]+:.+$/;
 
+/** Failures the security step can fix; any other (refused, unknown host, silent) is the connect string's. */
+const SECURITY_CODES: ReadonlySet<string> = new Set(['ZK_AUTH_FAILED', 'ZK_SASL_FAILED', 'ZK_SASL_REQUIRED', 'ZK_TLS_FAILED', 'ZK_KERBEROS_UNAVAILABLE', 'ZK_NO_AUTH']);
+
 /** Thrown by a detail prompt's Back: the security step starts over at its first question. */
 class BackToMechanism extends Error {}
 
@@ -246,7 +249,7 @@ export function securitySteps(deps: CommandDeps, input: Prompts, draft: () => En
             { label: failure ? '$(debug-alt) Test Again' : '$(debug-alt) Test Connection', description: 'open a throwaway session now', value: 'test' },
             { label: failure ? '$(check) Save Anyway' : '$(check) Save without testing', value: 'save' },
           ],
-          failure ? `Test failed: ${failure} (Back to change the security)` : 'Test the connection before saving?',
+          failure ?? 'Test the connection before saving?',
         );
         if (next === BACK) {
           return BACK;
@@ -261,7 +264,9 @@ export function securitySteps(deps: CommandDeps, input: Prompts, draft: () => En
           }
           return undefined;
         }
-        failure = `${result.code}: ${result.message}`;
+        // The reason in full as a message (a prompt's placeholder is one cut-off line), the prompt says what to change.
+        void vscode.window.showErrorMessage(`${result.message} (${result.code}, testing ${config.name})`);
+        failure = `Test failed (${result.code}): ${SECURITY_CODES.has(result.code) ? 'Back to change the security' : 'check the connect string'}`;
       }
     },
   ];

@@ -54,8 +54,8 @@ export class EnsembleHealthView {
       return this.sectionChildren(node, snapshot);
     }
     if (node.kind === 'lockOwner') {
-      // The same locks as under Locks, under ids of their own (a tree id may appear once).
-      return (snapshot.locksByOwner.get(node.owner.owner.sessionId) ?? []).map((lock): LockNode => ({ kind: 'lock', id: `${node.id}|${lock.path}`, ensemble: node.ensemble, lock }));
+      // The same locks as under Locks, under ids of their own (a tree id may appear once), each naming its object.
+      return (snapshot.locksByOwner.get(node.owner.owner.sessionId) ?? []).map((lock): LockNode => ({ kind: 'lock', id: `${node.id}|${lock.path}`, ensemble: node.ensemble, lock, inSummary: true }));
     }
     const { health } = snapshot;
     switch (node.group) {

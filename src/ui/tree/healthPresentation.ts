@@ -1,9 +1,10 @@
 // How the Health section's nodes look: servers, clients and lock owners, with the detail in tooltips.
 // Server replies are untrusted: they reach markdown only as escaped text.
 import * as vscode from 'vscode';
-import { formatAge } from '../../core/health/owners';
+import { summarize } from '../../core/health/owners';
 import { formatSessionId, HEALTH_WORDS } from '../../core/health/healthReplies';
 import type { ServerHealth } from '../../core/health/serverHealth';
+import { age } from './rowParts';
 import type { HealthGroupNode, LockOwnerNode, ZkClientNode, ZkServerNode } from './nodes';
 
 /** A latency as people read it: "4.2", not the "4.2298" a server's average carries. */
@@ -124,11 +125,13 @@ function clientItem(node: ZkClientNode): vscode.TreeItem {
 function ownerItem(node: LockOwnerNode): vscode.TreeItem {
   const group = node.owner;
   const item = new vscode.TreeItem(group.owner.clientAddress ?? 'client not listed', vscode.TreeItemCollapsibleState.Collapsed);
-  item.description = [formatSessionId(group.owner.sessionId), plural(group.count, 'lock'), group.oldest !== undefined ? `oldest ${formatAge(Date.now() - group.oldest)}` : undefined].filter(Boolean).join(' · ');
+  // The row and its tooltip age the locks as of one moment, with the formatter every lock row uses.
+  const now = Date.now();
+  item.description = [formatSessionId(group.owner.sessionId), plural(group.count, 'lock'), group.oldest !== undefined ? `oldest ${age(group.oldest, now)}` : undefined].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(group.problem !== undefined ? 'warning' : 'key', group.problem !== undefined ? warningColor : undefined);
   item.contextValue = 'health:owner';
   const md = new vscode.MarkdownString();
-  md.appendText(group.summary);
+  md.appendText(summarize(group, now));
   md.appendMarkdown('  \n');
   rows(md, [
     ['Connected to', group.owner.server],

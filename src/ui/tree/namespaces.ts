@@ -72,6 +72,11 @@ export class NamespaceSection {
       }, 0);
   }
 
+  /** The plain HiveServer2 namespaces the latest scan of an ensemble found (their URL is zooKeeper mode); none before a scan. */
+  discoveredHs2(ensemble: string): string[] {
+    return (this.lastScans.get(ensemble) ?? []).filter((ns) => ns.kind === 'hs2').map((ns) => ns.name);
+  }
+
   /** An HA namespace's instances sit one level down (<chroot>/instances): one batched listing counts them. */
   private async countHaInstances(name: string, session: ZkSession, found: DiscoveredNamespace[]): Promise<Map<string, number>> {
     const ha = found.filter((ns) => ns.kind === 'hs2-ha');

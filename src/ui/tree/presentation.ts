@@ -1,8 +1,6 @@
 // How each tree node looks: label, description, icon, tooltip, context value and click command.
 // Znode data is untrusted, so it reaches markdown only as escaped text, invisible characters shown.
 import * as vscode from 'vscode';
-import { lockedAt, querySnippet } from '../../core/locks/lockIndex';
-import { formatLockObject, type HiveLock } from '../../core/locks/locks';
 import { formatSessionId } from '../../core/health/healthReplies';
 import { escapeInvisible } from '../../core/untrusted';
 import { instanceFields } from '../../core/registry/znodeDetails';
@@ -13,23 +11,9 @@ import type { SessionState } from '../../core/zk/session';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig } from '../settings';
 import { healthTreeItem } from './healthPresentation';
+import { lockTreeItem } from './lockPresentation';
+import { age, counted, settingsTable } from './rowParts';
 import type { EnsembleNode, NamespaceNode, TreeNode } from './nodes';
-
-function age(epochMs: number | undefined): string {
-  if (epochMs === undefined || !Number.isFinite(epochMs)) {
-    return '';
-  }
-  const seconds = Math.max(0, Math.round((Date.now() - epochMs) / 1000));
-  if (seconds < 60) {
-    return `${seconds}s`;
-  }
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) {
-    return `${minutes}m`;
-  }
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours}h` : `${Math.round(hours / 24)}d`;
-}
 
 /** A session state in the words rows, tooltips and the status bar use. */
 export const STATE_LABELS: Record<SessionState, string> = {
@@ -77,45 +61,6 @@ const NAMESPACE_ICONS: Record<NamespaceNode['nsKind'], string> = {
   kyuubi: 'folder-library',
   'kyuubi-engine': 'rocket',
 };
-
-/** "5 instances", or "2 of 5 instances" when a filter is set. */
-function counted(total: number, matching: number | undefined, noun: string): string {
-  const plural = `${noun}${total === 1 ? '' : 's'}`;
-  return matching === undefined ? `${total} ${plural}` : `${matching} of ${total} ${plural}`;
-}
-
-/**
- * Every held lock shows a padlock (a shared lock is still a lock), told apart by shape and colour:
- * an exclusive lock stops everyone, a shared one only writers. Waiting locks show a clock.
- */
-const LOCK_ICONS: Record<HiveLock['mode'], () => vscode.ThemeIcon> = {
-  EXCLUSIVE: () => new vscode.ThemeIcon('lock', new vscode.ThemeColor('charts.red')),
-  SEMI_SHARED: () => new vscode.ThemeIcon('shield', new vscode.ThemeColor('charts.orange')),
-  SHARED: () => new vscode.ThemeIcon('lock-small', new vscode.ThemeColor('charts.blue')),
-};
-
-function modeLabel(lock: HiveLock): string {
-  return lock.mode === 'SEMI_SHARED' ? 'semi-shared' : lock.mode.toLowerCase();
-}
-
-function settingsTable(md: vscode.MarkdownString, rows: [string, string | undefined][]): void {
-  for (const [key, value] of rows) {
-    if (value !== undefined && value !== '') {
-      md.appendMarkdown(`**${key}:** ${codeSpan(value)}  \n`);
-    }
-  }
-}
-
-/**
- * A value as inline code: literal (no markdown, no links — a Kerberos principal is not a mailto:
- * address), fenced by more backquotes than it holds in a row, as CommonMark reads code spans.
- */
-export function codeSpan(value: string): string {
-  const longestRun = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const padded = value.startsWith('`') || value.endsWith('`') || /^ .* $/.test(value) ? ` ${value} ` : value;
-  return `${fence}${padded.replace(/[\r\n]+/g, ' ')}${fence}`;
-}
 
 /**
  * The word for a session state; a session given up before any credential was judged (no Kerberos
@@ -275,74 +220,11 @@ export function toTreeItem(node: TreeNode, config: EnsembleConfig | undefined, s
       item.contextValue = 'metastore';
       break;
     }
-    case 'lockGroup': {
-      item = new vscode.TreeItem(node.label, collapsed);
-      item.description = `${counted(node.lockCount, node.matchCount, 'lock')}${node.waiting > 0 ? ` · ${node.waiting} waiting` : ''}`;
-      item.iconPath = new vscode.ThemeIcon(node.level === 'db' ? 'database' : node.level === 'table' ? 'table' : 'symbol-folder', node.waiting > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
-      item.contextValue = `lockGroup:${node.level}`;
-      item.tooltip = node.objectPath;
+    case 'lockGroup':
+    case 'lock':
+    case 'waitingLocks':
+      item = lockTreeItem(node);
       break;
-    }
-    case 'lock': {
-      const { lock, blocker } = node;
-      // Query ids share long prefixes (hive_<timestamp>_…): the mode and the query tell locks apart.
-      item = new vscode.TreeItem(`${modeLabel(lock)} · ${querySnippet(lock.data.queryString) ?? lock.data.queryId ?? lock.znode}`, none);
-      // Who it waits behind comes first: the rest of a long row is cut off at any realistic width.
-      item.description = [
-        node.retrying ? `retrying: ${node.retrying.attempts} attempts, last attempt ${age(node.retrying.lastAttemptAt)} ago` : undefined,
-        node.inSummary ? formatLockObject(lock.object) : undefined,
-        blocker ? `behind ${modeLabel(blocker)} lock${blocker.data.clientIp ? ` of ${blocker.data.clientIp}` : ''} (${age(lockedAt(blocker))})` : undefined,
-        lock.status === 'granted' || blocker ? undefined : lock.status,
-        age(lockedAt(lock)),
-        lock.data.clientIp,
-        lock.ephemeral === false ? 'explicit' : undefined,
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      item.iconPath = lock.status === 'waiting' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground')) : LOCK_ICONS[lock.mode]();
-      item.contextValue = blocker ? 'lock:waiting' : 'lock';
-      const md = new vscode.MarkdownString();
-      md.appendMarkdown(`**${lock.mode} lock** on `);
-      md.appendText(formatLockObject(lock.object));
-      md.appendMarkdown('  \n');
-      settingsTable(md, [
-        ['Status', lock.status],
-        ['Query id', lock.data.queryId],
-        ['Locked at', lock.data.lockTime ? new Date(lock.data.lockTime).toISOString() : undefined],
-        ['Lock mode', lock.data.lockMode],
-        ['Client', lock.data.clientIp],
-        ['Owner session', lock.ephemeralOwner !== undefined ? formatSessionId(lock.ephemeralOwner) : undefined],
-        ['Znode', lock.path],
-      ]);
-      if (lock.data.queryString) {
-        md.appendCodeblock(lock.data.queryString, 'sql');
-      }
-      if (blocker) {
-        md.appendMarkdown(`\n**Waits behind** the ${modeLabel(blocker)} lock  \n`);
-        settingsTable(md, [
-          ['Query id', blocker.data.queryId],
-          ['Client', blocker.data.clientIp],
-          ['Held for', age(lockedAt(blocker))],
-          ['Znode', blocker.znode],
-        ]);
-        if (blocker.data.queryString) {
-          md.appendCodeblock(blocker.data.queryString, 'sql');
-        }
-      }
-      if (lock.data.problems.length > 0) {
-        md.appendText(lock.data.problems.join('\n'));
-      }
-      item.tooltip = md;
-      break;
-    }
-    case 'waitingLocks': {
-      item = new vscode.TreeItem(`Waiting (${node.locks.length})`, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = 'longest waiting first';
-      item.iconPath = new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'));
-      item.contextValue = 'waitingLocks';
-      item.tooltip = 'Locks that wait behind an older conflicting lock on the same object, as Hive\'s lock manager decides.';
-      break;
-    }
     case 'znode': {
       const name = node.path.slice(node.path.lastIndexOf('/') + 1);
       item = new vscode.TreeItem(name, node.numChildren > 0 ? collapsed : none);

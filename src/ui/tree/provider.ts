@@ -51,12 +51,8 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
     timeout: (ms, run) => this.timeout(ms, run),
-    changed: (name) => {
-      const section = this.nodes.get(sectionId(name, 'locks'));
-      if (section) {
-        this.fireChange(section);
-      }
-    },
+    // Only a section already drawn is redrawn (undefined would redraw the whole tree).
+    changed: (name) => this.nodes.get(sectionId(name, 'locks')) && this.fireChange(this.nodes.get(sectionId(name, 'locks'))),
   });
   /** The session state each ensemble row was drawn with. */
   private readonly shownStates = new Map<string, SessionState>();
@@ -280,6 +276,11 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
       summary.waiting = waiting;
     }
     return summary;
+  }
+
+  /** HiveServer2 namespaces found on the ensemble so far (for pickers: no connection is made). */
+  discoveredHs2Namespaces(ensemble: string): string[] {
+    return this.namespaces.discoveredHs2(ensemble);
   }
 
   /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */

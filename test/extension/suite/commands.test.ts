@@ -10,7 +10,7 @@ import { HiveZkError } from '../../../src/core/errors';
 import { nodeArgument } from '../../../src/ui/commands/common';
 import { openResolutionDocument } from '../../../src/ui/commands/jdbc';
 import { test } from './harness';
-import { kids, label, find, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
+import { activate, api, kids, label, find, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
 
 test('copy commands put the exact text on the clipboard', async () => {
   const hs2 = await path('sandbox', 'HiveServer2', 'hiveserver2');
@@ -44,6 +44,9 @@ test('a znode opens as a read-only document with data, stat and ACL', async () =
   assert.match(text, /# version 0 · \d+ bytes · 0 children · ephemeral/);
   assert.match(text, /# ACL: world:anyone rwcda/);
   assert.match(text, /hive\.server2\.thrift\.bind\.host=hs2-b\.example\.com/);
+  // The instance's URL and beeline command, aligned with its decoded fields.
+  assert.match(text, /^JDBC URL +jdbc:hive2:\/\/hs2-b\.example\.com:10000\/default;/m);
+  assert.match(text, /^beeline +beeline -u 'jdbc:hive2:\/\/hs2-b\.example\.com:10000\/default;[^']*'$/m);
 });
 
 test('beeline in a terminal: beeline itself prompts for the password; none passes through the extension', async () => {
@@ -75,10 +78,18 @@ test('beeline in a terminal: beeline itself prompts for the password; none passe
 });
 
 test('adding an ensemble from a pasted discovery URL', async () => {
+  await activate();
   try {
     const url = `jdbc:hive2://localhost:${SANDBOX_PORT}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2-analytics`;
+    await vscode.commands.executeCommand('workbench.view.extension.hiveZk');
+    const expanded: string[] = [];
+    const listening = api().view.onDidExpandElement((e) => expanded.push(e.element.id));
     const added = await vscode.commands.executeCommand<{ name: string; connectString: string; hs2Namespaces: string[] }>('hiveZk.addEnsembleFromUrl', url);
+    listening.dispose();
     assert.deepEqual([added.name, added.connectString, added.hs2Namespaces], ['localhost', `localhost:${SANDBOX_PORT}`, ['hiveserver2-analytics']]);
+    // In the view at once, selected and expanded (it stayed invisible until a Refresh).
+    assert.equal(api().view.selection[0]?.id, 'ensemble|localhost');
+    assert.deepEqual(expanded, ['ensemble|localhost']);
     const node = await waitFor('the new ensemble', async () => (await kids()).find((n) => label(n) === 'localhost'));
     assert.ok((await kids(await find(await find(node, 'HiveServer2'), 'hiveserver2-analytics'))).length >= 1);
   } finally {
@@ -121,8 +132,12 @@ test('resolve from a namespace row, per-ensemble beeline user and options, the r
   await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   assert.equal(resolution.mode, 'zooKeeper');
   assert.equal(resolution.candidates.length, 5);
-  const document = await openResolutionDocument(resolution);
+  const document = await openResolutionDocument(api().snapshots, resolution);
   assert.equal(document.languageId, 'json');
+  // A read-only virtual document, not an Untitled editor that asks to be saved.
+  assert.equal(document.uri.scheme, 'hivezk-snapshot');
+  assert.equal(document.isUntitled, false);
+  assert.equal(document.isDirty, false);
   assert.deepEqual((JSON.parse(document.getText()) as Resolution).candidates.map((c) => c.znode), resolution.candidates.map((c) => c.znode));
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   try {

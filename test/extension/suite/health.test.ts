@@ -60,6 +60,10 @@ test('Health: the server, connections by client, and lock owners with the stray 
     assert.match(tooltipText(seederOwner), /On a HiveServer2 host:\*\* yes/);
     const strayLocks = await kids(strayOwner);
     assert.deepEqual(strayLocks.map(label), ['shared · select 1'], 'the same lock item as under Locks');
+    // Each lock names its object; its age reads as the owner row and its tooltip say it (one formatter, one moment).
+    assert.equal(description(strayLocks[0]), 'health_check.leaky · 3 h · 10.0.0.7');
+    assert.match(tooltipText(strayOwner), /holds 1 lock, the oldest 3 h/);
+    assert.match(tooltipText(strayLocks[0]), /Held for:\*\* 3 h/);
     assert.match(tooltipText(strayLocks[0]), new RegExp(`Owner session:\\*\\* 0x${strayId}`));
     assert.equal(await clipboardAfter('hiveZk.copyUnlockStatement', strayLocks[0]), 'UNLOCK TABLE `health_check`.`leaky`;');
     await stray.remove(strayLock);

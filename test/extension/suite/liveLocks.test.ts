@@ -51,7 +51,7 @@ test('Locks live: locks coming and going update the groups and counts with no wa
     });
     assert.equal(retrying.lock.data.queryId, 'hive_live_retrying');
     assert.equal(retrying.retrying?.standing, false, 'its own lock is gone between attempts');
-    assert.match(description(retrying), /^retrying: 3 attempts, last attempt \d+s ago · sales\.orders · behind shared lock/);
+    assert.match(description(retrying), /^retrying: 3 attempts, last attempt \d+ s ago · sales\.orders · behind shared lock/);
     const rows = (await kids((await kids(locks)).find((n) => n.kind === 'waitingLocks'))).length;
     assert.equal(tree.summary('sandbox').waiting, rows, 'the status bar counts the Waiting rows');
     const revealed = await vscode.commands.executeCommand<string>('hiveZk.revealBlocker', retrying);

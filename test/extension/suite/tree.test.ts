@@ -7,6 +7,7 @@ import { registerHs2 } from '../../support/hiveSeed';
 import { countSessionConnections } from '../../support/zkServer';
 import { test } from './harness';
 import { api, kids, label, description, find, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
+import { unlockWarning } from '../../../src/ui/commands/locks';
 
 test('the tree shows the seeded namespaces, instances (with details) and HA leader', async () => {
   const ensemble = await find(undefined, 'sandbox');
@@ -18,7 +19,7 @@ test('the tree shows the seeded namespaces, instances (with details) and HA lead
   assert.equal(description(await find(hs2, 'hs2ActivePassiveHA')), 'active/passive HA');
   const instances = await kids(await find(hs2, 'hiveserver2'));
   assert.deepEqual(instances.map(label), ['hs2-a.example.com:10000', 'hs2-b.example.com:10000', 'hs2-c.example.com:10000', 'hs2-d.example.com:10001', 'hs2-e.example.com:10000']);
-  assert.match(description(instances[2]), /^v3\.1\.3 · binary · SSL · \d+[smh]$/);
+  assert.match(description(instances[2]), /^v3\.1\.3 · binary · SSL · \d+ (s|min|h)$/);
   assert.match(description(instances[3]), /^v3\.1\.3 · http · SSL/);
   const tooltip = api().tree.getTreeItem(instances[2]).tooltip as vscode.MarkdownString;
   assert.match(tooltip.value, /hive\/\\?_HOST@EXAMPLE\.COM/);
@@ -42,9 +43,9 @@ test('the lock tree: database → table → partition → locks, labelled by mod
   const day = await find(orders, 'ds=2026-11-24');
   const dayLocks = (await kids(day)).filter((n) => n.kind === 'lock');
   assert.deepEqual(dayLocks.map((n) => label(n).split(' · ')[0]), ['shared', 'exclusive']);
-  assert.match(description(dayLocks[0]), /^\d+m · 10\.20\.0\.15$/);
+  assert.match(description(dayLocks[0]), /^\d+ min · 10\.20\.0\.15$/);
   // Who it waits behind first: the end of a long row is cut off.
-  assert.match(description(dayLocks[1]), /^behind shared lock of 10\.20\.0\.15 \(\d+m\) · \d+m · 10\.20\.0\.31$/);
+  assert.match(description(dayLocks[1]), /^behind shared lock of 10\.20\.0\.15 \(\d+ min\) · \d+ min · 10\.20\.0\.31$/);
   // Icons that read right: a shared lock is a closed padlock too (blue: it stops only writers;
   // an exclusive one is red), a waiting one a clock.
   const icons = dayLocks.map((n) => api().tree.getTreeItem(n).iconPath as vscode.ThemeIcon);
@@ -62,11 +63,16 @@ test('who blocks whom: the Waiting summary names the blocker, Reveal Blocker sel
   const [waiting] = await kids(summary);
   assert.ok(waiting?.kind === 'lock');
   assert.match(label(waiting), /^exclusive · INSERT OVERWRITE TABLE sales\.orders PARTITION/);
-  assert.match(description(waiting), /^sales\.orders \(ds=2026-11-24\) · behind shared lock of 10\.20\.0\.15 \(\d+m\) · \d+m · 10\.20\.0\.31$/);
+  assert.match(description(waiting), /^sales\.orders \(ds=2026-11-24\) · behind shared lock of 10\.20\.0\.15 \(\d+ min\) · \d+ min · 10\.20\.0\.31$/);
   assert.equal(api().tree.getTreeItem(waiting).contextValue, 'lock:waiting');
   const tooltip = (api().tree.getTreeItem(waiting).tooltip as vscode.MarkdownString).value;
   assert.match(tooltip, /Waits behind/);
   assert.match(tooltip, /a1b2c3/, 'the blocker\'s query id');
+  // Copy UNLOCK says what the statement does beyond this row: the blocker's lock (its query running) goes too.
+  assert.equal(
+    unlockWarning(waiting),
+    'The UNLOCK statement releases every lock on sales.orders (ds=2026-11-24), not only this one — the shared lock of 10.20.0.15 this one waits behind included, though its query may still be running. Run it only for locks whose queries are gone.',
+  );
   const revealed = await vscode.commands.executeCommand<string>('hiveZk.revealBlocker', waiting);
   assert.match(revealed, /^sandbox\|\/hive_zookeeper_namespace\/sales\/orders\/ds=2026-11-24\/LOCK-SHARED-\d{10}$/);
   assert.equal(await clipboardAfter('hiveZk.copyQueryId', waiting), 'hive_20261125093000_d4e5f6');

@@ -94,7 +94,8 @@ test('add wizard: Step n of m, Back keeps the connect string and moves the defau
   const input = new ScriptedInput([
     'localhost:1', // step 1
     PRESS_BACK, // step 2 (name) → back to step 1
-    SANDBOX_ZK, // step 1 again
+    SANDBOX_ZK, // step 1 again: the sandbox's servers, said so
+    'Add them again', // as another ensemble
     'sandbox', // refused: taken
     '  ', // refused: empty
     'wizard-added',
@@ -113,13 +114,14 @@ test('add wizard: Step n of m, Back keeps the connect string and moves the defau
   assert.deepEqual(input.refused, ['An ensemble named "sandbox" already exists.', 'A name is needed.']);
   assert.deepEqual(
     input.seen.map((s) => s.slice(0, s.indexOf(':'))),
-    ['Step 1 of 6', 'Step 2 of 6', 'Step 1 of 6', 'Step 2 of 6', 'Step 3 of 6', 'Step 4 of 6', 'Step 5 of 6', 'Step 6 of 6'],
+    ['Step 1 of 6', 'Step 2 of 6', 'Step 1 of 6', 'Step 1 of 6', 'Step 2 of 6', 'Step 3 of 6', 'Step 4 of 6', 'Step 5 of 6', 'Step 6 of 6'],
   );
-  assert.deepEqual(input.backOffered, [false, true, false, true, true, true, true, true], 'Back everywhere but on the first step');
+  assert.deepEqual(input.backOffered, [false, true, false, false, true, true, true, true, true], 'Back everywhere but on the first step');
   assert.match(input.seen[1] ?? '', /\[localhost\]$/, 'the name defaults to the first host');
   assert.match(input.seen[2] ?? '', /\[localhost:1\]$/, 'Back shows the connect string as typed');
-  assert.match(input.seen[3] ?? '', /\[127\.0\.0\.1\]$/, 'the default name follows the new first host');
-  assert.match(input.seen[7] ?? '', /Test the connection before saving\?$/);
+  assert.match(input.seen[3] ?? '', /already configured as "sandbox"/, 'the servers of an ensemble already configured are not taken silently');
+  assert.match(input.seen[4] ?? '', /\[127\.0\.0\.1\]$/, 'the default name follows the new first host');
+  assert.match(input.seen[8] ?? '', /Test the connection before saving\?$/);
   assert.ok(configured().some((e) => e.name === 'wizard-added' && e.connectString === SANDBOX_ZK), 'written to settings');
 }, 60_000);
 
@@ -148,7 +150,8 @@ test('edit wizard: a failed test says why and stays; Back returns to security; E
       ['Step 1 of 5', 'Step 2 of 5', 'Step 3 of 5', 'Step 4 of 5', 'Step 5 of 5', 'Step 5 of 5', 'Step 4 of 5'],
       'Edit has no name step (renaming would orphan the stored secrets)',
     );
-    assert.match(input.seen[5] ?? '', /Test failed: ZK_[A-Z_]+: .+\(Back to change the security\)$/);
+    // The reason goes to a message in full; the prompt says what to change: here the port, not the security.
+    assert.match(input.seen[5] ?? '', /: Test failed \(ZK_UNREACHABLE\): check the connect string$/);
     assert.equal(JSON.stringify(configured()), before, 'Escape wrote nothing');
   } finally {
     await setSetting('connection.connectTimeoutMs', undefined);
@@ -158,7 +161,7 @@ test('edit wizard: a failed test says why and stays; Back returns to security; E
 test('add wizard: Escape on a later step writes nothing', async () => {
   await activate();
   await onlySandbox();
-  const input = new ScriptedInput([SANDBOX_ZK, 'never-saved', ACCEPT, PRESS_ESCAPE]);
+  const input = new ScriptedInput(['localhost:1', 'never-saved', ACCEPT, PRESS_ESCAPE]);
   const result = await withScript(input, 'hiveZk.addEnsemble');
   assert.equal(result, undefined);
   assert.deepEqual(input.unused, []);
@@ -183,4 +186,79 @@ test('add with an argument skips the wizard: the name defaults to the first host
     ['sandbox', 'localhost'],
   );
   await onlySandbox();
+});
+
+test('add wizard: the servers of a configured ensemble are said, and Open shows that ensemble instead of adding', async () => {
+  await activate();
+  await onlySandbox();
+  const input = new ScriptedInput([SANDBOX_ZK, 'Open "sandbox"']);
+  const result = await withScript(input, 'hiveZk.addEnsemble');
+  assert.equal(result, undefined);
+  assert.deepEqual(input.unused, []);
+  assert.match(input.seen[1] ?? '', /already configured as "sandbox" \(/);
+  assert.deepEqual(
+    configured().map((e) => e.name),
+    ['sandbox'],
+    'nothing added',
+  );
+  assert.equal(await waitFor('the sandbox row selected', () => api().view.selection[0]?.id), 'ensemble|sandbox');
+});
+
+test('a pasted URL of a configured ensemble is not taken silently: it names the ensemble, offers to add the namespace or open it', async () => {
+  await activate();
+  await onlySandbox();
+  try {
+    const url = (namespace: string): string => `jdbc:hive2://${SANDBOX_ZK}/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=${namespace}`;
+    const adding = new ScriptedInput(['Add the namespace']);
+    const widened = await withScript<EnsembleConfig>(adding, 'hiveZk.addEnsembleFromUrl', url('hiveserver2-analytics'));
+    assert.deepEqual(adding.unused, []);
+    assert.match(adding.seen[0] ?? '', /already configured as "sandbox"/);
+    assert.deepEqual(widened?.hs2Namespaces, ['hiveserver2', 'hiveserver2-analytics']);
+    await waitFor('the namespace written', () => configured().find((e) => e.name === 'sandbox')?.hs2Namespaces?.includes('hiveserver2-analytics'));
+    // The same URL again: only Open is offered (the namespace is there); Escape changes nothing.
+    const again = new ScriptedInput([PRESS_ESCAPE]);
+    const before = JSON.stringify(configured());
+    assert.equal(await withScript(again, 'hiveZk.addEnsembleFromUrl', url('hiveserver2-analytics')), undefined);
+    assert.equal(JSON.stringify(configured()), before);
+    const offered = new ScriptedInput(['Open "sandbox"']);
+    await withScript(offered, 'hiveZk.addEnsembleFromUrl', url('hiveserver2-analytics'));
+    assert.equal(await waitFor('the sandbox row selected', () => api().view.selection[0]?.id), 'ensemble|sandbox');
+  } finally {
+    await onlySandbox();
+  }
+});
+
+test('Reveal Blocker under a filter that hides the blocker offers to clear the filter and reveal it', async () => {
+  await activate();
+  await onlySandbox();
+  try {
+    await vscode.commands.executeCommand('hiveZk.filter', 'INSERT OVERWRITE');
+    const summary = await waitFor('the filtered Waiting summary', async () => (await kids(await waitFor('Locks', async () => (await kids(await waitFor('sandbox', async () => (await kids()).find((n) => n.kind === 'ensemble' && n.ensemble === 'sandbox')))).find((n) => n.kind === 'section' && n.section === 'locks')))).find((n) => n.kind === 'waitingLocks'));
+    const [waiting] = await kids(summary);
+    assert.ok(waiting?.kind === 'lock' && waiting.blocker);
+    const input = new ScriptedInput(['Clear the filter and reveal']);
+    const revealed = await withScript<string>(input, 'hiveZk.revealBlocker', waiting);
+    assert.deepEqual(input.unused, []);
+    assert.match(input.seen[0] ?? '', /hidden by the filter "insert overwrite"/i);
+    assert.match(revealed ?? '', /\/LOCK-SHARED-\d{10}$/);
+    assert.equal(api().tree.filter, undefined, 'the filter was cleared');
+  } finally {
+    await vscode.commands.executeCommand('hiveZk.clearFilter');
+  }
+});
+
+test('Edit on an ensemble\'s error row edits that ensemble, not another one', async () => {
+  await activate();
+  await onlySandbox();
+  await setSetting('ensembles', [...configured(), { name: 'edit-broken', connectString: '127.0.0.1:1' }]);
+  try {
+    const broken = await waitFor('the edit-broken row', async () => (await kids()).find((n): n is EnsembleNode => n.kind === 'ensemble' && n.ensemble === 'edit-broken'));
+    const [errorRow] = await kids(broken);
+    assert.equal(errorRow?.kind, 'message');
+    const input = new ScriptedInput([PRESS_ESCAPE]);
+    assert.equal(await withScript(input, 'hiveZk.editEnsemble', errorRow), undefined);
+    assert.match(input.seen[0] ?? '', /\[127\.0\.0\.1:1\]$/, 'the wizard opens on the broken ensemble\'s connect string');
+  } finally {
+    await onlySandbox();
+  }
 });
