@@ -89,6 +89,21 @@ export async function onlySandbox(): Promise<void> {
   await setSetting('ensembles', [{ name: 'sandbox', connectString: SANDBOX_ZK }]);
 }
 
+/**
+ * What a test starts from, whatever ran before it (or nothing did, under HIVEZK_TEST_GREP): the
+ * extension active, only the sandbox configured, default paging, no filter, nothing cached.
+ */
+export async function fresh(): Promise<HiveZkApi> {
+  const hive = await activate();
+  await onlySandbox();
+  await setSetting('tree.pageSize', undefined);
+  if (hive.tree.filter !== undefined) {
+    await vscode.commands.executeCommand('hiveZk.clearFilter');
+  }
+  hive.tree.refresh();
+  return hive;
+}
+
 export async function clipboardAfter(command: string, ...args: unknown[]): Promise<string> {
   await vscode.env.clipboard.writeText('');
   await vscode.commands.executeCommand(command, ...args);

@@ -6,10 +6,11 @@ import { ZkSession } from '../../../src/core/zk/session';
 import { registerHs2 } from '../../support/hiveSeed';
 import { countSessionConnections } from '../../support/zkServer';
 import { test } from './harness';
-import { api, kids, label, description, find, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
+import { api, kids, label, description, find, fresh, path, waitFor, setSetting, onlySandbox, clipboardAfter, SANDBOX_ZK, SANDBOX_PORT } from './helpers';
 import { unlockWarning } from '../../../src/ui/commands/locks';
 
 test('the tree shows the seeded namespaces, instances (with details) and HA leader', async () => {
+  await fresh();
   const ensemble = await find(undefined, 'sandbox');
   assert.deepEqual((await kids(ensemble)).map(label), ['HiveServer2', 'Locks', 'Browse znodes', 'Health']);
   const hs2 = await path('sandbox', 'HiveServer2');
@@ -33,6 +34,7 @@ test('the tree shows the seeded namespaces, instances (with details) and HA lead
 });
 
 test('the lock tree: database → table → partition → locks, labelled by mode and query, waiting locks marked', async () => {
+  await fresh();
   const locks = await path('sandbox', 'Locks');
   assert.deepEqual((await kids(locks)).map(label), ['Waiting (1)', 'finance', 'sales', 'web']);
   const sales = await find(locks, 'sales');
@@ -57,6 +59,7 @@ test('the lock tree: database → table → partition → locks, labelled by mod
 });
 
 test('who blocks whom: the Waiting summary names the blocker, Reveal Blocker selects it, queries copy', async () => {
+  await fresh();
   const locks = await path('sandbox', 'Locks');
   const summary = await find(locks, 'Waiting (1)');
   assert.equal(api().tree.getTreeItem(summary).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
@@ -80,6 +83,7 @@ test('who blocks whom: the Waiting summary names the blocker, Reveal Blocker sel
 });
 
 test('long lists load in pages ("Load more…")', async () => {
+  await fresh();
   const seeder = new ZkSession({ connectString: SANDBOX_ZK });
   try {
     await Promise.all(Array.from({ length: 25 }, (_, i) => registerHs2(seeder, 'paged', { host: `p${String(i).padStart(2, '0')}.example.com`, port: 10000, variant: 'v3-binary' })));
@@ -103,6 +107,7 @@ test('long lists load in pages ("Load more…")', async () => {
 });
 
 test('instances that leave are forgotten by the tree, not kept in its maps', async () => {
+  await fresh();
   const seeder = new ZkSession({ connectString: SANDBOX_ZK });
   try {
     const created = await Promise.all(Array.from({ length: 5 }, (_, i) => registerHs2(seeder, 'pruned', { host: `q${i}.example.com`, port: 10000, variant: 'v3-binary' })));
@@ -121,6 +126,7 @@ test('instances that leave are forgotten by the tree, not kept in its maps', asy
 });
 
 test('filter and reveal', async () => {
+  await fresh();
   await vscode.commands.executeCommand('hiveZk.filter', 'hs2-d');
   const filtered = await kids(await path('sandbox', 'HiveServer2', 'hiveserver2'));
   assert.deepEqual(filtered.map(label), ['hs2-d.example.com:10001']);
@@ -131,6 +137,7 @@ test('filter and reveal', async () => {
 });
 
 test('a filter you can see: shown above the tree, groups without a match hidden, "n of m" counts, metastore and HA too', async () => {
+  await fresh();
   try {
     await vscode.commands.executeCommand('hiveZk.filter', 'hs2-d');
     assert.match(api().view.message ?? '', /^Filtered by "hs2-d"/);
@@ -162,6 +169,7 @@ test('a filter you can see: shown above the tree, groups without a match hidden,
 });
 
 test('counts stay live: a new instance seen by a watch updates "n instances" and "n of m"', async () => {
+  await fresh();
   const seeder = new ZkSession({ connectString: SANDBOX_ZK });
   const changed: string[] = [];
   const subscription = api().tree.onDidChangeTreeData((node) => changed.push(node?.id ?? 'root'));
@@ -188,6 +196,7 @@ test('counts stay live: a new instance seen by a watch updates "n instances" and
 });
 
 test('a malformed ensemble entry shows as an error row; the others keep working', async () => {
+  await fresh();
   try {
     await setSetting('ensembles', [
       { name: 'sandbox', connectString: SANDBOX_ZK },
@@ -208,6 +217,7 @@ test('a malformed ensemble entry shows as an error row; the others keep working'
 });
 
 test('invalid ensembles without a name or with the same name get distinct tree ids', async () => {
+  await fresh();
   try {
     await setSetting('ensembles', [
       { name: 'sandbox', connectString: SANDBOX_ZK },
@@ -227,11 +237,20 @@ test('invalid ensembles without a name or with the same name get distinct tree i
   }
 });
 
-test('all of the tree above used exactly one session (one connection) to the sandbox', async () => {
+test('one session (one connection) to the sandbox serves the whole tree; the status bar sums it up', async () => {
+  await fresh();
+  // Every section listed by this test itself: namespaces and their instances, the lock tree, the browser.
+  for (const namespace of await kids(await path('sandbox', 'HiveServer2'))) {
+    await kids(namespace);
+  }
+  for (const group of await kids(await path('sandbox', 'Locks'))) {
+    await kids(group);
+  }
+  await kids(await path('sandbox', 'Browse znodes'));
   const seederConnections = 1; // the runner's seeding session holds the ephemeral registrations
   assert.equal(await countSessionConnections(SANDBOX_PORT), seederConnections + 1);
   assert.equal(api().connections.stateOf('sandbox'), 'connected');
   // Health at a glance once the tree has listed: instances (5 plain + 2 HA) and waiting locks.
-  assert.match(api().statusBar.text, /sandbox: \d+ HS2 · 1 waiting$/);
+  await waitFor('the status bar to sum up the tree', () => /sandbox: \d+ HS2 · 1 waiting$/.test(api().statusBar.text));
   assert.match(api().statusBar.tooltip, /^sandbox: connected · \d+ HS2 · 1 waiting$/m);
 });
