@@ -20,6 +20,8 @@ export async function watch(args: Args): Promise<typeof STREAMED> {
   const namespaces = Array.isArray(given) ? given.map(String) : typeof given === 'string' ? [given] : [DEFAULT_HS2_NAMESPACE];
   const lockNamespace = flag(args, 'locks') ?? DEFAULT_LOCK_NAMESPACE;
   const out = new LineWriter();
+  // Listening from the start: a SIGINT while still connecting ends the watch as one after the ready line does.
+  const stop = new Interruption();
   return withSession(connectString, args, async (session): Promise<typeof STREAMED> => {
     const timeline = new ActivityWatch(session, { namespaces, lockNamespace });
     // Events that come before the ready line is out wait for it (a change during the first read).
@@ -31,8 +33,9 @@ export async function watch(args: Args): Promise<typeof STREAMED> {
       out.write({ type: 'ready', mode, watches });
       ready = true;
       early.splice(0).forEach((event) => out.write(event));
-      await untilStopped(forMs);
+      await stop.after(forMs);
     } finally {
+      stop.dispose();
       timeline.dispose();
     }
     await out.flushed();
@@ -51,19 +54,42 @@ function parseFor(text: string | undefined): number | undefined {
   return seconds * 1000;
 }
 
-/** Resolves when `forMs` has passed (never, if undefined) or on SIGINT/SIGTERM. */
-function untilStopped(forMs: number | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      clearTimeout(timer);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    const timer = forMs === undefined ? undefined : setTimeout(stop, forMs);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+/**
+ * SIGINT/SIGTERM end the watch with exit 0. Before the ready line (still connecting or reading what
+ * stands) nothing has been written, so the process ends at once; after it, `after` resolves and the
+ * lines waiting for stdout are flushed first.
+ */
+class Interruption {
+  private resolve: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onSignal = (): void => {
+    if (this.resolve) {
+      this.resolve();
+    } else {
+      process.exit(0);
+    }
+  };
+
+  constructor() {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  /** Resolves when `forMs` has passed (never, if undefined) or on a signal. */
+  after(forMs: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.resolve = resolve;
+      if (forMs !== undefined) {
+        this.timer = setTimeout(resolve, forMs);
+      }
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
 }
 
 /** JSON lines on stdout, znode text with invisible characters escaped; a reader that falls behind costs events (counted), never memory. */

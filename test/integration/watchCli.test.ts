@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ZkSession } from '../../src/core/zk/session';
 import { errorCode, hiveZk } from '../support/cli';
@@ -185,6 +186,27 @@ test('watch: a connect failure is the usual JSON error (as instances gives it), 
   assert.equal(errorCode(failed), 'ZK_UNREACHABLE');
   assert.equal((await hiveZk({}, 'watch', '--zk', zk.connectString, '--for', '0')).code, 2);
   assert.equal((await hiveZk({}, 'watch', '--zk', zk.connectString, '--locks', 'a', '--locks', 'b')).code, 2, 'only --namespace may repeat');
+});
+
+test('watch: SIGINT while still connecting (a server that accepts and never answers) ends it at once with exit 0 and no output', async () => {
+  const silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as AddressInfo).port;
+  try {
+    let connected = false;
+    silent.once('connection', () => (connected = true));
+    const watching = new Watching(['--zk', `127.0.0.1:${port}`, '--timeout', '30000']);
+    const deadline = Date.now() + 10_000;
+    while (!connected && Date.now() < deadline) {
+      await delay(25);
+    }
+    assert.ok(connected, 'the watch reached the silent server');
+    watching.child.kill('SIGINT');
+    assert.equal(await watching.exited, 0, 'SIGINT during connect exits 0 (it was killed by the signal before)');
+    assert.deepEqual(watching.lines, []);
+  } finally {
+    silent.close();
+  }
 });
 
 test('watch: several namespaces, one persistent recursive watch each', async () => {
