@@ -12,7 +12,7 @@ const NO_WIRE = {
   group: ['**/zk/wire', '**/zk/wireMultiRead', '**/zk/socketHook', '**/zk/library', '**/zk/libraryApi'],
   message: 'Only src/core/zk/ reads the ZooKeeper wire format or the client library: use the session (and zk/batchedReply for replies read in place).',
 };
-const NO_UI_FROM_CORE = { group: ['**/ui', '**/ui/**', '**/extension'], message: 'src/core must not depend on the UI: the dependency runs ui → core only.' };
+const NO_UI_FROM_CORE = { group: ['**/ui', '**/ui/**', '**/extension', '**/cli', '**/cli/**'], message: 'src/core must not depend on the UI or the CLI: the dependency runs ui → core and cli → core only.' };
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'test/**/*.js'] },

@@ -22,25 +22,28 @@ export async function watch(args: Args): Promise<typeof STREAMED> {
   const out = new LineWriter();
   // Listening from the start: a SIGINT while still connecting ends the watch as one after the ready line does.
   const stop = new Interruption();
-  return withSession(connectString, args, async (session): Promise<typeof STREAMED> => {
-    const timeline = new ActivityWatch(session, { namespaces, lockNamespace });
-    // Events that come before the ready line is out wait for it (a change during the first read).
-    const early: ActivityEvent[] = [];
-    let ready = false;
-    timeline.onEvent((event) => (ready ? out.write(event) : early.push(event)));
-    try {
-      const { mode, watches } = await timeline.start();
-      out.write({ type: 'ready', mode, watches });
-      ready = true;
-      early.splice(0).forEach((event) => out.write(event));
-      await stop.after(forMs);
-    } finally {
-      stop.dispose();
-      timeline.dispose();
-    }
-    await out.flushed();
-    return STREAMED;
-  });
+  try {
+    return await withSession(connectString, args, async (session): Promise<typeof STREAMED> => {
+      const timeline = new ActivityWatch(session, { namespaces, lockNamespace });
+      // Events that come before the ready line is out wait for it (a change during the first read).
+      const early: ActivityEvent[] = [];
+      let ready = false;
+      timeline.onEvent((event) => (ready ? out.write(event) : early.push(event)));
+      try {
+        const { mode, watches } = await timeline.start();
+        out.write({ type: 'ready', mode, watches });
+        ready = true;
+        early.splice(0).forEach((event) => out.write(event));
+        await stop.after(forMs);
+      } finally {
+        timeline.dispose();
+      }
+      await out.flushed();
+      return STREAMED;
+    });
+  } finally {
+    stop.dispose();
+  }
 }
 
 function parseFor(text: string | undefined): number | undefined {

@@ -102,8 +102,12 @@ export class ActivityTimelines extends Disposable {
       });
       this.timelines.set(name, timeline);
       timeline.ready = await watch.start();
-      if (this.isDisposed) {
-        this.stop(name);
+      if (this.isDisposed || this.timelines.get(name) !== timeline) {
+        // Disposed, or stopped while starting (its session closed, settings changed): not a live timeline.
+        watch.dispose();
+        if (this.timelines.get(name) === timeline) {
+          this.timelines.delete(name);
+        }
         return undefined;
       }
     } catch (error) {

@@ -132,7 +132,7 @@ test('watch --for: exits 0 by itself; a blocker older than the watch is still na
   const hive = new ZkSession({ connectString: zk.connectString });
   try {
     const writer = await takeLock(hive, LOCKS, { db: 'hr', table: 'staff', mode: 'EXCLUSIVE', queryId: 'hive_long_writer', query: 'insert into staff values (1)' });
-    const watching = new Watching(['--zk', zk.connectString, '--locks', LOCKS, '--for', '4']);
+    const watching = new Watching(['--zk', zk.connectString, '--locks', LOCKS, '--for', '8']);
     await watching.until((lines) => lines.length > 0);
     for (let i = 0; i < 2; i += 1) {
       assert.equal(await hiveLockAttempt(hive, LOCKS, { db: 'hr', table: 'staff', mode: 'SHARED', queryId: 'hive_blocked_reader', query: 'select * from staff' }), false);

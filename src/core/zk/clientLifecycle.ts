@@ -123,6 +123,7 @@ export class ClientLifecycle {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    let ownAbort: ((error: HiveZkError) => void) | undefined;
     const hook = new SocketHook(client, {
       transport: this.options.transport,
       handshakeTimeoutMs: connectTimeoutMs,
@@ -132,7 +133,8 @@ export class ClientLifecycle {
       // (A session already made rides out refusals: a restarting server refuses for a moment.)
       onAllRefused: (error) => {
         const abort = this.abortConnect;
-        if (abort && this.currentClient !== current) {
+        // Only this client's own first connect (a retired client's late refusals abort nothing).
+        if (abort && abort === ownAbort) {
           const failure = hook.describeLastError() ?? new HiveZkError('ZK_UNREACHABLE', `Every server of ${connectString} refused the connection (${error.message}): no ZooKeeper listens on that port. Check the hosts and ports.`, { connectString, lastError: error.message });
           this.setState('error', failure);
           abort(failure);
@@ -144,12 +146,13 @@ export class ClientLifecycle {
     this.setState('connecting');
     return new Promise<SessionClient>((resolve, reject) => {
       let established = false;
-      this.abortConnect = (error) => {
+      ownAbort = (error) => {
         this.abortConnect = undefined;
         clearTimeout(timer);
         shutDown(client, 0);
         reject(error);
       };
+      this.abortConnect = ownAbort;
       const timer = setTimeout(() => {
         this.abortConnect = undefined;
         shutDown(client, 0);

@@ -104,6 +104,10 @@ export class PersistentWatches {
       () => listeners.forEach((listener) => listener.rearmed?.(info)),
       (error: unknown) => {
         if (error instanceof HiveZkError && error.code !== 'ZK_CONNECTION_LOSS' && error.code !== 'ZK_CLOSED' && stillCurrent()) {
+          // Ended for good: no later connection sets them again, and no more events come.
+          for (const { watch } of armed) {
+            this.watches.delete(`${watch.mode}:${watch.path}`);
+          }
           listeners.forEach((listener) => listener.failed?.(error));
         }
       },

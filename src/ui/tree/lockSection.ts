@@ -85,8 +85,10 @@ export class LockSection {
   forget(ensemble?: string): void {
     if (ensemble === undefined) {
       this.indexes.clear();
+      this.current.clear();
     } else {
       this.indexes.delete(ensemble);
+      this.current.delete(ensemble);
     }
     this.live.stop(ensemble);
   }
@@ -110,21 +112,31 @@ export class LockSection {
     if (!index) {
       const config = this.host.ensemble(name);
       this.walks += 1;
+      // (Called only once the walk below has begun: `walking` is set by then.)
+      const stillCurrent = (): boolean => this.indexes.get(name) === walking;
       const work = treeWork({ view: 'Reading Hive locks…', notification: `Reading the Hive locks of ${name}` }, (ms, run) => this.host.timeout(ms, run), async (signal, report) => {
-        // The timeline first (so no change between the walk and following it is lost), then the walk.
+        // The timeline first (so no change between the walk and following it is lost), then the walk;
+        // a walk forgotten meanwhile never takes the following from the newer one.
         const timeline = await this.timeline(name).catch(() => undefined);
-        const following = timeline ? this.live.follow(name, timeline) : undefined;
-        const walked = indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal, onProgress: (visited) => report(`${visited.toLocaleString('en-US')} znodes`) }));
-        return following ? following.walked(walked) : walked;
+        const following = timeline && stillCurrent() ? this.live.follow(name, timeline) : undefined;
+        try {
+          const walked = indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal, onProgress: (visited) => report(`${visited.toLocaleString('en-US')} znodes`) }));
+          return following ? following.walked(walked) : walked;
+        } catch (error) {
+          if (following && stillCurrent()) {
+            this.live.stop(name);
+          }
+          throw error;
+        }
       });
       const walking: Promise<LockIndex> = work.then((result) => {
-        if (this.indexes.get(name) === walking) {
+        if (stillCurrent()) {
           this.current.set(name, result);
           this.host.onWaitingCounted(name);
         }
         return result;
       });
-      walking.catch(() => this.indexes.get(name) === walking && this.indexes.delete(name));
+      walking.catch(() => stillCurrent() && this.indexes.delete(name));
       this.indexes.set(name, walking);
       index = walking;
     }

@@ -8,12 +8,20 @@ interface Case {
   name: string;
   fn: () => Promise<void> | void;
   timeoutMs: number;
+  /** What the test starts from (the fixture set when it was registered), run inside its timeout. */
+  setUp: (() => Promise<unknown>) | undefined;
 }
 
 const cases: Case[] = [];
+let setUp: (() => Promise<unknown>) | undefined;
 
 export function test(name: string, fn: () => Promise<void> | void, timeoutMs = 60_000): void {
-  cases.push({ name, fn, timeoutMs });
+  cases.push({ name, fn, timeoutMs, setUp });
+}
+
+/** Every test registered from now on starts by running `fixture`: none depends on what ran before it. */
+export function eachTestStartsWith(fixture: () => Promise<unknown>): void {
+  setUp = fixture;
 }
 
 function report(line: string): void {
@@ -34,7 +42,9 @@ export async function runRegistered(): Promise<{ passed: number; failed: number 
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        Promise.resolve().then(c.fn),
+        Promise.resolve()
+          .then(c.setUp)
+          .then(c.fn),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`timed out after ${c.timeoutMs} ms`)), c.timeoutMs);
         }),

@@ -96,7 +96,9 @@ export async function onlySandbox(): Promise<void> {
 export async function fresh(): Promise<HiveZkApi> {
   const hive = await activate();
   await onlySandbox();
-  await setSetting('tree.pageSize', undefined);
+  for (const key of ['tree.pageSize', 'connection.connectTimeoutMs', 'connection.requestTimeoutMs', 'activity.maxEvents', 'beeline.path', 'beeline.user']) {
+    await setSetting(key, undefined);
+  }
   if (hive.tree.filter !== undefined) {
     await vscode.commands.executeCommand('hiveZk.clearFilter');
   }

@@ -1,7 +1,8 @@
 // Entry point loaded by VS Code through extensionTestsPath: the standard run(): Promise<void>.
-// Activation goes first (it measures activation); the feature files each restore what they change.
+// Activation goes first (it measures activation); every later test starts from fixture.ts's state.
 import { runRegistered } from './harness';
 import './activation.test';
+import './fixture';
 import './tree.test';
 import './commands.test';
 import './liveUpdates.test';
