@@ -72,6 +72,25 @@ test('a recursive watch sees every create and delete below its root, in order, r
   }
 });
 
+test("a persistent watch added over a one-shot watch on the same path (the tree's child watch) leaves it working", async () => {
+  const writer = new ZkSession({ connectString: zk.connectString });
+  const session = new ZkSession({ connectString: zk.connectString });
+  try {
+    await mkdirp(writer, '/pw-shared/hs2');
+    let oneShot = 0;
+    await session.getChildren('/pw-shared/hs2', () => (oneShot += 1));
+    const events: PersistentWatchEvent[] = [];
+    const handle = await session.addPersistentWatch('/pw-shared/hs2', 'persistentRecursive', { event: (e) => events.push(e) });
+    await writer.create('/pw-shared/hs2/serverUri=a:1', Buffer.alloc(0), 'ephemeral');
+    await writer.create('/pw-shared/hs2/serverUri=b:1', Buffer.alloc(0), 'ephemeral');
+    await until(() => events.length === 2 && oneShot === 1, () => `one-shot fired ${oneShot} times; events ${describe(events).join()}`, 5000);
+    handle.dispose();
+  } finally {
+    session.close();
+    writer.close();
+  }
+});
+
 test('a chrooted session sees paths below its chroot', async () => {
   const writer = new ZkSession({ connectString: zk.connectString });
   const session = new ZkSession({ connectString: `${zk.connectString}/chrooted` });

@@ -115,6 +115,18 @@ function checkLibraryInternals(version: string | undefined, connectionManagerCla
   return problems;
 }
 
+/**
+ * The one-shot watches the library keeps on `path` (its WatcherManager, keyed by the client's path).
+ * ZooKeeper keeps one watch mode per connection and path: a persistent watch added over a one-shot
+ * one set earlier silences it, so the session sets those again after an addWatch.
+ */
+export function oneShotWatchesOn(client: Client, path: string): { child: boolean; data: boolean } {
+  type Watchers = Record<string, { listenerCount(event: string): number } | undefined>;
+  const manager = (client as unknown as { connectionManager?: { watcherManager?: Record<string, Watchers | undefined> } }).connectionManager?.watcherManager;
+  const has = (kind: string): boolean => (manager?.[kind]?.[path]?.listenerCount('notification') ?? 0) > 0;
+  return { child: has('childWatchers'), data: has('dataWatchers') || has('existenceWatchers') };
+}
+
 /** A new client (not yet connected), after the internals check; it never retries on its own. */
 export function newLibraryClient(connectString: string, sessionTimeoutMs: number): Client {
   const problems = libraryInternalsProblems();

@@ -10,7 +10,7 @@ import { ClientLifecycle, type Disposable, type SessionClient, type SessionState
 import { formatConnectString, parseConnectString, type ConnectString } from './connectString';
 import { HiveZkError } from '../errors';
 import type { SessionIdentities } from './identities';
-import { libraryAcls, libraryCreateMode } from './library';
+import { libraryAcls, libraryCreateMode, oneShotWatchesOn } from './library';
 import { toAcl, toStat, toWatchEvent, type AclChoice, type Cb, type CreateMode, type ZkAcl } from './libraryApi';
 import { MULTI_READ_DEFAULTS, MultiReader, decodeMultiReadReply, type MultiReadAnswer, type MultiReadOptions, type Sink, type InFrameSink, type InFrameListingSink } from './multiRead';
 import { addWatchRequest, multiReadRequest, removeWatchesRequest, setWatches2Request, type Invoke } from './ownRequests';
@@ -190,11 +190,8 @@ export class ZkSession {
     }).then(([data, stat]) => ({ data: data ?? Buffer.alloc(0), stat: toStat(stat) }));
   }
 
-  /**
-   * Reads many znodes' data: multiRead batches on ZooKeeper 3.6+, pipelined single reads on older
-   * servers. Each znode gets its data or the error a single getData would throw (ZK_NO_NODE,
-   * ZK_NO_AUTH, …). No watches (multiRead carries none): watch with getData.
-   */
+  /** Many znodes' data: multiRead batches on 3.6+, pipelined single reads before; each gets its data or the error
+   * a single getData would throw (ZK_NO_NODE, ZK_NO_AUTH, …). No watches (multiRead carries none). */
   async getDataMany(paths: readonly string[], options: Pick<BatchReadOptions, 'expectedBytes'> = {}): Promise<ReadOutcome<ZnodeData>[]> {
     const results = new Array<ReadOutcome<ZnodeData>>(paths.length);
     await this.forEachData(paths, (outcome, index) => (results[index] = outcome), options);
@@ -208,20 +205,14 @@ export class ZkSession {
     return results;
   }
 
-  /**
-   * getDataMany that hands each outcome to `each` as soon as its batch arrives, in no set order:
-   * decoding overlaps the reads still on the wire, and nothing is kept. An exception from `each`
-   * fails the whole call. Paths may come as parents and names (ChildPaths), never joined.
-   */
+  /** getDataMany handing each outcome to `each` as its batch arrives, in no set order (nothing kept); a throw
+   * from `each` fails the call. Paths may come as parents and names (ChildPaths), never joined. */
   async forEachData(paths: ZnodePaths, each: (outcome: ReadOutcome<ZnodeData>, index: number) => void, options: BatchReadOptions = {}): Promise<void> {
     await this.multiReader.readMany('data', paths, each as Sink, options.expectedBytes, options.inFrame ? { data: options.inFrame } : {});
   }
 
-  /**
-   * getChildrenMany, each outcome handed on as it arrives (see forEachData). `inFrame` takes the
-   * listings that came by multiRead in place (no array or string per child); `each` still gets
-   * single reads and errors.
-   */
+  /** getChildrenMany, each outcome handed on as it arrives (see forEachData). `inFrame` takes multiRead
+   * listings in place (no array or string per child); `each` still gets single reads and errors. */
   async forEachChildren(paths: readonly string[], each: (outcome: ReadOutcome<string[]>, index: number) => void, options: { inFrame?: InFrameListingSink } = {}): Promise<void> {
     await this.multiReader.readMany('children', paths, each as Sink, undefined, options.inFrame ? { children: options.inFrame } : {});
   }
@@ -262,6 +253,7 @@ export class ZkSession {
       throw error;
     }
     this.persistentWatches.arm(path, mode, listener);
+    await this.rearmOneShotWatches(path);
     let disposed = false;
     return {
       dispose: () => {
@@ -275,6 +267,12 @@ export class ZkSession {
         }
       },
     };
+  }
+
+  /** Sets again the library's one-shot watches on `path` that an addWatch silenced (see oneShotWatchesOn). */
+  private async rearmOneShotWatches(path: string): Promise<void> {
+    const held = this.lifecycle.current && oneShotWatchesOn(this.lifecycle.current.client, path);
+    await Promise.all([held?.child ? this.getChildren(path, () => undefined) : undefined, held?.data ? this.exists(path, () => undefined) : undefined]).catch(() => undefined);
   }
 
   /** Notifications dropped before the library saw them (an event type it would throw on). */
