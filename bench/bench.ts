@@ -5,10 +5,12 @@
 // BENCH_ONLY=cli (only rows 8: the CLI as a whole process), BENCH_ONLY=walk (only ours on rows 2's lock
 // trees; with BENCH_BASELINE=<another build's root> that build's worker in turn with ours, same server),
 // BENCH_ONLY=watch (only row 9: the live timeline, 1,000 lock changes a second on 100k locks;
-// BENCH_WATCH_SECONDS, default 60).
+// BENCH_WATCH_SECONDS, default 60), BENCH_ONLY=ui (only rows 10: the real VS Code, click → rows painted and
+// the filter, bench/uiBench.mjs; also in the full run unless BENCH_QUICK).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { decodeInstanceData } from '../src/core/registry/hs2Instance';
 import { listInstances } from '../src/core/registry/hs2Registry';
@@ -231,6 +233,28 @@ async function walksOnly(): Promise<void> {
   }
 }
 
+/**
+ * Rows 10: the real VS Code (bench/uiBench.mjs, its own ZooKeeper, code-server and Chromium), run as a child
+ * without blocking this process (a caller's seeding session keeps its heartbeats); each `ROW` line it prints
+ * is one row of the table, with the machine's load average when the rows were taken.
+ */
+async function uiRows(print: (cells: string[]) => void, results: Record<string, unknown>[]): Promise<void> {
+  const child = spawn('node', [join(ROOT, 'bench', 'uiBench.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RUNS: String(RUNS) } });
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    if (line.startsWith('ROW ')) {
+      const cells = JSON.parse(line.slice(4)) as string[];
+      cells[7] = `${cells[7] ?? ''}; load ${loadavg()[0]?.toFixed(1) ?? '?'}`;
+      print(cells);
+      results.push({ name: cells[0], cells });
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) {
+    print(['10. UI rows', 'failed', '—', '—', '—', '—', 'MISSED', `bench/uiBench.mjs exited ${code} (test-results/ui-bench-failure.png)`]);
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   if (process.env.BENCH_ONLY === 'tls') {
@@ -249,6 +273,13 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') {
     await liveWatchOnly(ROOT, (cells) => console.log(row(cells, WIDTHS)));
     console.log(`\nbench (live watch only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'ui') {
+    const print = (cells: string[]): void => console.log(row(cells, WIDTHS));
+    print(['workload', 'ours (ms)', 'Java (ms)', 'Java multi', 'ratio', 'vs multi', 'goal', 'notes']);
+    await uiRows(print, []);
+    console.log(`\nbench (UI only) done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return;
   }
   mkdirSync(JAVA_DIR, { recursive: true });
@@ -496,6 +527,10 @@ async function main(): Promise<void> {
   } finally {
     seeder.close();
     await cluster.stop();
+  }
+  if (!QUICK) {
+    // After the other rows' server is gone: the UI rows bring their own (and code-server, Chromium).
+    await uiRows(print, results);
   }
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   writeFileSync(join(ROOT, 'test-results', 'bench.json'), JSON.stringify(results, null, 2));

@@ -335,7 +335,8 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
       case 'lockGroup':
         return this.locks.groupChildren(node);
       case 'waitingLocks':
-        return node.locks;
+        // Paged like every list: 90,000 waiting locks handed over at once held the view for a minute.
+        return this.paging.page(node, node.locks);
       case 'znode':
         return this.znodeChildren(node.ensemble, node.path, node.id);
       case 'healthGroup':
