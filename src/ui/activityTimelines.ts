@@ -2,7 +2,7 @@
 // the tree's Locks section: started on first need on the ensemble's shared session (single-flight),
 // stopped when that session is closed, so both follow the same watch.
 import * as vscode from 'vscode';
-import { ActivityWatch, type ActivityEvent } from '../core/timeline/activityWatch';
+import { ActivityWatch, type ActivityEvent, type StartOptions } from '../core/timeline/activityWatch';
 import { toHiveZkError, type HiveZkError } from '../core/errors';
 import { Disposable } from '../core/lifecycle';
 import type { Connections } from './connections';
@@ -22,6 +22,12 @@ export interface Timeline {
 
 /** A timeline that runs, none (the ensemble is gone), or why it could not start. */
 export type Started = Timeline | { error: HiveZkError } | undefined;
+
+/** For the caller whose start() makes the timeline: its watch before it starts, and how it starts. */
+export interface Starter extends StartOptions {
+  /** The watch, made and not yet started (so nothing it tells is missed). */
+  created(watch: ActivityWatch): void;
+}
 
 export class ActivityTimelines extends Disposable {
   private readonly timelines = new Map<string, Timeline>();
@@ -57,8 +63,11 @@ export class ActivityTimelines extends Disposable {
     return this.timelines.get(name);
   }
 
-  /** The ensemble's timeline once it is ready (events flowing), started if need be. */
-  start(name: string): Promise<Started> {
+  /**
+   * The ensemble's timeline once it is ready (events flowing), started if need be. `starter` is used
+   * only when this call starts it (a cancel of its signal then stops the start).
+   */
+  start(name: string, starter?: Starter): Promise<Started> {
     const pending = this.starting.get(name);
     if (pending) {
       return pending;
@@ -67,7 +76,7 @@ export class ActivityTimelines extends Disposable {
     if (existing) {
       return Promise.resolve(existing);
     }
-    const started = this.startNow(name).finally(() => this.starting.delete(name));
+    const started = this.startNow(name, starter).finally(() => this.starting.delete(name));
     this.starting.set(name, started);
     return started;
   }
@@ -80,7 +89,7 @@ export class ActivityTimelines extends Disposable {
     this.changeEmitter.fire(undefined);
   }
 
-  private async startNow(name: string): Promise<Started> {
+  private async startNow(name: string, starter: Starter | undefined): Promise<Started> {
     const ensemble = this.settings().ensembles.find((e) => e.name === name);
     if (!ensemble) {
       return undefined;
@@ -101,7 +110,8 @@ export class ActivityTimelines extends Disposable {
         this.eventEmitter.fire({ timeline, event });
       });
       this.timelines.set(name, timeline);
-      timeline.ready = await watch.start();
+      starter?.created(watch);
+      timeline.ready = await watch.start(starter);
       if (this.isDisposed || this.timelines.get(name) !== timeline) {
         // Disposed, or stopped while starting (its session closed, settings changed): not a live timeline.
         watch.dispose();

@@ -219,3 +219,37 @@ test('malformed names and data under a watched root: skipped or reported with wh
     writer.close();
   }
 });
+
+test('start hands its first read of the lock tree to a keeper (one read for both), then tells the changes after it; its signal cancels that read', async () => {
+  const session = new ZkSession({ connectString: ensemble.connectString });
+  const writer = new ZkSession({ connectString: ensemble.connectString });
+  const timeline = new ActivityWatch(session, { namespaces: [], lockNamespace: 'handover_locks' });
+  const order: string[] = [];
+  timeline.onLockChange((change) => order.push(`${change.type} ${change.type === 'created' ? change.lock.path : change.path}`));
+  try {
+    const standing = await takeLock(writer, 'handover_locks', { db: 'sales', table: 'orders', mode: 'SHARED', queryId: 'q_standing', query: 'select 1' });
+    let progress = 0;
+    await timeline.start({
+      onProgress: (visited) => (progress = visited),
+      onStanding: (walk) => order.push(`standing ${walk.locks.map((l) => l.path).join(',')}`),
+    });
+    assert.deepEqual(order, [`standing ${standing}`], 'the walk handed over, the standing lock not told as created');
+    assert.equal(timeline.standingReads, 1);
+    assert.ok(progress >= 0);
+    const later = await takeLock(writer, 'handover_locks', { db: 'sales', table: 'orders', mode: 'EXCLUSIVE', queryId: 'q_later', query: 'insert into orders select 2' });
+    await until(() => order.length === 2, () => order.join('\n'));
+    assert.equal(order[1], `created ${later}`);
+
+    const cancelledWatch = new ActivityWatch(session, { namespaces: [], lockNamespace: 'handover_locks' });
+    const abort = new AbortController();
+    abort.abort();
+    let handed = false;
+    await assert.rejects(cancelledWatch.start({ signal: abort.signal, onStanding: () => (handed = true) }), (e: unknown) => e instanceof HiveZkError && e.code === 'CANCELLED');
+    cancelledWatch.dispose();
+    assert.equal(handed, false);
+  } finally {
+    timeline.dispose();
+    session.close();
+    writer.close();
+  }
+});

@@ -3,8 +3,8 @@
 // chunk, as it can on a busy connection. Everything else passes through as it comes; requests are
 // counted by opcode.
 
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { FrameSplitter } from '../../src/core/zk/wire';
+import { listenLoopbackProxy } from './loopbackProxy';
 
 export interface CoalescingProxy {
   port: number;
@@ -19,12 +19,9 @@ export interface CoalescingProxy {
 
 /** `opcode`: the request whose reply is held. A held reply goes out alone after `maxHoldMs` if nothing follows. */
 export async function startCoalescingProxy(targetPort: number, opcode: number, maxHoldMs = 5000): Promise<CoalescingProxy> {
-  const sockets = new Set<Socket>();
   let heldNow: () => void = () => undefined;
   const proxy: CoalescingProxy = { port: 0, held: new Promise<void>((resolve) => (heldNow = resolve)), coalesced: 0, opcodes: new Map(), close: () => Promise.resolve() };
-  const server: Server = createServer((client) => {
-    const upstream = connect({ host: '127.0.0.1', port: targetPort });
-    sockets.add(client).add(upstream);
+  const listening = await listenLoopbackProxy(targetPort, ({ client, upstream }) => {
     const xids = new Set<number>();
     const fromClient = new FrameSplitter();
     const fromServer = new FrameSplitter();
@@ -69,26 +66,9 @@ export async function startCoalescingProxy(targetPort: number, opcode: number, m
         client.write(frame);
       });
     });
-    const closeBoth = (): void => {
-      if (held) {
-        clearTimeout(held.timer);
-      }
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const socket of [client, upstream]) {
-      socket.on('close', closeBoth);
-      socket.on('error', closeBoth);
-    }
+    client.on('close', () => held && clearTimeout(held.timer));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.port = (server.address() as { port: number }).port;
-  proxy.close = () =>
-    new Promise<void>((resolve) => {
-      sockets.forEach((s) => s.destroy());
-      server.close(() => resolve());
-    });
+  proxy.port = listening.port;
+  proxy.close = listening.close;
   return proxy;
 }

@@ -2,8 +2,8 @@
 // 106, setWatches2 105) as servers before 3.6 do (ZooKeeperServer.submitRequest → UnimplementedRequestProcessor): a -6 reply with
 // zxid -1, then the connection is closed; the session itself lives on. Everything else passes through.
 
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { FrameSplitter, OPCODES } from '../../src/core/zk/wire';
+import { listenLoopbackProxy } from './loopbackProxy';
 
 export interface Pre36Proxy {
   port: number;
@@ -16,12 +16,10 @@ export interface Pre36Proxy {
 
 /** `refused`: the opcodes answered -6 (what a server before 3.6 does not know; add whoAmI, 107, for one before 3.7). */
 export async function startPre36Proxy(targetPort: number, refused: readonly number[] = [OPCODES.multiRead, OPCODES.addWatch, OPCODES.setWatches2]): Promise<Pre36Proxy> {
-  const sockets = new Set<Socket>();
   const proxy: Pre36Proxy = { port: 0, refused: 0, connections: 0, close: () => Promise.resolve() };
-  const server: Server = createServer((client) => {
+  const listening = await listenLoopbackProxy(targetPort, (connection) => {
+    const { client, upstream } = connection;
     proxy.connections += 1;
-    const upstream = connect({ host: '127.0.0.1', port: targetPort });
-    sockets.add(client).add(upstream);
     const splitter = new FrameSplitter();
     let connectRequestSeen = false;
     let refusing = false;
@@ -32,6 +30,7 @@ export async function startPre36Proxy(targetPort: number, refused: readonly numb
         }
         if (connectRequestSeen && frame.length >= 12 && refused.includes(frame.readInt32BE(8))) {
           refusing = true;
+          connection.ownsUpstreamClose = true;
           proxy.refused += 1;
           const reply = Buffer.alloc(20);
           reply.writeInt32BE(16, 0);
@@ -51,27 +50,8 @@ export async function startPre36Proxy(targetPort: number, refused: readonly numb
         client.write(chunk);
       }
     });
-    const closeBoth = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', closeBoth);
-    upstream.on('close', () => {
-      if (!refusing) {
-        closeBoth();
-      }
-    });
-    client.on('error', closeBoth);
-    upstream.on('error', closeBoth);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.port = (server.address() as { port: number }).port;
-  proxy.close = () =>
-    new Promise<void>((resolve) => {
-      sockets.forEach((s) => s.destroy());
-      server.close(() => resolve());
-    });
+  proxy.port = listening.port;
+  proxy.close = listening.close;
   return proxy;
 }

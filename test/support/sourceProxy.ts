@@ -1,7 +1,8 @@
 // A TCP relay on 127.0.0.1 whose outgoing connections leave from another loopback address
 // (127.0.0.2, 127.0.0.3 …), so a real ZooKeeper session appears to the server as a different client host.
 
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { listenLoopbackProxy } from './loopbackProxy';
 
 export interface SourceProxy {
   /** Port on 127.0.0.1 to connect to instead of the target. */
@@ -12,36 +13,18 @@ export interface SourceProxy {
 }
 
 export async function startSourceProxy(target: { host: string; port: number }, sourceAddress: string): Promise<SourceProxy> {
-  const sockets = new Set<Socket>();
   let relayed = 0;
-  const server = createServer((inbound) => {
+  const listening = await listenLoopbackProxy({ ...target, localAddress: sourceAddress }, ({ client, upstream }) => {
     relayed += 1;
-    const outbound = connect({ host: target.host, port: target.port, localAddress: sourceAddress });
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined); // either side closing ends both below
-    }
-    inbound.pipe(outbound);
-    outbound.pipe(inbound);
-    inbound.once('close', () => outbound.destroy());
-    outbound.once('close', () => inbound.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
   return {
-    port: typeof address === 'object' && address ? address.port : 0,
+    port: listening.port,
     get relayed() {
       return relayed;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        sockets.forEach((s) => s.destroy());
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

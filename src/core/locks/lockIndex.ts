@@ -28,25 +28,30 @@ export interface LockGroup {
 
 export function indexLocks(walk: LockWalkResult): LockIndex {
   const index: LockIndex = { root: walk.root, walk, childGroups: new Map(), locksAt: new Map(), totals: new Map() };
-  const addGroup = (parent: string, child: string): void => {
-    const list = index.childGroups.get(parent);
-    if (list) {
-      list.push(child);
-    } else {
-      index.childGroups.set(parent, [child]);
-    }
-  };
+  // Each lock goes to its object's list, and its object's own counts; the ancestors' totals are then
+  // added once per object, not once per lock (100k locks sit on a few thousand objects).
+  const own = new Map<string, { locks: number; waiting: number }>();
   for (const lock of walk.locks) {
-    const at = index.locksAt.get(lock.objectPath);
-    if (at) {
+    const objectPath = lock.objectPath;
+    const at = index.locksAt.get(objectPath);
+    let counts = own.get(objectPath);
+    if (at && counts) {
       at.push(lock);
     } else {
-      index.locksAt.set(lock.objectPath, [lock]);
+      index.locksAt.set(objectPath, [lock]);
+      counts = { locks: 0, waiting: 0 };
+      own.set(objectPath, counts);
     }
-    // Every ancestor from the root down to the object gets this lock in its totals.
+    counts.locks += 1;
+    counts.waiting += lock.status === 'waiting' ? 1 : 0;
+  }
+  for (const [objectPath, counts] of own) {
+    // Every ancestor from the root down to the object gets the object's locks in its totals.
     let path = index.root;
-    const segments = lock.objectPath.slice(index.root.length + 1).split('/').filter(Boolean);
-    for (const segment of segments) {
+    for (const segment of objectPath.slice(index.root.length + 1).split('/')) {
+      if (segment === '') {
+        continue;
+      }
       const next = `${path}/${segment}`;
       let totals = index.totals.get(next);
       if (!totals) {
@@ -54,10 +59,15 @@ export function indexLocks(walk: LockWalkResult): LockIndex {
         // which grew quadratically with the tables or partitions under one parent).
         totals = { locks: 0, waiting: 0 };
         index.totals.set(next, totals);
-        addGroup(path, next);
+        const list = index.childGroups.get(path);
+        if (list) {
+          list.push(next);
+        } else {
+          index.childGroups.set(path, [next]);
+        }
       }
-      totals.locks += 1;
-      totals.waiting += lock.status === 'waiting' ? 1 : 0;
+      totals.locks += counts.locks;
+      totals.waiting += counts.waiting;
       path = next;
     }
   }

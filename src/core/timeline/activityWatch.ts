@@ -12,9 +12,19 @@ import { childPath, namespacePath } from '../zk/znodePath';
 import { ACTIVITY_DEFAULTS, instanceFact, lockAt, lockFact, lockFields, now, placeOf, type ActivityEvent, type ActivityWatchOptions, type InstanceFact, type LockChange, type NamespaceRoot, type Root, type WatchMode } from './activityEvents';
 import { OrderedChanges } from './orderedChanges';
 import { PerNodeWatch } from './perNodeWatch';
-import { readStanding, type Standing } from './standing';
+import { readStanding, type Standing, type StandingOptions } from './standing';
+import type { LockWalkResult } from '../locks/lockWalk';
 
 export { ACTIVITY_DEFAULTS, type ActivityEvent, type ActivityWatchOptions, type LockChange, type WatchMode } from './activityEvents';
+
+export interface StartOptions extends StandingOptions {
+  /**
+   * The first read's lock walk, handed over before any change seen meanwhile is told: a keeper of
+   * the lock tree that subscribed to onLockChange before start() needs no walk of its own.
+   * (Persistent-recursive mode only; before 3.6 there is no such read.)
+   */
+  onStanding?: (walk: LockWalkResult) => void;
+}
 
 export class ActivityWatch {
   readonly activity: LockActivity;
@@ -38,6 +48,8 @@ export class ActivityWatch {
   private readonly perNode: PerNodeWatch;
   /** Notifications for paths outside the watched roots or not Hive-shaped, skipped. */
   skipped = 0;
+  /** Batched reads of all that stands (the first, and one per gap or poll). */
+  standingReads = 0;
 
   constructor(
     private readonly session: ZkSession,
@@ -92,7 +104,7 @@ export class ActivityWatch {
    * ZooKeeper 3.6+, else child watches per node (or polling past maxWatchedNodes). Resolves with the
    * mode once events flow; a connect failure rejects.
    */
-  async start(): Promise<{ mode: WatchMode; watches: number }> {
+  async start(options: StartOptions = {}): Promise<{ mode: WatchMode; watches: number }> {
     // A batched read first: it learns (safely, once) whether the server is 3.6+.
     await this.session.getChildrenMany(this.roots.map((r) => r.path));
     let mode = this.options.mode ?? (this.session.multiReadState === 'unsupported' ? 'per-node' : 'persistent-recursive');
@@ -130,10 +142,10 @@ export class ActivityWatch {
     }
     this.currentMode = mode;
     if (mode === 'persistent-recursive') {
-      await this.readAll();
+      await this.readAll(options);
       this.releaseHeld();
     } else if (mode === 'polling') {
-      await this.readAll();
+      await this.readAll({ ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       this.schedulePoll();
     }
     return { mode, watches: this.watches };
@@ -258,13 +270,17 @@ export class ActivityWatch {
   // ---- reading what stands ----
 
   /** First read: what stands is known (so an older blocker is), never reported. */
-  private async readAll(): Promise<void> {
-    const { locks, instances } = await readStanding(this.session, this.roots);
+  private async readAll(options: StartOptions = {}): Promise<void> {
+    this.standingReads += 1;
+    const { locks, instances, walk } = await readStanding(this.session, this.roots, options);
     for (const lock of locks.values()) {
       this.activity.stand(lockFact(lock));
     }
     for (const [path, fact] of instances) {
       this.instances.set(path, fact);
+    }
+    if (walk && options.onStanding) {
+      options.onStanding(walk);
     }
   }
 
@@ -296,6 +312,7 @@ export class ActivityWatch {
     this.held ??= [];
     this.resyncing = (async () => {
       try {
+        this.standingReads += 1;
         const standing = await readStanding(this.session, this.roots);
         if (this.disposed) {
           return;

@@ -3,7 +3,7 @@
 
 import { isHiveZkError } from '../errors';
 import { plainLock, type HiveLock } from '../locks/locks';
-import { walkLocks } from '../locks/lockWalk';
+import { walkLocks, type LockWalkResult } from '../locks/lockWalk';
 import { listInstances } from '../registry/hs2Registry';
 import type { ZkSession } from '../zk/session';
 import { instanceFields, type InstanceFact, type Root } from './activityEvents';
@@ -11,14 +11,25 @@ import { instanceFields, type InstanceFact, type Root } from './activityEvents';
 export interface Standing {
   locks: Map<string, HiveLock>;
   instances: Map<string, InstanceFact>;
+  /** The lock root's walk as read (when a lock namespace is watched). */
+  walk?: LockWalkResult;
 }
 
-export async function readStanding(session: ZkSession, roots: readonly Root[]): Promise<Standing> {
+export interface StandingOptions {
+  /** Aborting stops the lock walk: the read rejects with CANCELLED. */
+  signal?: AbortSignal;
+  /** The lock walk's progress (znodes visited). */
+  onProgress?: (visited: number) => void;
+}
+
+export async function readStanding(session: ZkSession, roots: readonly Root[], options: StandingOptions = {}): Promise<Standing> {
   const locks = new Map<string, HiveLock>();
   const instances = new Map<string, InstanceFact>();
+  let walked: LockWalkResult | undefined;
   for (const root of roots) {
     if (root.kind === 'locks') {
-      const walk = await walkLocks(session, root.path);
+      const walk = await walkLocks(session, root.path, options);
+      walked = walk;
       for (const lock of walk.locks) {
         locks.set(lock.path, plainLock(lock));
       }
@@ -36,5 +47,5 @@ export async function readStanding(session: ZkSession, roots: readonly Root[]): 
       }
     }
   }
-  return { locks, instances };
+  return { locks, instances, ...(walked ? { walk: walked } : {}) };
 }

@@ -6,6 +6,9 @@ import type { MetastoreInstance } from '../../core/registry/metastoreRegistry';
 import type { LockIndex } from '../../core/locks/lockIndex';
 import { formatLockObject, type HiveLock } from '../../core/locks/locks';
 
+/** Texts whose match is remembered per filter, at most (then it starts over): bounds its memory. */
+const MEMO_LIMIT = 100_000;
+
 export class TreeFilter {
   /** Lower-cased filter text; undefined when no filter is set. */
   readonly text: string | undefined;
@@ -31,36 +34,87 @@ export class TreeFilter {
   }
 
   lock(l: HiveLock): boolean {
+    if (this.text === undefined) {
+      return true;
+    }
+    // The object first, once per object: every lock on a matching object matches.
+    if (remembered(this.objects, l.objectPath, () => this.contains(formatLockObject(l.object))) || this.contains(l.znode)) {
+      return true;
+    }
     const data = l.data; // read once: a walk's lock makes its data on each read
-    return this.matches(l.znode, data.queryId, data.queryString, data.clientIp, formatLockObject(l.object));
+    return this.containsKnown(data.queryId) || this.containsKnown(data.queryString) || this.containsKnown(data.clientIp);
+  }
+
+  /** Per object path, whether the object's name matches (a lock walk's objects: thousands, not locks' 100k). */
+  private readonly objects = new Map<string, boolean>();
+  /** Per text a lock walk shares among its locks (query ids and texts, clients): whether it matches. */
+  private readonly texts = new Map<string, boolean>();
+
+  private containsKnown(text: string | undefined): boolean {
+    return text !== undefined && remembered(this.texts, text, () => this.contains(text));
+  }
+
+  private contains(text: string): boolean {
+    return this.text !== undefined && text.toLowerCase().includes(this.text);
   }
 
   /** Per lock walk, counted once: every expansion under a filter used to rescan all the locks. */
-  private readonly totalsByIndex = new WeakMap<LockIndex, Map<string, number>>();
+  private readonly totalsByIndex = new WeakMap<LockIndex, { totals: Map<string, number>; matching: Set<HiveLock> }>();
+
+  /** Whether a lock of this index matches: looked up in the index's count (made on first need). */
+  lockIn(index: LockIndex, lock: HiveLock): boolean {
+    return this.text === undefined || this.counted(index).matching.has(lock);
+  }
 
   /** Matching locks on and below each object path (every ancestor counts its descendants' locks). */
   lockTotals(index: LockIndex): Map<string, number> {
+    return this.counted(index).totals;
+  }
+
+  private counted(index: LockIndex): { totals: Map<string, number>; matching: Set<HiveLock> } {
     const known = this.totalsByIndex.get(index);
     if (known) {
       return known;
     }
     const totals = new Map<string, number>();
-    this.totalsByIndex.set(index, totals);
+    const matching = new Set<HiveLock>();
+    this.totalsByIndex.set(index, { totals, matching });
+    // Matches counted per object, then added to its ancestors once per object.
+    const own = new Map<string, number>();
     for (const lock of index.walk.locks) {
-      if (!this.lock(lock)) {
-        continue;
-      }
-      let path = index.root;
-      for (const segment of lock.objectPath.slice(index.root.length + 1).split('/').filter(Boolean)) {
-        path = `${path}/${segment}`;
-        totals.set(path, (totals.get(path) ?? 0) + 1);
+      if (this.lock(lock)) {
+        matching.add(lock);
+        const objectPath = lock.objectPath;
+        own.set(objectPath, (own.get(objectPath) ?? 0) + 1);
       }
     }
-    return totals;
+    for (const [objectPath, count] of own) {
+      let path = index.root;
+      for (const segment of objectPath.slice(index.root.length + 1).split('/')) {
+        if (segment !== '') {
+          path = `${path}/${segment}`;
+          totals.set(path, (totals.get(path) ?? 0) + count);
+        }
+      }
+    }
+    return { totals, matching };
   }
 
   private matches(...fields: (string | undefined)[]): boolean {
     const filter = this.text;
     return filter === undefined || fields.some((f) => f?.toLowerCase().includes(filter));
   }
+}
+
+/** The memo's answer for `key`, computed once; past MEMO_LIMIT entries the memo starts over. */
+function remembered(memo: Map<string, boolean>, key: string, compute: () => boolean): boolean {
+  let found = memo.get(key);
+  if (found === undefined) {
+    found = compute();
+    if (memo.size >= MEMO_LIMIT) {
+      memo.clear();
+    }
+    memo.set(key, found);
+  }
+  return found;
 }

@@ -3,7 +3,7 @@
 // lock first) then database → table → partition groups with their locks, filtered and counted.
 import { blockerOf, childLevel, indexLocks, lockGroupAt, waitingLocks, type LockIndex } from '../../core/locks/lockIndex';
 import type { HiveLock } from '../../core/locks/locks';
-import { walkLocks } from '../../core/locks/lockWalk';
+import { walkLocks, type LockWalkResult } from '../../core/locks/lockWalk';
 import type { ActivityWatch } from '../../core/timeline/activityWatch';
 import type { Disposable } from '../../core/zk/session';
 import type { ActivityTimelines } from '../activityTimelines';
@@ -29,6 +29,8 @@ export interface LockSectionHost {
   changed(ensemble: string): void;
   /** A timer released with the tree. */
   timeout(ms: number, run: () => void): DisposableLike;
+  /** A line for the extension's log. */
+  log(message: string): void;
 }
 
 export class LockSection {
@@ -47,7 +49,7 @@ export class LockSection {
       this.host.changed(name);
     },
   });
-  /** Lock walks started (each a full read of the lock tree): a live change never starts one. */
+  /** Lock walks the section made itself (each a full read of the lock tree): a live change never starts one, nor a first listing that starts the timeline (its first read serves both). */
   walks = 0;
   private timelines: { source: ActivityTimelines; enabled: () => boolean } | undefined;
 
@@ -111,16 +113,24 @@ export class LockSection {
     let index = this.indexes.get(name);
     if (!index) {
       const config = this.host.ensemble(name);
-      this.walks += 1;
       // (Called only once the walk below has begun: `walking` is set by then.)
       const stillCurrent = (): boolean => this.indexes.get(name) === walking;
       const work = treeWork({ view: 'Reading Hive locks…', notification: `Reading the Hive locks of ${name}` }, (ms, run) => this.host.timeout(ms, run), async (signal, report) => {
+        const onProgress = (visited: number): void => report(`${visited.toLocaleString('en-US')} znodes`);
+        const started = performance.now();
+        const joined = await this.startTimelineWithWalk(name, stillCurrent, signal, onProgress);
+        if (joined.index) {
+          this.logWalk(name, joined.index, started, 'read with the live timeline it started');
+          return joined.index;
+        }
         // The timeline first (so no change between the walk and following it is lost), then the walk;
         // a walk forgotten meanwhile never takes the following from the newer one.
-        const timeline = await this.timeline(name).catch(() => undefined);
-        const following = timeline && stillCurrent() ? this.live.follow(name, timeline) : undefined;
+        const timeline = joined.tried ? undefined : await this.timeline(name).catch(() => undefined);
+        const following = joined.following ?? (timeline && stillCurrent() ? this.live.follow(name, timeline) : undefined);
         try {
-          const walked = indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal, onProgress: (visited) => report(`${visited.toLocaleString('en-US')} znodes`) }));
+          this.walks += 1;
+          const walked = indexLocks(await walkLocks(await this.host.session(name), config.lockNamespace, { signal, onProgress }));
+          this.logWalk(name, walked, started, following ? 'followed live' : 'not followed live');
           return following ? following.walked(walked) : walked;
         } catch (error) {
           if (following && stillCurrent()) {
@@ -141,6 +151,57 @@ export class LockSection {
       index = walking;
     }
     return index;
+  }
+
+  /**
+   * When no timeline runs yet, starts the ensemble's timeline followed from before it starts, and its
+   * first read of the lock tree is this walk: one read for both, not two. Else the caller walks: with
+   * `following` (a per-node timeline reads no lock tree), or without a timeline when `tried` (a start
+   * was made and failed, or polls).
+   */
+  private async startTimelineWithWalk(
+    name: string,
+    stillCurrent: () => boolean,
+    signal: AbortSignal,
+    onProgress: (visited: number) => void,
+  ): Promise<{ index?: LockIndex; following?: ReturnType<LiveLocks['follow']>; tried: boolean }> {
+    const timelines = this.timelines;
+    if (!timelines?.enabled() || timelines.source.get(name) || (await this.host.session(name)).multiReadState === 'unsupported') {
+      return { tried: false };
+    }
+    let following: ReturnType<LiveLocks['follow']> | undefined;
+    let walk: LockWalkResult | undefined;
+    const started = await timelines.source.start(name, {
+      created: (watch) => {
+        following = stillCurrent() ? this.live.follow(name, watch) : undefined;
+      },
+      signal,
+      onProgress,
+      onStanding: (read) => {
+        walk = read;
+      },
+    });
+    if (!following) {
+      return { tried: false }; // another caller's start (or none): follow it as usual
+    }
+    if (walk && started && 'watch' in started) {
+      return { index: following.walked(indexLocks(walk)), tried: true };
+    }
+    if (started && 'watch' in started && started.watch.mode === 'per-node') {
+      return { following, tried: true };
+    }
+    if (stillCurrent()) {
+      this.live.stop(name);
+    }
+    if (started && 'error' in started && started.error.code === 'CANCELLED') {
+      throw started.error;
+    }
+    return { tried: true };
+  }
+
+  private logWalk(name: string, index: LockIndex, started: number, how: string): void {
+    const { walk } = index;
+    this.host.log(`[${name}] lock walk of ${walk.root}: ${walk.locks.length.toLocaleString('en-US')} locks, ${walk.visited.toLocaleString('en-US')} znodes in ${Math.round(performance.now() - started)} ms (${how})`);
   }
 
   async sectionChildren(node: SectionNode): Promise<TreeNode[]> {
@@ -204,8 +265,9 @@ export class LockSection {
   }
 
   private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {
+    const filter = this.host.filter();
     return locks
-      .filter((l) => this.host.filter().lock(l))
+      .filter((l) => filter.lockIn(index, l))
       .map((lock) => {
         const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
         const blocker = blockerOf(index, lock);

@@ -51,6 +51,7 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
     timeout: (ms, run) => this.timeout(ms, run),
+    log: (message) => this.log.info(message),
     // Only a section already drawn is redrawn (undefined would redraw the whole tree).
     changed: (name) => this.nodes.get(sectionId(name, 'locks')) && this.fireChange(this.nodes.get(sectionId(name, 'locks'))),
   });
@@ -130,7 +131,7 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     this.register(this.locks.follow(timelines, () => this.settings().liveUpdates));
   }
 
-  /** Lock walks started so far (a lock coming or going never starts one while it is followed live). */
+  /** Lock walks the tree made itself so far (a lock coming or going never starts one while it is followed live). */
   get lockWalks(): number {
     return this.locks.walks;
   }

@@ -65,6 +65,31 @@ test('Locks live: locks coming and going update the groups and counts with no wa
   }
 });
 
+test('The first listing of Locks reads the lock tree once: the timeline it starts reads it for the tree too, which follows it live from there', async () => {
+  const hive = await activate();
+  await onlySandbox();
+  // A settings change stops every timeline and forgets the walks: the listing below starts the sandbox's.
+  await setSetting('activity.maxEvents', 998);
+  const writer = new ZkSession({ connectString: SANDBOX_ZK });
+  try {
+    assert.equal(hive.lockActivity.timeline('sandbox'), undefined, 'no timeline before the listing');
+    const walks = hive.tree.lockWalks;
+    const rows = await kids(await path('sandbox', 'Locks'));
+    assert.ok(rows.some((n) => n.kind === 'lockGroup' && n.label === 'sales'), 'the seeded locks are listed');
+    const timeline = hive.lockActivity.timeline('sandbox');
+    assert.ok(timeline, 'the listing started the timeline');
+    assert.equal(timeline.standingReads, 1, "the timeline's one read of what stands");
+    assert.equal(hive.tree.lockWalks, walks, 'and no walk of the tree its own');
+    await takeLock(writer, LOCKS, { db: 'handover_db', table: 't', mode: 'SHARED', queryId: 'hive_handover', query: 'select 1' });
+    const locks = await path('sandbox', 'Locks');
+    await waitFor('the new lock shown live', async () => (await group(locks, 'handover_db'))?.lockCount === 1);
+    assert.equal(hive.tree.lockWalks, walks, 'no walk for it either');
+  } finally {
+    writer.close();
+    await setSetting('activity.maxEvents', undefined);
+  }
+});
+
 test('Waiting summary is paged like every list: a page of waiting locks, then "Load more…"', async () => {
   await activate();
   await onlySandbox();
