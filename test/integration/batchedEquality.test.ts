@@ -114,6 +114,23 @@ test('batched, single and pre-3.6 reads give identical results for every bulk pa
   assert.equal(proxy.refused, 1);
 });
 
+test('a page of a namespace read alone (the first N by name) is the full listing\'s first N; the rest are counted, not read', async () => {
+  const session = open();
+  const full = await listInstances(session, 'wide');
+  for (const first of [1, 200, 1301]) {
+    const before = session.requestCount;
+    const part = await listInstances(session, 'wide', undefined, first);
+    assert.deepEqual(part.instances, full.instances.slice(0, first), `first ${first}`);
+    assert.equal(part.unread, full.instances.length - first);
+    assert.deepEqual(part.otherChildren, full.otherChildren);
+    // One listing and the batched reads of `first` znodes (500 a batch), not of all 1,302.
+    assert.ok(session.requestCount - before <= 1 + Math.ceil(first / 500), `${session.requestCount - before} requests for ${first}`);
+  }
+  const all = await listInstances(session, 'wide', undefined, 5000);
+  assert.deepEqual(all.instances, full.instances);
+  assert.equal(all.unread, undefined);
+});
+
 test('under a chroot, batched and single reads agree (and see only the chroot)', async () => {
   const batched = open({ chroot: true });
   const expected = await snapshot(open({ chroot: true, multiRead: { enabled: false } }));

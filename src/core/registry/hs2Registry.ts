@@ -2,7 +2,7 @@
 // one namespace's registrations (one watched getChildren, then one batched read of their data).
 
 import { HiveZkError, isHiveZkError, preview } from '../errors';
-import { decodeInstanceData, describeInstance, type Hs2Instance } from './hs2Instance';
+import { decodeInstanceData, describeInstance, parseInstanceName, type Hs2Instance } from './hs2Instance';
 import { unlessMissingOutcome } from '../zk/missingZnode';
 import { namespacePath } from '../zk/znodePath';
 import type { ReadOutcome, WatchListener, ZkSession, ZnodeStat } from '../zk/session';
@@ -15,13 +15,19 @@ export interface NamespaceListing {
   instances: Hs2Instance[];
   /** Children that are not instances (Curator's "leader" latch of HS2 3.0+). */
   otherChildren: string[];
+  /** Registrations listed but not read (past `first`): counted, not described. */
+  unread?: number;
 }
 
 /** Children of an HS2 namespace that are not registrations (HIVE-25411: the driver does not skip them). */
 export const NON_INSTANCE_CHILDREN = new Set(['leader']);
 
 /** Lists a namespace's instances: one getChildren (watched, if asked), then one batched read of their data. */
-export async function listInstances(session: ZkSession, namespace: string, watch?: WatchListener): Promise<NamespaceListing> {
+/**
+ * A namespace's registrations in listing order (by sequence). With `first`, only the first that many
+ * are read (the order comes from the names alone): a tree showing a page of 10k need not read them all.
+ */
+export async function listInstances(session: ZkSession, namespace: string, watch?: WatchListener, first?: number): Promise<NamespaceListing> {
   const path = namespacePath(namespace);
   let children: string[];
   try {
@@ -33,7 +39,14 @@ export async function listInstances(session: ZkSession, namespace: string, watch
     throw error;
   }
   const otherChildren = children.filter((c) => NON_INSTANCE_CHILDREN.has(c));
-  const candidates = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
+  let candidates = children.filter((c) => !NON_INSTANCE_CHILDREN.has(c));
+  let unread = 0;
+  if (first !== undefined && first < candidates.length) {
+    // Sorted by name as the instances would be (their sequence is their name's), and only the first read.
+    const named = sortInstances(candidates.map((znode) => ({ znode, ...sequenceOf(znode) })));
+    unread = candidates.length - first;
+    candidates = named.slice(0, first).map((n) => n.znode);
+  }
   // Decoded as each batch arrives, while the next is still on the wire.
   const described = new Array<Hs2Instance | undefined>(candidates.length);
   await session.forEachData(
@@ -42,7 +55,13 @@ export async function listInstances(session: ZkSession, namespace: string, watch
     (read, i) => (described[i] = instanceFromRead(path, candidates[i], read)),
   );
   const instances = sortInstances(described.filter((i): i is Hs2Instance => i !== undefined));
-  return { namespace, path, instances, otherChildren };
+  return { namespace, path, instances, otherChildren, ...(unread > 0 ? { unread } : {}) };
+}
+
+/** A registration's sequence as describeInstance takes it from the name. */
+function sequenceOf(znode: string): { sequence?: string } {
+  const sequence = parseInstanceName(znode)?.sequence;
+  return sequence !== undefined ? { sequence } : {};
 }
 
 /** Reads and describes one registration; undefined if it has gone, "unreadable" if its ACL denies us. */
@@ -72,8 +91,11 @@ function instanceFromRead(parent: string, child: string, read: ReadOutcome<{ dat
   return describeInstance(parent, child, decodeInstanceData(outcome.data), outcome.stat);
 }
 
+/** What instances are ordered by: the sequence in their name, else the name. */
+type Sortable = Pick<Hs2Instance, 'znode' | 'sequence'>;
+
 /** By sequence (fixed-width digits), so plain code-unit order is right and much cheaper than localeCompare. */
-export function compareInstances(a: Hs2Instance, b: Hs2Instance): number {
+export function compareInstances(a: Sortable, b: Sortable): number {
   const x = a.sequence ?? a.znode;
   const y = b.sequence ?? b.znode;
   return x < y ? -1 : x > y ? 1 : 0;
@@ -85,7 +107,7 @@ export function compareInstances(a: Hs2Instance, b: Hs2Instance): number {
  * number and a typed array is sorted natively, with no comparator call per comparison (an expand
  * sorts 10k). Anything else is sorted with compareInstances.
  */
-export function sortInstances(instances: Hs2Instance[]): Hs2Instance[] {
+export function sortInstances<T extends Sortable>(instances: T[]): T[] {
   const width = instances[0]?.sequence?.length ?? 0;
   const numbers = width > 0 && width <= 10 && instances.length < 2 ** 20 ? instances.map((i) => (i.sequence?.length === width && /^\d+$/.test(i.sequence) ? Number(i.sequence) : NaN)) : [];
   // Sequence and place in one double: a sequence below 2^33 and a place below 2^20 stay exact.

@@ -34,6 +34,8 @@ export interface RegistryOptions {
   watch?: WatchListener;
   /** Aborting rejects with CANCELLED at once. */
   signal?: AbortSignal;
+  /** HiveServer2 and Kyuubi server namespaces: read only the first this many registrations in listing order (the rest are counted as `unread`). */
+  first?: number;
 }
 
 const REGISTRY_KINDS: ReadonlySet<NamespaceKind> = new Set<RegistryKind>(['hs2', 'hs2-ha', 'kyuubi', 'kyuubi-engine', 'metastore', 'llap']);
@@ -84,7 +86,7 @@ async function listKind(session: ZkSession, namespace: string, options: Registry
       return { kind, listing: await listHaInstances(session, namespace, options.watch) };
     case 'hs2':
     case 'kyuubi':
-      return { kind, listing: await listInstances(session, namespace, options.watch) };
+      return { kind, listing: await listInstances(session, namespace, options.watch, options.first) };
     case 'hs2-or-ha':
     case undefined:
       return listPlainOrHa(session, namespace, options);

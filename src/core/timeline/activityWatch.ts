@@ -5,7 +5,7 @@
 
 import { HiveZkError, toHiveZkError } from '../errors';
 import { LockActivity } from './lockActivity';
-import type { HiveLock } from '../locks/locks';
+import { plainLock, type HiveLock } from '../locks/locks';
 import { isUnimplemented } from '../zk/errorMap';
 import type { Disposable, PersistentWatchEvent, ZkSession } from '../zk/session';
 import { childPath, namespacePath } from '../zk/znodePath';
@@ -273,8 +273,9 @@ export class ActivityWatch {
   private async readAll(options: StartOptions = {}): Promise<void> {
     this.standingReads += 1;
     const { locks, instances, walk } = await readStanding(this.session, this.roots, options);
+    const objects = new Map<string, string>();
     for (const lock of locks.values()) {
-      this.activity.stand(lockFact(lock));
+      this.activity.stand(lockFact(lock, objects));
     }
     for (const [path, fact] of instances) {
       this.instances.set(path, fact);
@@ -353,7 +354,7 @@ export class ActivityWatch {
     for (const lock of locks.values()) {
       if (!this.activity.get(lock.path)) {
         created += 1;
-        this.lockCreated(lock);
+        this.lockCreated(plainLock(lock)); // kept by listeners: a copy, not a row of the reread's table
       }
     }
     for (const [path, fact] of [...this.instances]) {

@@ -2,13 +2,14 @@
 // lock walk) and every registration. The timeline's first read and each reread after a gap.
 
 import { isHiveZkError } from '../errors';
-import { plainLock, type HiveLock } from '../locks/locks';
+import type { HiveLock } from '../locks/locks';
 import { walkLocks, type LockWalkResult } from '../locks/lockWalk';
 import { listInstances } from '../registry/hs2Registry';
 import type { ZkSession } from '../zk/session';
 import { instanceFields, type InstanceFact, type Root } from './activityEvents';
 
 export interface Standing {
+  /** By path; a walk's locks, whose fields read through its table (keep a plainLock copy, not them). */
   locks: Map<string, HiveLock>;
   instances: Map<string, InstanceFact>;
   /** The lock root's walk as read (when a lock namespace is watched). */
@@ -30,8 +31,9 @@ export async function readStanding(session: ZkSession, roots: readonly Root[], o
     if (root.kind === 'locks') {
       const walk = await walkLocks(session, root.path, options);
       walked = walk;
+      // The walk's own locks (read through its table), not copies: what stands is mostly only looked up.
       for (const lock of walk.locks) {
-        locks.set(lock.path, plainLock(lock));
+        locks.set(lock.path, lock);
       }
       continue;
     }

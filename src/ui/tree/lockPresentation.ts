@@ -34,7 +34,7 @@ export function lockTreeItem(node: LockGroupNode | LockNode | WaitingLocksNode):
     case 'lock':
       return lockItem(node);
     case 'waitingLocks': {
-      const item = new vscode.TreeItem(`Waiting (${node.locks.length})`, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(`Waiting (${node.count})`, vscode.TreeItemCollapsibleState.Expanded);
       item.description = 'longest waiting first';
       item.iconPath = new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'));
       item.contextValue = 'waitingLocks';

@@ -14,7 +14,7 @@ import type { ZkSession } from '../../core/zk/session';
 import { treeWork } from '../progress';
 import type { EnsembleConfig } from '../settings';
 import type { TreeFilter } from './filter';
-import { ensembleId, message, sectionId, znodeId, type LockGroupNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
+import { ensembleId, message, sectionId, znodeId, type LockGroupNode, type LockNode, type SectionNode, type TreeNode, type WaitingLocksNode } from './nodes';
 
 /** What the section needs from the tree provider. */
 export interface LockSectionHost {
@@ -22,6 +22,8 @@ export interface LockSectionHost {
   session(name: string): Promise<ZkSession>;
   filter(): TreeFilter;
   page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]>;
+  /** The shown page of `items`, made into nodes by `build` (that page only). */
+  pageOf<T>(parent: TreeNode, items: readonly T[], build: (visible: readonly T[]) => TreeNode[]): Promise<TreeNode[]>;
   getChildren(node?: TreeNode): Promise<TreeNode[]>;
   /** A walk finished: the ensemble's waiting-lock count is known (for the status bar). */
   onWaitingCounted(ensemble: string): void;
@@ -35,6 +37,8 @@ export interface LockSectionHost {
 
 export class LockSection {
   private readonly indexes = new Map<string, Promise<LockIndex>>();
+  /** Each index's waiting locks, longest waiting first: sorted once, not per listing. */
+  private readonly waitingByIndex = new WeakMap<LockIndex, readonly HiveLock[]>();
   /** Each ensemble's index once its walk is in (kept current while followed live). */
   private readonly current = new Map<string, LockIndex>();
   private readonly live: LiveLocks = new LiveLocks({
@@ -209,11 +213,13 @@ export class LockSection {
     const dbs = index.childGroups.get(index.root) ?? [];
     const nodes: TreeNode[] = [];
     // Who blocks whom first: queries retrying behind a lock, then the waiting locks, longest waiting
-    // first (ids apart from the same locks further down the tree).
-    const { retrying, waiting: waitingNow } = this.summary(node.ensemble, index);
-    const waiting = [...retrying.filter((r) => this.host.filter().lock(r.lock)), ...this.lockNodes(node.ensemble, index, waitingNow, '|waiting')];
-    if (waiting.length > 0) {
-      nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, locks: waiting });
+    // first (ids apart from the same locks further down the tree), made into rows a page at a time.
+    const filter = this.host.filter();
+    const summary = this.summary(node.ensemble, index);
+    const retrying = summary.retrying.filter((r) => filter.lock(r.lock));
+    const waiting = filter.active ? summary.waiting.filter((l) => filter.lockIn(index, l)) : summary.waiting;
+    if (retrying.length + waiting.length > 0) {
+      nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, count: retrying.length + waiting.length, rows: { retrying, waiting, index } });
     }
     nodes.push(...this.lockGroupNodes(node.ensemble, index, dbs, 'db'));
     const rootLocks = index.locksAt.get(index.root) ?? [];
@@ -239,6 +245,13 @@ export class LockSection {
     return this.host.page(node, [...locks, ...groups]);
   }
 
+  /** The Waiting summary's shown page: its retrying queries, then its waiting locks as rows. */
+  waitingChildren(node: WaitingLocksNode): Promise<TreeNode[]> {
+    const { retrying, waiting, index } = node.rows;
+    const items: readonly (LockNode | HiveLock)[] = retrying.length > 0 ? [...retrying, ...waiting] : waiting;
+    return this.host.pageOf(node, items, (visible) => visible.map((item) => (isNode(item) ? item : this.lockRow(node.ensemble, index, item, '|waiting'))));
+  }
+
   /** Groups at these object paths; with a filter, only those holding a match, counted "n of m". */
   private lockGroupNodes(ensemble: string, index: LockIndex, objectPaths: readonly string[], level: LockGroupNode['level']): LockGroupNode[] {
     const matching = this.host.filter().active ? this.host.filter().lockTotals(index) : undefined;
@@ -257,28 +270,35 @@ export class LockSection {
   }
 
   /** The Waiting summary's rows: queries seen retrying (their own lock standing or not), then the other waiting locks. */
-  private summary(ensemble: string, index: LockIndex): { retrying: LockNode[]; waiting: HiveLock[]; count: number } {
+  private summary(ensemble: string, index: LockIndex): { retrying: LockNode[]; waiting: readonly HiveLock[]; count: number } {
     const retrying = retryingQueries(ensemble, index, this.live.timeline(ensemble));
-    const standing = new Set(retrying.map((r) => r.lock.path));
-    const waiting = waitingLocks(index).filter((l) => !standing.has(l.path));
+    let waiting = this.waitingByIndex.get(index);
+    if (!waiting) {
+      waiting = waitingLocks(index);
+      this.waitingByIndex.set(index, waiting);
+    }
+    if (retrying.length > 0) {
+      const standing = new Set(retrying.map((r) => r.lock.path));
+      waiting = waiting.filter((l) => !standing.has(l.path));
+    }
     return { retrying, waiting, count: retrying.length + waiting.length };
   }
 
-  private lockNodes(ensemble: string, index: LockIndex, locks: HiveLock[], idSuffix = ''): LockNode[] {
+  private lockNodes(ensemble: string, index: LockIndex, locks: readonly HiveLock[]): LockNode[] {
     const filter = this.host.filter();
-    return locks
-      .filter((l) => filter.lockIn(index, l))
-      .map((lock) => {
-        const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
-        const blocker = blockerOf(index, lock);
-        if (blocker) {
-          node.blocker = blocker;
-        }
-        if (idSuffix !== '') {
-          node.inSummary = true;
-        }
-        return node;
-      });
+    return locks.filter((l) => filter.lockIn(index, l)).map((lock) => this.lockRow(ensemble, index, lock));
+  }
+
+  private lockRow(ensemble: string, index: LockIndex, lock: HiveLock, idSuffix = ''): LockNode {
+    const node: LockNode = { kind: 'lock', id: znodeId(ensemble, lock.path) + idSuffix, ensemble, lock };
+    const blocker = blockerOf(index, lock);
+    if (blocker) {
+      node.blocker = blocker;
+    }
+    if (idSuffix !== '') {
+      node.inSummary = true;
+    }
+    return node;
   }
 
   /**
@@ -298,4 +318,9 @@ export class LockSection {
     }
     return undefined;
   }
+}
+
+/** A row already made (a retrying query), not a lock still to make one of. */
+function isNode(item: LockNode | HiveLock): item is LockNode {
+  return 'kind' in item;
 }

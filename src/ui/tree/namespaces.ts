@@ -24,6 +24,10 @@ export interface NamespaceSources {
   /** A watch that refreshes this node, or undefined when live updates are off. */
   watcherFor(id: string, session: ZkSession): (() => void) | undefined;
   page(parent: TreeNode, nodes: TreeNode[]): Promise<TreeNode[]>;
+  /** How many of a parent's children are shown (a page, or more after "Load more…"). */
+  shown(parent: TreeNode): number;
+  /** The shown part of `total` children, already made, plus "Load more…" when more remain. */
+  partOf(parent: TreeNode, part: TreeNode[], total: number): TreeNode[];
   /** A node's row changed (its count). */
   changed(node: TreeNode): void;
   /** What the tree knows of an ensemble's health changed. */
@@ -156,8 +160,8 @@ export class NamespaceSection {
   }
 
   /** A namespace's instances (metastores, daemons, engines) that pass the filter, how many there are in all, and a note on what is amiss. */
-  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void): Promise<{ total: number; matching: TreeNode[]; note?: MessageNode }> {
-    const found = await listRegistry(session, node.namespace, { kind: node.nsKind, ...(watch ? { watch } : {}) });
+  private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void, first?: number): Promise<{ total: number; matching: TreeNode[]; note?: MessageNode }> {
+    const found = await listRegistry(session, node.namespace, { kind: node.nsKind, ...(watch ? { watch } : {}), ...(first !== undefined ? { first } : {}) });
     const filter = this.sources.filter();
     switch (found.kind) {
       case 'llap': {
@@ -186,7 +190,7 @@ export class NamespaceSection {
         const { listing } = found;
         const matching = listing.instances.filter((i) => filter.instance(i));
         return {
-          total: listing.instances.length,
+          total: listing.instances.length + (listing.unread ?? 0),
           matching: matching.map((instance) => ({ kind: 'instance', id: znodeId(node.ensemble, instance.path), ensemble: node.ensemble, namespace: node.namespace, ha: found.kind === 'hs2-ha', instance, ...(found.kind === 'kyuubi' ? { kyuubi: 'server' as const } : {}) })),
         };
       }
@@ -219,12 +223,14 @@ export class NamespaceSection {
     const session = await this.sources.session(node.ensemble);
     // Plain, HA and Kyuubi server namespaces are one listing deep, so one watch sees their changes.
     const watch = node.nsKind === 'hs2' || node.nsKind === 'hs2-ha' || node.nsKind === 'kyuubi' ? this.sources.watcherFor(node.id, session) : undefined;
-    const { total, matching, note } = await this.listNamespace(session, node, watch);
+    // Unfiltered, a plain or Kyuubi server namespace reads only the registrations shown: 10k are listed, a page is read.
+    const first = !this.sources.filter().active && (node.nsKind === 'hs2' || node.nsKind === 'kyuubi') ? this.sources.shown(node) : undefined;
+    const { total, matching, note } = await this.listNamespace(session, node, watch, first);
     this.updateCounts(node, total, this.sources.filter().active ? matching.length : undefined);
     if (matching.length === 0) {
       return [note ?? message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
     }
-    const paged = await this.sources.page(node, matching);
+    const paged = first !== undefined ? this.sources.partOf(node, matching, total) : await this.sources.page(node, matching);
     return note ? [note, ...paged] : paged;
   }
 }

@@ -5,6 +5,7 @@ import type { KyuubiEngine } from '../../core/registry/kyuubiRegistry';
 import type { LlapDaemon } from '../../core/registry/llapRegistry';
 import type { MetastoreInstance } from '../../core/registry/metastoreRegistry';
 import type { HiveLock, LockObject } from '../../core/locks/locks';
+import type { LockIndex } from '../../core/locks/lockIndex';
 import type { LockOwnerGroup } from '../../core/health/owners';
 import type { ClientGroup, ServerHealth } from '../../core/health/serverHealth';
 import type { EnsembleConfig } from '../settings';
@@ -79,10 +80,13 @@ export interface LockNode extends Base {
   /** A query the live timeline saw retrying behind `blocker` (Hive deletes its lock between attempts). */
   retrying?: { attempts: number; lastAttemptAt: number; standing: boolean };
 }
-/** The "Waiting" summary at the top of the Locks section: every waiting lock, longest first. */
+/** The "Waiting" summary at the top of the Locks section: queries seen retrying, then every waiting lock, longest first. */
 export interface WaitingLocksNode extends Base {
   kind: 'waitingLocks';
-  locks: LockNode[];
+  /** Its rows in all (those the filter shows). */
+  count: number;
+  /** The rows, made into nodes a page at a time (90,000 waiting locks at 100k). */
+  rows: { retrying: LockNode[]; waiting: readonly HiveLock[]; index: LockIndex };
 }
 export interface ZnodeNode extends Base {
   kind: 'znode';

@@ -20,13 +20,23 @@ export class Paging {
     return this.pageOf(parent.id, parent.ensemble, nodes, (visible) => [...visible]);
   }
 
+  /** How many of a parent's children are shown: a page, or more after "Load more…". */
+  shown(parentId: string): number {
+    return this.pages.get(parentId) ?? this.pageSize();
+  }
+
   /** The shown part of a parent's children plus "Load more…"; `build` makes nodes for that part only. */
   async pageOf<T>(parentId: string, ensemble: string, items: readonly T[], build: (visible: readonly T[]) => TreeNode[] | Promise<TreeNode[]>): Promise<TreeNode[]> {
-    const shown = this.pages.get(parentId) ?? this.pageSize();
-    const nodes = await build(items.slice(0, shown));
-    if (items.length > shown) {
-      nodes.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total: items.length });
+    const shown = this.shown(parentId);
+    return this.partOf(parentId, ensemble, await build(items.slice(0, shown)), items.length);
+  }
+
+  /** The shown part of `total` children, already made (read no further than shown), plus "Load more…" when more remain. */
+  partOf(parentId: string, ensemble: string, part: TreeNode[], total: number): TreeNode[] {
+    const shown = this.shown(parentId);
+    if (total > shown) {
+      part.push({ kind: 'loadMore', id: `${parentId}|more`, ensemble, parentId, shown, total });
     }
-    return nodes;
+    return part;
   }
 }

@@ -39,6 +39,8 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     filter: () => this.treeFilter,
     watcherFor: (id, session) => (this.settings().liveUpdates ? this.live.watcherFor(id, session) : undefined),
     page: (parent, nodes) => this.paging.page(parent, nodes),
+    shown: (parent) => this.paging.shown(parent.id),
+    partOf: (parent, part, total) => this.paging.partOf(parent.id, parent.ensemble, part, total),
     changed: (node) => this.fireChange(node),
     summaryChanged: (name) => this.summaryEmitter.fire(name),
     timeout: (ms, run) => this.timeout(ms, run),
@@ -48,6 +50,7 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     session: (name) => this.session(name),
     filter: () => this.treeFilter,
     page: (parent, nodes) => this.paging.page(parent, nodes),
+    pageOf: (parent, items, build) => this.paging.pageOf(parent.id, parent.ensemble, items, build),
     getChildren: (node) => this.getChildren(node),
     onWaitingCounted: (name) => this.summaryEmitter.fire(name),
     timeout: (ms, run) => this.timeout(ms, run),
@@ -336,8 +339,8 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
       case 'lockGroup':
         return this.locks.groupChildren(node);
       case 'waitingLocks':
-        // Paged like every list: 90,000 waiting locks handed over at once held the view for a minute.
-        return this.paging.page(node, node.locks);
+        // Paged like every list, its rows made a page at a time: 90,000 waiting locks handed over at once held the view for a minute.
+        return this.locks.waitingChildren(node);
       case 'znode':
         return this.znodeChildren(node.ensemble, node.path, node.id);
       case 'healthGroup':

@@ -104,7 +104,7 @@ test('Waiting summary is paged like every list: a page of waiting locks, then "L
     const locks = await path('sandbox', 'Locks');
     const rows = await waitFor('the Waiting summary with the 11 exclusive locks', async () => {
       const summary = (await kids(locks)).find((n): n is WaitingLocksNode => n.kind === 'waitingLocks');
-      return summary && summary.locks.filter((l) => l.lock.data.queryId?.startsWith('hive_paged_')).length === 11 ? kids(summary) : undefined;
+      return summary && summary.rows.waiting.filter((l) => l.data.queryId?.startsWith('hive_paged_')).length === 11 ? kids(summary) : undefined;
     });
     // All waiting locks handed over at once held the view for a minute at 90,000 (the UI bench).
     assert.deepEqual(
