@@ -8,7 +8,7 @@ import { startZooKeeper } from '../../support/zkServer';
 import { test } from './harness';
 import { api, kids, label, find, path, waitFor, setSetting, onlySandbox, SANDBOX_ZK } from './helpers';
 
-test('live updates: an instance that registers or deregisters shows up without a refresh', async () => {
+test('live updates: an instance that registers or deregisters shows up without a refresh, redrawing its namespace alone', async () => {
   const namespace = await path('sandbox', 'HiveServer2', 'hiveserver2-analytics');
   assert.equal((await kids(namespace)).length, 1);
   const changed: string[] = [];
@@ -18,6 +18,10 @@ test('live updates: an instance that registers or deregisters shows up without a
     const created = await registerHs2(seeder, 'hiveserver2-analytics', { host: 'hs2-analytics-2.example.com', port: 10000, variant: 'v3-binary' });
     await waitFor('a change event for the namespace', () => changed.includes(namespace.id));
     assert.equal((await kids(namespace)).length, 2);
+    // Only that namespace is redrawn: not the tree (a refresh of everything would re-list every
+    // expanded node), nor the other namespaces or the ensemble row.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.deepEqual([...new Set(changed)], [namespace.id]);
     changed.length = 0;
     await seeder.remove(created);
     await waitFor('a change event after deregistration', () => changed.includes(namespace.id));
