@@ -31,7 +31,8 @@ export interface Starter extends StartOptions {
 
 export class ActivityTimelines extends Disposable {
   private readonly timelines = new Map<string, Timeline>();
-  private readonly starting = new Map<string, Promise<Started>>();
+  /** Starts under way, and how many callers joined each after the one that began it. */
+  private readonly starting = new Map<string, { started: Promise<Started>; joined: number }>();
   private readonly eventEmitter = new vscode.EventEmitter<{ timeline: Timeline; event: ActivityEvent }>();
   /** Every event of every timeline. */
   readonly onEvent = this.eventEmitter.event;
@@ -65,20 +66,36 @@ export class ActivityTimelines extends Disposable {
 
   /**
    * The ensemble's timeline once it is ready (events flowing), started if need be. `starter` is used
-   * only when this call starts it (a cancel of its signal then stops the start).
+   * only when this call starts it; its signal's cancel stops the start unless another caller joined.
    */
   start(name: string, starter?: Starter): Promise<Started> {
     const pending = this.starting.get(name);
     if (pending) {
-      return pending;
+      pending.joined += 1;
+      return pending.started;
     }
     const existing = this.timelines.get(name);
     if (existing) {
       return Promise.resolve(existing);
     }
-    const started = this.startNow(name, starter).finally(() => this.starting.delete(name));
-    this.starting.set(name, started);
-    return started;
+    // The starter's cancel stops the start only while nobody else waits for it (the Lock Activity view may).
+    const abort = new AbortController();
+    const entry = { started: Promise.resolve<Started>(undefined), joined: 0 };
+    const cancel = (): void => {
+      if (entry.joined === 0) {
+        abort.abort();
+      }
+    };
+    if (starter?.signal?.aborted) {
+      abort.abort();
+    }
+    starter?.signal?.addEventListener('abort', cancel, { once: true });
+    entry.started = this.startNow(name, starter && { ...starter, signal: abort.signal }).finally(() => {
+      this.starting.delete(name);
+      starter?.signal?.removeEventListener('abort', cancel);
+    });
+    this.starting.set(name, entry);
+    return entry.started;
   }
 
   /** Stops every timeline: the next need starts them afresh (settings changed). */

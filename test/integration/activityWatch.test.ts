@@ -3,6 +3,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActivityWatch, type ActivityEvent } from '../../src/core/timeline/activityWatch';
+import { indexLocks, type LockIndex } from '../../src/core/locks/lockIndex';
+import type { HiveLock } from '../../src/core/locks/locks';
+import { walkLocks, type LockWalkResult } from '../../src/core/locks/lockWalk';
+import { LiveLocks } from '../../src/ui/tree/liveLocks';
 import { HiveZkError } from '../../src/core/errors';
 import { ZkSession } from '../../src/core/zk/session';
 import { OPCODES } from '../../src/core/zk/wire';
@@ -228,14 +232,9 @@ test('start hands its first read of the lock tree to a keeper (one read for both
   timeline.onLockChange((change) => order.push(`${change.type} ${change.type === 'created' ? change.lock.path : change.path}`));
   try {
     const standing = await takeLock(writer, 'handover_locks', { db: 'sales', table: 'orders', mode: 'SHARED', queryId: 'q_standing', query: 'select 1' });
-    let progress = 0;
-    await timeline.start({
-      onProgress: (visited) => (progress = visited),
-      onStanding: (walk) => order.push(`standing ${walk.locks.map((l) => l.path).join(',')}`),
-    });
+    await timeline.start({ onStanding: (walk) => order.push(`standing ${walk.locks.map((l) => l.path).join(',')}`) });
     assert.deepEqual(order, [`standing ${standing}`], 'the walk handed over, the standing lock not told as created');
     assert.equal(timeline.standingReads, 1);
-    assert.ok(progress >= 0);
     const later = await takeLock(writer, 'handover_locks', { db: 'sales', table: 'orders', mode: 'EXCLUSIVE', queryId: 'q_later', query: 'insert into orders select 2' });
     await until(() => order.length === 2, () => order.join('\n'));
     assert.equal(order[1], `created ${later}`);
@@ -248,6 +247,52 @@ test('start hands its first read of the lock tree to a keeper (one read for both
     cancelledWatch.dispose();
     assert.equal(handed, false);
   } finally {
+    timeline.dispose();
+    session.close();
+    writer.close();
+  }
+});
+
+test('a keeper following the timeline from before it starts, its first read taken as the walk, ends where a fresh walk does, whatever changed during that read', async () => {
+  const ROOT = 'handover_churn';
+  const session = new ZkSession({ connectString: ensemble.connectString, requestTimeoutMs: 60_000 });
+  const writer = new ZkSession({ connectString: ensemble.connectString, requestTimeoutMs: 60_000 });
+  const timeline = new ActivityWatch(session, { namespaces: [], lockNamespace: ROOT });
+  let current: LockIndex | undefined;
+  const live = new LiveLocks({ replace: (_name, index) => (current = index), rewalk: () => assert.fail('no gap expected') });
+  const spec = (i: number): Parameters<typeof takeLock>[2] => ({ db: `db${i % 3}`, table: `t${i % 7}`, mode: i % 5 === 0 ? 'EXCLUSIVE' : 'SHARED', queryId: `q_churn_${i}`, query: `select ${i}` });
+  try {
+    const standing = await Promise.all(Array.from({ length: 1500 }, (_, i) => takeLock(writer, ROOT, spec(i))));
+    const following = live.follow('e', timeline);
+    let reading = true;
+    let churned = 0;
+    // Churn while the first read runs: new locks, standing ones removed, and attempts that come and go.
+    const churn = (async () => {
+      for (let i = 0; reading; i += 1) {
+        const taken = await takeLock(writer, ROOT, spec(10_000 + i));
+        await writer.remove(standing[i]);
+        if (i % 2 === 0) {
+          await writer.remove(taken);
+        }
+        churned += 1;
+      }
+    })();
+    let walk: LockWalkResult | undefined;
+    await timeline.start({ onStanding: (read) => (walk = read) });
+    const duringStart = churned;
+    assert.ok(walk, 'the first read was handed over');
+    current = following.walked(indexLocks(walk));
+    reading = false;
+    await churn;
+    assert.ok(duringStart > 0, 'locks changed while the timeline started and read (else this test shows nothing)');
+    const fresh = await walkLocks(session, ROOT);
+    const shape = (locks: readonly HiveLock[]): string[] => locks.map((l) => `${l.path} ${l.status}`).sort();
+    await until(
+      () => current !== undefined && shape(current.walk.locks).join('\n') === shape(fresh.locks).join('\n'),
+      () => `kept ${current?.walk.locks.length} locks, a fresh walk ${fresh.locks.length}`,
+    );
+  } finally {
+    live.stop();
     timeline.dispose();
     session.close();
     writer.close();

@@ -91,6 +91,32 @@ test("a persistent watch added over a one-shot watch on the same path (the tree'
   }
 });
 
+test('persistent watches added and removed again and again over a one-shot watch (a timeline restarted per settings change) keep one listener for it, and it still fires once', async () => {
+  const writer = new ZkSession({ connectString: zk.connectString });
+  const session = new ZkSession({ connectString: zk.connectString });
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+  process.on('warning', onWarning);
+  try {
+    await mkdirp(writer, '/pw-again/hs2');
+    let oneShot = 0;
+    await session.getChildren('/pw-again/hs2', () => (oneShot += 1));
+    for (let i = 0; i < 12; i += 1) {
+      const handle = await session.addPersistentWatch('/pw-again/hs2', 'persistentRecursive', { event: () => undefined });
+      handle.dispose();
+    }
+    await writer.create('/pw-again/hs2/serverUri=a:1', Buffer.alloc(0), 'ephemeral');
+    await until(() => oneShot === 1, () => `one-shot fired ${oneShot} times`, 5000);
+    await delay(200);
+    assert.equal(oneShot, 1);
+    assert.deepEqual(warnings.filter((w) => w.includes('MaxListeners')), [], 'no listener piled up per addWatch');
+  } finally {
+    process.off('warning', onWarning);
+    session.close();
+    writer.close();
+  }
+});
+
 test('a chrooted session sees paths below its chroot', async () => {
   const writer = new ZkSession({ connectString: zk.connectString });
   const session = new ZkSession({ connectString: `${zk.connectString}/chrooted` });

@@ -22,10 +22,10 @@ export interface NamespaceListing {
 /** Children of an HS2 namespace that are not registrations (HIVE-25411: the driver does not skip them). */
 export const NON_INSTANCE_CHILDREN = new Set(['leader']);
 
-/** Lists a namespace's instances: one getChildren (watched, if asked), then one batched read of their data. */
 /**
- * A namespace's registrations in listing order (by sequence). With `first`, only the first that many
- * are read (the order comes from the names alone): a tree showing a page of 10k need not read them all.
+ * Lists a namespace's instances in listing order (by sequence): one getChildren (watched, if asked),
+ * then one batched read of their data. With `first`, only the first that many are read (the order
+ * comes from the names alone): a tree showing a page of 10k need not read them all.
  */
 export async function listInstances(session: ZkSession, namespace: string, watch?: WatchListener, first?: number): Promise<NamespaceListing> {
   const path = namespacePath(namespace);

@@ -84,8 +84,7 @@ export function lockAt(root: string, path: string, data: Buffer | undefined, sta
   return lock;
 }
 
-/** What blocked detection keeps of a lock. */
-/** `objects`: object names already made, by object path (a first read makes 100k facts on a few thousand objects). */
+/** What blocked detection keeps of a lock. `objects`: object names already made, by object path (a first read makes 100k facts on a few thousand objects). */
 export function lockFact(lock: HiveLock, objects?: Map<string, string>): LockFact {
   const data = lock.data;
   const objectPath = lock.objectPath;

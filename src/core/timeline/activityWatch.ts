@@ -145,7 +145,7 @@ export class ActivityWatch {
       await this.readAll(options);
       this.releaseHeld();
     } else if (mode === 'polling') {
-      await this.readAll({ ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      await this.readAll(standingOptions(options));
       this.schedulePoll();
     }
     return { mode, watches: this.watches };
@@ -272,7 +272,7 @@ export class ActivityWatch {
   /** First read: what stands is known (so an older blocker is), never reported. */
   private async readAll(options: StartOptions = {}): Promise<void> {
     this.standingReads += 1;
-    const { locks, instances, walk } = await readStanding(this.session, this.roots, options);
+    const { locks, instances, walk } = await readStanding(this.session, this.roots, standingOptions(options));
     const objects = new Map<string, string>();
     for (const lock of locks.values()) {
       this.activity.stand(lockFact(lock, objects));
@@ -289,9 +289,16 @@ export class ActivityWatch {
   private releaseHeld(): void {
     const held = this.held ?? [];
     this.held = undefined;
+    // A create handled here is applied only once its data is read: a delete after it in the same
+    // batch must go through too (it is applied after the create, in order), or the lock would stay.
+    const createdHere = new Set<string>();
     for (const event of held) {
-      const known = this.activity.get(event.path) !== undefined || this.instances.has(event.path);
-      if ((event.type === 'created' && !known) || (event.type === 'deleted' && known)) {
+      const known = this.activity.get(event.path) !== undefined || this.instances.has(event.path) || createdHere.has(event.path);
+      if (event.type === 'created' && !known) {
+        createdHere.add(event.path);
+        this.handle(event);
+      } else if (event.type === 'deleted' && known) {
+        createdHere.delete(event.path);
         this.handle(event);
       }
     }
@@ -403,4 +410,9 @@ export class ActivityWatch {
       void this.resyncing?.finally(() => !this.disposed && this.schedulePoll());
     }, this.options.pollIntervalMs);
   }
+}
+
+/** The read's own options out of start's (its signal and progress; not the hand-over). */
+function standingOptions(options: StartOptions): StandingOptions {
+  return { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
 }

@@ -57,12 +57,10 @@ export interface BatchReadOptions {
   inFrame?: InFrameSink;
 }
 
-const DEFAULTS = {
-  sessionTimeoutMs: 30_000,
-  connectTimeoutMs: 10_000,
-  requestTimeoutMs: 15_000,
-  maxInFlight: 128,
-};
+const DEFAULTS = { sessionTimeoutMs: 30_000, connectTimeoutMs: 10_000, requestTimeoutMs: 15_000, maxInFlight: 128 };
+
+/** The one listener of re-armed one-shot watches (the library keeps one per path and function: not one more per addWatch). */
+const REARMED = (): void => undefined;
 
 export class ZkSession {
   readonly connect: ConnectString;
@@ -262,17 +260,22 @@ export class ZkSession {
         }
         disposed = true;
         if (this.persistentWatches.remove(path, mode, listener) && this.lifecycle.current && this.state === 'connected') {
-          // Best effort: a session that is closing ends its watches anyway.
-          this.request(path, removeWatchesRequest(path, this.connect.chroot)).catch(() => undefined);
+          // Best effort (a closing session ends its watches anyway): that watch alone; where the server
+          // knows no such type, every watch on the path, and the library's one-shot ones set again.
+          const { chroot } = this.connect;
+          this.request(path, removeWatchesRequest(path, mode, chroot))
+            .catch(() => this.request(path, removeWatchesRequest(path, 'any', chroot)).then(() => this.rearmOneShotWatches(path)))
+            .catch(() => undefined);
         }
       },
     };
   }
 
-  /** Sets again the library's one-shot watches on `path` that an addWatch silenced (see oneShotWatchesOn). */
+  /** Sets again the library's one-shot watches on `path` that an addWatch silenced (see oneShotWatchesOn), all with one listener. */
   private async rearmOneShotWatches(path: string): Promise<void> {
     const held = this.lifecycle.current && oneShotWatchesOn(this.lifecycle.current.client, path);
-    await Promise.all([held?.child ? this.getChildren(path, () => undefined) : undefined, held?.data ? this.exists(path, () => undefined) : undefined]).catch(() => undefined);
+    const child = held?.child ? this.request(path, ({ client }, cb) => client.getChildren(path, REARMED, cb)) : undefined;
+    await Promise.all([child, held?.data ? this.request(path, ({ client }, cb) => client.exists(path, REARMED, cb)) : undefined]).catch(() => undefined);
   }
 
   /** Notifications dropped before the library saw them (an event type it would throw on). */

@@ -37,20 +37,32 @@ export class TreeFilter {
     if (this.text === undefined) {
       return true;
     }
+    // Decided once per lock (a walk's locks, and each one a live change brings): listings under a filter look it up.
+    let decided = this.decided.get(l);
+    if (decided === undefined) {
+      decided = this.decide(l);
+      this.decided.set(l, decided);
+    }
+    return decided;
+  }
+
+  /** Per lock object, whether it matches: gone with the lock. */
+  private readonly decided = new WeakMap<HiveLock, boolean>();
+  /** Per object path, whether the object's name matches (a lock walk's objects: thousands, not locks' 100k). */
+  private readonly objects = new Map<string, boolean>();
+  /** Per short text locks share (query ids, clients), whether it matches; query texts, which may be long, are tested each time. */
+  private readonly texts = new Map<string, boolean>();
+
+  private decide(l: HiveLock): boolean {
     // The object first, once per object: every lock on a matching object matches.
     if (remembered(this.objects, l.objectPath, () => this.contains(formatLockObject(l.object))) || this.contains(l.znode)) {
       return true;
     }
     const data = l.data; // read once: a walk's lock makes its data on each read
-    return this.containsKnown(data.queryId) || this.containsKnown(data.queryString) || this.containsKnown(data.clientIp);
+    return this.containsShort(data.queryId) || this.containsShort(data.clientIp) || (data.queryString !== undefined && this.contains(data.queryString));
   }
 
-  /** Per object path, whether the object's name matches (a lock walk's objects: thousands, not locks' 100k). */
-  private readonly objects = new Map<string, boolean>();
-  /** Per text a lock walk shares among its locks (query ids and texts, clients): whether it matches. */
-  private readonly texts = new Map<string, boolean>();
-
-  private containsKnown(text: string | undefined): boolean {
+  private containsShort(text: string | undefined): boolean {
     return text !== undefined && remembered(this.texts, text, () => this.contains(text));
   }
 
@@ -59,31 +71,20 @@ export class TreeFilter {
   }
 
   /** Per lock walk, counted once: every expansion under a filter used to rescan all the locks. */
-  private readonly totalsByIndex = new WeakMap<LockIndex, { totals: Map<string, number>; matching: Set<HiveLock> }>();
-
-  /** Whether a lock of this index matches: looked up in the index's count (made on first need). */
-  lockIn(index: LockIndex, lock: HiveLock): boolean {
-    return this.text === undefined || this.counted(index).matching.has(lock);
-  }
+  private readonly totalsByIndex = new WeakMap<LockIndex, Map<string, number>>();
 
   /** Matching locks on and below each object path (every ancestor counts its descendants' locks). */
   lockTotals(index: LockIndex): Map<string, number> {
-    return this.counted(index).totals;
-  }
-
-  private counted(index: LockIndex): { totals: Map<string, number>; matching: Set<HiveLock> } {
     const known = this.totalsByIndex.get(index);
     if (known) {
       return known;
     }
     const totals = new Map<string, number>();
-    const matching = new Set<HiveLock>();
-    this.totalsByIndex.set(index, { totals, matching });
+    this.totalsByIndex.set(index, totals);
     // Matches counted per object, then added to its ancestors once per object.
     const own = new Map<string, number>();
     for (const lock of index.walk.locks) {
       if (this.lock(lock)) {
-        matching.add(lock);
         const objectPath = lock.objectPath;
         own.set(objectPath, (own.get(objectPath) ?? 0) + 1);
       }
@@ -97,7 +98,7 @@ export class TreeFilter {
         }
       }
     }
-    return { totals, matching };
+    return totals;
   }
 
   private matches(...fields: (string | undefined)[]): boolean {

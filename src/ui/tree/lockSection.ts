@@ -6,10 +6,10 @@ import type { HiveLock } from '../../core/locks/locks';
 import { walkLocks, type LockWalkResult } from '../../core/locks/lockWalk';
 import type { ActivityWatch } from '../../core/timeline/activityWatch';
 import type { Disposable } from '../../core/zk/session';
-import type { ActivityTimelines } from '../activityTimelines';
+import type { ActivityTimelines, Started } from '../activityTimelines';
 import { LiveLocks, retryingQueries } from './liveLocks';
 import { noAuthError } from '../../core/zk/errorMap';
-import type { DisposableLike } from '../../core/lifecycle';
+import { untilAborted, type DisposableLike } from '../../core/lifecycle';
 import type { ZkSession } from '../../core/zk/session';
 import { treeWork } from '../progress';
 import type { EnsembleConfig } from '../settings';
@@ -175,16 +175,29 @@ export class LockSection {
     }
     let following: ReturnType<LiveLocks['follow']> | undefined;
     let walk: LockWalkResult | undefined;
-    const started = await timelines.source.start(name, {
-      created: (watch) => {
-        following = stillCurrent() ? this.live.follow(name, watch) : undefined;
-      },
-      signal,
-      onProgress,
-      onStanding: (read) => {
-        walk = read;
-      },
-    });
+    let started: Started;
+    try {
+      // Cancelled, the tree stops waiting at once; the read itself stops too unless another view waits for it.
+      started = await untilAborted(
+        timelines.source.start(name, {
+          created: (watch) => {
+            following = stillCurrent() ? this.live.follow(name, watch) : undefined;
+          },
+          signal,
+          onProgress,
+          onStanding: (read) => {
+            walk = read;
+          },
+        }),
+        signal,
+        'Reading the Hive locks',
+      );
+    } catch (error) {
+      if (following && stillCurrent()) {
+        this.live.stop(name);
+      }
+      throw error;
+    }
     if (!following) {
       return { tried: false }; // another caller's start (or none): follow it as usual
     }
@@ -217,7 +230,7 @@ export class LockSection {
     const filter = this.host.filter();
     const summary = this.summary(node.ensemble, index);
     const retrying = summary.retrying.filter((r) => filter.lock(r.lock));
-    const waiting = filter.active ? summary.waiting.filter((l) => filter.lockIn(index, l)) : summary.waiting;
+    const waiting = filter.active ? summary.waiting.filter((l) => filter.lock(l)) : summary.waiting;
     if (retrying.length + waiting.length > 0) {
       nodes.push({ kind: 'waitingLocks', id: `${node.id}|waiting`, ensemble: node.ensemble, count: retrying.length + waiting.length, rows: { retrying, waiting, index } });
     }
@@ -286,7 +299,7 @@ export class LockSection {
 
   private lockNodes(ensemble: string, index: LockIndex, locks: readonly HiveLock[]): LockNode[] {
     const filter = this.host.filter();
-    return locks.filter((l) => filter.lockIn(index, l)).map((lock) => this.lockRow(ensemble, index, lock));
+    return locks.filter((l) => filter.lock(l)).map((lock) => this.lockRow(ensemble, index, lock));
   }
 
   private lockRow(ensemble: string, index: LockIndex, lock: HiveLock, idSuffix = ''): LockNode {

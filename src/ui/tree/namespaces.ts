@@ -161,8 +161,8 @@ export class NamespaceSection {
 
   /** A namespace's instances (metastores, daemons, engines) that pass the filter, how many there are in all, and a note on what is amiss. */
   private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void, first?: number): Promise<{ total: number; matching: TreeNode[]; note?: MessageNode }> {
+    const filter = this.sources.filter(); // as it was when asked (the caller decided `first` by it)
     const found = await listRegistry(session, node.namespace, { kind: node.nsKind, ...(watch ? { watch } : {}), ...(first !== undefined ? { first } : {}) });
-    const filter = this.sources.filter();
     switch (found.kind) {
       case 'llap': {
         const { listing } = found;
@@ -224,11 +224,13 @@ export class NamespaceSection {
     // Plain, HA and Kyuubi server namespaces are one listing deep, so one watch sees their changes.
     const watch = node.nsKind === 'hs2' || node.nsKind === 'hs2-ha' || node.nsKind === 'kyuubi' ? this.sources.watcherFor(node.id, session) : undefined;
     // Unfiltered, a plain or Kyuubi server namespace reads only the registrations shown: 10k are listed, a page is read.
-    const first = !this.sources.filter().active && (node.nsKind === 'hs2' || node.nsKind === 'kyuubi') ? this.sources.shown(node) : undefined;
+    const filtered = this.sources.filter().active;
+    const first = !filtered && (node.nsKind === 'hs2' || node.nsKind === 'kyuubi') ? this.sources.shown(node) : undefined;
     const { total, matching, note } = await this.listNamespace(session, node, watch, first);
-    this.updateCounts(node, total, this.sources.filter().active ? matching.length : undefined);
-    if (matching.length === 0) {
-      return [note ?? message(node, 'info', total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
+    this.updateCounts(node, total, filtered ? matching.length : undefined);
+    // (Unfiltered, a page read may come back empty when its registrations left meanwhile; more may follow.)
+    if (matching.length === 0 && !(first !== undefined && total > first)) {
+      return [note ?? message(node, 'info', filtered && total > 0 ? 'No instance matches the filter' : 'No live instance registered')];
     }
     const paged = first !== undefined ? this.sources.partOf(node, matching, total) : await this.sources.page(node, matching);
     return note ? [note, ...paged] : paged;
