@@ -205,9 +205,6 @@ test('addWatch and removeWatches frames: header, path under the chroot, mode or 
   assert.equal(addWatchFrame(1, '/', 'persistent').readInt32BE(17), 0);
   const remove = removeWatchesFrame(9, '/locks');
   assert.deepEqual([remove.readInt32BE(8), remove.readInt32BE(12), remove.readInt32BE(22)], [18, 6, 3]);
-  // Just the persistent watch (its own WatcherType), leaving the path's one-shot watches set.
-  assert.equal(removeWatchesFrame(9, '/locks', '', 'persistentRecursive').readInt32BE(22), 5);
-  assert.equal(removeWatchesFrame(9, '/locks', '', 'persistent').readInt32BE(22), 4);
 });
 
 test('setWatches2: relativeZxid, three empty one-shot lists, then the persistent and the recursive paths (chrooted)', () => {

@@ -69,9 +69,8 @@ export function addWatchRequest(path: string, mode: AddWatchMode, chroot: string
   return ({ client }, callback) => queueOwnFrame(client, (xid) => addWatchFrame(xid, path, mode, chroot), (error) => callback(error ?? null));
 }
 
-/** `mode`: that persistent watch alone; 'any': every watch of the connection on the path. */
-export function removeWatchesRequest(path: string, mode: AddWatchMode | 'any', chroot: string | undefined): Invoke<[]> {
-  return ({ client }, callback) => queueOwnFrame(client, (xid) => removeWatchesFrame(xid, path, chroot, mode), (error) => callback(error ?? null));
+export function removeWatchesRequest(path: string, chroot: string | undefined): Invoke<[]> {
+  return ({ client }, callback) => queueOwnFrame(client, (xid) => removeWatchesFrame(xid, path, chroot), (error) => callback(error ?? null));
 }
 
 /** Persistent watches set again on a new connection, all in one setWatches2. */

@@ -260,12 +260,12 @@ export class ZkSession {
         }
         disposed = true;
         if (this.persistentWatches.remove(path, mode, listener) && this.lifecycle.current && this.state === 'connected') {
-          // Best effort (a closing session ends its watches anyway): that watch alone; where the server
-          // knows no such type, every watch on the path, and the library's one-shot ones set again.
-          const { chroot } = this.connect;
-          this.request(path, removeWatchesRequest(path, mode, chroot))
-            .catch(() => this.request(path, removeWatchesRequest(path, 'any', chroot)).then(() => this.rearmOneShotWatches(path)))
-            .catch(() => undefined);
+          // Best effort. Before 3.9 only every watch on the path goes at once (its own type: MARSHALLING_ERROR
+          // on 3.8): while the library holds one-shot watches there (the tree's), it is left to the connection.
+          const held = oneShotWatchesOn(this.lifecycle.current.client, path);
+          if (!held.child && !held.data) {
+            this.request(path, removeWatchesRequest(path, this.connect.chroot)).catch(() => undefined);
+          }
         }
       },
     };

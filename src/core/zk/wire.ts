@@ -91,11 +91,8 @@ export const NOTIFICATION_XID = -1;
 export const ADD_WATCH_MODES = { persistent: 0, persistentRecursive: 1 } as const;
 export type AddWatchMode = keyof typeof ADD_WATCH_MODES;
 
-/**
- * WatcherType of a RemoveWatchesRequest: Persistent (4) and PersistentRecursive (5) remove just that
- * watch (measured on 3.8); Any (3) removes every watch of the connection on the path, on any 3.6+.
- */
-const WATCHER_TYPES = { any: 3, persistent: 4, persistentRecursive: 5 } as const;
+/** WatcherType of a RemoveWatchesRequest: Any (3) removes a persistent watch on 3.6–3.8 as on later servers. */
+const WATCHER_TYPE_ANY = 3;
 
 /** A request frame: length, RequestHeader {xid, type}, then the record's bytes. */
 export function requestFrame(xid: number, opcode: number, body: Buffer = Buffer.alloc(0)): Buffer {
@@ -131,10 +128,10 @@ export function addWatchFrame(xid: number, path: string, mode: AddWatchMode, chr
   return requestFrame(xid, OPCODES.addWatch, Buffer.concat([juteString(chrooted(path, chroot)), mode4]));
 }
 
-/** A RemoveWatchesRequest {path, type} frame (opcode 18, ZooKeeper 3.5+). */
-export function removeWatchesFrame(xid: number, path: string, chroot = '', watcherType: keyof typeof WATCHER_TYPES = 'any'): Buffer {
+/** A RemoveWatchesRequest {path, type = Any} frame (opcode 18, ZooKeeper 3.5+). */
+export function removeWatchesFrame(xid: number, path: string, chroot = ''): Buffer {
   const type = Buffer.allocUnsafe(4);
-  type.writeInt32BE(WATCHER_TYPES[watcherType], 0);
+  type.writeInt32BE(WATCHER_TYPE_ANY, 0);
   return requestFrame(xid, OPCODES.removeWatches, Buffer.concat([juteString(chrooted(path, chroot)), type]));
 }
 
