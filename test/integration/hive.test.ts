@@ -11,6 +11,7 @@ import { listHaInstances } from '../../src/core/registry/haRegistry';
 import { listInstances } from '../../src/core/registry/hs2Registry';
 import { listMetastoreInstances } from '../../src/core/registry/metastoreRegistry';
 import { discoverNamespaces } from '../../src/core/registry/namespaceDiscovery';
+import { listHiveServer2 } from '../../src/core/registry/registry';
 import { walkLocks } from '../../src/core/locks/lockWalk';
 import { resolveJdbcUrl } from '../../src/core/jdbc/resolver';
 import { ZkSession } from '../../src/core/zk/session';
@@ -336,4 +337,12 @@ test('resolve: a password in the URL never reaches the URLs built for candidates
     assert.ok(!candidate.url?.includes('s3cr3t'), candidate.url);
     assert.match(candidate.url ?? '', /;user=alice/);
   }
+});
+
+test('HiveServer2 in every namespace a scan found: both HA registries of a namespace (-unsecure and -sasl) listed, each once', async () => {
+  await registerHaInstance(seeder, 'bothha', { host: 'plain-1.example.com', port: 10000, variant: 'v3-binary', active: true });
+  await registerHaInstance(seeder, 'bothha', { host: 'krb-1.example.com', port: 10000, variant: 'v3-binary', active: true, registry: 'sasl' });
+  const found = (await discoverNamespaces(session)).filter((n) => n.name.startsWith('bothha'));
+  assert.deepEqual(found.map((n) => `${n.name} ${n.kind}`).sort(), ['bothha-sasl hs2-ha', 'bothha-unsecure hs2-ha']);
+  assert.deepEqual((await listHiveServer2(session, found)).map((i) => i.host).sort(), ['krb-1.example.com', 'plain-1.example.com']);
 });

@@ -100,11 +100,12 @@ export async function addLeaderLatch(session: ZkSession, namespace: string): Pro
   await session.create(`/${namespace}/leader/_c_${randomUUID()}-latch-`, Buffer.from('127.0.0.1'), 'ephemeralSequential');
 }
 
-/** Active/passive HA: a Hadoop registry ServiceRecord under /<ns>-unsecure/instances. */
-export async function registerHaInstance(session: ZkSession, namespace: string, spec: Hs2Spec & { active: boolean; webUiPort?: number }): Promise<string> {
-  const parent = `/${namespace}-unsecure/instances`;
+/** Active/passive HA: a Hadoop registry ServiceRecord under /<ns>-unsecure/instances (or -sasl, a Kerberized HS2's). */
+export async function registerHaInstance(session: ZkSession, namespace: string, spec: Hs2Spec & { active: boolean; webUiPort?: number; registry?: 'unsecure' | 'sasl' }): Promise<string> {
+  const registry = `/${namespace}-${spec.registry ?? 'unsecure'}`;
+  const parent = `${registry}/instances`;
   await mkdirp(session, parent);
-  await mkdirp(session, `/${namespace}-unsecure/_LEADER`);
+  await mkdirp(session, `${registry}/_LEADER`);
   const record = {
     type: 'JSONServiceRecord',
     description: 'HiveServer2',

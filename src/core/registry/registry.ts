@@ -109,6 +109,7 @@ async function listPlainOrHa(session: ZkSession, namespace: string, options: Reg
 /** Every HiveServer2 registration (plain and HA) in the namespaces a scan found. */
 export async function listHiveServer2(session: ZkSession, found: readonly DiscoveredNamespace[], signal?: AbortSignal): Promise<Hs2Instance[]> {
   const registries = found.filter((n) => n.kind === 'hs2' || n.kind === 'hs2-ha');
-  const listings = await Promise.all(registries.map((n) => listRegistry(session, registryNamespace(n), { kind: n.kind as RegistryKind, ...(signal ? { signal } : {}) })));
+  // Each by the name found: an HA registry's names itself (-unsecure or -sasl); its namespace would list the first of the two twice.
+  const listings = await Promise.all(registries.map((n) => listRegistry(session, n.name, { kind: n.kind as RegistryKind, ...(signal ? { signal } : {}) })));
   return listings.flatMap(hiveServer2Instances);
 }

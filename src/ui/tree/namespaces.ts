@@ -162,7 +162,9 @@ export class NamespaceSection {
   /** A namespace's instances (metastores, daemons, engines) that pass the filter, how many there are in all, and a note on what is amiss. */
   private async listNamespace(session: ZkSession, node: NamespaceNode, watch?: () => void, first?: number): Promise<{ total: number; matching: TreeNode[]; note?: MessageNode }> {
     const filter = this.sources.filter(); // as it was when asked (the caller decided `first` by it)
-    const found = await listRegistry(session, node.namespace, { kind: node.nsKind, ...(watch ? { watch } : {}), ...(first !== undefined ? { first } : {}) });
+    // An HA row lists its own registry (its path names -unsecure or -sasl); its namespace is their shared name.
+    const listed = node.nsKind === 'hs2-ha' ? node.path : node.namespace;
+    const found = await listRegistry(session, listed, { kind: node.nsKind, ...(watch ? { watch } : {}), ...(first !== undefined ? { first } : {}) });
     switch (found.kind) {
       case 'llap': {
         const { listing } = found;
