@@ -1,6 +1,6 @@
 // `hive-zk watch` against real ZooKeeper: the ready line, then registrations, locks and a query blocked
 // as Hive's lock manager retries (create LOCK-EXCLUSIVE, see the older SHARED lock, delete, sleep, retry).
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
@@ -25,6 +25,13 @@ after(async () => {
 
 type Line = Record<string, unknown>;
 
+/** Watches still running: a test that fails before it stops its own must not leave it holding this file's process open. */
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  running.forEach((child) => child.kill('SIGKILL'));
+  running.clear();
+});
+
 /** A running `hive-zk watch`, its stdout read as JSON lines as they come. */
 class Watching {
   readonly lines: Line[] = [];
@@ -34,6 +41,8 @@ class Watching {
 
   constructor(args: string[]) {
     this.child = spawn('node', [cli, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(this.child);
+    this.child.once('exit', () => running.delete(this.child));
     let rest = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       rest += chunk.toString('utf8');
@@ -77,10 +86,13 @@ test('watch: ready line, standing locks not reported, a retrying EXCLUSIVE query
       const spec = { db: 'sales', table: 'orders', mode: 'SHARED' as const, queryId: `hive_short_${i}`, query: 'select 1', client: '10.1.1.2' };
       const granted = await hiveLockAttempt(hive, LOCKS, spec);
       assert.ok(granted);
+      await delay(100); // its query runs (removed at once, the watcher's read of its data may come too late to name it)
       await hive.remove(granted);
     }
-    // The writer: three attempts, each seeing the older SHARED lock, deleting its own, sleeping.
-    for (let i = 0; i < 3; i += 1) {
+    // The writer: attempts, each seeing the older SHARED lock, deleting its own, sleeping; at least
+    // three, and more (as Hive retries) until the watch has named two blocked ones: an attempt deleted
+    // before its data could be read is not counted (its query is unknown), which a busy machine allows.
+    for (let i = 0; i < 10 && (i < 3 || watching.of('blocked').length < 2); i += 1) {
       const granted = await hiveLockAttempt(hive, LOCKS, { db: 'sales', table: 'orders', mode: 'EXCLUSIVE', queryId: 'hive_writer_1', query: 'insert overwrite table orders select * from staging', client: '10.1.1.3' });
       assert.equal(granted, false);
       await delay(150);
@@ -90,8 +102,9 @@ test('watch: ready line, standing locks not reported, a retrying EXCLUSIVE query
     await watching.until((lines) => lines.filter((l) => l.type === 'instance').length >= 2 && lines.filter((l) => l.type === 'blocked').length >= 2);
 
     const blocked = watching.of('blocked');
+    // Reported from the second counted attempt on, one event per attempt after it.
     assert.deepEqual(
-      blocked.map((b) => [b.queryId, b.object, b.mode, b.attempts]),
+      blocked.slice(0, 2).map((b) => [b.queryId, b.object, b.mode, b.attempts]),
       [
         ['hive_writer_1', 'sales.orders', 'EXCLUSIVE', 2],
         ['hive_writer_1', 'sales.orders', 'EXCLUSIVE', 3],
@@ -103,7 +116,8 @@ test('watch: ready line, standing locks not reported, a retrying EXCLUSIVE query
     const locks = watching.of('lock');
     assert.ok(!locks.some((l) => l.path === reader), 'the standing lock is not an event');
     const writerEvents = locks.filter((l) => l.queryId === 'hive_writer_1').map((l) => l.event);
-    assert.deepEqual(writerEvents, ['created', 'deleted', 'created', 'deleted', 'created', 'deleted']);
+    assert.ok(writerEvents.length >= 6, writerEvents.join());
+    assert.deepEqual(writerEvents, writerEvents.map((_, i) => (i % 2 === 0 ? 'created' : 'deleted')), 'each attempt: created, then deleted');
     const created = locks.find((l) => l.event === 'created' && l.queryId === 'hive_writer_1');
     assert.deepEqual(Object.keys(created ?? {}).sort(), ['client', 'event', 'mode', 'object', 'path', 'queryId', 'time', 'type']);
     const deleted = locks.find((l) => l.event === 'deleted' && l.queryId === 'hive_writer_1');
