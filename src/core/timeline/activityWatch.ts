@@ -12,19 +12,10 @@ import { childPath, namespacePath } from '../zk/znodePath';
 import { ACTIVITY_DEFAULTS, instanceFact, lockAt, lockFact, lockFields, now, placeOf, type ActivityEvent, type ActivityWatchOptions, type InstanceFact, type LockChange, type NamespaceRoot, type Root, type WatchMode } from './activityEvents';
 import { OrderedChanges } from './orderedChanges';
 import { PerNodeWatch } from './perNodeWatch';
-import { readStanding, type Standing, type StandingOptions } from './standing';
-import type { LockWalkResult } from '../locks/lockWalk';
+import { changesAfterRead, readStanding, standingOptions, type Standing, type StartOptions } from './standing';
 
 export { ACTIVITY_DEFAULTS, type ActivityEvent, type ActivityWatchOptions, type LockChange, type WatchMode } from './activityEvents';
-
-export interface StartOptions extends StandingOptions {
-  /**
-   * The first read's lock walk, handed over before any change seen meanwhile is told: a keeper of
-   * the lock tree that subscribed to onLockChange before start() needs no walk of its own.
-   * (Persistent-recursive mode only; before 3.6 there is no such read.)
-   */
-  onStanding?: (walk: LockWalkResult) => void;
-}
+export type { StartOptions } from './standing';
 
 export class ActivityWatch {
   readonly activity: LockActivity;
@@ -285,22 +276,12 @@ export class ActivityWatch {
     }
   }
 
-  /** Changes held during a read, applied against what it found: a create already known or a delete of the unknown is no change. */
+  /** Changes held during a read, applied against what it found. */
   private releaseHeld(): void {
     const held = this.held ?? [];
     this.held = undefined;
-    // A create handled here is applied only once its data is read: a delete after it in the same
-    // batch must go through too (it is applied after the create, in order), or the lock would stay.
-    const createdHere = new Set<string>();
-    for (const event of held) {
-      const known = this.activity.get(event.path) !== undefined || this.instances.has(event.path) || createdHere.has(event.path);
-      if (event.type === 'created' && !known) {
-        createdHere.add(event.path);
-        this.handle(event);
-      } else if (event.type === 'deleted' && known) {
-        createdHere.delete(event.path);
-        this.handle(event);
-      }
+    for (const event of changesAfterRead(held, (path) => this.activity.get(path) !== undefined || this.instances.has(path))) {
+      this.handle(event);
     }
   }
 
@@ -410,9 +391,4 @@ export class ActivityWatch {
       void this.resyncing?.finally(() => !this.disposed && this.schedulePoll());
     }, this.options.pollIntervalMs);
   }
-}
-
-/** The read's own options out of start's (its signal and progress; not the hand-over). */
-function standingOptions(options: StartOptions): StandingOptions {
-  return { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
 }

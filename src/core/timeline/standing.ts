@@ -1,11 +1,12 @@
 // What stands under the timeline's roots, read in one batched pass without watches: every lock (the
-// lock walk) and every registration. The timeline's first read and each reread after a gap.
+// lock walk) and every registration. The timeline's first read (handed to a keeper of the lock tree, when
+// asked) and each reread after a gap.
 
 import { isHiveZkError } from '../errors';
 import type { HiveLock } from '../locks/locks';
 import { walkLocks, type LockWalkResult } from '../locks/lockWalk';
 import { listInstances } from '../registry/hs2Registry';
-import type { ZkSession } from '../zk/session';
+import type { PersistentWatchEvent, ZkSession } from '../zk/session';
 import { instanceFields, type InstanceFact, type Root } from './activityEvents';
 
 export interface Standing {
@@ -50,4 +51,39 @@ export async function readStanding(session: ZkSession, roots: readonly Root[], o
     }
   }
   return { locks, instances, ...(walked ? { walk: walked } : {}) };
+}
+
+export interface StartOptions extends StandingOptions {
+  /**
+   * The first read's lock walk, handed over before any change seen meanwhile is told: a keeper of
+   * the lock tree that subscribed to onLockChange before start() needs no walk of its own.
+   * (Persistent-recursive mode only; before 3.6 there is no such read.)
+   */
+  onStanding?: (walk: LockWalkResult) => void;
+}
+
+/** The read's own options out of start's (its signal and progress; not the hand-over). */
+export function standingOptions(options: StartOptions): StandingOptions {
+  return { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+}
+
+/**
+ * The changes held during a read that change what it found: a create of the unknown, a delete of the
+ * known. A create kept here is applied only once its data is read, so a delete after it in the same
+ * batch is kept too (applied after it, in order), or the lock would stay.
+ */
+export function changesAfterRead(held: readonly PersistentWatchEvent[], known: (path: string) => boolean): PersistentWatchEvent[] {
+  const createdHere = new Set<string>();
+  return held.filter((event) => {
+    const isKnown = known(event.path) || createdHere.has(event.path);
+    if (event.type === 'created' && !isKnown) {
+      createdHere.add(event.path);
+      return true;
+    }
+    if (event.type === 'deleted' && isKnown) {
+      createdHere.delete(event.path);
+      return true;
+    }
+    return false;
+  });
 }

@@ -6,6 +6,8 @@ import { escapeInvisible } from '../../core/untrusted';
 import { instanceFields } from '../../core/registry/znodeDetails';
 import { Commands } from '../ids';
 import type { HiveZkError } from '../../core/errors';
+import { diagnoseUnreachable } from '../../core/health/reachability';
+import { parseConnectString } from '../../core/zk/connectString';
 import { authenticationAttempted, describeIdentities, identitySource, type SessionIdentities } from '../../core/zk/identities';
 import type { SessionState } from '../../core/zk/session';
 import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
@@ -296,4 +298,20 @@ function showInvisible(item: vscode.TreeItem): vscode.TreeItem {
     item.tooltip.value = escapeInvisible(item.tooltip.value, true);
   }
   return item;
+}
+
+/** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
+export async function ensembleFailureRow(connectString: string, failure: HiveZkError, probeTimeoutMs: number): Promise<string> {
+  if (failure.code === 'ZK_AUTH_FAILED') {
+    return 'Authentication failed: check the digest credential';
+  }
+  if (failure.code === 'ZK_SASL_FAILED' || failure.code === 'ZK_SASL_REQUIRED' || failure.code === 'ZK_TLS_FAILED' || failure.code === 'ZK_KERBEROS_UNAVAILABLE') {
+    // The core's words say what failed; the row's inline buttons (Edit, Configure Security) fix it.
+    const what = SECURITY_FAILURE_LABELS[failure.code] ?? failure.code;
+    return `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${failure.message}`;
+  }
+  if (failure.code !== 'ZK_UNREACHABLE') {
+    return failure.message;
+  }
+  return (await diagnoseUnreachable(parseConnectString(connectString), probeTimeoutMs)).label;
 }

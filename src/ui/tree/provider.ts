@@ -2,15 +2,12 @@
 // raw znode browser. getChildren never throws — a failure becomes an error node with a retry.
 // Each section is built in its own module (namespaces, lockSection, browse, health); rows in presentation.ts.
 import * as vscode from 'vscode';
-import { parseConnectString } from '../../core/zk/connectString';
-import { toHiveZkError, type HiveZkError } from '../../core/errors';
+import { toHiveZkError } from '../../core/errors';
 import { Disposable } from '../../core/lifecycle';
 import { escapeInvisible } from '../../core/untrusted';
-import { diagnoseUnreachable } from '../../core/health/reachability';
 import type { SessionState, ZkSession } from '../../core/zk/session';
 import type { ActivityTimelines } from '../activityTimelines';
 import type { Connections } from '../connections';
-import { SECURITY_FAILURE_LABELS } from '../ensembleSecurity';
 import type { EnsembleConfig, Settings } from '../settings';
 import { znodeChildren } from './browse';
 import { EnsembleHealthView } from './health';
@@ -21,7 +18,7 @@ import { LockSection } from './lockSection';
 import { NamespaceSection } from './namespaces';
 import { ensembleId, invalidEnsembleId, message, sectionId, type EnsembleNode, type LoadMoreNode, type LockNode, type SectionNode, type TreeNode } from './nodes';
 import { Paging } from './paging';
-import { ensembleTooltip, toTreeItem } from './presentation';
+import { ensembleFailureRow, ensembleTooltip, toTreeItem } from './presentation';
 import { TreeViewSync } from './viewSync';
 
 export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
@@ -287,23 +284,6 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     return this.namespaces.discoveredHs2(ensemble);
   }
 
-  /** A short row for why an ensemble failed: DNS, refused, silent, no handshake (TLS?), or auth. */
-  private async shortReason(node: EnsembleNode, failure: HiveZkError): Promise<string> {
-    if (failure.code === 'ZK_AUTH_FAILED') {
-      return 'Authentication failed: check the digest credential';
-    }
-    if (failure.code === 'ZK_SASL_FAILED' || failure.code === 'ZK_SASL_REQUIRED' || failure.code === 'ZK_TLS_FAILED' || failure.code === 'ZK_KERBEROS_UNAVAILABLE') {
-      // The core's words say what failed; the row's inline buttons (Edit, Configure Security) fix it.
-      const what = SECURITY_FAILURE_LABELS[failure.code] ?? failure.code;
-      return `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${failure.message}`;
-    }
-    if (failure.code !== 'ZK_UNREACHABLE') {
-      return failure.message;
-    }
-    const verdict = await diagnoseUnreachable(parseConnectString(node.config.connectString), Math.min(3000, this.settings().connectTimeoutMs));
-    return verdict.label;
-  }
-
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     let children: TreeNode[];
     try {
@@ -314,7 +294,7 @@ export class HiveZkTreeProvider extends Disposable implements vscode.TreeDataPro
     } catch (error) {
       const failure = toHiveZkError(error);
       this.log.warn(`[${node?.ensemble ?? '-'}] listing ${node?.id ?? 'root'} failed: ${failure.code}: ${failure.message}`);
-      const text = node?.kind === 'ensemble' ? await this.shortReason(node, failure) : failure.message;
+      const text = node?.kind === 'ensemble' ? await ensembleFailureRow(node.config.connectString, failure, Math.min(3000, this.settings().connectTimeoutMs)) : failure.message;
       children = [message(node, 'error', text, text === failure.message ? failure.code : `${failure.message} (${failure.code})`, node?.id)];
       // A cancelled scan stays cancelled until asked again (Retry or Refresh), not retried by itself.
       if (node?.kind === 'ensemble' && failure.code !== 'CANCELLED') {
